@@ -1,0 +1,80 @@
+/** Classification of SDK errors, so callers decide by meaning (throttled, denied, unreachable), not by name lists. */
+
+interface SdkErrorShape {
+  readonly name?: string;
+  readonly code?: string;
+  readonly message?: string;
+  readonly $metadata?: { readonly httpStatusCode?: number };
+}
+
+function shape(error: unknown): SdkErrorShape {
+  return typeof error === "object" && error !== null ? (error as SdkErrorShape) : {};
+}
+
+export function errorCode(error: unknown): string {
+  const e = shape(error);
+  return e.name ?? e.code ?? "Error";
+}
+
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+const THROTTLING = new Set([
+  "ThrottlingException",
+  "Throttling",
+  "ThrottledException",
+  "TooManyRequestsException",
+  "RequestLimitExceeded",
+  "RequestThrottled",
+  "RequestThrottledException",
+  "LimitExceededException",
+]);
+
+export function isThrottling(error: unknown): boolean {
+  return THROTTLING.has(errorCode(error)) || shape(error).$metadata?.httpStatusCode === 429;
+}
+
+const ACCESS_DENIED = new Set([
+  "AccessDenied",
+  "AccessDeniedException",
+  "AuthorizationError",
+  "AuthorizationErrorException",
+  "UnauthorizedOperation",
+  "UnauthorizedException",
+]);
+
+export function isAccessDenied(error: unknown): boolean {
+  return ACCESS_DENIED.has(errorCode(error));
+}
+
+const NOT_FOUND = new Set([
+  "ResourceNotFoundException",
+  "NotFoundException",
+  "NotFound",
+  "QueueDoesNotExist",
+  "AWS.SimpleQueueService.NonExistentQueue",
+  "StateMachineDoesNotExist",
+]);
+
+export function isNotFound(error: unknown): boolean {
+  return NOT_FOUND.has(errorCode(error));
+}
+
+const NETWORK = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "ECONNRESET", "ETIMEDOUT", "EHOSTUNREACH"]);
+
+/** One line a person can act on, for the CLI and logs. */
+export function describeAwsError(error: unknown): string {
+  const e = shape(error);
+  const code = e.code ?? e.name ?? "";
+  if (e.name === "CredentialsProviderError" || /Could not load credentials/i.test(e.message ?? "")) {
+    return "no AWS credentials found: set AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or pass --profile";
+  }
+  if (NETWORK.has(code) || e.name === "TimeoutError" || /ECONNREFUSED|ENOTFOUND|EAI_AGAIN/.test(e.message ?? "")) {
+    return `cannot reach the AWS endpoint (${code || e.message}): check --endpoint, the network, or the region`;
+  }
+  if (["UnrecognizedClientException", "InvalidClientTokenId", "ExpiredToken", "ExpiredTokenException"].includes(code)) {
+    return `AWS rejected the credentials (${code}): refresh them or choose another --profile`;
+  }
+  return `${code || "error"}: ${e.message ?? String(error)}`;
+}

@@ -1,0 +1,232 @@
+/**
+ * The normalized snapshot of one account and region: what every plan reads.
+ * Identity is the ARN; relations point from one ARN to another, and the target
+ * may be outside the inventory (another account, or a kind not discovered).
+ */
+
+export type Tags = Readonly<Record<string, string>>;
+
+export type ResourceKind =
+  | "lambda-function"
+  | "sqs-queue"
+  | "kinesis-stream"
+  | "dynamodb-table"
+  | "rest-api"
+  | "http-api"
+  | "state-machine"
+  | "eventbridge-rule"
+  | "sns-topic"
+  | "log-group";
+
+export const RESOURCE_KINDS: readonly ResourceKind[] = [
+  "lambda-function",
+  "sqs-queue",
+  "kinesis-stream",
+  "dynamodb-table",
+  "rest-api",
+  "http-api",
+  "state-machine",
+  "eventbridge-rule",
+  "sns-topic",
+  "log-group",
+];
+
+interface ResourceBase<K extends ResourceKind> {
+  readonly kind: K;
+  readonly arn: string;
+  readonly name: string;
+  readonly region: string;
+  readonly accountId: string;
+  readonly tags: Tags;
+}
+
+/** "unset" is its own state: restoring it means DeleteFunctionConcurrency, not a number. */
+export type ReservedConcurrency = number | "unset";
+
+export type EventSourceKind = "sqs" | "kinesis" | "dynamodb-stream" | "kafka" | "mq" | "other";
+
+export interface EventSourceMapping {
+  readonly uuid: string;
+  readonly sourceArn?: string;
+  readonly sourceKind: EventSourceKind;
+  /** Lambda's own state string: Enabled, Disabled, Enabling, Disabling, Creating, Updating, Deleting. */
+  readonly state: string;
+  readonly batchSize?: number;
+  /** Stream sources only: -1 means retry until the record expires. */
+  readonly maximumRetryAttempts?: number;
+  /** Stream sources only: -1 means no maximum. */
+  readonly maximumRecordAgeSeconds?: number;
+  readonly bisectBatchOnFunctionError?: boolean;
+  readonly onFailureDestination?: string;
+}
+
+export interface AsyncInvokeConfig {
+  readonly maximumRetryAttempts?: number;
+  readonly maximumEventAgeSeconds?: number;
+  readonly onSuccessDestination?: string;
+  readonly onFailureDestination?: string;
+}
+
+export interface LambdaFunction extends ResourceBase<"lambda-function"> {
+  readonly runtime?: string;
+  readonly packageType: "Zip" | "Image";
+  readonly timeoutSeconds: number;
+  readonly memoryMb: number;
+  readonly reservedConcurrency: ReservedConcurrency;
+  readonly deadLetterTargetArn?: string;
+  readonly asyncInvoke?: AsyncInvokeConfig;
+  readonly eventSources: readonly EventSourceMapping[];
+  /** `/aws/lambda/<name>` unless advanced logging names another group. */
+  readonly logGroupName: string;
+  readonly logFormat: "Text" | "JSON";
+  readonly lastModified?: string;
+}
+
+export interface RedrivePolicy {
+  readonly deadLetterTargetArn: string;
+  readonly maxReceiveCount: number;
+}
+
+export interface SqsQueue extends ResourceBase<"sqs-queue"> {
+  readonly url: string;
+  readonly fifo: boolean;
+  readonly visibilityTimeoutSeconds: number;
+  readonly messageRetentionSeconds: number;
+  readonly redrivePolicy?: RedrivePolicy;
+  readonly encryption: "sqs-managed" | "kms" | "none";
+  readonly approximateMessages: number;
+  readonly approximateMessagesNotVisible: number;
+}
+
+export interface KinesisStream extends ResourceBase<"kinesis-stream"> {
+  readonly retentionHours: number;
+  readonly openShards: number;
+  readonly mode: "PROVISIONED" | "ON_DEMAND";
+  readonly encryption: "kms" | "none";
+  readonly consumers: readonly { readonly name: string; readonly arn: string }[];
+}
+
+export interface DynamoDbTable extends ResourceBase<"dynamodb-table"> {
+  readonly billingMode: "PROVISIONED" | "PAY_PER_REQUEST";
+  readonly streamArn?: string;
+  readonly streamViewType?: string;
+  readonly status: string;
+}
+
+export interface RestApi extends ResourceBase<"rest-api"> {
+  readonly id: string;
+  readonly stages: readonly string[];
+  readonly endpointTypes: readonly string[];
+}
+
+export interface HttpApi extends ResourceBase<"http-api"> {
+  readonly id: string;
+  readonly stages: readonly string[];
+}
+
+export interface StateMachine extends ResourceBase<"state-machine"> {
+  readonly type: "STANDARD" | "EXPRESS";
+}
+
+export interface RuleTarget {
+  readonly id: string;
+  readonly arn: string;
+  readonly deadLetterArn?: string;
+  readonly maximumRetryAttempts?: number;
+  readonly maximumEventAgeSeconds?: number;
+}
+
+export interface EventBridgeRule extends ResourceBase<"eventbridge-rule"> {
+  readonly eventBusName: string;
+  readonly state: string;
+  readonly scheduleExpression?: string;
+  readonly targets: readonly RuleTarget[];
+}
+
+export interface SnsSubscription {
+  readonly arn: string;
+  readonly protocol: string;
+  readonly endpoint: string;
+  readonly deadLetterArn?: string;
+}
+
+export interface SnsTopic extends ResourceBase<"sns-topic"> {
+  readonly fifo: boolean;
+  readonly subscriptions: readonly SnsSubscription[];
+}
+
+export interface LogGroup extends ResourceBase<"log-group"> {
+  /** Absent: the group never expires. */
+  readonly retentionInDays?: number;
+  readonly storedBytes?: number;
+  readonly logGroupClass?: string;
+  readonly kmsKeyId?: string;
+}
+
+export type Resource =
+  | LambdaFunction
+  | SqsQueue
+  | KinesisStream
+  | DynamoDbTable
+  | RestApi
+  | HttpApi
+  | StateMachine
+  | EventBridgeRule
+  | SnsTopic
+  | LogGroup;
+
+export type ResourceOfKind<K extends ResourceKind> = Extract<Resource, { kind: K }>;
+
+export type RelationType =
+  /** queue → its dead-letter queue (redrive policy) */
+  | "dead-letter-queue"
+  /** function → the stream, queue or table it consumes through an event source mapping */
+  | "event-source"
+  /** function → its async-invoke dead-letter queue or topic */
+  | "async-dlq"
+  /** function → async on-failure destination; also stream mappings' on-failure destination */
+  | "on-failure-destination"
+  /** function → async on-success destination */
+  | "on-success-destination"
+  /** function → the log group it writes to */
+  | "log-group"
+  /** rule → target */
+  | "rule-target"
+  /** rule → a target's dead-letter queue */
+  | "target-dlq"
+  /** topic → subscribed endpoint (function, queue, ...) */
+  | "subscription"
+  /** topic → a subscription's dead-letter queue */
+  | "subscription-dlq";
+
+export interface Relation {
+  readonly type: RelationType;
+  readonly from: string;
+  readonly to: string;
+}
+
+export interface LambdaAccountFacts {
+  /** The account's concurrency limit (GetAccountSettings). */
+  readonly concurrentExecutions: number;
+  readonly unreservedConcurrentExecutions: number;
+}
+
+export interface DiscoveryWarning {
+  readonly service: string;
+  readonly operation: string;
+  readonly code: string;
+  readonly message: string;
+  readonly resource?: string;
+}
+
+export interface Inventory {
+  readonly accountId: string;
+  readonly region: string;
+  readonly discoveredAt: string;
+  /** Sorted by kind, then ARN, so the same account gives the same snapshot. */
+  readonly resources: readonly Resource[];
+  readonly relations: readonly Relation[];
+  readonly lambdaAccount?: LambdaAccountFacts;
+  /** What could not be read (AccessDenied, unsupported API): reported, never fatal. */
+  readonly warnings: readonly DiscoveryWarning[];
+}
