@@ -1,0 +1,8 @@
+/** A mistake in how the CLI was called: exit code 2, like other Unix tools. */
+export class UsageError extends Error {
+  override readonly name = "UsageError";
+}
+
+export const EXIT_OK = 0;
+export const EXIT_FAILURE = 1;
+export const EXIT_USAGE = 2;
