@@ -61,6 +61,27 @@ export function isNotFound(error: unknown): boolean {
   return NOT_FOUND.has(errorCode(error));
 }
 
+const UNSUPPORTED = new Set([
+  "NotImplemented",
+  "NotImplementedException",
+  "UnknownOperationException",
+  "UnsupportedOperation",
+  "UnsupportedOperationException",
+  "InvalidAction",
+]);
+
+/**
+ * The endpoint does not offer this API: it says so, or it answered with something the SDK cannot
+ * read (an emulator's HTML 404/500 page, or a response that breaks the API's shape). Real AWS only
+ * gets here for APIs a region lacks; emulators such as moto get here for what they do not implement.
+ */
+export function isUnsupported(error: unknown): boolean {
+  if (UNSUPPORTED.has(errorCode(error))) return true;
+  // The SDK's deserializer attaches the raw `$response` to what it throws; modeled service errors
+  // also carry `$fault`, so a `$response` without `$fault` is a body the SDK could not parse.
+  return typeof error === "object" && error !== null && "$response" in error && !("$fault" in error);
+}
+
 const NETWORK = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "ECONNRESET", "ETIMEDOUT", "EHOSTUNREACH"]);
 
 /** One line a person can act on, for the CLI and logs. */

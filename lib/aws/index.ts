@@ -1,7 +1,7 @@
 export { Aws, apiName, type AwsOptions, type AwsTarget, type ClientClass } from "./clients.js";
 export { systemClock, type Clock } from "./clock.js";
 export { Pacer, DEFAULT_HEADROOM, type ApiCallCount } from "./pacer.js";
-export { QUOTAS, quotaFor, type AwsService, type Quota } from "./quotas.js";
+export { QUOTAS, quotaBucket, quotaFor, type AwsService, type Quota } from "./quotas.js";
 export { validateEndpoint, validateRegion } from "./target.js";
-export { describeAwsError, errorCode, errorMessage, isAccessDenied, isNotFound, isThrottling } from "./errors.js";
+export { describeAwsError, errorCode, errorMessage, isAccessDenied, isNotFound, isThrottling, isUnsupported } from "./errors.js";
 export { paginate } from "./paginate.js";

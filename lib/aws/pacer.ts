@@ -1,5 +1,5 @@
 import type { Clock } from "./clock.js";
-import { quotaFor, type AwsService } from "./quotas.js";
+import { quotaBucket, quotaFor, type AwsService } from "./quotas.js";
 
 /** Fraction of each quota the pacer uses, so that other callers in the account keep some room. */
 export const DEFAULT_HEADROOM = 0.8;
@@ -11,8 +11,9 @@ export interface ApiCallCount {
 }
 
 /**
- * One schedule per API: each call reserves the next free slot (1/rate apart) and waits for it.
- * Reservations make concurrent callers of the same API queue up instead of bursting.
+ * One schedule per quota bucket (an API, or a group of APIs sharing one quota): each call reserves the
+ * next free slot (1/rate apart) and waits for it. Reservations make concurrent callers queue up
+ * instead of bursting.
  */
 export class Pacer {
   private readonly nextFree = new Map<string, number>();
@@ -24,11 +25,12 @@ export class Pacer {
   ) {}
 
   async take(service: AwsService, api: string): Promise<void> {
-    const key = `${service}:${api}`;
+    const bucket = quotaBucket(service, api);
     const interval = 1000 / (quotaFor(service, api).rps * this.headroom);
     const now = this.clock.now();
-    const slot = Math.max(now, this.nextFree.get(key) ?? now);
-    this.nextFree.set(key, slot + interval);
+    const slot = Math.max(now, this.nextFree.get(bucket) ?? now);
+    this.nextFree.set(bucket, slot + interval);
+    const key = `${service}:${api}`;
     const count = this.counts.get(key);
     this.counts.set(key, { service, api, calls: (count?.calls ?? 0) + 1 });
     await this.clock.sleep(slot - now);

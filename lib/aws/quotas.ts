@@ -3,10 +3,9 @@
  * The pacer paces each API below its quota and `lib/sim` enforces the same numbers, so this table is
  * the one place to change when AWS changes a quota. Each entry names its source.
  *
- * The table gives each API its own bucket. Where AWS publishes one quota shared by several APIs
- * (Lambda control plane, API Gateway management API, EventBridge control plane, DynamoDB read-only
- * control plane, STS), each API gets a share of the shared quota, so that the APIs Watchkeeper calls
- * side by side stay under it together; the source says how the share was taken.
+ * Each API has its own bucket unless its quota names a `shared` bucket: AWS publishes some quotas
+ * for a group of APIs (Lambda's control plane, API Gateway's management API, EventBridge's control
+ * plane, DynamoDB's read-only control plane, STS), and those APIs then draw from one schedule.
  */
 
 export type AwsService =
@@ -29,10 +28,12 @@ export interface Quota {
   readonly rps: number;
   /** Where the number comes from. */
   readonly source: string;
+  /** APIs whose quotas name the same shared bucket draw from one schedule. */
+  readonly shared?: string;
 }
 
 export interface ServiceQuotas {
-  /** Applies to each API of the service that has no entry of its own (a bucket per API). */
+  /** Applies to each API of the service that has no entry of its own. */
   readonly default: Quota;
   readonly apis?: Readonly<Record<string, Quota>>;
 }
@@ -56,23 +57,32 @@ const SQS = "https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDevelop
 const TAGGING = "https://docs.aws.amazon.com/general/latest/gr/arg.html";
 const STS = "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html";
 
-/** AWS: "Total operations: 10 requests per second with a burst quota of 40 requests per second", shared by all API types. */
-const APIGATEWAY_SHARE = {
-  rps: 2.5,
+/** API Gateway's management quota covers REST and HTTP APIs alike. */
+const APIGATEWAY_MANAGEMENT: Quota = {
+  rps: 10,
+  shared: "apigateway:management",
   source:
     `${APIGATEWAY} ("Total operations | 10 requests per second with a burst quota of 40 requests per second", ` +
-    `not adjustable, for all API Gateway API types; shared by REST and HTTP APIs, so split across the four APIs ` +
-    `Watchkeeper calls side by side: GetRestApis, GetStages, GetApis, GetStages (v2))`,
-} as const;
+    `not adjustable, for all API Gateway API types)`,
+};
+
+const DYNAMODB_READ_ONLY: Quota = {
+  rps: 2500,
+  shared: "dynamodb:read-only-control-plane",
+  source:
+    `${DYNAMODB} ("You can submit up to 2,500 requests per second of a combination of read-only ` +
+    `(DescribeTable, ListTables, and GetResourcePolicy) control plane API requests")`,
+};
 
 export const QUOTAS: Readonly<Record<AwsService, ServiceQuotas>> = {
   lambda: {
     default: {
-      rps: 3,
+      rps: 15,
+      shared: "lambda:control-plane",
       source:
         `${LAMBDA} ("Remainder of the control plane API requests (excludes invocation, GetFunction, and GetPolicy ` +
         `requests): 15 requests per second across all APIs (not 15 requests per second per API). Cannot be ` +
-        `increased."; one shared bucket, split across the five control-plane APIs Watchkeeper may call side by side)`,
+        `increased.")`,
     },
     apis: {
       GetFunction: {
@@ -241,20 +251,8 @@ export const QUOTAS: Readonly<Record<AwsService, ServiceQuotas>> = {
         `per-API rate is "up to five requests per second" for the Contributor Insights APIs)`,
     },
     apis: {
-      ListTables: {
-        rps: 1250,
-        source:
-          `${DYNAMODB} ("You can submit up to 2,500 requests per second of a combination of read-only ` +
-          `(DescribeTable, ListTables, and GetResourcePolicy) control plane API requests"; shared, split between ` +
-          `ListTables and DescribeTable)`,
-      },
-      DescribeTable: {
-        rps: 1250,
-        source:
-          `${DYNAMODB} ("You can submit up to 2,500 requests per second of a combination of read-only ` +
-          `(DescribeTable, ListTables, and GetResourcePolicy) control plane API requests"; shared, split between ` +
-          `ListTables and DescribeTable)`,
-      },
+      ListTables: DYNAMODB_READ_ONLY,
+      DescribeTable: DYNAMODB_READ_ONLY,
       ListTagsOfResource: {
         rps: 10,
         source: `${DYNAMODB_LIST_TAGS} ("You can call ListTagsOfResource up to 10 times per second, per account.")`,
@@ -262,7 +260,7 @@ export const QUOTAS: Readonly<Record<AwsService, ServiceQuotas>> = {
     },
   },
   apigateway: {
-    default: APIGATEWAY_SHARE,
+    default: APIGATEWAY_MANAGEMENT,
     apis: {
       GetResources: {
         rps: 2.5,
@@ -271,7 +269,7 @@ export const QUOTAS: Readonly<Record<AwsService, ServiceQuotas>> = {
     },
   },
   apigatewayv2: {
-    default: APIGATEWAY_SHARE,
+    default: APIGATEWAY_MANAGEMENT,
   },
   sfn: {
     default: {
@@ -297,11 +295,9 @@ export const QUOTAS: Readonly<Record<AwsService, ServiceQuotas>> = {
   },
   eventbridge: {
     default: {
-      rps: 12,
-      source:
-        `${EVENTBRIDGE} ("Throttle limit in transactions per second for control plane APIs: 50 per second", ` +
-        `not adjustable; treated as shared, split across the four control-plane APIs Watchkeeper calls side by ` +
-        `side: ListRules, ListTargetsByRule, ListEventBuses, ListTagsForResource)`,
+      rps: 50,
+      shared: "eventbridge:control-plane",
+      source: `${EVENTBRIDGE} ("Throttle limit in transactions per second for control plane APIs: 50 per second", not adjustable)`,
     },
   },
   sns: {
@@ -344,11 +340,12 @@ export const QUOTAS: Readonly<Record<AwsService, ServiceQuotas>> = {
   },
   sts: {
     default: {
-      rps: 100,
+      rps: 600,
+      shared: "sts:requests",
       source:
         `${STS} ("the default request quota is 600 requests per second, per account, per Region", shared by ` +
         `AssumeRole, DecodeAuthorizationMessage, GetAccessKeyInfo, GetCallerIdentity, GetFederationToken and ` +
-        `GetSessionToken with every other caller in the account; Watchkeeper takes 100 per API as a conservative share)`,
+        `GetSessionToken)`,
     },
   },
 };
@@ -356,4 +353,9 @@ export const QUOTAS: Readonly<Record<AwsService, ServiceQuotas>> = {
 export function quotaFor(service: AwsService, api: string): Quota {
   const quotas = QUOTAS[service];
   return quotas.apis?.[api] ?? quotas.default;
+}
+
+/** The schedule an API draws from: its shared bucket, or its own. */
+export function quotaBucket(service: AwsService, api: string): string {
+  return quotaFor(service, api).shared ?? `${service}:${api}`;
 }
