@@ -82,7 +82,14 @@ export function isUnsupported(error: unknown): boolean {
   return typeof error === "object" && error !== null && "$response" in error && !("$fault" in error);
 }
 
-const NETWORK = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "ECONNRESET", "ETIMEDOUT", "EHOSTUNREACH"]);
+const NETWORK = new Set([
+  "ECONNREFUSED",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "ECONNRESET",
+  "ETIMEDOUT",
+  "EHOSTUNREACH",
+]);
 
 /** One line a person can act on, for the CLI and logs. */
 export function describeAwsError(error: unknown): string {
@@ -91,10 +98,18 @@ export function describeAwsError(error: unknown): string {
   if (e.name === "CredentialsProviderError" || /Could not load credentials/i.test(e.message ?? "")) {
     return "no AWS credentials found: set AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or pass --profile";
   }
-  if (NETWORK.has(code) || e.name === "TimeoutError" || /ECONNREFUSED|ENOTFOUND|EAI_AGAIN/.test(e.message ?? "")) {
+  if (
+    NETWORK.has(code) ||
+    e.name === "TimeoutError" ||
+    /ECONNREFUSED|ENOTFOUND|EAI_AGAIN/.test(e.message ?? "")
+  ) {
     return `cannot reach the AWS endpoint (${code || e.message}): check --endpoint, the network, or the region`;
   }
-  if (["UnrecognizedClientException", "InvalidClientTokenId", "ExpiredToken", "ExpiredTokenException"].includes(code)) {
+  if (
+    ["UnrecognizedClientException", "InvalidClientTokenId", "ExpiredToken", "ExpiredTokenException"].includes(
+      code,
+    )
+  ) {
     return `AWS rejected the credentials (${code}): refresh them or choose another --profile`;
   }
   return `${code || "error"}: ${e.message ?? String(error)}`;

@@ -3,5 +3,13 @@ export { systemClock, type Clock } from "./clock.js";
 export { Pacer, DEFAULT_HEADROOM, type ApiCallCount } from "./pacer.js";
 export { QUOTAS, quotaBucket, quotaFor, type AwsService, type Quota } from "./quotas.js";
 export { validateEndpoint, validateRegion } from "./target.js";
-export { describeAwsError, errorCode, errorMessage, isAccessDenied, isNotFound, isThrottling, isUnsupported } from "./errors.js";
+export {
+  describeAwsError,
+  errorCode,
+  errorMessage,
+  isAccessDenied,
+  isNotFound,
+  isThrottling,
+  isUnsupported,
+} from "./errors.js";
 export { paginate } from "./paginate.js";
