@@ -67,14 +67,23 @@ export interface AsyncInvokeConfig {
   readonly onFailureDestination?: string;
 }
 
+export interface QualifiedAsyncInvokeConfig extends AsyncInvokeConfig {
+  /** A version number or alias name. */
+  readonly qualifier: string;
+}
+
 export interface LambdaFunction extends ResourceBase<"lambda-function"> {
   readonly runtime?: string;
   readonly packageType: "Zip" | "Image";
   readonly timeoutSeconds: number;
   readonly memoryMb: number;
-  readonly reservedConcurrency: ReservedConcurrency;
+  /** "unknown": GetFunction could not be read (see the inventory's warnings); never plan a restore from it. */
+  readonly reservedConcurrency: ReservedConcurrency | "unknown";
   readonly deadLetterTargetArn?: string;
+  /** Async invoke config of the unqualified function ($LATEST). */
   readonly asyncInvoke?: AsyncInvokeConfig;
+  /** Async invoke configs set on versions or aliases (SAM puts them on the alias), sorted by qualifier. */
+  readonly qualifiedAsyncInvoke?: readonly QualifiedAsyncInvokeConfig[];
   readonly eventSources: readonly EventSourceMapping[];
   /** `/aws/lambda/<name>` unless advanced logging names another group. */
   readonly logGroupName: string;
@@ -197,7 +206,9 @@ export type RelationType =
   /** topic → subscribed endpoint (function, queue, ...) */
   | "subscription"
   /** topic → a subscription's dead-letter queue */
-  | "subscription-dlq";
+  | "subscription-dlq"
+  /** REST or HTTP API → a function one of its integrations invokes */
+  | "api-integration";
 
 export interface Relation {
   readonly type: RelationType;

@@ -1,0 +1,142 @@
+/** What every service module of discovery shares: the clients, the account, warnings and progress. */
+import {
+  errorCode,
+  errorMessage,
+  isAccessDenied,
+  isNotFound,
+  isUnsupported,
+  type Aws,
+  type AwsService,
+} from "../aws/index.js";
+import type { DiscoveryWarning } from "./types.js";
+
+/** Detail calls in flight per service; the pacer spaces them below each API's quota. */
+export const DETAIL_CONCURRENCY = 8;
+
+export interface DiscoveryProgress {
+  readonly phase: string;
+  readonly done: number;
+  readonly total?: number;
+}
+
+export interface DiscoveryContext {
+  readonly aws: Aws;
+  readonly accountId: string;
+  readonly region: string;
+  warn(warning: DiscoveryWarning): void;
+  progress(progress: DiscoveryProgress): void;
+  /** Operations the endpoint showed it does not offer: not called again in this run. */
+  readonly unsupported: Set<string>;
+}
+
+export interface Call {
+  readonly service: AwsService;
+  readonly operation: string;
+  /** The resource a detail call is about; absent for list calls. */
+  readonly resource?: string;
+}
+
+export type Outcome<T> =
+  | { readonly ok: true; readonly value: T }
+  | { readonly ok: false; readonly reason: "denied" | "unsupported" | "missing" };
+
+/**
+ * Runs one call (or one whole paginated listing) and turns what discovery tolerates into an outcome:
+ * AccessDenied and APIs the endpoint lacks become warnings, a resource deleted since it was listed is
+ * skipped quietly. Everything else (network, credentials, throttling beyond retries) propagates.
+ */
+export async function attempt<T>(
+  ctx: DiscoveryContext,
+  call: Call,
+  run: () => Promise<T>,
+): Promise<Outcome<T>> {
+  const key = `${call.service}:${call.operation}`;
+  if (ctx.unsupported.has(key)) return { ok: false, reason: "unsupported" };
+  try {
+    return { ok: true, value: await run() };
+  } catch (error) {
+    if (isAccessDenied(error)) {
+      ctx.warn(warningOf(call, error, call.resource));
+      return { ok: false, reason: "denied" };
+    }
+    if (isUnsupported(error)) {
+      // Unsupported is a property of the endpoint, not of the resource: warn once, stop calling it.
+      if (!ctx.unsupported.has(key)) ctx.warn({ ...warningOf(call, error), code: unsupportedCode(error) });
+      ctx.unsupported.add(key);
+      return { ok: false, reason: "unsupported" };
+    }
+    if (isNotFound(error)) return { ok: false, reason: "missing" };
+    throw error;
+  }
+}
+
+function warningOf(call: Call, error: unknown, resource?: string): DiscoveryWarning {
+  return {
+    service: call.service,
+    operation: call.operation,
+    code: errorCode(error),
+    message: firstLine(errorMessage(error)),
+    ...(resource !== undefined ? { resource } : {}),
+  };
+}
+
+/** A parse failure's name (TypeError, SyntaxError) says nothing to an operator; name what it means. */
+function unsupportedCode(error: unknown): string {
+  const code = errorCode(error);
+  return code === "TypeError" || code === "SyntaxError" || code === "Error" ? "UnsupportedByEndpoint" : code;
+}
+
+function firstLine(text: string): string {
+  return text.split("\n")[0]?.trim() ?? text;
+}
+
+/** Collects a paginated listing into one array. */
+export async function collect<Page, Item>(
+  pages: AsyncIterable<Page>,
+  items: (page: Page) => readonly Item[] | undefined,
+): Promise<Item[]> {
+  const all: Item[] = [];
+  for await (const page of pages) all.push(...(items(page) ?? []));
+  return all;
+}
+
+/** Maps with at most `limit` calls in flight; the first failure stops new work and is rethrown. */
+export async function mapLimit<T, R>(
+  items: readonly T[],
+  limit: number,
+  map: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  let failed = false;
+  const worker = async () => {
+    while (!failed && next < items.length) {
+      const index = next++;
+      try {
+        results[index] = await map(items[index] as T, index);
+      } catch (error) {
+        failed = true;
+        throw error;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
+
+/** Runs a per-resource detail step over a listing with bounded concurrency, reporting progress. */
+export async function detailEach<T, R>(
+  ctx: DiscoveryContext,
+  phase: string,
+  items: readonly T[],
+  detail: (item: T) => Promise<R | undefined>,
+): Promise<R[]> {
+  let done = 0;
+  ctx.progress({ phase, done, total: items.length });
+  const results = await mapLimit(items, DETAIL_CONCURRENCY, async (item) => {
+    const result = await detail(item);
+    ctx.progress({ phase, done: ++done, total: items.length });
+    return result;
+  });
+  return results.filter((r): r is R => r !== undefined);
+}

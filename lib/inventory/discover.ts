@@ -1,0 +1,113 @@
+/** Discovery: one paced, paginated read of the account and region into a normalized `Inventory`. */
+import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
+import type { Aws } from "../aws/index.js";
+import type { DiscoveryContext, DiscoveryProgress } from "./context.js";
+import { compareText } from "./order.js";
+import { deriveRelations } from "./relations.js";
+import { discoverHttpApis, discoverRestApis } from "./services/apigateway.js";
+import { discoverDynamoDbTables } from "./services/dynamodb.js";
+import { discoverEventBridgeRules } from "./services/eventbridge.js";
+import { discoverKinesisStreams } from "./services/kinesis.js";
+import { discoverLambdaAccount, discoverLambdaFunctions } from "./services/lambda.js";
+import { discoverLogGroups } from "./services/logs.js";
+import { discoverSnsTopics } from "./services/sns.js";
+import { discoverSqsQueues } from "./services/sqs.js";
+import { discoverStateMachines } from "./services/stepfunctions.js";
+import { discoverTags } from "./tags.js";
+import {
+  RESOURCE_KINDS,
+  type DiscoveryWarning,
+  type Inventory,
+  type Resource,
+  type ResourceKind,
+} from "./types.js";
+
+export interface DiscoverOptions {
+  /** Only these kinds (default: all). Relations may still point at kinds not discovered. */
+  readonly kinds?: readonly ResourceKind[];
+  readonly onProgress?: (progress: DiscoveryProgress) => void;
+  /** The snapshot's timestamp; `lib/sim` passes its virtual clock. */
+  readonly now?: () => Date;
+}
+
+const DISCOVERERS: Readonly<Record<ResourceKind, (ctx: DiscoveryContext) => Promise<Resource[]>>> = {
+  "lambda-function": discoverLambdaFunctions,
+  "sqs-queue": discoverSqsQueues,
+  "kinesis-stream": discoverKinesisStreams,
+  "dynamodb-table": discoverDynamoDbTables,
+  "rest-api": discoverRestApis,
+  "http-api": discoverHttpApis,
+  "state-machine": discoverStateMachines,
+  "eventbridge-rule": discoverEventBridgeRules,
+  "sns-topic": discoverSnsTopics,
+  "log-group": discoverLogGroups,
+};
+
+/**
+ * Reads every requested kind (services in parallel, per-resource details at most a few in flight, every
+ * call paced by `aws`). What the caller may not read becomes a warning; network and credential errors
+ * propagate. The same account state always gives the same snapshot: resources sorted by kind (in
+ * RESOURCE_KINDS order) then ARN, relations by from/type/to, warnings by service/operation/resource.
+ */
+export async function discoverInventory(aws: Aws, options: DiscoverOptions = {}): Promise<Inventory> {
+  const kinds = validKinds(options.kinds);
+  const now = options.now ?? (() => new Date());
+  const identity = await aws.client(STSClient).send(new GetCallerIdentityCommand({}));
+  if (!identity.Account) throw new Error("STS GetCallerIdentity returned no account id");
+
+  const warnings: DiscoveryWarning[] = [];
+  const ctx: DiscoveryContext = {
+    aws,
+    accountId: identity.Account,
+    region: aws.region,
+    warn: (warning) => warnings.push(warning),
+    progress: (progress) => options.onProgress?.(progress),
+    unsupported: new Set(),
+  };
+
+  const [found, tags, lambdaAccount] = await Promise.all([
+    Promise.all(kinds.map((kind) => DISCOVERERS[kind](ctx))),
+    discoverTags(ctx, kinds),
+    kinds.includes("lambda-function") ? discoverLambdaAccount(ctx) : Promise.resolve(undefined),
+  ]);
+
+  // Tagging API first, the service's own answer over it: it is authoritative and not eventually consistent.
+  const resources = found
+    .flat()
+    .map((resource) => ({ ...resource, tags: { ...tags.get(resource.arn), ...resource.tags } }) as Resource)
+    .sort(byKindThenArn);
+
+  return {
+    accountId: ctx.accountId,
+    region: ctx.region,
+    discoveredAt: now().toISOString(),
+    resources,
+    relations: deriveRelations(resources),
+    ...(lambdaAccount ? { lambdaAccount } : {}),
+    warnings: warnings.sort(byWarning),
+  };
+}
+
+function validKinds(kinds: readonly ResourceKind[] | undefined): ResourceKind[] {
+  if (kinds === undefined) return [...RESOURCE_KINDS];
+  const unknown = kinds.filter((kind) => !RESOURCE_KINDS.includes(kind));
+  if (unknown.length > 0) {
+    throw new Error(`unknown resource kind ${unknown.join(", ")}; use one of ${RESOURCE_KINDS.join(", ")}`);
+  }
+  return RESOURCE_KINDS.filter((kind) => kinds.includes(kind));
+}
+
+const KIND_ORDER = new Map(RESOURCE_KINDS.map((kind, i) => [kind, i]));
+
+function byKindThenArn(a: Resource, b: Resource): number {
+  return (KIND_ORDER.get(a.kind) ?? 0) - (KIND_ORDER.get(b.kind) ?? 0) || compareText(a.arn, b.arn);
+}
+
+function byWarning(a: DiscoveryWarning, b: DiscoveryWarning): number {
+  return (
+    compareText(a.service, b.service) ||
+    compareText(a.operation, b.operation) ||
+    compareText(a.resource ?? "", b.resource ?? "") ||
+    compareText(a.code, b.code)
+  );
+}
