@@ -47,7 +47,8 @@ export function parseRetention(value: unknown, where: string): RetentionDays | N
   if (typeof value === "string" && value.trim().toLowerCase() === NEVER) return NEVER;
   const days = typeof value === "string" && /^\s*\d+\s*$/.test(value) ? Number(value) : value;
   if (typeof days === "number" && isValidRetention(days)) return days;
-  const shown = typeof value === "string" ? `"${value}"` : String(value);
+  const shown =
+    typeof days === "number" ? String(days) : typeof value === "string" ? `"${value}"` : String(value);
   const hint = typeof days === "number" ? nearestHint(days) : "";
   throw new Error(
     `${where}: retention ${shown} is not valid${hint}; use one of ${VALID_LIST} (days) or "never"`,

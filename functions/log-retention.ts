@@ -1,0 +1,229 @@
+/**
+ * Lambda: sets the retention of a newly created log group within seconds of its creation.
+ * Trigger: EventBridge rule on source=aws.logs, detail-type="AWS API Call via CloudTrail",
+ * detail.eventName=CreateLogGroup. The event is only a hint: the group's real state (retention,
+ * tags, owning function) is read again and the same pure plan as the scheduled sweep decides.
+ *
+ * Events that are not a successful CreateLogGroup are ignored with a log line. Malformed events are
+ * logged as errors and dropped, not thrown: EventBridge would retry them and they never get better.
+ * AWS errors are thrown, so Lambda's async retries try again (the sweep catches anything left).
+ *
+ * Configuration (environment), validated on first use; an invalid value fails every invocation
+ * with an error naming it:
+ *   RETENTION_POLICY        optional JSON, e.g. {"defaultDays":30,"maxDays":365,"shortenLonger":false,
+ *                           "rules":[{"prefix":"/aws/lambda/audit-","days":365}],"excludePrefixes":["/vendor/"]}
+ *   RETENTION_DEFAULT_DAYS  optional; overrides defaultDays (e.g. 14)
+ *   AWS_REGION              set by Lambda
+ */
+import { z } from "zod";
+import { applyOperations } from "../lib/apply/apply.js";
+import { Aws } from "../lib/aws/clients.js";
+import { systemClock, type Clock } from "../lib/aws/clock.js";
+import { describeAwsError } from "../lib/aws/errors.js";
+import { createLogger, type Logger } from "../lib/log.js";
+import { retentionOperations } from "../lib/logs/apply.js";
+import { observeLogGroup } from "../lib/logs/observe.js";
+import { planGroupRetention } from "../lib/logs/plan.js";
+import { retentionPolicy, type RetentionPolicy } from "../lib/logs/policy.js";
+import { describeRetention, parseRetentionDays } from "../lib/logs/retention.js";
+
+const SOURCE = "aws.logs";
+const DETAIL_TYPE = "AWS API Call via CloudTrail";
+const EVENT_NAME = "CreateLogGroup";
+
+/** CloudWatch Logs' own constraint on log group names (CreateLogGroup API reference). */
+const LOG_GROUP_NAME = /^[.\-_/#A-Za-z0-9]{1,512}$/;
+
+const Envelope = z.object({
+  source: z.string(),
+  "detail-type": z.string(),
+  region: z.string().optional(),
+  detail: z.record(z.string(), z.unknown()),
+});
+
+const CloudTrailDetail = z.object({
+  eventName: z.string(),
+  awsRegion: z.string().optional(),
+  errorCode: z.string().nullish(),
+  errorMessage: z.string().nullish(),
+});
+
+const CreateLogGroupDetail = z.object({
+  requestParameters: z.object({
+    logGroupName: z
+      .string()
+      .regex(LOG_GROUP_NAME, "expected a log group name (1-512 of A-Za-z0-9 . - _ / #)"),
+  }),
+});
+
+export type RetentionEventStatus = "applied" | "unchanged" | "ignored" | "rejected";
+
+export interface RetentionEventResult {
+  readonly status: RetentionEventStatus;
+  readonly logGroup?: string;
+  readonly reason: string;
+}
+
+export interface RetentionHandlerDependencies {
+  readonly aws: () => Aws;
+  readonly logger: Logger;
+  readonly policy: () => RetentionPolicy;
+  readonly clock?: Clock;
+}
+
+/** The part of the Lambda context the handler uses. */
+export interface InvocationContext {
+  getRemainingTimeInMillis(): number;
+}
+
+export function createRetentionHandler(deps: RetentionHandlerDependencies) {
+  const clock = deps.clock ?? systemClock;
+  return async function handle(event: unknown, context?: InvocationContext): Promise<RetentionEventResult> {
+    const log = deps.logger;
+    const parsed = parseCreateLogGroup(event);
+    if (parsed.status === "rejected") {
+      log.error({ problems: parsed.problems }, `rejected: ${parsed.reason}`);
+      return { status: "rejected", reason: parsed.reason };
+    }
+    if (parsed.status === "ignored") {
+      log.info(`ignored: ${parsed.reason}`);
+      return { status: "ignored", reason: parsed.reason };
+    }
+
+    const { logGroup, region } = parsed;
+    const aws = deps.aws();
+    if (region !== undefined && region !== aws.region) {
+      const reason = `${logGroup} was created in ${region}; this function serves ${aws.region}`;
+      log.info({ logGroup }, `ignored: ${reason}`);
+      return { status: "ignored", logGroup, reason };
+    }
+    const policy = deps.policy();
+
+    let input;
+    try {
+      input = await observeLogGroup(aws, logGroup);
+    } catch (error) {
+      log.error({ logGroup, error: describeAwsError(error) }, `failed to read log group ${logGroup}`);
+      throw error;
+    }
+    if (!input) {
+      const reason = `log group ${logGroup} no longer exists`;
+      log.info({ logGroup }, `ignored: ${reason}`);
+      return { status: "ignored", logGroup, reason };
+    }
+
+    const plan = planGroupRetention(input, policy);
+    for (const warning of plan.warnings) log.warn({ logGroup }, warning.message);
+    const change = plan.changes[0];
+    if (!change) throw new Error(`no plan for log group ${logGroup}`);
+    if (change.action === "noop") {
+      log.info({ logGroup, source: change.source }, `unchanged: ${change.reason}`);
+      return { status: "unchanged", logGroup, reason: change.reason };
+    }
+
+    const remaining = context?.getRemainingTimeInMillis();
+    const report = await applyOperations(retentionOperations(aws, [change]), {
+      clock,
+      ...(remaining !== undefined ? { deadline: clock.now() + remaining, operationBudgetMs: 1_000 } : {}),
+    });
+    const outcome = report.outcomes[0];
+    if (outcome?.status !== "applied") {
+      const why = outcome?.error ?? outcome?.status ?? "not run";
+      log.error({ logGroup, outcome: outcome?.status }, `failed to set retention on ${logGroup}: ${why}`);
+      throw new Error(`failed to set retention on ${logGroup}: ${why}`);
+    }
+    const to = change.desired.retentionInDays;
+    log.info(
+      { logGroup, from: change.actual.retentionInDays ?? "never", to, source: change.source },
+      `retention set to ${describeRetention(to)}: ${change.reason}`,
+    );
+    return { status: "applied", logGroup, reason: change.reason };
+  };
+}
+
+type Parsed =
+  | { readonly status: "accepted"; readonly logGroup: string; readonly region?: string }
+  | { readonly status: "ignored"; readonly reason: string }
+  | { readonly status: "rejected"; readonly reason: string; readonly problems: readonly string[] };
+
+/** Accepts a successful CreateLogGroup CloudTrail event; says why anything else is ignored or malformed. */
+export function parseCreateLogGroup(event: unknown): Parsed {
+  const envelope = Envelope.safeParse(event);
+  if (!envelope.success) return rejected("not an EventBridge event", envelope.error.issues);
+  const { source, "detail-type": detailType, detail } = envelope.data;
+  if (source !== SOURCE || detailType !== DETAIL_TYPE) {
+    return {
+      status: "ignored",
+      reason: `not a CloudTrail event from ${SOURCE} (source=${source}, detail-type=${detailType})`,
+    };
+  }
+  const trail = CloudTrailDetail.safeParse(detail);
+  if (!trail.success) return rejected("malformed CloudTrail event", trail.error.issues, "event.detail");
+  if (trail.data.eventName !== EVENT_NAME) {
+    return { status: "ignored", reason: `eventName is ${trail.data.eventName}, not ${EVENT_NAME}` };
+  }
+  if (trail.data.errorCode) {
+    const message = trail.data.errorMessage ? `: ${trail.data.errorMessage}` : "";
+    return {
+      status: "ignored",
+      reason: `${EVENT_NAME} failed (${trail.data.errorCode}${message}); nothing was created`,
+    };
+  }
+  const create = CreateLogGroupDetail.safeParse(detail);
+  if (!create.success) return rejected(`malformed ${EVENT_NAME} event`, create.error.issues, "event.detail");
+  const region = trail.data.awsRegion ?? envelope.data.region;
+  return {
+    status: "accepted",
+    logGroup: create.data.requestParameters.logGroupName,
+    ...(region !== undefined ? { region } : {}),
+  };
+}
+
+function rejected(what: string, issues: readonly z.core.$ZodIssue[], at = "event"): Parsed {
+  const problems = issues.map((issue) => {
+    const path = [at, ...issue.path.map(String)].join(".");
+    return `${path}: ${issue.message}`;
+  });
+  return { status: "rejected", reason: `${what}: ${problems.join("; ")}`, problems };
+}
+
+/** The policy from the environment; see the header comment. Throws an Error naming the bad setting. */
+export function policyFromEnvironment(env: NodeJS.ProcessEnv): RetentionPolicy {
+  let config: Record<string, unknown> = {};
+  if (env.RETENTION_POLICY?.trim()) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(env.RETENTION_POLICY);
+    } catch (error) {
+      throw new Error(
+        `RETENTION_POLICY is not valid JSON: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    }
+    if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
+      throw new Error('RETENTION_POLICY must be a JSON object, e.g. {"defaultDays":30}');
+    }
+    config = { ...(parsed as Record<string, unknown>) };
+  }
+  if (env.RETENTION_DEFAULT_DAYS?.trim()) {
+    config.defaultDays = parseRetentionDays(env.RETENTION_DEFAULT_DAYS, "RETENTION_DEFAULT_DAYS");
+  }
+  return retentionPolicy(config, "RETENTION_POLICY");
+}
+
+// Made once per container and reused by warm invocations.
+let aws: Aws | undefined;
+let policy: RetentionPolicy | undefined;
+const logger = createLogger({ function: "log-retention" });
+
+export const handler = createRetentionHandler({
+  aws: () => (aws ??= new Aws({ region: process.env.AWS_REGION ?? "" })),
+  logger,
+  policy: () => {
+    try {
+      return (policy ??= policyFromEnvironment(process.env));
+    } catch (error) {
+      logger.error(`invalid configuration: ${error instanceof Error ? error.message : String(error)}`);
+      throw error;
+    }
+  },
+});
