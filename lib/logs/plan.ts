@@ -3,7 +3,8 @@
  * and the policy to one change per group, each with its reason. No I/O.
  *
  * What a group wants, most specific first:
- *   excluded (excludePrefixes, watchkeeper:ignore on the group or an owning function, an exclude rule)
+ *   excluded (DELIVERY class, excludePrefixes, watchkeeper:ignore on the group or an owning function,
+ *   an exclude rule)
  *   → watchkeeper:retention on the group → on an owning function → the longest matching rule → defaultDays.
  * What is written, given what the group has:
  *   never expires → the wanted value; shorter than wanted → raised, except for the default (a shorter
@@ -207,6 +208,8 @@ function excludedBecause(
   writers: readonly LogGroupWriter[],
   policy: RetentionPolicy,
 ): string | undefined {
+  // CloudWatch Logs rejects PutRetentionPolicy on DELIVERY-class groups: their retention is fixed.
+  if (group.logGroupClass === "DELIVERY") return "excluded: DELIVERY-class groups have a fixed retention";
   const prefix = policy.excludePrefixes.find((p) => group.name.startsWith(p));
   if (prefix !== undefined) return `excluded: name starts with "${prefix}" (excludePrefixes)`;
   if (isIgnored(group.tags)) return `excluded: ${TAGS.ignore}=${group.tags[TAGS.ignore]} on the group`;

@@ -13,7 +13,7 @@ export const REGION = "eu-west-1";
 
 export function logGroup(
   name: string,
-  options: { retentionInDays?: number; tags?: Tags; storedBytes?: number } = {},
+  options: { retentionInDays?: number; tags?: Tags; storedBytes?: number; logGroupClass?: string } = {},
 ): LogGroup {
   return {
     kind: "log-group",
@@ -24,6 +24,7 @@ export function logGroup(
     tags: options.tags ?? {},
     ...(options.retentionInDays !== undefined ? { retentionInDays: options.retentionInDays } : {}),
     ...(options.storedBytes !== undefined ? { storedBytes: options.storedBytes } : {}),
+    ...(options.logGroupClass !== undefined ? { logGroupClass: options.logGroupClass } : {}),
   };
 }
 

@@ -307,6 +307,17 @@ describe("planRetention", () => {
     ]);
   });
 
+  it("leaves DELIVERY-class groups alone, since their retention cannot be set", () => {
+    const result = plan([
+      logGroup("/delivery", { logGroupClass: "DELIVERY", tags: { "watchkeeper:retention": "90" } }),
+      logGroup("/standard", { logGroupClass: "STANDARD" }),
+    ]);
+    expect(result.changes.map((c) => [c.target, c.action, c.reason])).toEqual([
+      ["/delivery", "noop", "excluded: DELIVERY-class groups have a fixed retention"],
+      ["/standard", "update", "never expires: set 30 days from the default"],
+    ]);
+  });
+
   it("follows the group's retention tag, snapped up, in both directions", () => {
     const result = plan([
       logGroup("/tagged/never", { tags: { "watchkeeper:retention": "45" } }),
