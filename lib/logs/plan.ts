@@ -115,7 +115,7 @@ function writersByGroup(input: RetentionInput): Map<string, LogGroupWriter[]> {
 interface Wanted {
   readonly value: RetentionDays | Never;
   readonly source: Exclude<RetentionSource, "excluded">;
-  /** How the reason names the source, e.g. `tag watchkeeper:retention=45 (snapped up to 60 days)`. */
+  /** How the reason names the source, e.g. `tag watchkeeper:retention=45 (snapped up to 60)`. */
   readonly from: string;
 }
 
