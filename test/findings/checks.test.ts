@@ -343,6 +343,25 @@ describe("lambda-async-no-failure-handling", () => {
     expect(findings[0]?.message).toContain("by rule r (alias/version live)");
     expect(findings[0]?.fix).toContain("(for live)");
   });
+
+  it("says so when discovery could not read the asynchronous invocation config", () => {
+    const base = inventoryOf([lambdaFunction("job"), rule("r", [{ id: "a", arn: functionArn("job") }])]);
+    const inventory: Inventory = {
+      ...base,
+      warnings: [
+        {
+          service: "lambda",
+          operation: "ListFunctionEventInvokeConfigs",
+          code: "AccessDeniedException",
+          message: "not allowed",
+          resource: functionArn("job"),
+        },
+      ],
+    };
+    expect(run("lambda-async-no-failure-handling", inventory)[0]?.message).toBe(
+      "invoked asynchronously by rule r with no DLQ, and its asynchronous invocation config could not be read (ListFunctionEventInvokeConfigs: AccessDeniedException): unless it has an on-failure destination, failed events are dropped and reserved concurrency 0 would drop new ones",
+    );
+  });
 });
 
 describe("log-group-never-expires", () => {

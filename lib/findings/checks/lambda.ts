@@ -1,5 +1,5 @@
 /** Lambda functions: failure handling for asynchronous invocations, and the never-chosen default timeout. */
-import type { LambdaFunction, Relation } from "../../inventory/types.js";
+import type { Inventory, LambdaFunction, Relation } from "../../inventory/types.js";
 import { functionQualifier } from "../../inventory/index.js";
 import { displayName, type FindingsIndex } from "../context.js";
 import { formatList } from "../format.js";
@@ -35,6 +35,17 @@ function invokerLabel(index: FindingsIndex, relation: Relation): string {
   return `${kind} ${displayName(index, relation.from)}${qualifier ? ` (alias/version ${qualifier})` : ""}`;
 }
 
+/** Why the function's asynchronous invocation config is unknown, when discovery could not read it. */
+function unreadableAsyncConfig(inventory: Inventory, fn: LambdaFunction): string | undefined {
+  const warning = inventory.warnings.find(
+    (w) =>
+      w.service === "lambda" &&
+      w.operation === "ListFunctionEventInvokeConfigs" &&
+      (w.resource === undefined || w.resource === fn.arn),
+  );
+  return warning ? `${warning.operation}: ${warning.code}` : undefined;
+}
+
 export const lambdaAsyncNoFailureHandling: Check = {
   id: "lambda-async-no-failure-handling",
   title: "Asynchronously invoked function with neither a DLQ nor an on-failure destination",
@@ -47,17 +58,21 @@ export const lambdaAsyncNoFailureHandling: Check = {
     "inventory; functions invoked asynchronously by other services (S3 notifications, CloudWatch Logs " +
     "subscriptions, direct InvocationType=Event calls) are not detected.",
   source: ASYNC_RECORDS,
-  run({ index }) {
+  run({ index, inventory }) {
     const drafts: FindingDraft[] = [];
     for (const fn of index.ofKind("lambda-function")) {
       const unhandled = asyncInvokers(index, fn).filter((relation) => !keepsFailedEvents(fn, relation.to));
       if (unhandled.length === 0) continue;
       const qualifiers = [...new Set(unhandled.map((r) => functionQualifier(r.to)).filter((q) => q))];
+      const invokers = formatList(unhandled.map((r) => invokerLabel(index, r)));
+      const unreadable = unreadableAsyncConfig(inventory, fn);
       drafts.push({
         resourceArn: fn.arn,
         resourceName: fn.name,
         resourceKind: fn.kind,
-        message: `invoked asynchronously by ${formatList(unhandled.map((r) => invokerLabel(index, r)))} with neither a DLQ nor an on-failure destination: events that fail every retry are dropped, and reserved concurrency 0 would drop new events outright`,
+        message: unreadable
+          ? `invoked asynchronously by ${invokers} with no DLQ, and its asynchronous invocation config could not be read (${unreadable}): unless it has an on-failure destination, failed events are dropped and reserved concurrency 0 would drop new ones`
+          : `invoked asynchronously by ${invokers} with neither a DLQ nor an on-failure destination: events that fail every retry are dropped, and reserved concurrency 0 would drop new events outright`,
         fix: `Add an on-failure destination (e.g. an SQS queue) to ${fn.name}'s asynchronous invocation config${qualifiers.length > 0 ? ` (for ${formatList(qualifiers as string[])})` : ""}, or a dead-letter queue.`,
       });
     }
