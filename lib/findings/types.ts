@@ -40,7 +40,7 @@ export interface FindingDraft {
   readonly resourceKind: FindingResourceKind;
   readonly message: string;
   readonly fix: string;
-  /** Only when this case is worse than the check's usual severity (e.g. certain duplicates). */
+  /** Only when this case differs from the check's usual severity (certain duplicates: critical; a limit that may have been raised: lower). */
   readonly severity?: Severity;
 }
 
@@ -70,7 +70,7 @@ export interface Check {
   /** Stable and tag-safe: `watchkeeper:accept:<id>` accepts it. */
   readonly id: string;
   readonly title: string;
-  /** The usual severity; a draft may raise it for a worse case. */
+  /** The usual severity; a draft may set another for a case that is clearly worse or less certain. */
   readonly severity: Severity;
   /** What the check detects and what it cannot see, in a few sentences. */
   readonly description: string;
