@@ -8,10 +8,9 @@ import { CreateEventSourceMappingCommand, CreateFunctionCommand, LambdaClient } 
 import { CreateQueueCommand, SQSClient } from "@aws-sdk/client-sqs";
 import type { Pluggable } from "@smithy/types";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { apiName, type AwsOptions, type AwsService } from "../../lib/aws/index.js";
+import { Aws, apiName, type AwsOptions, type AwsService } from "../../lib/aws/index.js";
 import { discoverInventory } from "../../lib/inventory/index.js";
 import { MOTO_ACCOUNT_ID, MOTO_CREDENTIALS, lambdaZip, motoAws, motoLambdaRole } from "../moto/moto.js";
-import { Aws } from "../../lib/aws/index.js";
 
 const REGION = "eu-west-2";
 const QUEUE = `arn:aws:sqs:${REGION}:${MOTO_ACCOUNT_ID}:work`;
