@@ -1,0 +1,38 @@
+/**
+ * lib/sim: an in-memory AWS account (one account, one region) that answers real SDK v3 clients through
+ * one middleware. It holds state, validates inputs as AWS documents them, and enforces API quotas on a
+ * virtual clock. Serves the demo (`sampleAccount`), the fast tests and the scale benchmarks
+ * (`generateAccount`).
+ *
+ *   const account = sampleAccount();
+ *   const aws = new Aws({ region: account.region, clock: account.clock, plugin: simPlugin(account) });
+ *   // or simply: const aws = simulatedAws(account);
+ */
+export {
+  SimAccount,
+  type AlarmSpec,
+  type EventSourceMappingSpec,
+  type FunctionSpec,
+  type HttpApiSpec,
+  type LogGroupSpec,
+  type MessageSpec,
+  type MetricSpec,
+  type QueueSpec,
+  type RestApiSpec,
+  type RuleSpec,
+  type SimAccountOptions,
+  type SimApiStats,
+  type StateMachineSpec,
+  type StreamSpec,
+  type SubscriptionSpec,
+  type TableSpec,
+  type TopicSpec,
+} from "./account.js";
+export { VirtualClock, SIM_EPOCH } from "./clock.js";
+export { SimNotImplementedError, SimUnsupportedError } from "./errors.js";
+export { generateAccount, type GenerateOptions } from "./generate.js";
+export { dispatch, simPlugin, simulatedAws, simulatedApis } from "./plugin.js";
+export { sampleAccount } from "./sample.js";
+export { RETENTION_DAYS } from "./services/logs.js";
+export { ALARM_LIMITS, DASHBOARD_LIMITS } from "./services/cloudwatch.js";
+export type * from "./state.js";

@@ -1,0 +1,96 @@
+/**
+ * The one seam between real SDK clients and a simulated account: an initialize-step middleware that
+ * answers each command from the account's state instead of sending HTTP. It runs after the pacer (which
+ * sits at "high" priority in the same step), so pacing happens on the same virtual clock first.
+ */
+import type { Pluggable } from "@smithy/types";
+import { Aws, apiName, type AwsOptions } from "../aws/clients.js";
+import type { AwsService } from "../aws/quotas.js";
+import type { SimAccount } from "./account.js";
+import { responseMetadata, SimNotImplementedError } from "./errors.js";
+import type { SimService } from "./service.js";
+import { apigateway } from "./services/apigateway.js";
+import { apigatewayv2 } from "./services/apigatewayv2.js";
+import { cloudwatch } from "./services/cloudwatch.js";
+import { dynamodb } from "./services/dynamodb.js";
+import { eventbridge } from "./services/eventbridge.js";
+import { kinesis } from "./services/kinesis.js";
+import { lambda } from "./services/lambda.js";
+import { logs } from "./services/logs.js";
+import { sfn } from "./services/sfn.js";
+import { sns } from "./services/sns.js";
+import { sqs } from "./services/sqs.js";
+import { sts } from "./services/sts.js";
+import { tagging } from "./services/tagging.js";
+
+const SERVICES: Readonly<Record<AwsService, SimService>> = {
+  lambda,
+  sqs,
+  kinesis,
+  dynamodb,
+  apigateway,
+  apigatewayv2,
+  sfn,
+  eventbridge,
+  sns,
+  logs,
+  cloudwatch,
+  tagging,
+  sts,
+};
+
+/** The APIs the simulator answers, per service. */
+export function simulatedApis(): Record<AwsService, string[]> {
+  return Object.fromEntries(
+    Object.entries(SERVICES).map(([service, s]) => [service, Object.keys(s.apis).sort()]),
+  ) as Record<AwsService, string[]>;
+}
+
+/**
+ * Answers one call: counts it, applies the API's quota, brings time-driven state up to date and runs the
+ * handler on a copy of the input (so the caller cannot change stored state afterwards).
+ */
+export function dispatch(sim: SimAccount, service: AwsService, api: string, input: unknown): object {
+  const stats = sim.statsFor(service, api);
+  stats.calls += 1;
+  const simService = SERVICES[service];
+  const handler = simService.apis[api] as ((input: unknown, sim: SimAccount) => object) | undefined;
+  if (!handler) {
+    stats.errors += 1;
+    throw new SimNotImplementedError(service, api);
+  }
+  if (sim.enforceQuotas && !sim.quotas.take(service, api)) {
+    stats.throttled += 1;
+    throw simService.throttled(api);
+  }
+  sim.settle();
+  try {
+    return handler(structuredClone(input ?? {}), sim);
+  } catch (error) {
+    stats.errors += 1;
+    throw error;
+  }
+}
+
+/** `new Aws({ region, plugin: simPlugin(account) })`: every client answers from `account`. */
+export function simPlugin(sim: SimAccount): (service: AwsService) => Pluggable<object, object> {
+  return (service) => ({
+    applyToStack(stack) {
+      stack.add(
+        (_next, context) => async (args) => {
+          const output = dispatch(sim, service, apiName(context.commandName), args.input);
+          return { output: { ...output, $metadata: responseMetadata(200) }, response: undefined };
+        },
+        { step: "initialize", name: "watchkeeperSim", priority: "low" },
+      );
+    },
+  });
+}
+
+/** An `Aws` over a simulated account, on the account's clock (so the pacer and the quotas share time). */
+export function simulatedAws(
+  sim: SimAccount,
+  options: Omit<Partial<AwsOptions>, "plugin" | "clock"> = {},
+): Aws {
+  return new Aws({ region: sim.region, ...options, clock: sim.clock, plugin: simPlugin(sim) });
+}
