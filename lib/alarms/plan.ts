@@ -1,0 +1,644 @@
+/**
+ * The alarm plan: (inventory, policy, existing alarms) → changes. Pure and deterministic: the same
+ * inputs give the same changes in the same order, whatever order the inputs came in.
+ *
+ * Coverage model:
+ * - one aggregate alarm per catalog entry (a dimensionless account metric, or a Metrics Insights
+ *   query grouped by resource) covers every resource of the kind, new ones included;
+ * - a resource gets its own alarm when the entry always wants one (Duration, Latency, DLQs), when it
+ *   is critical or tagged `watchkeeper:alarms=individual`, or when its threshold differs from the
+ *   aggregate's (adapted to its retention or timeout, or overridden by tag); it is then left out of
+ *   the aggregate query so that it alarms once, at its own threshold.
+ * Ownership: only alarms named with the prefix AND tagged `watchkeeper:managed=true` are updated or
+ * deleted; a prefixed alarm without the tag is reported and left alone.
+ */
+import type { Inventory, LambdaFunction, Resource, ResourceKind } from "../inventory/types.js";
+import { diffFields, type Change, type FieldDiff } from "../plan/change.js";
+import { MANAGED_TAG, TAGS } from "../policy/tags.js";
+import { CATALOG, alarmMetricsOfKind } from "./catalog/index.js";
+import {
+  alarmTargets,
+  dimensionValue,
+  type AlarmTarget,
+  type CatalogEntry,
+  type InventoryFacts,
+  type ThresholdContext,
+} from "./catalog/types.js";
+import {
+  configThreshold,
+  isEntryEnabled,
+  readResourceAlarmTags,
+  runbookUrl,
+  type AlarmPolicy,
+  type ResourceAlarmTags,
+} from "./policy.js";
+import {
+  ALARM_FIELDS,
+  acceptableTags,
+  alarmDescription,
+  alarmFields,
+  alarmName,
+  disambiguate,
+  fitExclusions,
+  formatThreshold,
+  insightsFunction,
+  insightsQuery,
+  missingTags,
+  type AlarmDefinition,
+  type AlarmSpec,
+  type ExistingAlarm,
+} from "./spec.js";
+
+export type AlarmChange = Change<AlarmSpec, ExistingAlarm>;
+
+export interface AlarmPlan {
+  /** Deletes first (cheap, batched), then creates, updates, and the noops that explain themselves. */
+  readonly changes: readonly AlarmChange[];
+  /** Every alarm the inventory needs, by name. */
+  readonly desired: readonly AlarmSpec[];
+  /** Bad tags and config, limits reached: reported, never fatal. */
+  readonly warnings: readonly string[];
+}
+
+export const NOT_OWNED_REASON = `not owned: missing tag ${MANAGED_TAG.key}=${MANAGED_TAG.value}`;
+
+/** Tag keys Watchkeeper writes on its alarms. */
+export const ALARM_TAGS = {
+  managed: MANAGED_TAG.key,
+  runbook: TAGS.runbook,
+  entry: "watchkeeper:alarm",
+  level: "watchkeeper:level",
+  resource: "watchkeeper:resource",
+} as const;
+
+const KIND_LABELS: Readonly<Record<ResourceKind, string>> = {
+  "lambda-function": "Lambda function",
+  "sqs-queue": "SQS queue",
+  "kinesis-stream": "Kinesis stream",
+  "dynamodb-table": "DynamoDB table",
+  "rest-api": "REST API stage",
+  "http-api": "HTTP API stage",
+  "state-machine": "state machine",
+  "eventbridge-rule": "EventBridge rule",
+  "sns-topic": "SNS topic",
+  "log-group": "log group",
+};
+
+const DLQ_RELATIONS = new Set([
+  "dead-letter-queue",
+  "async-dlq",
+  "target-dlq",
+  "subscription-dlq",
+  "on-failure-destination",
+]);
+
+/** Queues that receive what failed elsewhere, from relations and from the resources' own facts. */
+function deadLetterQueues(inventory: Inventory): Set<string> {
+  const queues = new Set<string>();
+  for (const resource of inventory.resources) if (resource.kind === "sqs-queue") queues.add(resource.arn);
+  const found = new Set<string>();
+  const mark = (arn: string | undefined) => {
+    if (arn !== undefined && queues.has(arn)) found.add(arn);
+  };
+  for (const relation of inventory.relations) if (DLQ_RELATIONS.has(relation.type)) mark(relation.to);
+  for (const resource of inventory.resources) {
+    switch (resource.kind) {
+      case "sqs-queue":
+        mark(resource.redrivePolicy?.deadLetterTargetArn);
+        break;
+      case "lambda-function":
+        mark(resource.deadLetterTargetArn);
+        mark(resource.asyncInvoke?.onFailureDestination);
+        for (const source of resource.eventSources) mark(source.onFailureDestination);
+        break;
+      case "eventbridge-rule":
+        for (const target of resource.targets) mark(target.deadLetterArn);
+        break;
+      case "sns-topic":
+        for (const subscription of resource.subscriptions) mark(subscription.deadLetterArn);
+        break;
+      default:
+        break;
+    }
+  }
+  return found;
+}
+
+/** Retention and maximum record age of the streams a function reads, for its IteratorAge threshold. */
+function streamSourceFacts(
+  fn: LambdaFunction,
+  retentionByArn: ReadonlyMap<string, number>,
+): Pick<ThresholdContext, "sourceRetentionHours" | "sourceMaxRecordAgeSeconds"> {
+  let retention: number | undefined;
+  let maxAge: number | undefined;
+  for (const source of fn.eventSources) {
+    if (source.sourceKind !== "kinesis" && source.sourceKind !== "dynamodb-stream") continue;
+    // DynamoDB streams keep records for 24 hours; Kinesis streams as configured.
+    const hours =
+      source.sourceKind === "dynamodb-stream"
+        ? 24
+        : source.sourceArn !== undefined
+          ? retentionByArn.get(source.sourceArn)
+          : undefined;
+    if (hours !== undefined) retention = retention === undefined ? hours : Math.min(retention, hours);
+    const age = source.maximumRecordAgeSeconds;
+    if (age !== undefined && age > 0) maxAge = maxAge === undefined ? age : Math.min(maxAge, age);
+  }
+  return {
+    ...(retention !== undefined ? { sourceRetentionHours: retention } : {}),
+    ...(maxAge !== undefined ? { sourceMaxRecordAgeSeconds: maxAge } : {}),
+  };
+}
+
+interface ThresholdChoice {
+  readonly value: number;
+  readonly rule: string;
+}
+
+interface Item {
+  readonly resource: Resource;
+  readonly tags: ResourceAlarmTags;
+}
+
+const compareArn = (a: Resource, b: Resource) => (a.arn < b.arn ? -1 : a.arn > b.arn ? 1 : 0);
+
+function isSortedByArn(items: readonly Item[]): boolean {
+  for (let i = 1; i < items.length; i++) {
+    if (compareArn((items[i - 1] as Item).resource, (items[i] as Item).resource) > 0) return false;
+  }
+  return true;
+}
+
+function sortByName<T extends { readonly name: string }>(items: T[]): T[] {
+  return items.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+class Planner {
+  readonly warnings: string[] = [];
+  readonly specs: AlarmSpec[] = [];
+  private readonly warned = new Set<string>();
+  private readonly facts: InventoryFacts;
+  private readonly accountConcurrency: number;
+  /** Resources by kind, sorted by ARN, each with its tags read once. */
+  private readonly byKind = new Map<ResourceKind, Item[]>();
+  private readonly retentionByArn = new Map<string, number>();
+  private readonly knownMetrics = new Map<ResourceKind, string[]>();
+  private readonly actions: readonly string[];
+  private insightsAlarms = 0;
+
+  constructor(
+    private readonly inventory: Inventory,
+    private readonly policy: AlarmPolicy,
+    private readonly catalog: readonly CatalogEntry[],
+  ) {
+    for (const resource of inventory.resources) {
+      const item = { resource, tags: this.readTags(resource) };
+      const list = this.byKind.get(resource.kind);
+      if (list) list.push(item);
+      else this.byKind.set(resource.kind, [item]);
+      if (resource.kind === "kinesis-stream") this.retentionByArn.set(resource.arn, resource.retentionHours);
+    }
+    for (const list of this.byKind.values()) {
+      if (!isSortedByArn(list)) list.sort((a, b) => compareArn(a.resource, b.resource));
+    }
+    this.facts = { deadLetterQueues: deadLetterQueues(inventory) };
+    this.accountConcurrency =
+      inventory.lambdaAccount?.concurrentExecutions ?? policy.defaultAccountConcurrency;
+    this.actions = policy.notificationTopicArn ? [policy.notificationTopicArn] : [];
+  }
+
+  warn(message: string): void {
+    if (this.warned.has(message)) return;
+    this.warned.add(message);
+    this.warnings.push(message);
+  }
+
+  /** Every resource's tags are read once, so bad tags are reported even on kinds no entry covers. */
+  private readTags(resource: Resource): ResourceAlarmTags {
+    let known = this.knownMetrics.get(resource.kind);
+    if (!known) {
+      known = alarmMetricsOfKind(resource.kind, this.catalog);
+      this.knownMetrics.set(resource.kind, known);
+    }
+    const tags = readResourceAlarmTags(resource, this.policy, known);
+    for (const warning of tags.warnings) this.warn(warning);
+    return tags;
+  }
+
+  run(): void {
+    const lambdaEntries = this.catalog.filter(
+      (entry) => entry.resourceKind === "lambda-function" && isEntryEnabled(entry, this.policy),
+    );
+    if (
+      !this.inventory.lambdaAccount &&
+      (this.byKind.get("lambda-function")?.length ?? 0) > 0 &&
+      lambdaEntries.some((entry) => entry.unit === "concurrent executions")
+    ) {
+      this.warn(
+        `the Lambda account concurrency limit is unknown (GetAccountSettings was not read); concurrency alarms assume ${this.policy.defaultAccountConcurrency}`,
+      );
+    }
+    for (const entry of this.catalog) {
+      if (isEntryEnabled(entry, this.policy)) this.planEntry(entry);
+    }
+    if (this.insightsAlarms > this.policy.metricsInsights.alarmQuota) {
+      this.warn(
+        `the plan needs ${this.insightsAlarms} alarms on Metrics Insights queries; the account's quota is ${this.policy.metricsInsights.alarmQuota} per region by default: request an increase or creates past it will fail`,
+      );
+    }
+  }
+
+  private context(entry: CatalogEntry, resource?: Resource): ThresholdContext {
+    if (resource?.kind === "lambda-function" && entry.metricName === "IteratorAge") {
+      return {
+        limits: this.policy.limits,
+        accountConcurrency: this.accountConcurrency,
+        ...streamSourceFacts(resource, this.retentionByArn),
+        resource,
+      };
+    }
+    return resource
+      ? { limits: this.policy.limits, accountConcurrency: this.accountConcurrency, resource }
+      : { limits: this.policy.limits, accountConcurrency: this.accountConcurrency };
+  }
+
+  private aggregateThreshold(entry: CatalogEntry): ThresholdChoice {
+    const configured = configThreshold(entry, this.policy);
+    if (configured !== undefined) return { value: configured, rule: "set by config" };
+    return { value: entry.threshold.compute(this.context(entry)), rule: entry.threshold.describe };
+  }
+
+  private resourceThreshold(
+    entry: CatalogEntry,
+    resource: Resource,
+    tags: ResourceAlarmTags,
+  ): ThresholdChoice {
+    const tagged = tags.thresholds.get(entry.metricName);
+    if (tagged !== undefined) {
+      return { value: tagged, rule: `set by tag ${TAGS.thresholdPrefix}${entry.metricName}` };
+    }
+    const configured = configThreshold(entry, this.policy);
+    if (configured !== undefined) return { value: configured, rule: "set by config" };
+    return { value: entry.threshold.compute(this.context(entry, resource)), rule: entry.threshold.describe };
+  }
+
+  private planEntry(entry: CatalogEntry): void {
+    const items = this.byKind.get(entry.resourceKind) ?? [];
+    if (items.length === 0) return;
+    const aggregate = this.aggregateThreshold(entry);
+    const individual: { resource: Resource; threshold: ThresholdChoice }[] = [];
+    const excluded: string[] = [];
+    const covered: Item[] = [];
+
+    for (const item of items) {
+      const { resource, tags } = item;
+      if (tags.ignore) {
+        excluded.push(dimensionValue(entry, resource));
+        continue;
+      }
+      if (entry.applies && !entry.applies(resource, this.facts)) {
+        if (entry.excludeInapplicableFromAggregate) excluded.push(dimensionValue(entry, resource));
+        continue;
+      }
+      if (entry.individual === "never") {
+        covered.push(item);
+        continue;
+      }
+      const threshold = this.resourceThreshold(entry, resource, tags);
+      const own =
+        entry.individual === "always" ||
+        entry.aggregate === "none" ||
+        tags.individual ||
+        threshold.value !== aggregate.value;
+      if (own) {
+        individual.push({ resource, threshold });
+        excluded.push(dimensionValue(entry, resource));
+      } else {
+        covered.push(item);
+      }
+    }
+
+    const maxMetrics = this.policy.metricsInsights.maxMetricsPerQuery;
+    if (entry.aggregate === "metrics-insights" && covered.length > maxMetrics) {
+      // AWS: a query processes only the first 10,000 metrics it finds, and WHERE supports only =, != and
+      // AND, so a query cannot be split into ranges: past the limit every resource gets its own alarm.
+      this.warn(
+        `${entry.id}: ${covered.length} ${KIND_LABELS[entry.resourceKind]}s exceed the ${maxMetrics} metrics one Metrics Insights query processes; each gets its own alarm instead of the aggregate`,
+      );
+      for (const { resource, tags } of covered) {
+        individual.push({ resource, threshold: this.resourceThreshold(entry, resource, tags) });
+      }
+      covered.length = 0;
+    } else if (entry.aggregate !== "none") {
+      this.aggregateSpec(entry, aggregate, covered.length, excluded);
+    }
+
+    for (const { resource, threshold } of individual) {
+      for (const target of alarmTargets(entry, resource))
+        this.individualSpec(entry, resource, target, threshold);
+    }
+  }
+
+  private aggregateSpec(
+    entry: CatalogEntry,
+    threshold: ThresholdChoice,
+    covered: number,
+    excluded: string[],
+  ): void {
+    const { prefix } = this.policy;
+    const scopeOf = `in account ${this.inventory.accountId}, ${this.inventory.region}`;
+    if (entry.aggregate === "account-metric") {
+      // A dimensionless metric sums every function: an ignored or individually alarmed function still counts in it.
+      this.push(entry, {
+        name: alarmName(prefix, entry.id),
+        level: "aggregate",
+        metric: {
+          namespace: entry.namespace,
+          metricName: entry.metricName,
+          dimensions: [],
+          ...this.statisticFields(entry),
+          period: entry.period,
+        },
+        threshold,
+        scope: `every ${KIND_LABELS[entry.resourceKind]} ${scopeOf} (account-wide metric)`,
+        metricsAnalyzed: 1,
+      });
+      return;
+    }
+
+    const fn = insightsFunction(entry.statistic);
+    if (!fn)
+      throw new Error(`catalog entry ${entry.id}: ${entry.statistic} has no Metrics Insights function`);
+    const base = {
+      fn,
+      namespace: entry.namespace,
+      metricName: entry.metricName,
+      groupBy: [entry.dimension, ...(entry.extraDimensions ?? [])],
+      schema: entry.querySchema ?? "exact",
+      descending: entry.comparison.startsWith("Greater"),
+      limit: this.policy.metricsInsights.maxSeriesPerQuery,
+    } as const;
+    const candidates = [...new Set(excluded)].sort();
+    const { exclude, overflow } = fitExclusions(
+      base,
+      candidates,
+      this.policy.metricsInsights.maxExpressionLength,
+    );
+    if (overflow.length > 0) {
+      this.warn(
+        `${entry.id}: ${overflow.length} ${KIND_LABELS[entry.resourceKind]}s with their own alarm or ignored do not fit in the aggregate query's exclusions (${this.policy.metricsInsights.maxExpressionLength}-character limit) and stay in it too: ${overflow.slice(0, 5).join(", ")}${overflow.length > 5 ? ", …" : ""}`,
+      );
+    }
+    this.insightsAlarms += 1;
+    const others = exclude.length > 0 ? `, except ${exclude.length} with their own alarm or ignored` : "";
+    this.push(entry, {
+      name: alarmName(prefix, entry.id),
+      level: "aggregate",
+      metrics: [
+        {
+          id: "q1",
+          expression: insightsQuery({ ...base, exclude }),
+          period: entry.period,
+          label: entry.title,
+          returnData: true,
+        },
+      ],
+      threshold,
+      scope: `every ${KIND_LABELS[entry.resourceKind]} ${scopeOf}, each a contributor (${covered} now${others})`,
+      metricsAnalyzed: covered + overflow.length,
+    });
+  }
+
+  private individualSpec(
+    entry: CatalogEntry,
+    resource: Resource,
+    target: AlarmTarget,
+    threshold: ThresholdChoice,
+  ) {
+    const detail =
+      target.dimensions.length > 1
+        ? ` (${target.dimensions.map((d) => `${d.name}=${d.value}`).join(", ")})`
+        : "";
+    this.push(entry, {
+      name: alarmName(this.policy.prefix, entry.id, target.label),
+      level: "individual",
+      resource,
+      metric: {
+        namespace: entry.namespace,
+        metricName: entry.metricName,
+        dimensions: target.dimensions,
+        ...this.statisticFields(entry),
+        period: entry.period,
+      },
+      threshold,
+      scope: `${resource.arn}${detail}`,
+      metricsAnalyzed: 1,
+    });
+  }
+
+  private statisticFields(entry: CatalogEntry) {
+    return entry.statistic.startsWith("p")
+      ? { extendedStatistic: entry.statistic }
+      : { statistic: entry.statistic as Exclude<CatalogEntry["statistic"], `p${number}`> };
+  }
+
+  private push(
+    entry: CatalogEntry,
+    alarm: {
+      name: string;
+      level: "aggregate" | "individual";
+      resource?: Resource;
+      metric?: AlarmDefinition["metric"];
+      metrics?: AlarmDefinition["metrics"];
+      threshold: ThresholdChoice;
+      scope: string;
+      metricsAnalyzed: number;
+    },
+  ): void {
+    const url = runbookUrl(this.policy, entry.runbook);
+    const condition =
+      `${entry.statistic} of ${entry.metricName} over ${entry.period} s, ${entry.datapointsToAlarm} of ${entry.evaluationPeriods} periods` +
+      (alarm.metrics ? `, for any ${KIND_LABELS[entry.resourceKind]}` : "");
+    const wanted: Record<string, string> = {
+      [ALARM_TAGS.managed]: MANAGED_TAG.value,
+      [ALARM_TAGS.runbook]: url,
+      [ALARM_TAGS.entry]: entry.id,
+      [ALARM_TAGS.level]: alarm.level,
+      ...(alarm.resource ? { [ALARM_TAGS.resource]: alarm.resource.arn } : {}),
+    };
+    const { tags, dropped } = acceptableTags(wanted);
+    for (const key of dropped) {
+      if (key === ALARM_TAGS.managed) throw new Error("the managed tag must always be acceptable");
+      this.warn(
+        `tag ${key} is left off alarm ${alarm.name}: its value is longer than 256 characters or has characters CloudWatch tags do not allow`,
+      );
+    }
+    this.specs.push({
+      name: alarm.name,
+      description: alarmDescription({
+        title: entry.title,
+        meaning: entry.meaning,
+        condition,
+        comparison: entry.comparison,
+        threshold: formatThreshold(alarm.threshold.value, entry.unit),
+        thresholdRule: alarm.threshold.rule,
+        scope: alarm.scope,
+        runbookUrl: url,
+      }),
+      ...(alarm.metric ? { metric: alarm.metric } : {}),
+      ...(alarm.metrics ? { metrics: alarm.metrics } : {}),
+      evaluationPeriods: entry.evaluationPeriods,
+      datapointsToAlarm: entry.datapointsToAlarm,
+      threshold: alarm.threshold.value,
+      comparisonOperator: entry.comparison,
+      treatMissingData: entry.treatMissingData,
+      alarmActions: this.actions,
+      okActions: this.actions,
+      insufficientDataActions: [],
+      actionsEnabled: true,
+      tags,
+      origin: {
+        entryId: entry.id,
+        level: alarm.level,
+        ...(alarm.resource ? { resourceArn: alarm.resource.arn } : {}),
+        metricsAnalyzed: alarm.metricsAnalyzed,
+        highResolution: entry.period < 60,
+        usesMetricsInsights: alarm.metrics !== undefined,
+      },
+    });
+  }
+}
+
+/** Two resources wanting the same alarm name (REST APIs may share a name): identical specs merge, others get a hash of their ARN. */
+function uniqueNames(specs: AlarmSpec[], warn: (message: string) => void): AlarmSpec[] {
+  const byName = new Map<string, AlarmSpec[]>();
+  for (const spec of specs) {
+    const list = byName.get(spec.name);
+    if (list) list.push(spec);
+    else byName.set(spec.name, [spec]);
+  }
+  const result: AlarmSpec[] = [];
+  for (const [name, group] of byName) {
+    const first = group[0] as AlarmSpec;
+    if (group.length === 1) {
+      result.push(first);
+      continue;
+    }
+    const json = JSON.stringify(alarmFields(first));
+    if (group.every((spec) => JSON.stringify(alarmFields(spec)) === json)) {
+      result.push(first);
+      continue;
+    }
+    warn(`${group.length} resources want the alarm name ${name}; each gets a hash of its ARN appended`);
+    for (const spec of group) {
+      const renamed = disambiguate(name, spec.origin.resourceArn ?? spec.origin.entryId);
+      result.push({ ...spec, name: renamed });
+    }
+  }
+  return sortByName(result);
+}
+
+const ACTION_ORDER: Readonly<Record<AlarmChange["action"], number>> = {
+  delete: 0,
+  create: 1,
+  update: 2,
+  noop: 3,
+};
+
+function tagDiff(desired: AlarmSpec, actual: ExistingAlarm): FieldDiff | undefined {
+  const missing = missingTags(desired.tags, actual.tags);
+  if (Object.keys(missing).length === 0) return undefined;
+  const from = Object.fromEntries(Object.keys(missing).map((key) => [key, actual.tags[key] ?? null]));
+  return { field: "Tags", from, to: missing };
+}
+
+/**
+ * Plans the account's managed alarms. `existing` holds the alarms found with the prefix (see
+ * `readExistingAlarms`); alarms without the prefix are never touched, whatever is passed.
+ */
+export function planAlarms(
+  inventory: Inventory,
+  policy: AlarmPolicy,
+  existing: readonly ExistingAlarm[],
+  catalog: readonly CatalogEntry[] = CATALOG,
+): AlarmPlan {
+  const planner = new Planner(inventory, policy, catalog);
+  planner.run();
+  const desired = uniqueNames(planner.specs, (message) => planner.warn(message));
+  const actualByName = new Map<string, ExistingAlarm>();
+  for (const alarm of existing) if (alarm.name.startsWith(policy.prefix)) actualByName.set(alarm.name, alarm);
+
+  const changes: AlarmChange[] = [];
+  const wanted = new Set<string>();
+  for (const spec of desired) {
+    wanted.add(spec.name);
+    const actual = actualByName.get(spec.name);
+    if (!actual) {
+      changes.push({
+        action: "create",
+        kind: "alarm",
+        target: spec.name,
+        reason: "needed and missing",
+        desired: spec,
+      });
+      continue;
+    }
+    if (!actual.managed) {
+      planner.warn(
+        `alarm ${spec.name} exists without the tag ${MANAGED_TAG.key}=${MANAGED_TAG.value}: Watchkeeper leaves it as it is`,
+      );
+      changes.push({
+        action: "noop",
+        kind: "alarm",
+        target: spec.name,
+        reason: NOT_OWNED_REASON,
+        desired: spec,
+        actual,
+      });
+      continue;
+    }
+    const diff = diffFields(alarmFields(actual), alarmFields(spec), ALARM_FIELDS);
+    const tags = tagDiff(spec, actual);
+    if (tags) diff.push(tags);
+    if (diff.length === 0) {
+      changes.push({
+        action: "noop",
+        kind: "alarm",
+        target: spec.name,
+        reason: "up to date",
+        desired: spec,
+        actual,
+      });
+    } else {
+      changes.push({
+        action: "update",
+        kind: "alarm",
+        target: spec.name,
+        reason: `differs in ${diff.map((d) => d.field).join(", ")}`,
+        desired: spec,
+        actual,
+        diff,
+      });
+    }
+  }
+  for (const actual of actualByName.values()) {
+    if (wanted.has(actual.name)) continue;
+    if (actual.managed) {
+      changes.push({
+        action: "delete",
+        kind: "alarm",
+        target: actual.name,
+        reason: "no longer needed: its resource is gone, ignored, or no longer needs its own alarm",
+        actual,
+      });
+    } else {
+      changes.push({ action: "noop", kind: "alarm", target: actual.name, reason: NOT_OWNED_REASON, actual });
+    }
+  }
+  changes.sort(
+    (a, b) =>
+      ACTION_ORDER[a.action] - ACTION_ORDER[b.action] ||
+      (a.target < b.target ? -1 : a.target > b.target ? 1 : 0),
+  );
+  return { changes, desired, warnings: planner.warnings };
+}

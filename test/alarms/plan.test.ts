@@ -1,0 +1,523 @@
+import { describe, expect, it } from "vitest";
+import { estimateMonthlyCost, estimatePlanCost } from "../../lib/alarms/cost.js";
+import { NOT_OWNED_REASON, planAlarms, type AlarmPlan } from "../../lib/alarms/plan.js";
+import {
+  MAX_ALARM_NAME,
+  MAX_DESCRIPTION,
+  alarmDescription,
+  alarmName,
+  toPutMetricAlarmInput,
+  type AlarmSpec,
+  type ExistingAlarm,
+} from "../../lib/alarms/spec.js";
+import type { Resource } from "../../lib/inventory/types.js";
+import {
+  ACCOUNT,
+  REGION,
+  TOPIC_ARN,
+  fn,
+  httpApi,
+  inventoryOf,
+  policyOf,
+  queue,
+  queueWithDlq,
+  restApi,
+  rule,
+  stateMachine,
+  stream,
+  table,
+  tagged,
+  topic,
+} from "./fixtures.js";
+
+const policy = policyOf();
+
+/** What DescribeAlarms would return for an alarm created from `spec`, owned unless said otherwise. */
+function existingFrom(
+  spec: AlarmSpec,
+  options: { managed?: boolean; tags?: Record<string, string> } = {},
+): ExistingAlarm {
+  const { name, tags, origin: _origin, ...definition } = spec;
+  const managed = options.managed ?? true;
+  return {
+    ...definition,
+    name,
+    arn: `arn:aws:cloudwatch:${REGION}:${ACCOUNT}:alarm:${name}`,
+    managed,
+    tags: options.tags ?? (managed ? { ...tags } : {}),
+  };
+}
+
+function plan(resources: Resource[], existing: ExistingAlarm[] = []): AlarmPlan {
+  return planAlarms(inventoryOf(resources), policy, existing);
+}
+
+const actions = (result: AlarmPlan) => result.changes.map((change) => `${change.action} ${change.target}`);
+
+const sample = (): Resource[] => {
+  const dlq = queue("orders-dlq");
+  return [
+    fn("checkout", { timeoutSeconds: 30 }),
+    queueWithDlq("orders", dlq),
+    dlq,
+    stream("clicks"),
+    table("users"),
+    restApi("shop", "r1"),
+    httpApi("web", "h1"),
+    stateMachine("fulfil"),
+    rule("nightly"),
+    topic("alerts"),
+  ];
+};
+
+describe("planAlarms: what a small account gets", () => {
+  it("one aggregate per entry, per-resource alarms where the profile differs, all created", () => {
+    const result = plan(sample());
+    expect(result.warnings).toEqual([]);
+    expect(result.changes.every((change) => change.action === "create")).toBe(true);
+    expect(result.desired.map((spec) => spec.name)).toEqual([
+      "watchkeeper-apigateway-http-5xx",
+      "watchkeeper-apigateway-http-latency-web-$default",
+      "watchkeeper-apigateway-rest-5xx",
+      "watchkeeper-apigateway-rest-latency-shop-prod",
+      "watchkeeper-dynamodb-read-throttle-events",
+      "watchkeeper-dynamodb-system-errors",
+      "watchkeeper-dynamodb-write-throttle-events",
+      "watchkeeper-eventbridge-failed-invocations",
+      "watchkeeper-kinesis-iterator-age",
+      "watchkeeper-kinesis-read-throughput-exceeded",
+      "watchkeeper-kinesis-write-throughput-exceeded",
+      "watchkeeper-lambda-claimed-account-concurrency",
+      "watchkeeper-lambda-dead-letter-errors",
+      "watchkeeper-lambda-destination-delivery-failures",
+      "watchkeeper-lambda-duration-checkout",
+      "watchkeeper-lambda-errors",
+      "watchkeeper-lambda-iterator-age",
+      "watchkeeper-lambda-throttles",
+      "watchkeeper-sns-notifications-failed",
+      "watchkeeper-sqs-age-of-oldest-message",
+      "watchkeeper-sqs-dlq-messages-visible-orders-dlq",
+      "watchkeeper-stepfunctions-execution-throttled",
+      "watchkeeper-stepfunctions-executions-failed",
+      "watchkeeper-stepfunctions-executions-timed-out",
+    ]);
+  });
+
+  it("Lambda aggregates use the dimensionless account metrics; the others Metrics Insights queries", () => {
+    const result = plan(sample());
+    const byName = new Map(result.desired.map((spec) => [spec.name, spec]));
+    expect(toPutMetricAlarmInput(byName.get("watchkeeper-lambda-errors") as AlarmSpec)).toMatchObject({
+      Namespace: "AWS/Lambda",
+      MetricName: "Errors",
+      Dimensions: [],
+      Statistic: "Sum",
+      Period: 60,
+      EvaluationPeriods: 3,
+      DatapointsToAlarm: 3,
+      Threshold: 0,
+      ComparisonOperator: "GreaterThanThreshold",
+      TreatMissingData: "notBreaching",
+      AlarmActions: [TOPIC_ARN],
+      OKActions: [TOPIC_ARN],
+    });
+    const expressions = Object.fromEntries(
+      result.desired.filter((s) => s.metrics).map((s) => [s.name, s.metrics?.[0]?.expression]),
+    );
+    expect(expressions).toEqual({
+      "watchkeeper-apigateway-http-5xx": `SELECT AVG("5xx") FROM SCHEMA("AWS/ApiGateway", ApiId, Stage) GROUP BY ApiId, Stage ORDER BY AVG() DESC LIMIT 500`,
+      "watchkeeper-apigateway-rest-5xx": `SELECT AVG("5XXError") FROM SCHEMA("AWS/ApiGateway", ApiName, Stage) GROUP BY ApiName, Stage ORDER BY AVG() DESC LIMIT 500`,
+      "watchkeeper-dynamodb-read-throttle-events": `SELECT SUM(ReadThrottleEvents) FROM SCHEMA("AWS/DynamoDB", TableName) GROUP BY TableName ORDER BY SUM() DESC LIMIT 500`,
+      "watchkeeper-dynamodb-system-errors": `SELECT SUM(SystemErrors) FROM "AWS/DynamoDB" GROUP BY TableName ORDER BY SUM() DESC LIMIT 500`,
+      "watchkeeper-dynamodb-write-throttle-events": `SELECT SUM(WriteThrottleEvents) FROM SCHEMA("AWS/DynamoDB", TableName) GROUP BY TableName ORDER BY SUM() DESC LIMIT 500`,
+      "watchkeeper-eventbridge-failed-invocations": `SELECT SUM(FailedInvocations) FROM "AWS/Events" GROUP BY RuleName ORDER BY SUM() DESC LIMIT 500`,
+      "watchkeeper-kinesis-iterator-age": `SELECT MAX("GetRecords.IteratorAgeMilliseconds") FROM SCHEMA("AWS/Kinesis", StreamName) GROUP BY StreamName ORDER BY MAX() DESC LIMIT 500`,
+      "watchkeeper-kinesis-read-throughput-exceeded": `SELECT AVG(ReadProvisionedThroughputExceeded) FROM SCHEMA("AWS/Kinesis", StreamName) GROUP BY StreamName ORDER BY AVG() DESC LIMIT 500`,
+      "watchkeeper-kinesis-write-throughput-exceeded": `SELECT AVG(WriteProvisionedThroughputExceeded) FROM SCHEMA("AWS/Kinesis", StreamName) GROUP BY StreamName ORDER BY AVG() DESC LIMIT 500`,
+      "watchkeeper-lambda-dead-letter-errors": `SELECT SUM(DeadLetterErrors) FROM SCHEMA("AWS/Lambda", FunctionName) GROUP BY FunctionName ORDER BY SUM() DESC LIMIT 500`,
+      "watchkeeper-lambda-destination-delivery-failures": `SELECT SUM(DestinationDeliveryFailures) FROM SCHEMA("AWS/Lambda", FunctionName) GROUP BY FunctionName ORDER BY SUM() DESC LIMIT 500`,
+      "watchkeeper-lambda-iterator-age": `SELECT MAX(IteratorAge) FROM SCHEMA("AWS/Lambda", FunctionName) GROUP BY FunctionName ORDER BY MAX() DESC LIMIT 500`,
+      "watchkeeper-sns-notifications-failed": `SELECT SUM(NumberOfNotificationsFailed) FROM SCHEMA("AWS/SNS", TopicName) GROUP BY TopicName ORDER BY SUM() DESC LIMIT 500`,
+      "watchkeeper-sqs-age-of-oldest-message": `SELECT MAX(ApproximateAgeOfOldestMessage) FROM SCHEMA("AWS/SQS", QueueName) WHERE QueueName != 'orders-dlq' GROUP BY QueueName ORDER BY MAX() DESC LIMIT 500`,
+      "watchkeeper-stepfunctions-execution-throttled": `SELECT SUM(ExecutionThrottled) FROM SCHEMA("AWS/States", StateMachineArn) GROUP BY StateMachineArn ORDER BY SUM() DESC LIMIT 500`,
+      "watchkeeper-stepfunctions-executions-failed": `SELECT SUM(ExecutionsFailed) FROM SCHEMA("AWS/States", StateMachineArn) GROUP BY StateMachineArn ORDER BY SUM() DESC LIMIT 500`,
+      "watchkeeper-stepfunctions-executions-timed-out": `SELECT SUM(ExecutionsTimedOut) FROM SCHEMA("AWS/States", StateMachineArn) GROUP BY StateMachineArn ORDER BY SUM() DESC LIMIT 500`,
+    });
+    for (const spec of result.desired.filter((s) => s.metrics)) {
+      expect(spec.metrics?.[0]).toMatchObject({ id: "q1", period: 60, returnData: true });
+    }
+  });
+
+  it("per-resource alarms name their dimensions: stages, a state machine's ARN, a custom bus", () => {
+    const onBus = rule("relay", { eventBusName: "orders" });
+    const result = planAlarms(
+      inventoryOf([restApi("shop", "r1", { stages: ["prod", "dev"] }), stateMachine("fulfil"), onBus]),
+      policyOf({ criticalResources: [stateMachine("fulfil").arn, onBus.arn] }),
+      [],
+    );
+    const dims = Object.fromEntries(
+      result.desired
+        .filter((s) => s.metric)
+        .map((s) => [s.name, s.metric?.dimensions.map((d) => `${d.name}=${d.value}`)]),
+    );
+    expect(dims["watchkeeper-apigateway-rest-latency-shop-prod"]).toEqual(["ApiName=shop", "Stage=prod"]);
+    expect(dims["watchkeeper-apigateway-rest-latency-shop-dev"]).toEqual(["ApiName=shop", "Stage=dev"]);
+    expect(dims["watchkeeper-stepfunctions-executions-failed-fulfil"]).toEqual([
+      `StateMachineArn=${stateMachine("fulfil").arn}`,
+    ]);
+    expect(dims["watchkeeper-eventbridge-failed-invocations-orders-relay"]).toEqual([
+      "EventBusName=orders",
+      "RuleName=relay",
+    ]);
+  });
+
+  it("descriptions say what it means, the threshold and the runbook; tags mark ownership", () => {
+    const spec = plan(sample()).desired.find(
+      (s) => s.name === "watchkeeper-lambda-duration-checkout",
+    ) as AlarmSpec;
+    expect(spec.description).toContain(
+      "Lambda duration near timeout: The function's p90 duration is close to its timeout",
+    );
+    expect(spec.description).toContain("is > 27,000 ms (90% of the function's timeout)");
+    expect(spec.description).toContain(`Scope: ${fn("checkout").arn}.`);
+    expect(spec.description).toMatch(/Runbook: https:\/\/\S+\/runbooks\/lambda-duration\.md$/);
+    expect(spec.tags).toEqual({
+      "watchkeeper:managed": "true",
+      "watchkeeper:runbook":
+        "https://github.com/watchkeeper/watchkeeper/blob/main/runbooks/lambda-duration.md",
+      "watchkeeper:alarm": "lambda-duration",
+      "watchkeeper:level": "individual",
+      "watchkeeper:resource": fn("checkout").arn,
+    });
+  });
+
+  it("no notification topic: no actions", () => {
+    const result = planAlarms(inventoryOf([fn("f")]), { ...policy, notificationTopicArn: undefined }, []);
+    for (const spec of result.desired) expect([spec.alarmActions, spec.okActions]).toEqual([[], []]);
+  });
+
+  it("an empty inventory needs no alarms", () => {
+    expect(plan([]).changes).toEqual([]);
+  });
+});
+
+describe("naming limits", () => {
+  it("names over 255 characters keep their start and end in a stable hash", () => {
+    const long = "x".repeat(300);
+    const name = alarmName("watchkeeper-", "apigateway-rest-latency", long);
+    expect(name.length).toBe(MAX_ALARM_NAME);
+    expect(name).toMatch(/^watchkeeper-apigateway-rest-latency-x+-[0-9a-f]{8}$/);
+    expect(alarmName("watchkeeper-", "apigateway-rest-latency", long)).toBe(name);
+    expect(alarmName("watchkeeper-", "apigateway-rest-latency", `${long}y`)).not.toBe(name);
+  });
+
+  it("a planned alarm for a resource with a very long name stays within the limits", () => {
+    const api = restApi("a".repeat(240), "r9", { stages: ["production"] });
+    const result = plan([api]);
+    for (const spec of result.desired) {
+      expect(spec.name.length).toBeLessThanOrEqual(MAX_ALARM_NAME);
+      expect(spec.description.length).toBeLessThanOrEqual(MAX_DESCRIPTION);
+    }
+  });
+
+  it("descriptions over 1,024 characters shorten the meaning, never the threshold or the runbook", () => {
+    const description = alarmDescription({
+      title: "T",
+      meaning: "m".repeat(2000),
+      condition: "Sum of Errors over 60 s, 3 of 3 periods",
+      comparison: "GreaterThanThreshold",
+      threshold: "0",
+      thresholdRule: "more than 0",
+      scope: "arn:aws:lambda:eu-west-3:123456789012:function:f",
+      runbookUrl: "https://example.com/runbooks/lambda-errors.md",
+    });
+    expect(description.length).toBe(MAX_DESCRIPTION);
+    expect(description).toContain("m…");
+    expect(description).toContain("is > 0 (more than 0)");
+    expect(description.endsWith("Runbook: https://example.com/runbooks/lambda-errors.md")).toBe(true);
+  });
+
+  it("two REST APIs with the same name and different alarms get distinct, stable names", () => {
+    const a = tagged(restApi("shop", "r1"), { "watchkeeper:threshold:Latency": "1000" });
+    const b = restApi("shop", "r2");
+    const result = plan([a, b]);
+    const latency = result.desired
+      .filter((s) => s.origin.entryId === "apigateway-rest-latency")
+      .map((s) => s.name);
+    expect(latency).toHaveLength(2);
+    expect(new Set(latency).size).toBe(2);
+    for (const name of latency)
+      expect(name).toMatch(/^watchkeeper-apigateway-rest-latency-shop-prod-[0-9a-f]{8}$/);
+    expect(plan([b, a]).desired.map((s) => s.name)).toEqual(result.desired.map((s) => s.name));
+    expect(result.warnings).toEqual([
+      "2 resources want the alarm name watchkeeper-apigateway-rest-latency-shop-prod; each gets a hash of its ARN appended",
+    ]);
+  });
+
+  it("a custom prefix names every alarm", () => {
+    const result = planAlarms(inventoryOf([fn("f")]), policyOf({ prefix: "team-a/" }), []);
+    expect(result.desired.every((s) => s.name.startsWith("team-a/"))).toBe(true);
+  });
+});
+
+describe("ownership", () => {
+  const resources = [fn("checkout", { timeoutSeconds: 30 })];
+  const desired = () => plan(resources).desired;
+
+  it("a prefixed alarm without the managed tag is never updated, even when it differs", () => {
+    const spec = desired().find((s) => s.name === "watchkeeper-lambda-errors") as AlarmSpec;
+    const foreign = existingFrom(
+      { ...spec, threshold: 99, description: "someone else's" },
+      { managed: false },
+    );
+    const result = plan(resources, [foreign]);
+    const change = result.changes.find((c) => c.target === "watchkeeper-lambda-errors");
+    expect(change).toMatchObject({ action: "noop", reason: NOT_OWNED_REASON });
+    expect(result.warnings).toContain(
+      "alarm watchkeeper-lambda-errors exists without the tag watchkeeper:managed=true: Watchkeeper leaves it as it is",
+    );
+  });
+
+  it("a prefixed alarm without the tag that nothing wants is reported, not deleted", () => {
+    const stray = existingFrom(
+      { ...(desired()[0] as AlarmSpec), name: "watchkeeper-hand-made" },
+      { managed: false },
+    );
+    const result = plan(resources, [stray]);
+    expect(result.changes.find((c) => c.target === "watchkeeper-hand-made")).toMatchObject({
+      action: "noop",
+      reason: NOT_OWNED_REASON,
+    });
+  });
+
+  it("an alarm without the prefix is ignored entirely, even when tagged managed", () => {
+    const other = existingFrom({ ...(desired()[0] as AlarmSpec), name: "prod-lambda-errors" });
+    const result = plan(resources, [other]);
+    expect(result.changes.some((c) => c.target === "prod-lambda-errors")).toBe(false);
+  });
+
+  it("managed alarms nothing wants any more are deleted", () => {
+    const existing = desired().map((spec) => existingFrom(spec));
+    const result = plan([], existing);
+    expect(result.changes.every((c) => c.action === "delete")).toBe(true);
+    expect(result.changes).toHaveLength(existing.length);
+  });
+});
+
+describe("updates and noops", () => {
+  const resources = sample();
+
+  it("an unchanged account plans only noops", () => {
+    const existing = plan(resources).desired.map((spec) => existingFrom(spec));
+    const result = plan(resources, existing);
+    expect(result.changes.every((c) => c.action === "noop" && c.reason === "up to date")).toBe(true);
+  });
+
+  it("lists the fields that differ", () => {
+    const existing = plan(resources).desired.map((spec) =>
+      spec.name === "watchkeeper-lambda-duration-checkout"
+        ? existingFrom({ ...spec, threshold: 2700, alarmActions: [], datapointsToAlarm: 10 })
+        : existingFrom(spec),
+    );
+    const result = plan(resources, existing);
+    const update = result.changes.filter((c) => c.action === "update");
+    expect(update.map((c) => c.target)).toEqual(["watchkeeper-lambda-duration-checkout"]);
+    expect(update[0]?.diff).toEqual([
+      { field: "DatapointsToAlarm", from: 10, to: 15 },
+      { field: "Threshold", from: 2700, to: 27000 },
+      { field: "AlarmActions", from: [], to: [TOPIC_ARN] },
+    ]);
+    expect(update[0]?.reason).toBe("differs in DatapointsToAlarm, Threshold, AlarmActions");
+  });
+
+  it("a managed alarm missing one of Watchkeeper's tags is updated for the tags only; extra tags are kept", () => {
+    const existing = plan(resources).desired.map((spec) => {
+      if (spec.name !== "watchkeeper-lambda-errors") return existingFrom(spec);
+      const { "watchkeeper:runbook": _runbook, ...rest } = spec.tags;
+      return existingFrom(spec, { tags: { ...rest, team: "payments" } });
+    });
+    const change = plan(resources, existing).changes.find((c) => c.action === "update");
+    expect(change?.target).toBe("watchkeeper-lambda-errors");
+    expect(change?.diff).toEqual([
+      {
+        field: "Tags",
+        from: { "watchkeeper:runbook": null },
+        to: {
+          "watchkeeper:runbook":
+            "https://github.com/watchkeeper/watchkeeper/blob/main/runbooks/lambda-errors.md",
+        },
+      },
+    ]);
+  });
+
+  it("a changed query (a new DLQ to leave out) is an update of the aggregate", () => {
+    const before = plan(resources);
+    const existing = before.desired.map((spec) => existingFrom(spec));
+    const newDlq = queue("payments-dlq");
+    const after = plan([...resources, queueWithDlq("payments", newDlq), newDlq], existing);
+    expect(actions(after).filter((a) => !a.startsWith("noop"))).toEqual([
+      "create watchkeeper-sqs-dlq-messages-visible-payments-dlq",
+      "update watchkeeper-sqs-age-of-oldest-message",
+    ]);
+  });
+
+  it("deleting a resource deletes its alarms and nothing else", () => {
+    const existing = plan(resources).desired.map((spec) => existingFrom(spec));
+    const withoutApi = resources.filter((r) => r.kind !== "rest-api");
+    const result = plan(withoutApi, existing);
+    expect(actions(result).filter((a) => !a.startsWith("noop"))).toEqual([
+      "delete watchkeeper-apigateway-rest-5xx",
+      "delete watchkeeper-apigateway-rest-latency-shop-prod",
+    ]);
+  });
+
+  it("changes come in a deterministic order: deletes, creates, updates, noops, each by name", () => {
+    const base = plan(resources);
+    const existing = base.desired
+      .filter((s) => s.name !== "watchkeeper-lambda-errors")
+      .map((spec) =>
+        spec.name === "watchkeeper-lambda-throttles"
+          ? existingFrom({ ...spec, threshold: 5 })
+          : existingFrom(spec),
+      );
+    existing.push(existingFrom({ ...(base.desired[0] as AlarmSpec), name: "watchkeeper-old" }));
+    const result = plan(resources, existing);
+    expect(actions(result).slice(0, 3)).toEqual([
+      "delete watchkeeper-old",
+      "create watchkeeper-lambda-errors",
+      "update watchkeeper-lambda-throttles",
+    ]);
+    expect(result.changes.slice(3).every((c) => c.action === "noop")).toBe(true);
+  });
+
+  it("the same inputs in any order give the same plan", () => {
+    const existing = plan(resources)
+      .desired.slice(0, 5)
+      .map((spec) => existingFrom({ ...spec, threshold: 42 }));
+    const a = planAlarms(inventoryOf(resources), policy, existing);
+    const shuffled = {
+      ...inventoryOf(resources),
+      resources: [...inventoryOf(resources).resources].reverse(),
+    };
+    const b = planAlarms(shuffled, policy, [...existing].reverse());
+    expect(JSON.stringify(b)).toBe(JSON.stringify(a));
+  });
+});
+
+describe("cost", () => {
+  it("single-metric alarms cost 0.10 a month; query alarms 0.10 per metric analyzed", () => {
+    const queues = Array.from({ length: 30 }, (_, i) => queue(`q${String(i).padStart(2, "0")}`));
+    const result = plan([fn("f"), ...queues]);
+    const sqs = result.desired.filter((s) => s.origin.entryId === "sqs-age-of-oldest-message");
+    expect(estimateMonthlyCost(sqs)).toEqual({ alarms: 1, alarmMetrics: 30, monthlyUsd: 3 });
+    const lambda = result.desired.filter(
+      (s) => s.origin.entryId.startsWith("lambda-") && !s.origin.usesMetricsInsights,
+    );
+    // errors, throttles, claimed concurrency (account metrics) and the function's duration
+    expect(estimateMonthlyCost(lambda)).toEqual({ alarms: 4, alarmMetrics: 4, monthlyUsd: 0.4 });
+  });
+
+  it("before and after a plan", () => {
+    const resources = [fn("f"), queue("q")];
+    const first = plan(resources);
+    expect(estimatePlanCost(first).before).toEqual({ alarms: 0, alarmMetrics: 0, monthlyUsd: 0 });
+    const existing = first.desired.map((spec) => existingFrom(spec));
+    const second = plan([fn("f")], existing);
+    const cost = estimatePlanCost(second);
+    expect(cost.before).toEqual(estimatePlanCost(first).after);
+    expect(cost.after.alarms).toBe(cost.before.alarms - 1);
+    expect(cost.approximate).toBe(true);
+  });
+});
+
+describe("limits of Metrics Insights", () => {
+  it("exclusions that do not fit in the query's 2,048 characters stay in the aggregate, with a warning", () => {
+    const queues = Array.from({ length: 100 }, (_, i) =>
+      tagged(queue(`critical-queue-with-a-long-name-${String(i).padStart(3, "0")}`), {
+        "watchkeeper:critical": "true",
+      }),
+    );
+    const result = plan([...queues, queue("plain")]);
+    const query = result.desired.find((s) => s.name === "watchkeeper-sqs-age-of-oldest-message")?.metrics?.[0]
+      ?.expression;
+    expect(query?.length).toBeLessThanOrEqual(2048);
+    expect(
+      result.warnings.some((w) =>
+        /sqs-age-of-oldest-message: \d+ SQS queues with their own alarm or ignored do not fit/.test(w),
+      ),
+    ).toBe(true);
+  });
+
+  it("past 10,000 resources a kind switches to per-resource alarms, with a warning", () => {
+    const topics = Array.from({ length: 10_001 }, (_, i) => topic(`t${i}`));
+    const result = plan(topics);
+    expect(result.desired.some((s) => s.name === "watchkeeper-sns-notifications-failed")).toBe(false);
+    expect(result.desired.filter((s) => s.origin.entryId === "sns-notifications-failed")).toHaveLength(
+      10_001,
+    );
+    expect(result.warnings).toContain(
+      "sns-notifications-failed: 10001 SNS topics exceed the 10000 metrics one Metrics Insights query processes; each gets its own alarm instead of the aggregate",
+    );
+  });
+
+  it("warns when the plan needs more query alarms than the default quota of 200", () => {
+    const tight = policyOf({ metricsInsights: { alarmQuota: 3 } });
+    const result = planAlarms(inventoryOf(sample()), tight, []);
+    expect(
+      result.warnings.some((w) => w.startsWith("the plan needs 17 alarms on Metrics Insights queries")),
+    ).toBe(true);
+  });
+});
+
+describe("scale", () => {
+  it("plans 50,000 resources", () => {
+    const resources: Resource[] = [];
+    const dlqs = Array.from({ length: 1000 }, (_, i) => queue(`dlq-${i}`));
+    resources.push(...dlqs);
+    for (let i = 0; i < 9000; i++) {
+      resources.push(queueWithDlq(`work-${i}`, dlqs[i % 1000] as Resource & { kind: "sqs-queue" }));
+    }
+    for (let i = 0; i < 15_000; i++) {
+      resources.push(
+        fn(`fn-${i}`, {
+          timeoutSeconds: 3 + (i % 10),
+          ...(i % 50 === 0 ? { tags: { "watchkeeper:critical": "true" } } : {}),
+        }),
+      );
+    }
+    for (let i = 0; i < 8000; i++) resources.push(table(`table-${i}`));
+    for (let i = 0; i < 6000; i++) resources.push(topic(`topic-${i}`));
+    for (let i = 0; i < 5000; i++) resources.push(rule(`rule-${i}`));
+    for (let i = 0; i < 4000; i++) resources.push(stateMachine(`sm-${i}`));
+    for (let i = 0; i < 1500; i++)
+      resources.push(stream(`stream-${i}`, { retentionHours: i % 2 === 0 ? 24 : 48 }));
+    for (let i = 0; i < 500; i++) resources.push(restApi(`api-${i}`, `id${i}`));
+    expect(resources).toHaveLength(50_000);
+
+    const result = plan(resources);
+    const count = (entryId: string, level?: string) =>
+      result.desired.filter((s) => s.origin.entryId === entryId && (!level || s.origin.level === level))
+        .length;
+    expect(count("lambda-duration")).toBe(15_000);
+    expect(count("lambda-errors", "individual")).toBe(300);
+    expect(count("sqs-dlq-messages-visible")).toBe(1000);
+    expect(count("kinesis-iterator-age", "individual")).toBe(750);
+    expect(count("apigateway-rest-latency")).toBe(500);
+    expect(count("dynamodb-system-errors")).toBe(1);
+    expect(result.desired.filter((s) => s.origin.usesMetricsInsights)).toHaveLength(16);
+    // 1,000 DLQs to leave out of the queue-age query do not fit in 2,048 characters: the rest stay in it.
+    const overflow = result.warnings
+      .map(
+        (w) =>
+          /^sqs-age-of-oldest-message: (\d+) SQS queues with their own alarm or ignored do not fit/.exec(
+            w,
+          )?.[1],
+      )
+      .find((n) => n !== undefined);
+    expect(Number(overflow)).toBeGreaterThan(900);
+    const sqsAge = result.desired.find((s) => s.name === "watchkeeper-sqs-age-of-oldest-message");
+    expect(sqsAge?.origin.metricsAnalyzed).toBe(9000 + Number(overflow));
+    expect(sqsAge?.metrics?.[0]?.expression?.length).toBeLessThanOrEqual(2048);
+    expect(result.changes.every((c) => c.action === "create")).toBe(true);
+    expect(new Set(result.desired.map((s) => s.name)).size).toBe(result.desired.length);
+  });
+});
