@@ -26,7 +26,7 @@ export interface DiscoverOptions {
   /** Only these kinds (default: all). Relations may still point at kinds not discovered. */
   readonly kinds?: readonly ResourceKind[];
   readonly onProgress?: (progress: DiscoveryProgress) => void;
-  /** The snapshot's timestamp; `lib/sim` passes its virtual clock. */
+  /** The snapshot's timestamp (default: the time on `aws`'s clock). */
   readonly now?: () => Date;
 }
 
@@ -51,7 +51,10 @@ const DISCOVERERS: Readonly<Record<ResourceKind, (ctx: DiscoveryContext) => Prom
  */
 export async function discoverInventory(aws: Aws, options: DiscoverOptions = {}): Promise<Inventory> {
   const kinds = validKinds(options.kinds);
-  const now = options.now ?? (() => new Date());
+  // The pacer's clock: the system clock in production, the virtual one under lib/sim.
+  const now = options.now ?? (() => new Date(aws.pacer.clock.now()));
+  // When reading began: anything changed after it may or may not be in the snapshot.
+  const discoveredAt = now().toISOString();
   const identity = await aws.client(STSClient).send(new GetCallerIdentityCommand({}));
   if (!identity.Account) throw new Error("STS GetCallerIdentity returned no account id");
 
@@ -80,7 +83,7 @@ export async function discoverInventory(aws: Aws, options: DiscoverOptions = {})
   return {
     accountId: ctx.accountId,
     region: ctx.region,
-    discoveredAt: now().toISOString(),
+    discoveredAt,
     resources,
     relations: deriveRelations(resources),
     ...(lambdaAccount ? { lambdaAccount } : {}),
