@@ -25,6 +25,11 @@ import {
 export interface DiscoverOptions {
   /** Only these kinds (default: all). Relations may still point at kinds not discovered. */
   readonly kinds?: readonly ResourceKind[];
+  /**
+   * Called as work completes. Phases: each resource kind (done/total of its per-resource reads; log
+   * groups once, when listed), "sns-subscription" (GetSubscriptionAttributes) and "tags" (kinds done).
+   * Services run in parallel, so phases interleave.
+   */
   readonly onProgress?: (progress: DiscoveryProgress) => void;
   /** The snapshot's timestamp (default: the time on `aws`'s clock). */
   readonly now?: () => Date;
