@@ -15,6 +15,20 @@ declare module "vitest" {
 }
 
 const INSTALL_HINT = "install with: pip install 'moto[server]'";
+
+/**
+ * `python3 -m moto.server`, plus a thread that exits when stdin closes: stdin is a pipe from this
+ * process, so moto goes away even when the test runner is killed before its teardown runs.
+ */
+const MOTO_SERVER = [
+  "import os, runpy, sys, threading",
+  "def exit_with_parent():",
+  "    sys.stdin.buffer.read()",
+  "    os._exit(0)",
+  "threading.Thread(target=exit_with_parent, daemon=True).start()",
+  "sys.argv = ['moto.server', *sys.argv[1:]]",
+  "runpy.run_module('moto.server', run_name='__main__', alter_sys=True)",
+].join("\n");
 const START_TIMEOUT_MS = 30_000;
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
@@ -63,8 +77,8 @@ class MotoMissingError extends Error {}
 
 function spawnMoto(port: number): Promise<RunningMoto> {
   const url = `http://127.0.0.1:${port}`;
-  const child = spawn("python3", ["-m", "moto.server", "-H", "127.0.0.1", "-p", String(port)], {
-    stdio: ["ignore", "ignore", "pipe"],
+  const child = spawn("python3", ["-c", MOTO_SERVER, "-H", "127.0.0.1", "-p", String(port)], {
+    stdio: ["pipe", "ignore", "pipe"],
     env: { ...process.env, PYTHONUNBUFFERED: "1" },
   });
   let stderr = "";
@@ -94,7 +108,7 @@ function spawnMoto(port: number): Promise<RunningMoto> {
       if (/No module named moto|ModuleNotFoundError/.test(output)) {
         fail(
           new MotoMissingError(
-            `moto is not installed: python3 -m moto.server failed: ${lastLine(output)}; ${INSTALL_HINT}`,
+            `moto is not installed: python3 -m moto.server failed: ${importError(output)}; ${INSTALL_HINT}`,
           ),
         );
       } else {
@@ -127,8 +141,8 @@ function spawnMoto(port: number): Promise<RunningMoto> {
   });
 }
 
-function lastLine(text: string): string {
-  return text.split("\n").filter(Boolean).at(-1) ?? text;
+function importError(text: string): string {
+  return /ModuleNotFoundError[^\n]*/.exec(text)?.[0] ?? text.split("\n").filter(Boolean).at(-1) ?? text;
 }
 
 function freeLoopbackPort(): Promise<number> {
