@@ -1,0 +1,78 @@
+/**
+ * EventBridge: failed invocations and throttled rules per rule. Rules on the default bus are named by
+ * RuleName alone; rules on a custom bus also carry EventBusName, so the top-N query reads every
+ * dimension set of the namespace, grouped by rule.
+ */
+import type { EventBridgeRule } from "../../lib/inventory/types.js";
+import {
+  count,
+  howShown,
+  perResourceWidgets,
+  RECOMMENDED_ALARMS,
+  sectionHeader,
+  shown,
+  type DashboardMetric,
+  type MetricTarget,
+  type ServiceSection,
+} from "./section.js";
+
+const NAMESPACE = "AWS/Events";
+const EVENTBRIDGE_METRICS = "https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-monitoring.html";
+
+export const EVENTBRIDGE_METRICS_SHOWN: readonly DashboardMetric[] = [
+  {
+    namespace: NAMESPACE,
+    metricName: "FailedInvocations",
+    stat: "Sum",
+    insights: "SUM",
+    title: "Failed invocations (Sum)",
+    source: `${RECOMMENDED_ALARMS} — EventBridge FailedInvocations (Sum, 60 s); ${EVENTBRIDGE_METRICS}`,
+  },
+  {
+    namespace: NAMESPACE,
+    metricName: "ThrottledRules",
+    stat: "Sum",
+    insights: "SUM",
+    title: "Throttled rules (Sum)",
+    source: `${RECOMMENDED_ALARMS} — EventBridge ThrottledRules (Sum, 60 s); ${EVENTBRIDGE_METRICS}`,
+  },
+];
+
+export function ruleTarget(rule: EventBridgeRule): MetricTarget {
+  if (rule.eventBusName === "default") {
+    return { label: rule.name, dimensions: [{ name: "RuleName", value: rule.name }] };
+  }
+  return {
+    label: `${rule.eventBusName}/${rule.name}`,
+    dimensions: [
+      { name: "EventBusName", value: rule.eventBusName },
+      { name: "RuleName", value: rule.name },
+    ],
+  };
+}
+
+export const eventBridgeSection: ServiceSection = {
+  id: "eventbridge",
+  title: "EventBridge",
+  blocks(context) {
+    const rules = shown(context.index.ofKind("eventbridge-rule"));
+    if (rules.length === 0) return [];
+    return [
+      {
+        widgets: [
+          sectionHeader(
+            "EventBridge",
+            `${count(rules.length, "rule")} (${howShown(context, rules.length)}).`,
+          ),
+          ...perResourceWidgets<EventBridgeRule>(context, {
+            metrics: EVENTBRIDGE_METRICS_SHOWN,
+            resources: rules,
+            target: ruleTarget,
+            groupBy: ["RuleName"],
+            noun: "rules",
+          }),
+        ],
+      },
+    ];
+  },
+};
