@@ -1,0 +1,111 @@
+/**
+ * Properties of every generated dashboard, over many seeded accounts of random size and mix and random
+ * (lower) limits: valid JSON, within CloudWatch's limits, on the grid, every explicit metric naming a
+ * resource of the inventory, every DLQ and alarm shown once, and the same bytes for the same inputs.
+ */
+import { describe, expect, it } from "vitest";
+import { generateDashboards, isPartName, type DashboardSpec } from "../../dashboards/index.js";
+import { indexInventory } from "../../lib/inventory/query.js";
+import type { Inventory } from "../../lib/inventory/types.js";
+import { bodyProblems, CLOUDWATCH, type CheckLimits } from "./checks.js";
+import { balancedInventory, generateInventory, rng } from "./fixtures.js";
+
+interface Widget {
+  type: string;
+  properties: { markdown?: string; alarms?: string[]; metrics?: unknown[][] };
+}
+
+const widgetsOf = (spec: DashboardSpec) => (JSON.parse(spec.body) as { widgets: Widget[] }).widgets;
+
+/** The queue names drawn in DLQ widgets, across all parts. */
+function dlqNamesShown(specs: readonly DashboardSpec[]): string[] {
+  return specs.flatMap((spec) =>
+    widgetsOf(spec)
+      .filter((w) =>
+        (w as { properties: { title?: string } }).properties.title?.startsWith("Dead-letter queues"),
+      )
+      .flatMap((w) => w.properties.metrics!.map((m) => m[3] as string)),
+  );
+}
+
+function checkAll(
+  inventory: Inventory,
+  alarmArns: readonly string[],
+  specs: readonly DashboardSpec[],
+  limits: CheckLimits,
+) {
+  const base = `watchkeeper-dashboard-${inventory.region}`;
+  expect(specs.length).toBeGreaterThan(0);
+  for (const [i, spec] of specs.entries()) {
+    expect(bodyProblems(spec.body, inventory, limits), `${spec.name}`).toEqual([]);
+    expect(isPartName(base, spec.name)).toBe(true);
+    expect(spec.name).toBe(i === 0 ? base : `${base}-${i + 1}`);
+    const header = widgetsOf(spec)[0]!.properties.markdown!;
+    for (const other of specs)
+      if (other !== spec) expect(header).toContain(`#dashboards:name=${other.name})`);
+  }
+  const shownAlarms = specs.flatMap((s) => widgetsOf(s).flatMap((w) => w.properties.alarms ?? []));
+  expect(shownAlarms).toEqual([...new Set(alarmArns)].sort());
+  const index = indexInventory(inventory);
+  const dlqs = index
+    .ofKind("sqs-queue")
+    .filter((q) => index.isDlq(q.arn) && q.tags["watchkeeper:ignore"] !== "true")
+    .map((q) => q.name);
+  expect(dlqNamesShown(specs).sort()).toEqual(dlqs.sort());
+}
+
+describe("any generated dashboard", () => {
+  it("is valid, within the limits, refers only to inventory resources, and deterministic (150 accounts)", () => {
+    const random = rng(20250101);
+    for (let seed = 1; seed <= 150; seed++) {
+      // Many small accounts (explicit metrics) and some large ones (Metrics Insights, tables, splits).
+      const size = random() < 0.5 ? Math.floor(random() * 40) : Math.floor(random() * 3000);
+      const { inventory, alarmArns } = generateInventory(seed, size);
+      const tight = random() < 0.5;
+      const limits = tight
+        ? {
+            bodyBytes: 15_000 + Math.floor(random() * 60_000),
+            widgetsPerDashboard: 20 + Math.floor(random() * 100),
+          }
+        : {};
+      const options = { alarmArns, limits, explicitThreshold: Math.floor(random() * 15) };
+      const specs = generateDashboards(inventory, options);
+      checkAll(inventory, alarmArns, specs, {
+        ...CLOUDWATCH,
+        bytes: limits.bodyBytes ?? CLOUDWATCH.bytes,
+        widgets: limits.widgetsPerDashboard ?? CLOUDWATCH.widgets,
+      });
+      expect(generateDashboards(inventory, options)).toEqual(specs);
+    }
+  });
+});
+
+describe("a simulated account of 10,000 resources", () => {
+  it("stays within CloudWatch's limits; its size is reported", () => {
+    const { inventory, alarmArns } = balancedInventory(10_000);
+    expect(inventory.resources).toHaveLength(10_000);
+    const started = performance.now();
+    const specs = generateDashboards(inventory, { alarmArns });
+    const ms = performance.now() - started;
+    checkAll(inventory, alarmArns, specs, CLOUDWATCH);
+    const total = specs.reduce((sum, s) => sum + s.measure.bytes, 0);
+    console.log(
+      `10,000 resources, ${alarmArns.length} alarms → ${specs.length} dashboard(s) in ${ms.toFixed(0)} ms: ` +
+        specs
+          .map(
+            (s) =>
+              `${s.name}: ${s.measure.widgets} widgets, ${s.measure.metrics} metrics, ${s.measure.bytes} bytes`,
+          )
+          .join("; ") +
+        `; ${total} bytes in all`,
+    );
+    // Without alarms (sections only): Metrics Insights keeps the body small whatever the account's size.
+    const sectionsOnly = generateDashboards(inventory);
+    console.log(
+      `10,000 resources without alarm widgets → ${sectionsOnly.length} dashboard: ` +
+        `${sectionsOnly[0]!.measure.widgets} widgets, ${sectionsOnly[0]!.measure.metrics} metrics, ${sectionsOnly[0]!.measure.bytes} bytes`,
+    );
+    expect(sectionsOnly).toHaveLength(1);
+    checkAll(inventory, [], sectionsOnly, CLOUDWATCH);
+  });
+});
