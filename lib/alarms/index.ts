@@ -1,0 +1,67 @@
+/**
+ * Alarms: the recommended alarms for every resource in the inventory, account-wide aggregates and
+ * per-resource ones, created, updated and deleted without ever touching an alarm Watchkeeper does not own.
+ *
+ * - `catalog/`: the recommended alarms as data, one module per service, with their sources.
+ * - `policy.ts`: prefix, notifications, runbooks, overrides by config and by tag (validated into warnings).
+ * - `spec.ts`: the desired alarm as PutMetricAlarm takes it; names, descriptions, Metrics Insights queries.
+ * - `plan.ts`: pure (inventory, policy, existing alarms) → changes.
+ * - `actual.ts`: reads the prefixed alarms and which are owned.
+ * - `apply.ts`: changes → paced write calls.
+ * - `cost.ts`: monthly cost before and after a plan.
+ * - `reconcile.ts`: read, plan, apply in one call, for the CLI and the scheduled function.
+ */
+export { CATALOG, catalogEntry, entriesForKind, alarmMetricsOfKind } from "./catalog/index.js";
+export type {
+  AggregateMode,
+  AlarmLimits,
+  CatalogEntry,
+  ComparisonOperator,
+  IndividualMode,
+  Statistic,
+  ThresholdContext,
+  TreatMissingData,
+} from "./catalog/types.js";
+export {
+  DEFAULT_ALARM_POLICY,
+  configThreshold,
+  isEntryEnabled,
+  readResourceAlarmTags,
+  resolveAlarmPolicy,
+  runbookUrl,
+  type AlarmPolicy,
+  type AlarmPolicyInput,
+  type MetricsInsightsLimits,
+  type ResolvedPolicy,
+  type ResourceAlarmTags,
+} from "./policy.js";
+export {
+  MAX_ALARM_NAME,
+  MAX_DESCRIPTION,
+  alarmName,
+  insightsQuery,
+  toPutMetricAlarmInput,
+  type AlarmDefinition,
+  type AlarmOrigin,
+  type AlarmSpec,
+  type ExistingAlarm,
+  type MetricQuery,
+  type SingleMetric,
+} from "./spec.js";
+export { ALARM_TAGS, NOT_OWNED_REASON, planAlarms, type AlarmChange, type AlarmPlan } from "./plan.js";
+export {
+  normalizeAlarm,
+  readExistingAlarms,
+  type ExistingAlarms,
+  type OwnershipSource,
+  type ReadAlarmsOptions,
+} from "./actual.js";
+export { DELETE_BATCH, alarmOperations, applyAlarmChanges } from "./apply.js";
+export {
+  ALARM_PRICES,
+  estimateMonthlyCost,
+  estimatePlanCost,
+  type CostEstimate,
+  type PlanCost,
+} from "./cost.js";
+export { reconcileAlarms, type ReconcileOptions, type ReconcileResult } from "./reconcile.js";

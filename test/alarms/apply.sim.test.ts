@@ -1,0 +1,128 @@
+/**
+ * The alarms capability on lib/sim: a generated account with quotas enforced on a virtual clock. The
+ * account holds the alarms afterwards; the tests assert on them and on the report, not on calls.
+ */
+import { describe, expect, it } from "vitest";
+import { applyAlarmChanges } from "../../lib/alarms/apply.js";
+import { resolveAlarmPolicy } from "../../lib/alarms/policy.js";
+import { reconcileAlarms } from "../../lib/alarms/reconcile.js";
+import { toPutMetricAlarmInput } from "../../lib/alarms/spec.js";
+import { discoverInventory } from "../../lib/inventory/discover.js";
+import { generateAccount, sampleAccount, simulatedAws, type SimAccount } from "../../lib/sim/index.js";
+
+function policyFor(sim: SimAccount) {
+  return resolveAlarmPolicy({ notificationTopicArn: `arn:aws:sns:${sim.region}:${sim.accountId}:oncall` })
+    .policy;
+}
+
+/** Alarms carrying the managed tag: the sample account also holds two it does not own. */
+const managedAlarms = (sim: SimAccount) =>
+  [...sim.alarms.values()].filter((a) => a.tags["watchkeeper:managed"] === "true");
+
+const throttledCloudWatchCalls = (sim: SimAccount) =>
+  sim
+    .stats()
+    .filter((s) => s.service === "cloudwatch")
+    .reduce((sum, s) => sum + s.throttled, 0);
+
+describe("alarms on a simulated account with quotas enforced", () => {
+  it("applies over 2,000 alarms with no throttling surfaced, then a second run writes nothing", async () => {
+    const sim = generateAccount({ resources: 6000, seed: 11 });
+    const aws = simulatedAws(sim);
+    const inventory = await discoverInventory(aws);
+    const policy = policyFor(sim);
+    const started = sim.clock.now();
+
+    const first = await reconcileAlarms(aws, inventory, policy, { clock: sim.clock });
+    const creates = first.plan.changes.filter((c) => c.action === "create").length;
+    expect(creates).toBeGreaterThanOrEqual(2000);
+    expect(first.report).toMatchObject({ applied: creates, failed: 0, deferred: 0 });
+    expect(first.report.outcomes.filter((o) => o.status === "failed").map((o) => o.error)).toEqual([]);
+    expect(throttledCloudWatchCalls(sim)).toBe(0);
+    // PutMetricAlarm is paced at 80% of its 3 TPS quota: 2,000 alarms take over 13 minutes.
+    expect(sim.clock.now() - started).toBeGreaterThan((creates / 3) * 1000);
+
+    // The account holds exactly the planned alarms, as planned.
+    expect(sim.alarms.size).toBe(first.plan.desired.length);
+    for (const spec of first.plan.desired) {
+      const alarm = sim.alarms.get(spec.name);
+      expect(alarm, spec.name).toBeDefined();
+      const { Tags, ...wanted } = toPutMetricAlarmInput(spec);
+      expect(alarm?.config).toMatchObject(wanted);
+      expect(alarm?.tags).toMatchObject(Object.fromEntries((Tags ?? []).map((t) => [t.Key, t.Value])));
+    }
+
+    const second = await reconcileAlarms(aws, inventory, policy, { clock: sim.clock });
+    expect(second.plan.changes.every((c) => c.action === "noop" && c.reason === "up to date")).toBe(true);
+    expect(second.report).toMatchObject({ applied: 0, failed: 0, deferred: 0 });
+    expect(second.ownershipSource).toBe("tagging-api");
+  }, 120_000);
+
+  it("stops before its deadline; the next run finishes the job", async () => {
+    const sim = sampleAccount();
+    const aws = simulatedAws(sim);
+    const inventory = await discoverInventory(aws);
+    const policy = policyFor(sim);
+
+    const foreign = [...sim.alarms.values()].map((a) => ({
+      name: a.name,
+      updated: a.configUpdatedAt,
+      tags: { ...a.tags },
+    }));
+    expect(foreign.map((a) => a.name).sort()).toEqual(["orders-api-5xx", "watchkeeper-legacy-orders-errors"]);
+
+    const cut = await reconcileAlarms(aws, inventory, policy, {
+      clock: sim.clock,
+      deadline: sim.clock.now() + 10_000,
+      operationBudgetMs: 1000,
+    });
+    expect(cut.report.deferred).toBeGreaterThan(0);
+    expect(cut.report.applied).toBeGreaterThan(0);
+    expect(cut.report.failed).toBe(0);
+    expect(managedAlarms(sim)).toHaveLength(cut.report.applied);
+
+    const rest = await reconcileAlarms(aws, inventory, policy, { clock: sim.clock });
+    expect(rest.report).toMatchObject({ applied: cut.report.deferred, failed: 0, deferred: 0 });
+    expect(managedAlarms(sim)).toHaveLength(rest.plan.desired.length);
+    // The alarms Watchkeeper does not own are as they were, the prefixed one reported as not owned.
+    for (const before of foreign) {
+      const after = sim.alarms.get(before.name);
+      expect({ name: after?.name, updated: after?.configUpdatedAt, tags: after?.tags }).toEqual(before);
+    }
+    expect(rest.plan.changes.find((c) => c.target === "watchkeeper-legacy-orders-errors")?.reason).toBe(
+      "not owned: missing tag watchkeeper:managed=true",
+    );
+    expect(rest.plan.changes.some((c) => c.target === "orders-api-5xx")).toBe(false);
+  });
+
+  it("a failed change is reported, the others are applied, and the next run repairs it", async () => {
+    const sim = sampleAccount();
+    const aws = simulatedAws(sim);
+    const inventory = await discoverInventory(aws);
+    const policy = policyFor(sim);
+    const planned = await reconcileAlarms(aws, inventory, policy, { clock: sim.clock, dryRun: true });
+    expect(planned.report.outcomes.every((o) => o.status === "dry-run")).toBe(true);
+    expect(managedAlarms(sim)).toHaveLength(0);
+
+    // One change AWS refuses (a period that is neither 10, 30 nor a multiple of 60) among valid ones.
+    const changes = planned.plan.changes.map((change) =>
+      change.desired?.name === "watchkeeper-lambda-errors"
+        ? { ...change, desired: { ...change.desired, metric: { ...change.desired.metric!, period: 45 } } }
+        : change,
+    );
+    const report = await applyAlarmChanges(aws, changes, { clock: sim.clock });
+    expect(report.failed).toBe(1);
+    expect(report.applied).toBe(changes.filter((c) => c.action === "create").length - 1);
+    const failed = report.outcomes.find((o) => o.status === "failed");
+    expect(failed?.change.target).toBe("watchkeeper-lambda-errors");
+    expect(failed?.error).toMatch(/Period/);
+    expect(managedAlarms(sim)).toHaveLength(report.applied);
+
+    const repair = await reconcileAlarms(aws, inventory, policy, { clock: sim.clock });
+    expect(
+      repair.plan.changes.filter((c) => c.action !== "noop").map((c) => `${c.action} ${c.target}`),
+    ).toEqual(["create watchkeeper-lambda-errors"]);
+    expect(repair.report).toMatchObject({ applied: 1, failed: 0 });
+    expect(managedAlarms(sim)).toHaveLength(repair.plan.desired.length);
+  });
+});
