@@ -120,6 +120,11 @@ export async function planAccountDashboards(
   inventory: Inventory,
   options: DashboardOptions = {},
 ): Promise<DashboardPlan> {
+  if (inventory.region !== aws.region) {
+    throw new Error(
+      `the inventory is of ${inventory.region} but the AWS client targets ${aws.region}: plan dashboards with a client for the inventory's region`,
+    );
+  }
   const base = dashboardBaseName(options.prefix ?? DEFAULT_DASHBOARD_PREFIX, inventory.region);
   const desired = generateDashboards(inventory, options);
   const existing = await readDashboards(aws, base);
