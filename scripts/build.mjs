@@ -1,9 +1,12 @@
 // Bundles the CLI into one ES module so `watchkeeper` starts fast and needs no TypeScript at run time.
+// Usage: node scripts/build.mjs [outdir]   (default: dist)
 import { build } from "esbuild";
+
+const outdir = process.argv[2] ?? "dist";
 
 await build({
   entryPoints: { watchkeeper: "bin/watchkeeper.ts" },
-  outdir: "dist",
+  outdir,
   outExtension: { ".js": ".mjs" },
   bundle: true,
   platform: "node",

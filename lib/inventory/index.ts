@@ -14,3 +14,4 @@ export {
   tableArnOfStream,
   unqualifiedFunctionArn,
 } from "./arn.js";
+export { summarizeInventory, type InventorySummary } from "./summary.js";

@@ -1,0 +1,73 @@
+import type { Command } from "commander";
+import { discoverInventory, summarizeInventory, type Inventory } from "../../../lib/inventory/index.js";
+import { colorsFor, type Io } from "../io.js";
+import type { CommandContext } from "../main.js";
+import { withProgress } from "../progress.js";
+import { openSession, type Session } from "../session.js";
+import { formatTable } from "../table.js";
+import { globalOptions, printJson } from "./shared.js";
+
+export function registerInventory(program: Command, context: CommandContext): void {
+  program
+    .command("inventory")
+    .description("discover the account's serverless resources and print a summary")
+    .action(async (_options, command: Command) => {
+      const options = globalOptions(command);
+      const session = await openSession(options);
+      const inventory = await discover(context.io, session);
+      if (options.json) printJson(context.io, inventory);
+      else context.io.out(renderInventory(inventory, context.io));
+    });
+}
+
+export function discover(io: Io, session: Session): Promise<Inventory> {
+  return withProgress(io, `Discovering ${session.label}`, (report) =>
+    discoverInventory(session.aws, { onProgress: report }),
+  );
+}
+
+const MAX_LISTED = 8;
+
+function listed(names: readonly string[]): string {
+  const shown = names.slice(0, MAX_LISTED).join(", ");
+  return names.length > MAX_LISTED ? `${shown}, and ${names.length - MAX_LISTED} more` : shown;
+}
+
+export function renderInventory(inventory: Inventory, io: Io): string {
+  const c = colorsFor(io);
+  const summary = summarizeInventory(inventory);
+  const lines = [
+    c.bold(`Inventory of account ${summary.accountId} in ${summary.region}`) +
+      c.dim(` (discovered ${summary.discoveredAt})`),
+    "",
+    formatTable([
+      ["kind", "count"],
+      ...Object.entries(summary.counts).map(([kind, count]): [string, number] => [kind, count]),
+    ]),
+    "",
+    `  ${summary.eventSourceMappings} event source mappings, ${summary.deadLetterQueues} dead-letter queues, ` +
+      `${summary.functionsWithReservedConcurrency} functions with reserved concurrency`,
+  ];
+  const attention: string[] = [];
+  if (summary.queuesWithoutDlq.length > 0) {
+    attention.push(
+      `${summary.queuesWithoutDlq.length} queues without a DLQ: ${listed(summary.queuesWithoutDlq)}`,
+    );
+  }
+  if (summary.logGroupsNeverExpiring.length > 0) {
+    attention.push(
+      `${summary.logGroupsNeverExpiring.length} log groups never expire: ${listed(summary.logGroupsNeverExpiring)}`,
+    );
+  }
+  if (attention.length > 0) lines.push("", c.yellow("Attention"), ...attention.map((line) => `  ${line}`));
+  if (summary.warnings.length > 0) {
+    lines.push(
+      "",
+      c.yellow(`Could not read everything (${summary.warnings.length} warnings)`),
+      ...summary.warnings.map(
+        (w) => `  ${w.service} ${w.operation}${w.resource ? ` ${w.resource}` : ""}: ${w.code}: ${w.message}`,
+      ),
+    );
+  }
+  return lines.join("\n") + "\n";
+}

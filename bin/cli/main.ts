@@ -1,0 +1,70 @@
+import { Command, CommanderError, Option } from "commander";
+import { describeAwsError } from "../../lib/aws/errors.js";
+import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, UsageError } from "./errors.js";
+import type { Io } from "./io.js";
+import { registerCommands } from "./commands/index.js";
+
+export const VERSION = "0.1.0";
+
+/** Options every command accepts: where to look and how to print. */
+export interface GlobalOptions {
+  readonly region?: string;
+  readonly profile?: string;
+  readonly endpoint?: string;
+  readonly json?: boolean;
+  readonly demo?: boolean;
+}
+
+/** What a command needs from the CLI around it. */
+export interface CommandContext {
+  readonly io: Io;
+  /** A command that finished but must report failure (e.g. some changes failed) sets this. */
+  exitCode: number;
+}
+
+export function buildProgram(context: CommandContext): Command {
+  const { io } = context;
+  const program = new Command("watchkeeper")
+    .description("Observability and operations agent for AWS serverless accounts")
+    .version(VERSION)
+    .addOption(new Option("--region <region>", "AWS region (default: AWS_REGION or the profile's region)"))
+    .addOption(new Option("--profile <name>", "named profile from the AWS config files"))
+    .addOption(new Option("--endpoint <url>", "AWS-compatible endpoint, e.g. a local emulator"))
+    .addOption(new Option("--json", "print machine-readable JSON"))
+    .addOption(new Option("--demo", "run against the simulated sample account instead of AWS"))
+    .showSuggestionAfterError()
+    .exitOverride()
+    .configureOutput({
+      writeOut: (text) => io.out(text),
+      writeErr: (text) => io.err(text),
+      // One line per error: commander puts its suggestion on a line of its own.
+      outputError: (text, write) => write(`watchkeeper: ${text.trim().replace(/\s*\n\s*/g, " ")}\n`),
+    });
+  registerCommands(program, context);
+  return program;
+}
+
+/** Runs the CLI and returns the exit code: 0 ok, 1 the work failed, 2 the command line was wrong. */
+export async function main(argv: readonly string[], io: Io): Promise<number> {
+  const context: CommandContext = { io, exitCode: EXIT_OK };
+  const program = buildProgram(context);
+  if (argv.length === 0) {
+    program.outputHelp();
+    return EXIT_USAGE;
+  }
+  try {
+    await program.parseAsync([...argv], { from: "user" });
+    return context.exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Commander has already printed its message (unknown flag, missing argument, --help).
+      return error.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
+    }
+    if (error instanceof UsageError) {
+      io.err(`watchkeeper: ${error.message}\n`);
+      return EXIT_USAGE;
+    }
+    io.err(`watchkeeper: ${describeAwsError(error)}\n`);
+    return EXIT_FAILURE;
+  }
+}

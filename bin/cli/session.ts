@@ -1,0 +1,42 @@
+import { Aws } from "../../lib/aws/clients.js";
+import { defaultRegion } from "../../lib/aws/region.js";
+import { validateEndpoint, validateRegion } from "../../lib/aws/target.js";
+import { sampleAccount, simulatedAws, type SimAccount } from "../../lib/sim/index.js";
+import { UsageError } from "./errors.js";
+import type { GlobalOptions } from "./main.js";
+
+/** The account a command works on: real AWS, an AWS-compatible endpoint, or the simulated sample. */
+export interface Session {
+  readonly aws: Aws;
+  /** Present with --demo: the in-memory account, so the demo can show what changed. */
+  readonly sim?: SimAccount;
+  /** For headings: "sample account (simulated)" or "us-east-1". */
+  readonly label: string;
+}
+
+export async function openSession(options: GlobalOptions): Promise<Session> {
+  if (options.demo) {
+    if (options.endpoint || options.profile) {
+      throw new UsageError("--demo runs against the simulated sample account; drop --endpoint and --profile");
+    }
+    const sim = sampleAccount(options.region ? { region: checked(validateRegion, options.region) } : {});
+    return { aws: simulatedAws(sim), sim, label: `simulated sample account, ${sim.region}` };
+  }
+  const region = checked(validateRegion, options.region ?? (await defaultRegion(options.profile)));
+  if (options.endpoint !== undefined) checked(validateEndpoint, options.endpoint);
+  const aws = new Aws({
+    region,
+    ...(options.profile ? { profile: options.profile } : {}),
+    ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+  });
+  return { aws, label: options.endpoint ? `${region} at ${options.endpoint}` : region };
+}
+
+/** Validation failures of what the user typed are usage errors (exit 2). */
+function checked<T>(validate: (value: T) => string, value: T): string {
+  try {
+    return validate(value);
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
+}
