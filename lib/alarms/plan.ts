@@ -155,6 +155,22 @@ interface ThresholdChoice {
   readonly rule: string;
 }
 
+/** A resource to leave out of an aggregate query; lower ranks matter more when not all fit. */
+interface Exclusion {
+  readonly value: string;
+  /** 0: ignored; 1: would alarm falsely in the aggregate (inapplicable, or a looser threshold); 2: has a stricter alarm of its own. */
+  readonly rank: number;
+}
+
+/** By rank, then value; each value once, at its best rank. */
+function orderExclusions(exclusions: readonly Exclusion[]): string[] {
+  const best = new Map<string, number>();
+  for (const { value, rank } of exclusions) best.set(value, Math.min(rank, best.get(value) ?? rank));
+  return [...best]
+    .sort(([a, ra], [b, rb]) => ra - rb || (a < b ? -1 : a > b ? 1 : 0))
+    .map(([value]) => value);
+}
+
 interface Item {
   readonly resource: Resource;
   readonly tags: ResourceAlarmTags;
@@ -287,17 +303,20 @@ class Planner {
     if (items.length === 0) return;
     const aggregate = this.aggregateThreshold(entry);
     const individual: { resource: Resource; threshold: ThresholdChoice }[] = [];
-    const excluded: string[] = [];
+    const excluded: Exclusion[] = [];
     const covered: Item[] = [];
+    const greater = entry.comparison.startsWith("Greater");
 
     for (const item of items) {
       const { resource, tags } = item;
       if (tags.ignore) {
-        excluded.push(dimensionValue(entry, resource));
+        excluded.push({ value: dimensionValue(entry, resource), rank: 0 });
         continue;
       }
       if (entry.applies && !entry.applies(resource, this.facts)) {
-        if (entry.excludeInapplicableFromAggregate) excluded.push(dimensionValue(entry, resource));
+        if (entry.excludeInapplicableFromAggregate) {
+          excluded.push({ value: dimensionValue(entry, resource), rank: 1 });
+        }
         continue;
       }
       if (entry.individual === "never") {
@@ -312,7 +331,10 @@ class Planner {
         threshold.value !== aggregate.value;
       if (own) {
         individual.push({ resource, threshold });
-        excluded.push(dimensionValue(entry, resource));
+        // Left in the aggregate, a resource allowed more than the aggregate's threshold would alarm there
+        // too: those go first when not every exclusion fits; a stricter one only alarms twice.
+        const looser = greater ? threshold.value > aggregate.value : threshold.value < aggregate.value;
+        excluded.push({ value: dimensionValue(entry, resource), rank: looser ? 1 : 2 });
       } else {
         covered.push(item);
       }
@@ -343,7 +365,7 @@ class Planner {
     entry: CatalogEntry,
     threshold: ThresholdChoice,
     covered: number,
-    excluded: string[],
+    excluded: readonly Exclusion[],
   ): void {
     const { prefix } = this.policy;
     const scopeOf = `in account ${this.inventory.accountId}, ${this.inventory.region}`;
@@ -378,7 +400,7 @@ class Planner {
       descending: entry.comparison.startsWith("Greater"),
       limit: this.policy.metricsInsights.maxSeriesPerQuery,
     } as const;
-    const candidates = [...new Set(excluded)].sort();
+    const candidates = orderExclusions(excluded);
     const { exclude, overflow } = fitExclusions(
       base,
       candidates,

@@ -3,12 +3,20 @@
  * account holds the alarms afterwards; the tests assert on them and on the report, not on calls.
  */
 import { describe, expect, it } from "vitest";
+import { readExistingAlarms } from "../../lib/alarms/actual.js";
 import { applyAlarmChanges } from "../../lib/alarms/apply.js";
+import { Aws } from "../../lib/aws/clients.js";
 import { resolveAlarmPolicy } from "../../lib/alarms/policy.js";
 import { reconcileAlarms } from "../../lib/alarms/reconcile.js";
 import { toPutMetricAlarmInput } from "../../lib/alarms/spec.js";
 import { discoverInventory } from "../../lib/inventory/discover.js";
-import { generateAccount, sampleAccount, simulatedAws, type SimAccount } from "../../lib/sim/index.js";
+import {
+  generateAccount,
+  sampleAccount,
+  simPlugin,
+  simulatedAws,
+  type SimAccount,
+} from "../../lib/sim/index.js";
 
 function policyFor(sim: SimAccount) {
   return resolveAlarmPolicy({ notificationTopicArn: `arn:aws:sns:${sim.region}:${sim.accountId}:oncall` })
@@ -124,5 +132,48 @@ describe("alarms on a simulated account with quotas enforced", () => {
     ).toEqual(["create watchkeeper-lambda-errors"]);
     expect(repair.report).toMatchObject({ applied: 1, failed: 0 });
     expect(managedAlarms(sim)).toHaveLength(repair.plan.desired.length);
+  });
+
+  it("reads ownership from each alarm's tags when the Tagging API is denied, with a warning", async () => {
+    const sim = sampleAccount();
+    const aws = simulatedAws(sim);
+    const inventory = await discoverInventory(aws);
+    const policy = policyFor(sim);
+    await reconcileAlarms(aws, inventory, policy, { clock: sim.clock });
+
+    // The same account, but GetResources answers AccessDenied, as for a role without tag:GetResources.
+    const plugin = simPlugin(sim);
+    const denied = new Aws({
+      region: sim.region,
+      clock: sim.clock,
+      plugin: (service) =>
+        service === "tagging"
+          ? {
+              applyToStack(stack) {
+                stack.add(
+                  () => async () => {
+                    throw Object.assign(new Error("User is not authorized to perform: tag:GetResources"), {
+                      name: "AccessDeniedException",
+                      $metadata: { httpStatusCode: 400 },
+                    });
+                  },
+                  { step: "initialize", name: "denyTagging", priority: "low" },
+                );
+              },
+            }
+          : plugin(service),
+    });
+    const viaTags = await readExistingAlarms(denied, { prefix: policy.prefix });
+    expect(viaTags.ownershipSource).toBe("alarm-tags");
+    expect(viaTags.warnings).toEqual([
+      "the Resource Groups Tagging API could not list managed alarms (AccessDeniedException: User is not authorized to perform: tag:GetResources); reading each alarm's tags instead",
+    ]);
+    const viaApi = await readExistingAlarms(aws, { prefix: policy.prefix });
+    expect(viaApi.ownershipSource).toBe("tagging-api");
+    expect(viaTags.alarms).toEqual(viaApi.alarms);
+
+    const again = await reconcileAlarms(denied, inventory, policy, { clock: sim.clock });
+    expect(again.plan.changes.filter((c) => c.action !== "noop")).toEqual([]);
+    expect(again.warnings[0]).toMatch(/^the Resource Groups Tagging API could not list managed alarms/);
   });
 });

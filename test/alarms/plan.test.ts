@@ -447,6 +447,26 @@ describe("limits of Metrics Insights", () => {
     ).toBe(true);
   });
 
+  it("when not all fit, ignored resources and those that would alarm falsely are left out first", () => {
+    const strict = Array.from({ length: 120 }, (_, i) =>
+      tagged(queue(`a-strict-queue-with-a-long-name-${String(i).padStart(3, "0")}`), {
+        "watchkeeper:threshold:ApproximateAgeOfOldestMessage": "60",
+      }),
+    );
+    const loose = tagged(queue("z-loose"), {
+      "watchkeeper:threshold:ApproximateAgeOfOldestMessage": "86400",
+    });
+    const ignored = tagged(queue("z-ignored"), { "watchkeeper:ignore": "true" });
+    const dlq = queue("z-dlq");
+    const result = plan([...strict, loose, ignored, dlq, queueWithDlq("work", dlq)]);
+    const query = result.desired.find((s) => s.name === "watchkeeper-sqs-age-of-oldest-message")?.metrics?.[0]
+      ?.expression;
+    expect(query).toContain(
+      "WHERE QueueName != 'z-ignored' AND QueueName != 'z-dlq' AND QueueName != 'z-loose' AND",
+    );
+    expect(query).not.toContain("a-strict-queue-with-a-long-name-119");
+  });
+
   it("past 10,000 resources a kind switches to per-resource alarms, with a warning", () => {
     const topics = Array.from({ length: 10_001 }, (_, i) => topic(`t${i}`));
     const result = plan(topics);
