@@ -1,0 +1,9 @@
+/** Configuration: one validated file, every capability's policy resolved from it. */
+export {
+  ConfigError,
+  configSchema,
+  parseConfig,
+  type ConfigInput,
+  type WatchkeeperConfig,
+} from "./schema.js";
+export { DEFAULT_CONFIG_FILE, loadConfig } from "./load.js";

@@ -1,0 +1,148 @@
+/**
+ * The one configuration file, `watchkeeper.config.json`: its shape, defaults and validation. A bad
+ * value fails loading (and so `cdk synth`) with a message naming the field; resource tags, read at
+ * run time, are lenient instead (a bad tag is a warning, never a failed run).
+ */
+import { z } from "zod";
+import { CATALOG } from "../alarms/catalog/index.js";
+import { DEFAULT_ALARM_POLICY, resolveAlarmPolicy, type AlarmPolicy } from "../alarms/policy.js";
+import { retentionPolicy, type RetentionPolicy } from "../logs/policy.js";
+
+const REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
+const CATALOG_IDS = CATALOG.map((entry) => entry.id);
+
+const catalogId = z
+  .string()
+  .refine((id) => CATALOG_IDS.includes(id), {
+    error: (issue) =>
+      `"${String(issue.input)}" is not an alarm catalog id; known ids: ${CATALOG_IDS.join(", ")}`,
+  });
+
+const httpUrl = z.url({ protocol: /^https?$/, error: "must be an http(s) URL" });
+
+const alarmsSchema = z.strictObject({
+  notificationTopicArn: z
+    .string()
+    .regex(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_.-]+$/, "must be an SNS topic ARN")
+    .optional(),
+  thresholds: z
+    .record(z.string(), z.number().nonnegative("a threshold must be a number ≥ 0"))
+    .default({})
+    .superRefine((thresholds, ctx) => {
+      const metrics = new Set(CATALOG.map((entry) => entry.metricName));
+      for (const key of Object.keys(thresholds)) {
+        if (!CATALOG_IDS.includes(key) && !metrics.has(key)) {
+          ctx.addIssue({
+            code: "custom",
+            path: [key],
+            message: `"${key}" names no alarm catalog id or metric (e.g. "lambda-errors" or "Errors")`,
+          });
+        }
+      }
+    }),
+  critical: z.array(z.string().startsWith("arn:", "must be a resource ARN")).default([]),
+  disabled: z.array(catalogId).default([]),
+  enabled: z.array(catalogId).default([]),
+});
+
+const targetSchema = z.strictObject({
+  account: z.string().regex(/^\d{12}$/, "must be a 12-digit AWS account id"),
+  regions: z.array(z.string().regex(REGION, "must be an AWS region name such as us-east-1")).min(1),
+});
+
+export const configSchema = z.strictObject({
+  /** Name prefix of everything Watchkeeper creates; with the managed tag, what it may change. */
+  prefix: z
+    .string()
+    .regex(
+      /^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/,
+      "use 1-63 letters, digits, _ . or -, starting with a letter or digit",
+    )
+    .default(DEFAULT_ALARM_POLICY.prefix),
+  /** Where runbooks/<slug>.md are served; alarm descriptions and Slack messages link there. */
+  runbookBaseUrl: httpUrl.default(DEFAULT_ALARM_POLICY.runbookBaseUrl),
+  /** Accounts and regions to deploy to (one stack each). Empty: the CLI's current account and region. */
+  targets: z.array(targetSchema).default([]),
+  schedule: z
+    .strictObject({
+      /** Minutes between full reconcile runs. */
+      reconcileEveryMinutes: z.number().int().min(5).max(1440).default(60),
+    })
+    .default({ reconcileEveryMinutes: 60 }),
+  alarms: alarmsSchema.default({ thresholds: {}, critical: [], disabled: [], enabled: [] }),
+  /** Validated by lib/logs, which knows the valid retention values. */
+  retention: z.unknown().optional(),
+  dashboards: z.strictObject({ enabled: z.boolean().default(true) }).default({ enabled: true }),
+});
+
+export type ConfigInput = z.input<typeof configSchema>;
+
+/** The validated configuration with every capability's policy resolved. */
+export interface WatchkeeperConfig {
+  readonly prefix: string;
+  readonly runbookBaseUrl: string;
+  readonly targets: readonly { readonly account: string; readonly regions: readonly string[] }[];
+  readonly schedule: { readonly reconcileEveryMinutes: number };
+  readonly alarms: AlarmPolicy;
+  readonly retention: RetentionPolicy;
+  readonly dashboards: { readonly enabled: boolean };
+}
+
+/** Thrown for a configuration that cannot be used; the message lists every problem with its field. */
+export class ConfigError extends Error {
+  override readonly name = "ConfigError";
+}
+
+function formatPath(path: readonly PropertyKey[]): string {
+  return path.reduce<string>(
+    (out, key) => (typeof key === "number" ? `${out}[${key}]` : out ? `${out}.${String(key)}` : String(key)),
+    "",
+  );
+}
+
+/** Validates a parsed config object; `source` names it in messages (a file path, an env variable). */
+export function parseConfig(input: unknown, source = "config"): WatchkeeperConfig {
+  const parsed = configSchema.safeParse(input ?? {});
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => {
+      const keys = issue.code === "unrecognized_keys" ? issue.keys.map((k) => `"${k}"`).join(", ") : "";
+      const field = formatPath(issue.path) || "(top level)";
+      return keys ? `${field}: unknown setting ${keys}` : `${field}: ${issue.message}`;
+    });
+    throw new ConfigError(`${source} is not valid:\n  ${problems.join("\n  ")}`);
+  }
+  const config = parsed.data;
+  let retention: RetentionPolicy;
+  try {
+    retention = retentionPolicy(config.retention ?? {}, "retention");
+  } catch (error) {
+    throw new ConfigError(
+      `${source} is not valid:\n  ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
+  const runbookBaseUrl = config.runbookBaseUrl.endsWith("/")
+    ? config.runbookBaseUrl
+    : `${config.runbookBaseUrl}/`;
+  const { policy: alarms, warnings } = resolveAlarmPolicy({
+    prefix: config.prefix,
+    runbookBaseUrl,
+    ...(config.alarms.notificationTopicArn
+      ? { notificationTopicArn: config.alarms.notificationTopicArn }
+      : {}),
+    thresholds: config.alarms.thresholds,
+    criticalResources: config.alarms.critical,
+    disabled: config.alarms.disabled,
+    enabled: config.alarms.enabled,
+  });
+  // The schema already rejects what the alarm policy would only warn about; a warning here is a gap.
+  if (warnings.length > 0) throw new ConfigError(`${source} is not valid:\n  ${warnings.join("\n  ")}`);
+  return {
+    prefix: config.prefix,
+    runbookBaseUrl,
+    targets: config.targets,
+    schedule: config.schedule,
+    alarms,
+    retention,
+    dashboards: config.dashboards,
+  };
+}

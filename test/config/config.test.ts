@@ -1,0 +1,108 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { ConfigError, loadConfig, parseConfig } from "../../lib/config/index.js";
+
+function problems(input: unknown): string {
+  try {
+    parseConfig(input, "watchkeeper.config.json");
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as Error).message;
+  }
+  throw new Error("expected the config to be rejected");
+}
+
+describe("parseConfig", () => {
+  it("fills every default from an empty object", () => {
+    const config = parseConfig({});
+    expect(config.prefix).toBe("watchkeeper-");
+    expect(config.alarms.prefix).toBe("watchkeeper-");
+    expect(config.retention.defaultDays).toBe(30);
+    expect(config.schedule.reconcileEveryMinutes).toBe(60);
+    expect(config.dashboards.enabled).toBe(true);
+    expect(config.runbookBaseUrl.endsWith("/")).toBe(true);
+  });
+
+  it("carries settings into each capability's policy", () => {
+    const config = parseConfig({
+      prefix: "ops-",
+      runbookBaseUrl: "https://git.example.com/ops/runbooks",
+      alarms: {
+        notificationTopicArn: "arn:aws:sns:eu-west-1:123456789012:alerts",
+        thresholds: { "lambda-errors": 5, ApproximateAgeOfOldestMessage: 600 },
+        disabled: ["sns-notifications-failed"],
+      },
+      retention: { defaultDays: 14, excludePrefixes: ["/aws/vendedlogs/"] },
+    });
+    expect(config.alarms.prefix).toBe("ops-");
+    expect(config.alarms.runbookBaseUrl).toBe("https://git.example.com/ops/runbooks/");
+    expect(config.alarms.notificationTopicArn).toBe("arn:aws:sns:eu-west-1:123456789012:alerts");
+    expect(config.alarms.thresholds).toEqual({ "lambda-errors": 5, ApproximateAgeOfOldestMessage: 600 });
+    expect(config.alarms.disabled).toEqual(["sns-notifications-failed"]);
+    expect(config.retention.defaultDays).toBe(14);
+    expect(config.retention.excludePrefixes).toEqual(["/aws/vendedlogs/"]);
+  });
+
+  it("names an unknown setting", () =>
+    expect(problems({ alarm: {} })).toMatch(/\(top level\): unknown setting "alarm"/));
+
+  it("names a bad nested value with its path", () => {
+    const message = problems({
+      alarms: { thresholds: { Errors: -1 } },
+      targets: [{ account: "12", regions: [] }],
+    });
+    expect(message).toMatch(/alarms\.thresholds\.Errors: a threshold must be a number ≥ 0/);
+    expect(message).toMatch(/targets\[0\]\.account: must be a 12-digit AWS account id/);
+    expect(message).toMatch(/targets\[0\]\.regions: /);
+  });
+
+  it("names an unknown catalog id and a threshold for an unknown metric", () => {
+    const message = problems({ alarms: { disabled: ["lambda-eror"], thresholds: { Erors: 1 } } });
+    expect(message).toMatch(/alarms\.disabled\[0\]: "lambda-eror" is not an alarm catalog id/);
+    expect(message).toMatch(/alarms\.thresholds\.Erors: "Erors" names no alarm catalog id or metric/);
+  });
+
+  it("names an invalid retention value and lists the valid ones", () =>
+    expect(problems({ retention: { defaultDays: 45 } })).toMatch(
+      /retention\.defaultDays.*45.*1, 3, 5, 7, 14, 30/,
+    ));
+
+  it("rejects a prefix that could not tell alarms apart", () => {
+    expect(problems({ prefix: "" })).toMatch(
+      /^watchkeeper.config.json is not valid:\n {2}prefix: use 1-63 letters/,
+    );
+    expect(problems({ prefix: "has space-" })).toMatch(/prefix:/);
+  });
+
+  it("rejects a topic that is not an SNS ARN and a runbook URL that is not http(s)", () => {
+    const message = problems({
+      runbookBaseUrl: "ftp://example.com/",
+      alarms: { notificationTopicArn: "arn:aws:sqs:us-east-1:123456789012:q" },
+    });
+    expect(message).toMatch(/runbookBaseUrl: must be an http\(s\) URL/);
+    expect(message).toMatch(/alarms\.notificationTopicArn: must be an SNS topic ARN/);
+  });
+});
+
+describe("loadConfig", () => {
+  const dir = mkdtempSync(join(tmpdir(), "watchkeeper-config-"));
+
+  it("uses defaults when the default file is absent, but requires a named file", () => {
+    expect(loadConfig(undefined).prefix).toBe("watchkeeper-");
+    expect(() => loadConfig(join(dir, "missing.json"))).toThrow(/missing\.json does not exist/);
+  });
+
+  it("names the file when it is not JSON", () => {
+    const file = join(dir, "broken.json");
+    writeFileSync(file, "{ prefix: ");
+    expect(() => loadConfig(file)).toThrow(/broken\.json is not valid JSON/);
+  });
+
+  it("reads a valid file", () => {
+    const file = join(dir, "ok.json");
+    writeFileSync(file, JSON.stringify({ retention: { defaultDays: 90 } }));
+    expect(loadConfig(file).retention.defaultDays).toBe(90);
+  });
+});
