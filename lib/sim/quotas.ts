@@ -1,5 +1,5 @@
 import type { Clock } from "../aws/clock.js";
-import { quotaFor, type AwsService } from "../aws/quotas.js";
+import { quotaBucket, quotaFor, type AwsService } from "../aws/quotas.js";
 
 interface Bucket {
   tokens: number;
@@ -9,9 +9,10 @@ interface Bucket {
 }
 
 /**
- * AWS's request-rate quotas as token buckets on the (virtual) clock: one bucket per API, refilled at the
- * rate in `lib/aws/quotas.ts`, with a small burst (one second's worth). A paced caller never empties one;
- * a burst above the rate does, and gets the service's throttling error.
+ * AWS's request-rate quotas as token buckets on the (virtual) clock: one bucket per API (or per group of
+ * APIs that share one published quota), refilled at the rate in `lib/aws/quotas.ts`, with a small burst
+ * (one second's worth). A paced caller never empties one; a burst above the rate does, and gets the
+ * service's throttling error.
  */
 export class QuotaBuckets {
   private readonly buckets = new Map<string, Bucket>();
@@ -20,7 +21,7 @@ export class QuotaBuckets {
 
   /** Takes a token for one call; false means the call is throttled. */
   take(service: AwsService, api: string): boolean {
-    const key = `${service}:${api}`;
+    const key = quotaBucket(service, api);
     const now = this.clock.now();
     let bucket = this.buckets.get(key);
     if (!bucket) {
