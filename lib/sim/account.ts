@@ -308,6 +308,14 @@ export class SimAccount {
     this.apiStats.clear();
   }
 
+  /** Moves virtual time forward (the account must run on a `VirtualClock`) and settles what it drives. */
+  advanceTime(ms: number): void {
+    if (!(this.clock instanceof VirtualClock))
+      throw new Error("advanceTime needs an account on a VirtualClock");
+    this.clock.advance(ms);
+    this.settle();
+  }
+
   /** Brings time-driven state (message move tasks) up to the clock; every API call does this first. */
   settle(): void {
     settleMoveTasks(this);
