@@ -251,7 +251,7 @@ export function evaluateMathExpression(
   resolve: (id: string) => Map<number, number> | undefined,
 ): Map<number, number> {
   const tokens =
-    expression.match(/\s*(\d+(?:\.\d+)?|[a-z][a-zA-Z0-9_]*|[-+*/()]|\S)/g)?.map((t) => t.trim()) ?? [];
+    expression.match(/\s*(\d+(?:\.\d+)?|[A-Za-z][A-Za-z0-9_]*|[-+*/()]|\S)/g)?.map((t) => t.trim()) ?? [];
   let pos = 0;
   const unsupported = (why: string): never => {
     throw new SimUnsupportedError(
@@ -278,7 +278,7 @@ export function evaluateMathExpression(
       return value;
     }
     if (/^\d/.test(token)) return Number(token);
-    if (/^[a-z]/.test(token)) {
+    if (/^[A-Za-z]/.test(token)) {
       if (tokens[pos] === "(") unsupported(`function ${token}() is not supported`);
       return resolve(token) ?? unsupported(`id "${token}" names no other query`);
     }
