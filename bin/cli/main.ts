@@ -13,6 +13,7 @@ export interface GlobalOptions {
   readonly endpoint?: string;
   readonly json?: boolean;
   readonly demo?: boolean;
+  readonly config?: string;
 }
 
 /** What a command needs from the CLI around it. */
@@ -32,6 +33,9 @@ export function buildProgram(context: CommandContext): Command {
     .addOption(new Option("--endpoint <url>", "AWS-compatible endpoint, e.g. a local emulator"))
     .addOption(new Option("--json", "print machine-readable JSON"))
     .addOption(new Option("--demo", "run against the simulated sample account instead of AWS"))
+    .addOption(
+      new Option("--config <file>", "configuration file (default: ./watchkeeper.config.json if present)"),
+    )
     .showSuggestionAfterError()
     .exitOverride()
     .configureOutput({

@@ -1,0 +1,38 @@
+import { writeFileSync } from "node:fs";
+import type { Command } from "commander";
+import { generateDashboards, reviewJson } from "../../../dashboards/index.js";
+import { renderSummaryMarkdown, runChecks, summarizeFindings } from "../../../lib/findings/index.js";
+import { UsageError } from "../errors.js";
+import type { CommandContext } from "../main.js";
+import { openSession } from "../session.js";
+import { discover } from "./inventory.js";
+import { configOf } from "./plan.js";
+import { globalOptions } from "./shared.js";
+
+export function registerDashboard(program: Command, context: CommandContext): void {
+  program
+    .command("dashboard")
+    .description("generate the dashboard body JSON for review (writes nothing to AWS)")
+    .requiredOption("--out <file>", "where to write the body JSON ('-' for stdout)")
+    .action(async (flags: { out: string }, command: Command) => {
+      const options = globalOptions(command);
+      const config = configOf(options);
+      const inventory = await discover(context.io, await openSession(options));
+      const specs = generateDashboards(inventory, {
+        prefix: config.prefix,
+        runbookBaseUrl: config.runbookBaseUrl,
+        findingsMarkdown: renderSummaryMarkdown(summarizeFindings(runChecks(inventory))),
+      });
+      const json = reviewJson(specs);
+      if (flags.out === "-") return context.io.out(json);
+      try {
+        writeFileSync(flags.out, json);
+      } catch (error) {
+        throw new UsageError(`--out ${flags.out}: ${error instanceof Error ? error.message : String(error)}`);
+      }
+      const sizes = specs.map((s) => `${s.name} (${s.measure.widgets} widgets, ${s.measure.bytes} bytes)`);
+      context.io.out(
+        `Wrote ${specs.length} dashboard ${specs.length === 1 ? "body" : "bodies"} to ${flags.out}: ${sizes.join(", ")}\n`,
+      );
+    });
+}

@@ -1,0 +1,107 @@
+import type { Command } from "commander";
+import { loadConfig, type WatchkeeperConfig } from "../../../lib/config/index.js";
+import { reconcileAccount, type AccountRun } from "../../../lib/reconcile/index.js";
+import { confirmed } from "../confirm.js";
+import { EXIT_FAILURE } from "../errors.js";
+import { colorsFor } from "../io.js";
+import type { CommandContext, GlobalOptions } from "../main.js";
+import { withProgress } from "../progress.js";
+import { renderApply, renderPlan, totals } from "../render-plan.js";
+import { openSession, type Session } from "../session.js";
+import { discover } from "./inventory.js";
+import { globalOptions, printJson } from "./shared.js";
+
+/** What `plan --json` and `apply --json` print: the changes and outcomes, not the whole inventory. */
+function runJson(run: AccountRun) {
+  return {
+    accountId: run.inventory.accountId,
+    region: run.inventory.region,
+    alarms: { changes: run.alarms.plan.changes, cost: run.alarms.cost, warnings: run.alarms.warnings },
+    retention: {
+      changes: run.retention.plan.changes,
+      saving: run.retention.plan.saving,
+      warnings: run.retention.plan.warnings,
+    },
+    dashboards: run.dashboards ? { changes: run.dashboards.plan.changes } : undefined,
+    outcomes: [
+      ...run.alarms.report.outcomes,
+      ...run.retention.report.outcomes,
+      ...(run.dashboards?.report.outcomes ?? []),
+    ].filter((outcome) => outcome.status !== "dry-run"),
+  };
+}
+
+export function configOf(options: GlobalOptions): WatchkeeperConfig {
+  return loadConfig(options.config);
+}
+
+export async function planRun(
+  session: Session,
+  config: WatchkeeperConfig,
+  context: CommandContext,
+): Promise<AccountRun> {
+  const inventory = await discover(context.io, session);
+  return withProgress(context.io, "Planning", () =>
+    reconcileAccount(session.aws, inventory, config, { dryRun: true }),
+  );
+}
+
+export function registerPlan(program: Command, context: CommandContext): void {
+  program
+    .command("plan")
+    .description("show what apply would change: alarms, log retention, dashboards (writes nothing)")
+    .action(async (_options, command: Command) => {
+      const options = globalOptions(command);
+      const config = configOf(options);
+      const run = await planRun(await openSession(options), config, context);
+      if (options.json) printJson(context.io, runJson(run));
+      else context.io.out(renderPlan(run, colorsFor(context.io)));
+    });
+
+  program
+    .command("apply")
+    .description("create, update and delete Watchkeeper's alarms, set log retention, write the dashboard")
+    .option("--yes", "apply without asking")
+    .option("--dry-run", "show the plan and stop (same as `watchkeeper plan`)")
+    .action(async (flags: { yes?: boolean; dryRun?: boolean }, command: Command) => {
+      const options = globalOptions(command);
+      const config = configOf(options);
+      const session = await openSession(options);
+      const { io } = context;
+      const colors = colorsFor(io);
+      const planned = await planRun(session, config, context);
+      if (!options.json) io.out(renderPlan(planned, colors));
+      const writes = totals(planned);
+      if (flags.dryRun) {
+        if (options.json) printJson(io, runJson(planned));
+        return;
+      }
+      if (writes.applied + writes.failed + writes.deferred === 0 && countWrites(planned) === 0) {
+        if (options.json) printJson(io, runJson(planned));
+        else io.out("Nothing to change.\n");
+        return;
+      }
+      if (!(await confirmed(io, `Apply ${countWrites(planned)} changes to ${session.label}?`, flags.yes))) {
+        io.err("Not applied.\n");
+        return;
+      }
+      let done = 0;
+      const run = await withProgress(io, "Applying", (report) =>
+        reconcileAccount(session.aws, planned.inventory, config, {
+          onOutcome: () => report({ phase: "changes", done: ++done, total: countWrites(planned) }),
+        }),
+      );
+      if (options.json) printJson(io, runJson(run));
+      else io.out(renderApply(run, colors));
+      if (totals(run).failed > 0) context.exitCode = EXIT_FAILURE;
+    });
+}
+
+function countWrites(run: AccountRun): number {
+  const changes = [
+    ...run.alarms.plan.changes,
+    ...run.retention.plan.changes,
+    ...(run.dashboards?.plan.changes ?? []),
+  ];
+  return changes.filter((change) => change.action !== "noop").length;
+}

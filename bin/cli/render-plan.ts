@@ -1,0 +1,99 @@
+/** `watchkeeper plan` and `apply` output: a readable diff per capability, like `terraform plan`. */
+import type { ApplyReport, ChangeOutcome } from "../../lib/apply/apply.js";
+import { describeSaving } from "../../lib/logs/savings.js";
+import type { Change, FieldDiff } from "../../lib/plan/change.js";
+import type { AccountRun } from "../../lib/reconcile/account.js";
+import type { Colors } from "./io.js";
+
+type AnyChange = Change<unknown, unknown>;
+
+function value(v: unknown): string {
+  if (v === undefined) return "(none)";
+  const text = typeof v === "string" ? v : JSON.stringify(v);
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
+function diffText(diff: readonly FieldDiff[] | undefined): string {
+  return (diff ?? []).map((d) => `${d.field}: ${value(d.from)} → ${value(d.to)}`).join("; ");
+}
+
+function changeLine(change: AnyChange, c: Colors): string {
+  switch (change.action) {
+    case "create":
+      return c.green(`  + ${change.target}`);
+    case "update":
+      return c.yellow(`  ~ ${change.target}`) + c.dim(`  ${diffText(change.diff) || change.reason}`);
+    case "delete":
+      return c.red(`  - ${change.target}`) + c.dim(`  ${change.reason}`);
+    case "noop":
+      return c.dim(`    ${change.target}  ${change.reason}`);
+  }
+}
+
+function section(title: string, changes: readonly AnyChange[], c: Colors, extra: string[] = []): string[] {
+  const writes = changes.filter((change) => change.action !== "noop");
+  const counts = ["create", "update", "delete"].map(
+    (action) => `${writes.filter((w) => w.action === action).length} to ${action}`,
+  );
+  const lines = [c.bold(`${title}: ${counts.join(", ")}, ${changes.length - writes.length} unchanged`)];
+  lines.push(...writes.map((change) => changeLine(change, c)));
+  // Unowned targets are shown so nobody wonders why Watchkeeper left them alone.
+  lines.push(
+    ...changes
+      .filter((change) => change.action === "noop" && /not owned/i.test(change.reason))
+      .map((change) => changeLine(change, c)),
+  );
+  return [...lines, ...extra.map((line) => `  ${line}`), ""];
+}
+
+export function renderPlan(run: AccountRun, c: Colors): string {
+  const { alarms, retention, dashboards } = run;
+  const cost = alarms.cost;
+  const usd = (n: number) => `$${n.toFixed(2)}`;
+  const lines = [
+    ...section("Alarms", alarms.plan.changes, c, [
+      `monthly cost of managed alarms: ${usd(cost.before.monthlyUsd)} now → ${usd(cost.after.monthlyUsd)} after ` +
+        `(${cost.after.alarms} alarms, ${cost.after.alarmMetrics} alarm metrics${cost.approximate ? ", approximate" : ""})`,
+      ...alarms.warnings.map((w) => c.yellow(`warning: ${w}`)),
+    ]),
+    ...section("Log retention", retention.plan.changes, c, [
+      `estimated storage saving: ${describeSaving(retention.plan.saving)}`,
+      ...retention.plan.warnings.map((w) => c.yellow(`warning: ${w.logGroup}: ${w.message}`)),
+    ]),
+  ];
+  if (dashboards) lines.push(...section("Dashboards", dashboards.plan.changes, c));
+  return lines.join("\n");
+}
+
+export interface OutcomeTotals {
+  readonly applied: number;
+  readonly failed: number;
+  readonly deferred: number;
+}
+
+export function reportsOf(run: AccountRun): ApplyReport<AnyChange>[] {
+  return [run.alarms.report, run.retention.report, ...(run.dashboards ? [run.dashboards.report] : [])];
+}
+
+export function totals(run: AccountRun): OutcomeTotals {
+  const reports = reportsOf(run);
+  const sum = (key: keyof OutcomeTotals) => reports.reduce((n, report) => n + report[key], 0);
+  return { applied: sum("applied"), failed: sum("failed"), deferred: sum("deferred") };
+}
+
+export function renderApply(run: AccountRun, c: Colors): string {
+  const t = totals(run);
+  const failures = reportsOf(run)
+    .flatMap((report) => report.outcomes)
+    .filter((outcome: ChangeOutcome<AnyChange>) => outcome.status === "failed")
+    .map((outcome) =>
+      c.red(`  ! ${outcome.change.kind} ${outcome.change.target}: ${outcome.error ?? "failed"}`),
+    );
+  const lines = [
+    c.bold(`Applied ${t.applied} changes`) +
+      (t.failed ? c.red(`, ${t.failed} failed`) : "") +
+      (t.deferred ? c.yellow(`, ${t.deferred} deferred to the next run (time budget)`) : ""),
+    ...failures,
+  ];
+  return lines.join("\n") + "\n";
+}

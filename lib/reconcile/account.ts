@@ -1,0 +1,82 @@
+/**
+ * One level-triggered run over an account and region: every capability plans from the same fresh
+ * inventory and applies within one time budget. Alarms go first (they matter most at 3 a.m.), then
+ * log retention, then the dashboard. A run cut short is finished by the next one.
+ */
+import type { ApplyReport, ChangeOutcome } from "../apply/apply.js";
+import { reconcileAlarms, type ReconcileResult } from "../alarms/reconcile.js";
+import type { Aws } from "../aws/clients.js";
+import type { WatchkeeperConfig } from "../config/schema.js";
+import { applyDashboards, planAccountDashboards, type DashboardPlan } from "../../dashboards/apply.js";
+import type { DashboardChange } from "../../dashboards/plan.js";
+import { renderSummaryMarkdown, summarizeFindings } from "../findings/report.js";
+import { runChecks } from "../findings/run.js";
+import type { Finding } from "../findings/types.js";
+import { partitionOf } from "../inventory/arn.js";
+import type { Inventory } from "../inventory/types.js";
+import { reconcileRetention, type RetentionRun } from "../logs/apply.js";
+import type { Change } from "../plan/change.js";
+
+export interface AccountRunOptions {
+  /** Plan and report; write nothing. */
+  readonly dryRun?: boolean;
+  /** Epoch ms (on the Aws clock) after which no new write starts. */
+  readonly deadline?: number;
+  readonly onOutcome?: (outcome: ChangeOutcome<Change<unknown, unknown>>) => void;
+}
+
+export interface DashboardRun {
+  readonly plan: DashboardPlan;
+  readonly report: ApplyReport<DashboardChange>;
+}
+
+export interface AccountRun {
+  readonly inventory: Inventory;
+  readonly findings: readonly Finding[];
+  readonly alarms: ReconcileResult;
+  readonly retention: RetentionRun;
+  /** Absent when dashboards are turned off in the config. */
+  readonly dashboards?: DashboardRun;
+}
+
+export async function reconcileAccount(
+  aws: Aws,
+  inventory: Inventory,
+  config: WatchkeeperConfig,
+  options: AccountRunOptions = {},
+): Promise<AccountRun> {
+  const clock = aws.pacer.clock;
+  const common = {
+    ...(options.dryRun !== undefined ? { dryRun: options.dryRun } : {}),
+    ...(options.deadline !== undefined ? { deadline: options.deadline } : {}),
+    ...(options.onOutcome ? { onOutcome: options.onOutcome } : {}),
+  };
+  const findings = runChecks(inventory);
+  const alarms = await reconcileAlarms(aws, inventory, config.alarms, { clock, ...common });
+  const retention = await reconcileRetention(aws, inventory, config.retention, { clock, ...common });
+  if (!config.dashboards.enabled) return { inventory, findings, alarms, retention };
+
+  const plan = await planAccountDashboards(aws, inventory, {
+    prefix: config.prefix,
+    runbookBaseUrl: config.runbookBaseUrl,
+    alarmArns: dashboardAlarmArns(alarms, inventory),
+    findingsMarkdown: renderSummaryMarkdown(summarizeFindings(findings), {}),
+  });
+  const report = await applyDashboards(aws, plan.changes, { clock, ...common });
+  return { inventory, findings, alarms, retention, dashboards: { plan, report } };
+}
+
+/**
+ * The alarms the dashboard's status widget shows: account-wide aggregates and the per-resource alarms
+ * of DLQs and critical resources. Every per-resource alarm would push the graphs onto more dashboards.
+ */
+function dashboardAlarmArns(alarms: ReconcileResult, inventory: Inventory): string[] {
+  const { region, accountId } = inventory;
+  const arn = (name: string) => `arn:${partitionOf(region)}:cloudwatch:${region}:${accountId}:alarm:${name}`;
+  return alarms.plan.changes
+    .filter((change) => change.action !== "delete" && change.desired)
+    .map((change) => change.desired!)
+    .filter((spec) => spec.origin.level === "aggregate" || spec.origin.entryId.includes("dlq"))
+    .map((spec) => arn(spec.name))
+    .sort();
+}

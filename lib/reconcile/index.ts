@@ -1,0 +1,1 @@
+export { reconcileAccount, type AccountRun, type AccountRunOptions, type DashboardRun } from "./account.js";
