@@ -48,6 +48,7 @@ const SERVICE_IDS: Readonly<Record<string, AwsService>> = {
   CloudWatch: "cloudwatch",
   "Resource Groups Tagging API": "tagging",
   STS: "sts",
+  "Secrets Manager": "secretsmanager",
 };
 
 /**

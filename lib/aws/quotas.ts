@@ -21,7 +21,8 @@ export type AwsService =
   | "logs"
   | "cloudwatch"
   | "tagging"
-  | "sts";
+  | "sts"
+  | "secretsmanager";
 
 export interface Quota {
   /** Sustained requests per second. */
@@ -56,6 +57,7 @@ const DYNAMODB_LIST_TAGS =
 const SQS = "https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-limits.html";
 const TAGGING = "https://docs.aws.amazon.com/general/latest/gr/arg.html";
 const STS = "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html";
+const SECRETS_MANAGER = "https://docs.aws.amazon.com/secretsmanager/latest/userguide/reference_limits.html";
 
 /** API Gateway's management quota covers REST and HTTP APIs alike. */
 const APIGATEWAY_MANAGEMENT: Quota = {
@@ -346,6 +348,20 @@ export const QUOTAS: Readonly<Record<AwsService, ServiceQuotas>> = {
         `${STS} ("the default request quota is 600 requests per second, per account, per Region", shared by ` +
         `AssumeRole, DecodeAuthorizationMessage, GetAccessKeyInfo, GetCallerIdentity, GetFederationToken and ` +
         `GetSessionToken)`,
+    },
+  },
+  secretsmanager: {
+    default: {
+      rps: 50,
+      source: `${SECRETS_MANAGER} (control-plane APIs, e.g. "Combined rate of TagResource and UntagResource API requests: 50 per second"; conservative)`,
+    },
+    apis: {
+      GetSecretValue: {
+        rps: 10_000,
+        source:
+          `${SECRETS_MANAGER} (GetSecretValue: 10,000 requests per second; AWS What's New, 2022-11-11: "The request ` +
+          `rate limits for GetSecretValue and DescribeSecret are increased to 10,000 requests per second")`,
+      },
     },
   },
 };

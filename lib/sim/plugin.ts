@@ -17,6 +17,7 @@ import { eventbridge } from "./services/eventbridge.js";
 import { kinesis } from "./services/kinesis.js";
 import { lambda } from "./services/lambda.js";
 import { logs } from "./services/logs.js";
+import { secretsmanager } from "./services/secretsmanager.js";
 import { sfn } from "./services/sfn.js";
 import { sns } from "./services/sns.js";
 import { sqs } from "./services/sqs.js";
@@ -37,6 +38,7 @@ const SERVICES: Readonly<Record<AwsService, SimService>> = {
   cloudwatch,
   tagging,
   sts,
+  secretsmanager,
 };
 
 /** The APIs the simulator answers, per service. */

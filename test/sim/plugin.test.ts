@@ -97,6 +97,7 @@ describe("simPlugin", () => {
     expect(apis.lambda).toContain("PutFunctionConcurrency");
     expect(apis.sqs).toContain("StartMessageMoveTask");
     expect(apis.cloudwatch).toContain("GetMetricData");
-    expect(Object.keys(apis)).toHaveLength(13);
+    expect(apis.secretsmanager).toEqual(["CreateSecret", "GetSecretValue"]);
+    expect(Object.keys(apis)).toHaveLength(14);
   });
 });
