@@ -1,5 +1,6 @@
 import { Command, CommanderError, Option } from "commander";
 import { describeAwsError } from "../../lib/aws/errors.js";
+import { ConfigError } from "../../lib/config/schema.js";
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, UsageError } from "./errors.js";
 import type { Io } from "./io.js";
 import { registerCommands } from "./commands/index.js";
@@ -64,7 +65,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       // Commander has already printed its message (unknown flag, missing argument, --help).
       return error.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
     }
-    if (error instanceof UsageError) {
+    if (error instanceof UsageError || error instanceof ConfigError) {
       io.err(`watchkeeper: ${error.message}\n`);
       return EXIT_USAGE;
     }

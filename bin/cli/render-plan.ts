@@ -30,13 +30,20 @@ function changeLine(change: AnyChange, c: Colors): string {
   }
 }
 
-function section(title: string, changes: readonly AnyChange[], c: Colors, extra: string[] = []): string[] {
+function section(
+  title: string,
+  changes: readonly AnyChange[],
+  c: Colors,
+  extra: string[] = [],
+  limit = Infinity,
+): string[] {
   const writes = changes.filter((change) => change.action !== "noop");
   const counts = ["create", "update", "delete"].map(
     (action) => `${writes.filter((w) => w.action === action).length} to ${action}`,
   );
   const lines = [c.bold(`${title}: ${counts.join(", ")}, ${changes.length - writes.length} unchanged`)];
-  lines.push(...writes.map((change) => changeLine(change, c)));
+  lines.push(...writes.slice(0, limit).map((change) => changeLine(change, c)));
+  if (writes.length > limit) lines.push(c.dim(`  ... and ${writes.length - limit} more`));
   // Unowned targets are shown so nobody wonders why Watchkeeper left them alone.
   lines.push(
     ...changes
@@ -46,22 +53,35 @@ function section(title: string, changes: readonly AnyChange[], c: Colors, extra:
   return [...lines, ...extra.map((line) => `  ${line}`), ""];
 }
 
-export function renderPlan(run: AccountRun, c: Colors): string {
+/** `limit` caps the changes listed per capability (the demo keeps its output short). */
+export function renderPlan(run: AccountRun, c: Colors, limit = Infinity): string {
   const { alarms, retention, dashboards } = run;
   const cost = alarms.cost;
   const usd = (n: number) => `$${n.toFixed(2)}`;
   const lines = [
-    ...section("Alarms", alarms.plan.changes, c, [
-      `monthly cost of managed alarms: ${usd(cost.before.monthlyUsd)} now → ${usd(cost.after.monthlyUsd)} after ` +
-        `(${cost.after.alarms} alarms, ${cost.after.alarmMetrics} alarm metrics${cost.approximate ? ", approximate" : ""})`,
-      ...alarms.warnings.map((w) => c.yellow(`warning: ${w}`)),
-    ]),
-    ...section("Log retention", retention.plan.changes, c, [
-      `estimated storage saving: ${describeSaving(retention.plan.saving)}`,
-      ...retention.plan.warnings.map((w) => c.yellow(`warning: ${w.logGroup}: ${w.message}`)),
-    ]),
+    ...section(
+      "Alarms",
+      alarms.plan.changes,
+      c,
+      [
+        `monthly cost of managed alarms: ${usd(cost.before.monthlyUsd)} now → ${usd(cost.after.monthlyUsd)} after ` +
+          `(${cost.after.alarms} alarms, ${cost.after.alarmMetrics} alarm metrics${cost.approximate ? ", approximate" : ""})`,
+        ...alarms.warnings.map((w) => c.yellow(`warning: ${w}`)),
+      ],
+      limit,
+    ),
+    ...section(
+      "Log retention",
+      retention.plan.changes,
+      c,
+      [
+        `estimated storage saving: ${describeSaving(retention.plan.saving)}`,
+        ...retention.plan.warnings.map((w) => c.yellow(`warning: ${w.logGroup}: ${w.message}`)),
+      ],
+      limit,
+    ),
   ];
-  if (dashboards) lines.push(...section("Dashboards", dashboards.plan.changes, c));
+  if (dashboards) lines.push(...section("Dashboards", dashboards.plan.changes, c, [], limit));
   return lines.join("\n");
 }
 

@@ -51,9 +51,11 @@ export async function reconcileAccount(
     ...(options.deadline !== undefined ? { deadline: options.deadline } : {}),
     ...(options.onOutcome ? { onOutcome: options.onOutcome } : {}),
   };
-  const findings = runChecks(inventory);
   const alarms = await reconcileAlarms(aws, inventory, config.alarms, { clock, ...common });
   const retention = await reconcileRetention(aws, inventory, config.retention, { clock, ...common });
+  // Findings describe the account as this run leaves it, so the dashboard does not show a
+  // never-expiring log group that the run has just fixed.
+  const findings = runChecks(withAppliedRetention(inventory, retention));
   if (!config.dashboards.enabled) return { inventory, findings, alarms, retention };
 
   const plan = await planAccountDashboards(aws, inventory, {
@@ -64,6 +66,23 @@ export async function reconcileAccount(
   });
   const report = await applyDashboards(aws, plan.changes, { clock, ...common });
   return { inventory, findings, alarms, retention, dashboards: { plan, report } };
+}
+
+function withAppliedRetention(inventory: Inventory, retention: RetentionRun): Inventory {
+  const applied = new Map<string, number>();
+  for (const outcome of retention.report.outcomes) {
+    const days = outcome.change.desired.retentionInDays;
+    if (outcome.status === "applied" && days !== undefined) applied.set(outcome.change.target, days);
+  }
+  if (applied.size === 0) return inventory;
+  return {
+    ...inventory,
+    resources: inventory.resources.map((resource) =>
+      resource.kind === "log-group" && applied.has(resource.name)
+        ? { ...resource, retentionInDays: applied.get(resource.name)! }
+        : resource,
+    ),
+  };
 }
 
 /**

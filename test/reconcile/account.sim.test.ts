@@ -1,0 +1,60 @@
+import { describe, expect, it } from "vitest";
+import { parseConfig } from "../../lib/config/index.js";
+import { discoverInventory } from "../../lib/inventory/index.js";
+import { reconcileAccount, type AccountRun } from "../../lib/reconcile/index.js";
+import { sampleAccount, simulatedAws } from "../../lib/sim/index.js";
+
+function writes(run: AccountRun): string[] {
+  return [...run.alarms.plan.changes, ...run.retention.plan.changes, ...(run.dashboards?.plan.changes ?? [])]
+    .filter((change) => change.action !== "noop")
+    .map((change) => `${change.kind} ${change.action} ${change.target}`);
+}
+
+describe("reconcileAccount on the sample account", () => {
+  it("converges in one run: alarms, retention and the dashboard, then nothing left to do", async () => {
+    const sim = sampleAccount();
+    const aws = simulatedAws(sim);
+    const config = parseConfig({});
+
+    const dry = await reconcileAccount(aws, await discoverInventory(aws), config, { dryRun: true });
+    expect(writes(dry).length).toBeGreaterThan(0);
+    expect(sim.alarms.size).toBe(2); // the two unowned alarms the sample starts with
+
+    const applied = await reconcileAccount(aws, await discoverInventory(aws), config);
+    const planned = writes(dry);
+    expect(applied.alarms.report.failed + applied.retention.report.failed).toBe(0);
+    expect(sim.alarms.size).toBe(2 + planned.filter((w) => w.startsWith("alarm create")).length);
+    expect([...sim.dashboards.keys()]).toContain("watchkeeper-dashboard-us-east-1");
+    // Only the group tagged watchkeeper:ignore=true still never expires.
+    const neverExpiring = [...sim.logGroups.values()].filter((g) => g.retentionInDays === undefined);
+    expect(neverExpiring.map((g) => [g.name, g.tags["watchkeeper:ignore"]])).toEqual([
+      ["/legacy/batch-import", "true"],
+    ]);
+    expect(sim.stats().reduce((n, s) => n + s.throttled, 0)).toBe(0);
+
+    const again = await reconcileAccount(aws, await discoverInventory(aws), config, { dryRun: true });
+    expect(writes(again)).toEqual([]);
+    // The findings the dashboard shows already describe the account after the run.
+    expect(applied.findings.filter((f) => f.checkId === "log-group-never-expires")).toEqual([]);
+  });
+
+  it("writes nothing on a dry run", async () => {
+    const sim = sampleAccount();
+    const aws = simulatedAws(sim);
+    await reconcileAccount(aws, await discoverInventory(aws), parseConfig({}), { dryRun: true });
+    const writesMade = sim.stats().filter((s) => /^(Put|Delete|Tag)/.test(s.api) && s.calls > 0);
+    expect(writesMade).toEqual([]);
+  });
+
+  it("leaves dashboards alone when they are turned off", async () => {
+    const sim = sampleAccount();
+    const aws = simulatedAws(sim);
+    const run = await reconcileAccount(
+      aws,
+      await discoverInventory(aws),
+      parseConfig({ dashboards: { enabled: false } }),
+    );
+    expect(run.dashboards).toBeUndefined();
+    expect(sim.dashboards.size).toBe(0);
+  });
+});
