@@ -37,8 +37,10 @@ export function enqueue(sim: SimAccount, queue: SimQueue, delivery: Delivery): S
   let sequenceNumber: string | undefined;
   if (queue.fifo) {
     deduplicationId = delivery.deduplicationId ?? md5(delivery.body);
+    // Entries go in in time order, so expired ones are at the front.
     for (const [id, seen] of queue.deduplication) {
-      if (now - seen.at > DEDUPLICATION_MS) queue.deduplication.delete(id);
+      if (now - seen.at <= DEDUPLICATION_MS) break;
+      queue.deduplication.delete(id);
     }
     const seen = queue.deduplication.get(deduplicationId);
     const duplicate = seen && queue.messages.find((m) => m.id === seen.messageId);

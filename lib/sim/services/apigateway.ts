@@ -48,7 +48,6 @@ export const apigateway: SimService = {
           apiKeySource: "HEADER",
           endpointConfiguration: { types: [...api.endpointTypes] },
           disableExecuteApiEndpoint: false,
-          rootResourceId: api.id.slice(0, 6) + "root",
           ...(Object.keys(api.tags).length > 0 ? { tags: { ...api.tags } } : {}),
         })),
         ...(page.nextAfter !== undefined ? { position: pageToken.encode(page.nextAfter) } : {}),

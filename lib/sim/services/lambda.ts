@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import {
   InvalidParameterValueException,
   LambdaServiceException,
@@ -84,7 +85,13 @@ function resolveFunction(sim: SimAccount, ref: string | undefined, field = "func
   return fn;
 }
 
-function configuration(sim: SimAccount, fn: SimFunction): FunctionConfiguration {
+/** Stable for a given version of the function, as Lambda's is. */
+function revisionId(fn: SimFunction): string {
+  const h = createHash("md5").update(`${fn.arn}:${fn.lastModified}`).digest("hex");
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
+}
+
+function configuration(fn: SimFunction): FunctionConfiguration {
   return {
     FunctionName: fn.name,
     FunctionArn: fn.arn,
@@ -95,12 +102,12 @@ function configuration(sim: SimAccount, fn: SimFunction): FunctionConfiguration 
     Timeout: fn.timeout,
     MemorySize: fn.memorySize,
     LastModified: lambdaTimestamp(fn.lastModified),
-    CodeSha256: Buffer.from(`${fn.arn}:${fn.lastModified}`).toString("base64").slice(0, 44),
+    CodeSha256: createHash("sha256").update(`${fn.arn}:${fn.lastModified}`).digest("base64"),
     Version: "$LATEST",
     ...(fn.deadLetterTargetArn ? { DeadLetterConfig: { TargetArn: fn.deadLetterTargetArn } } : {}),
     ...(fn.environment ? { Environment: { Variables: { ...fn.environment } } } : {}),
     TracingConfig: { Mode: "PassThrough" },
-    RevisionId: sim.random.uuid(),
+    RevisionId: revisionId(fn),
     State: "Active",
     LastUpdateStatus: "Successful",
     PackageType: fn.packageType,
@@ -274,7 +281,7 @@ export const lambda: SimService = {
         limit: Math.min(input.MaxItems ?? 50, 50),
       });
       return {
-        Functions: page.items.map((fn) => configuration(sim, fn)),
+        Functions: page.items.map((fn) => configuration(fn)),
         ...(page.nextAfter !== undefined ? { NextMarker: pageToken.encode(page.nextAfter) } : {}),
       };
     },
@@ -282,7 +289,7 @@ export const lambda: SimService = {
     GetFunction(input: GetFunctionCommandInput, sim): Out<GetFunctionCommandOutput> {
       const fn = resolveFunction(sim, input.FunctionName);
       return {
-        Configuration: configuration(sim, fn),
+        Configuration: configuration(fn),
         Code:
           fn.packageType === "Image"
             ? {
@@ -304,7 +311,7 @@ export const lambda: SimService = {
       input: GetFunctionConfigurationCommandInput,
       sim,
     ): Out<GetFunctionConfigurationCommandOutput> {
-      return configuration(sim, resolveFunction(sim, input.FunctionName));
+      return configuration(resolveFunction(sim, input.FunctionName));
     },
 
     GetFunctionConcurrency(
