@@ -2,13 +2,11 @@ import { describe, expect, it } from "vitest";
 import { SIM_EPOCH, VirtualClock } from "../../lib/sim/index.js";
 
 describe("VirtualClock", () => {
-  it("starts at a fixed epoch and sleeps without wall time", async () => {
+  it("starts at a fixed epoch and sleeps an hour without waiting for it", async () => {
     const clock = new VirtualClock();
     expect(clock.now()).toBe(SIM_EPOCH);
-    const wall = Date.now();
     await clock.sleep(3_600_000);
     expect(clock.now()).toBe(SIM_EPOCH + 3_600_000);
-    expect(Date.now() - wall).toBeLessThan(1000);
   });
 
   it("treats zero and negative sleeps as no time", async () => {
