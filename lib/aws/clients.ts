@@ -68,7 +68,9 @@ export class Aws {
     this.pacer = options.pacer ?? new Pacer(options.clock ?? systemClock);
     this.credentials =
       options.credentials ??
-      (options.plugin ? undefined : fromNodeProviderChain(options.profile ? { profile: options.profile } : {}));
+      (options.plugin
+        ? undefined
+        : fromNodeProviderChain(options.profile ? { profile: options.profile } : {}));
   }
 
   client<C>(Client: ClientClass<C>): C {

@@ -1,12 +1,12 @@
 /** Validation of where Watchkeeper points, so a typo fails with a message instead of a DNS error. */
 
-const REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
+export const REGION_NAME = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
 
 export function validateRegion(region: string | undefined): string {
   if (!region) {
     throw new Error("no AWS region: pass --region, or set AWS_REGION or a region in your profile");
   }
-  if (!REGION.test(region)) {
+  if (!REGION_NAME.test(region)) {
     throw new Error(`region "${region}" is not an AWS region name (expected something like us-east-1)`);
   }
   return region;

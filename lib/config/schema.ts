@@ -6,17 +6,15 @@
 import { z } from "zod";
 import { CATALOG } from "../alarms/catalog/index.js";
 import { DEFAULT_ALARM_POLICY, resolveAlarmPolicy, type AlarmPolicy } from "../alarms/policy.js";
+import { REGION_NAME } from "../aws/target.js";
 import { retentionPolicy, type RetentionPolicy } from "../logs/policy.js";
 
-const REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
 const CATALOG_IDS = CATALOG.map((entry) => entry.id);
 
-const catalogId = z
-  .string()
-  .refine((id) => CATALOG_IDS.includes(id), {
-    error: (issue) =>
-      `"${String(issue.input)}" is not an alarm catalog id; known ids: ${CATALOG_IDS.join(", ")}`,
-  });
+const catalogId = z.string().refine((id) => CATALOG_IDS.includes(id), {
+  error: (issue) =>
+    `"${String(issue.input)}" is not an alarm catalog id; known ids: ${CATALOG_IDS.join(", ")}`,
+});
 
 const httpUrl = z.url({ protocol: /^https?$/, error: "must be an http(s) URL" });
 
@@ -47,7 +45,7 @@ const alarmsSchema = z.strictObject({
 
 const targetSchema = z.strictObject({
   account: z.string().regex(/^\d{12}$/, "must be a 12-digit AWS account id"),
-  regions: z.array(z.string().regex(REGION, "must be an AWS region name such as us-east-1")).min(1),
+  regions: z.array(z.string().regex(REGION_NAME, "must be an AWS region name such as us-east-1")).min(1),
 });
 
 export const configSchema = z.strictObject({
