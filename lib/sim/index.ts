@@ -31,7 +31,9 @@ export {
 export { VirtualClock, SIM_EPOCH } from "./clock.js";
 export { SimNotImplementedError, SimUnsupportedError } from "./errors.js";
 export { generateAccount, type GenerateOptions } from "./generate.js";
+export { evaluateMathExpression, parseInsightsQuery, runInsightsQuery } from "./metrics.js";
 export { dispatch, simPlugin, simulatedAws, simulatedApis } from "./plugin.js";
+export type { Page, PageOptions, Registry } from "./registry.js";
 export { sampleAccount } from "./sample.js";
 export { RETENTION_DAYS } from "./services/logs.js";
 export { ALARM_LIMITS, DASHBOARD_LIMITS } from "./services/cloudwatch.js";

@@ -74,7 +74,10 @@ export function dispatch(sim: SimAccount, service: AwsService, api: string, inpu
   }
 }
 
-/** `new Aws({ region, plugin: simPlugin(account) })`: every client answers from `account`. */
+/**
+ * `new Aws({ region, plugin: simPlugin(account), clock: account.clock })`: every client answers from
+ * `account`, as `account.region` whatever region the client names (`simulatedAws` keeps them equal).
+ */
 export function simPlugin(sim: SimAccount): (service: AwsService) => Pluggable<object, object> {
   return (service) => ({
     applyToStack(stack) {
