@@ -1,6 +1,7 @@
 import {
   InvalidAttributeName,
   InvalidMessageContents,
+  MessageNotInflight,
   QueueDoesNotExist,
   ReceiptHandleIsInvalid,
   RequestThrottled,
@@ -9,6 +10,8 @@ import {
   UnsupportedOperation,
   type CancelMessageMoveTaskCommandInput,
   type CancelMessageMoveTaskCommandOutput,
+  type ChangeMessageVisibilityCommandInput,
+  type ChangeMessageVisibilityCommandOutput,
   type DeleteMessageCommandInput,
   type DeleteMessageCommandOutput,
   type GetQueueAttributesCommandInput,
@@ -356,6 +359,29 @@ export const sqs: SimService = {
           };
         }),
       };
+    },
+
+    ChangeMessageVisibility(
+      input: ChangeMessageVisibilityCommandInput,
+      sim,
+    ): Out<ChangeMessageVisibilityCommandOutput> {
+      const queue = queueOf(sim, input.QueueUrl);
+      const handle = required(input.ReceiptHandle, "ReceiptHandle");
+      const timeout = required(input.VisibilityTimeout, "VisibilityTimeout");
+      check.range(timeout, "VisibilityTimeout", 0, 43_200);
+      const messageId = decodeReceipt(queue, handle);
+      const message = queue.messages.find((m) => m.id === messageId && m.receiptHandle === handle);
+      if (!message) {
+        throw awsError(
+          ReceiptHandleIsInvalid,
+          400,
+          `The input receipt handle "${handle}" is not a valid receipt handle.`,
+        );
+      }
+      const now = sim.clock.now();
+      if (message.visibleAt <= now) throw awsError(MessageNotInflight, 400, "The message is not in flight.");
+      message.visibleAt = now + timeout * 1000;
+      return {};
     },
 
     DeleteMessage(input: DeleteMessageCommandInput, sim): Out<DeleteMessageCommandOutput> {
