@@ -1,8 +1,8 @@
 /** `watchkeeper plan` and `apply` output: a readable diff per capability, like `terraform plan`. */
-import type { ApplyReport, ChangeOutcome } from "../../lib/apply/apply.js";
+import type { ChangeOutcome } from "../../lib/apply/apply.js";
 import { describeSaving } from "../../lib/logs/savings.js";
 import type { Change, FieldDiff } from "../../lib/plan/change.js";
-import type { AccountRun } from "../../lib/reconcile/account.js";
+import { runReports, runTotals, type AccountRun } from "../../lib/reconcile/account.js";
 import type { Colors } from "./io.js";
 
 type AnyChange = Change<unknown, unknown>;
@@ -85,25 +85,9 @@ export function renderPlan(run: AccountRun, c: Colors, limit = Infinity): string
   return lines.join("\n");
 }
 
-export interface OutcomeTotals {
-  readonly applied: number;
-  readonly failed: number;
-  readonly deferred: number;
-}
-
-export function reportsOf(run: AccountRun): ApplyReport<AnyChange>[] {
-  return [run.alarms.report, run.retention.report, ...(run.dashboards ? [run.dashboards.report] : [])];
-}
-
-export function totals(run: AccountRun): OutcomeTotals {
-  const reports = reportsOf(run);
-  const sum = (key: keyof OutcomeTotals) => reports.reduce((n, report) => n + report[key], 0);
-  return { applied: sum("applied"), failed: sum("failed"), deferred: sum("deferred") };
-}
-
 export function renderApply(run: AccountRun, c: Colors): string {
-  const t = totals(run);
-  const failures = reportsOf(run)
+  const t = runTotals(run);
+  const failures = runReports(run)
     .flatMap((report) => report.outcomes)
     .filter((outcome: ChangeOutcome<AnyChange>) => outcome.status === "failed")
     .map((outcome) =>

@@ -68,6 +68,34 @@ export async function reconcileAccount(
   return { inventory, findings, alarms, retention, dashboards: { plan, report } };
 }
 
+export type AnyReport = ApplyReport<Change<unknown, unknown>>;
+
+/** Every capability's report of one run, in the order they ran. */
+export function runReports(run: AccountRun): AnyReport[] {
+  return [run.alarms.report, run.retention.report, ...(run.dashboards ? [run.dashboards.report] : [])];
+}
+
+export interface RunTotals {
+  readonly applied: number;
+  readonly failed: number;
+  readonly deferred: number;
+}
+
+export function runTotals(run: AccountRun): RunTotals {
+  const reports = runReports(run);
+  const sum = (key: keyof RunTotals) => reports.reduce((n, report) => n + report[key], 0);
+  return { applied: sum("applied"), failed: sum("failed"), deferred: sum("deferred") };
+}
+
+/** Every change of the run that is not a noop, across capabilities. */
+export function plannedWrites(run: AccountRun): Change<unknown, unknown>[] {
+  return [
+    ...run.alarms.plan.changes,
+    ...run.retention.plan.changes,
+    ...(run.dashboards?.plan.changes ?? []),
+  ].filter((change) => change.action !== "noop");
+}
+
 function withAppliedRetention(inventory: Inventory, retention: RetentionRun): Inventory {
   const applied = new Map<string, number>();
   for (const outcome of retention.report.outcomes) {

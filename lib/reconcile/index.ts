@@ -1,1 +1,11 @@
-export { reconcileAccount, type AccountRun, type AccountRunOptions, type DashboardRun } from "./account.js";
+export {
+  plannedWrites,
+  reconcileAccount,
+  runReports,
+  runTotals,
+  type AccountRun,
+  type AccountRunOptions,
+  type AnyReport,
+  type DashboardRun,
+  type RunTotals,
+} from "./account.js";

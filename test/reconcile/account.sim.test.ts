@@ -1,13 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { parseConfig } from "../../lib/config/index.js";
 import { discoverInventory } from "../../lib/inventory/index.js";
-import { reconcileAccount, type AccountRun } from "../../lib/reconcile/index.js";
+import { plannedWrites, reconcileAccount, type AccountRun } from "../../lib/reconcile/index.js";
 import { sampleAccount, simulatedAws } from "../../lib/sim/index.js";
 
 function writes(run: AccountRun): string[] {
-  return [...run.alarms.plan.changes, ...run.retention.plan.changes, ...(run.dashboards?.plan.changes ?? [])]
-    .filter((change) => change.action !== "noop")
-    .map((change) => `${change.kind} ${change.action} ${change.target}`);
+  return plannedWrites(run).map((change) => `${change.kind} ${change.action} ${change.target}`);
 }
 
 describe("reconcileAccount on the sample account", () => {

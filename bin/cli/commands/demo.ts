@@ -4,7 +4,7 @@ import type { Command } from "commander";
 import { reviewJson } from "../../../dashboards/index.js";
 import { parseConfig } from "../../../lib/config/index.js";
 import { runChecks } from "../../../lib/findings/index.js";
-import { reconcileAccount } from "../../../lib/reconcile/index.js";
+import { plannedWrites, reconcileAccount } from "../../../lib/reconcile/index.js";
 import type { SimApiStats } from "../../../lib/sim/index.js";
 import { colorsFor, type Colors, type Io } from "../io.js";
 import type { CommandContext } from "../main.js";

@@ -1,12 +1,12 @@
 import type { Command } from "commander";
 import { loadConfig, type WatchkeeperConfig } from "../../../lib/config/index.js";
-import { reconcileAccount, type AccountRun } from "../../../lib/reconcile/index.js";
+import { plannedWrites, reconcileAccount, runTotals, type AccountRun } from "../../../lib/reconcile/index.js";
 import { confirmed } from "../confirm.js";
 import { EXIT_FAILURE } from "../errors.js";
 import { colorsFor } from "../io.js";
 import type { CommandContext, GlobalOptions } from "../main.js";
 import { withProgress } from "../progress.js";
-import { renderApply, renderPlan, totals } from "../render-plan.js";
+import { renderApply, renderPlan } from "../render-plan.js";
 import { openSession, type Session } from "../session.js";
 import { discover } from "./inventory.js";
 import { globalOptions, printJson } from "./shared.js";
@@ -71,12 +71,11 @@ export function registerPlan(program: Command, context: CommandContext): void {
       const colors = colorsFor(io);
       const planned = await planRun(session, config, context);
       if (!options.json) io.out(renderPlan(planned, colors));
-      const writes = totals(planned);
       if (flags.dryRun) {
         if (options.json) printJson(io, runJson(planned));
         return;
       }
-      if (writes.applied + writes.failed + writes.deferred === 0 && countWrites(planned) === 0) {
+      if (countWrites(planned) === 0) {
         if (options.json) printJson(io, runJson(planned));
         else io.out("Nothing to change.\n");
         return;
@@ -93,7 +92,7 @@ export function registerPlan(program: Command, context: CommandContext): void {
       );
       if (options.json) printJson(io, runJson(run));
       else io.out(renderApply(run, colors));
-      if (totals(run).failed > 0) context.exitCode = EXIT_FAILURE;
+      if (runTotals(run).failed > 0) context.exitCode = EXIT_FAILURE;
     });
 }
 

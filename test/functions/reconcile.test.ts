@@ -1,0 +1,104 @@
+import { describe, expect, it } from "vitest";
+import { createReconcileHandler, parseTrigger } from "../../functions/reconcile.js";
+import { configFromEnvironment } from "../../functions/runtime.js";
+import { parseConfig } from "../../lib/config/index.js";
+import { sampleAccount, simulatedAws } from "../../lib/sim/index.js";
+import { capturingLogger, LEVEL } from "../support/logs.js";
+
+const SCHEDULED = {
+  version: "0",
+  id: "53dc4d37-cffa-4f76-80c9-8b7d4a4d2eaa",
+  "detail-type": "Scheduled Event",
+  source: "aws.events",
+  account: "123456789012",
+  time: "2026-11-23T12:00:00Z",
+  region: "us-east-1",
+  resources: ["arn:aws:events:us-east-1:123456789012:rule/watchkeeper-reconcile"],
+  detail: {},
+};
+
+const hint = (eventName: string) => ({
+  messageId: eventName,
+  eventSource: "aws:sqs",
+  body: JSON.stringify({
+    source: "aws.lambda",
+    "detail-type": "AWS API Call via CloudTrail",
+    detail: { eventName },
+  }),
+});
+
+function setup() {
+  const sim = sampleAccount();
+  const { logger, lines } = capturingLogger();
+  const handler = createReconcileHandler({
+    aws: () => simulatedAws(sim),
+    config: () => parseConfig({}),
+    logger,
+  });
+  return { sim, handler, lines };
+}
+
+describe("reconcile handler", () => {
+  it("a scheduled event runs the whole reconcile and creates the alarms", async () => {
+    const { sim, handler, lines } = setup();
+    const result = await handler(SCHEDULED, { getRemainingTimeInMillis: () => 900_000 });
+    expect(result).toMatchObject({ status: "done", failed: 0, deferred: 0 });
+    expect([...sim.alarms.keys()].filter((name) => name.startsWith("watchkeeper-lambda-errors"))).toEqual([
+      "watchkeeper-lambda-errors",
+    ]);
+    expect(lines.at(-1)).toMatchObject({ level: LEVEL.info, msg: "reconcile finished" });
+  });
+
+  it("a batch of resource-created hints makes one run, and a repeat makes no writes", async () => {
+    const { sim, handler } = setup();
+    const batch = {
+      Records: [hint("CreateFunction20150331"), hint("CreateQueue"), hint("CreateFunction20150331")],
+    };
+    const first = await handler(batch);
+    expect(first).toMatchObject({ status: "done" });
+    const alarms = sim.alarms.size;
+    const again = await handler(batch);
+    expect(again).toMatchObject({ status: "done", applied: 0 });
+    expect(sim.alarms.size).toBe(alarms);
+  });
+
+  it("stops starting writes when the invocation's time runs out; the next run finishes", async () => {
+    const { sim, handler } = setup();
+    // 35 s left, 30 s kept in reserve: a few seconds of writes at the PutMetricAlarm quota.
+    const cut = await handler(SCHEDULED, { getRemainingTimeInMillis: () => 35_000 });
+    expect(cut).toMatchObject({ status: "done", failed: 0 });
+    expect((cut as { deferred: number }).deferred).toBeGreaterThan(0);
+    const finished = await handler(SCHEDULED, { getRemainingTimeInMillis: () => 900_000 });
+    expect(finished).toMatchObject({ status: "done", failed: 0, deferred: 0 });
+    expect((finished as { applied: number }).applied).toBeGreaterThan(0);
+    expect(await handler(SCHEDULED)).toMatchObject({ applied: 0, deferred: 0 });
+    expect(sim.alarms.size).toBeGreaterThan(40);
+  });
+
+  it("rejects what is neither a schedule nor a hint batch, with a log line naming the problem", async () => {
+    const { sim, handler, lines } = setup();
+    const result = await handler({ source: "aws.s3", "detail-type": "Object Created" });
+    expect(result.status).toBe("rejected");
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatchObject({ level: LEVEL.error });
+    expect(lines[0]!.msg).toMatch(/^rejected: neither a Scheduled Event nor an SQS batch.*event\.Records/);
+    expect(sim.stats()).toEqual([]);
+  });
+
+  it("parses an empty SQS batch as malformed", () => {
+    expect(parseTrigger({ Records: [] })).toHaveProperty("rejected");
+  });
+});
+
+describe("configFromEnvironment", () => {
+  it("uses defaults without WATCHKEEPER_CONFIG and validates it when set", () => {
+    expect(configFromEnvironment({}).prefix).toBe("watchkeeper-");
+    expect(configFromEnvironment({ WATCHKEEPER_CONFIG: '{"prefix":"ops-"}' }).prefix).toBe("ops-");
+    expect(() => configFromEnvironment({ WATCHKEEPER_CONFIG: "{" })).toThrow(
+      /WATCHKEEPER_CONFIG is not valid JSON/,
+    );
+    expect(() => configFromEnvironment({ WATCHKEEPER_CONFIG: '{"prefix":""}' })).toThrow(
+      /WATCHKEEPER_CONFIG is not valid:\n {2}prefix:/,
+    );
+  });
+});
