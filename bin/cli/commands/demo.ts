@@ -60,12 +60,8 @@ export function registerDemo(program: Command, context: CommandContext): void {
       const again = await reconcileAccount(session.aws, await discover(io, session), config, {
         dryRun: true,
       });
-      const writes = [
-        ...again.alarms.plan.changes,
-        ...again.retention.plan.changes,
-        ...(again.dashboards?.plan.changes ?? []),
-      ].filter((change) => change.action !== "noop").length;
-      io.out(`Second plan: ${writes} changes.\n`);
+      io.out(`Second plan: ${plannedWrites(again).length} changes.
+`);
 
       heading(io, c, 6, "Dashboard body, for review (watchkeeper dashboard --out FILE)");
       mkdirSync(DEMO_DIR, { recursive: true });

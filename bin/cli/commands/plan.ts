@@ -75,32 +75,29 @@ export function registerPlan(program: Command, context: CommandContext): void {
         if (options.json) printJson(io, runJson(planned));
         return;
       }
-      if (countWrites(planned) === 0) {
+      if (plannedWrites(planned).length === 0) {
         if (options.json) printJson(io, runJson(planned));
         else io.out("Nothing to change.\n");
         return;
       }
-      if (!(await confirmed(io, `Apply ${countWrites(planned)} changes to ${session.label}?`, flags.yes))) {
+      if (
+        !(await confirmed(
+          io,
+          `Apply ${plannedWrites(planned).length} changes to ${session.label}?`,
+          flags.yes,
+        ))
+      ) {
         io.err("Not applied.\n");
         return;
       }
       let done = 0;
       const run = await withProgress(io, "Applying", (report) =>
         reconcileAccount(session.aws, planned.inventory, config, {
-          onOutcome: () => report({ phase: "changes", done: ++done, total: countWrites(planned) }),
+          onOutcome: () => report({ phase: "changes", done: ++done, total: plannedWrites(planned).length }),
         }),
       );
       if (options.json) printJson(io, runJson(run));
       else io.out(renderApply(run, colors));
       if (runTotals(run).failed > 0) context.exitCode = EXIT_FAILURE;
     });
-}
-
-function countWrites(run: AccountRun): number {
-  const changes = [
-    ...run.alarms.plan.changes,
-    ...run.retention.plan.changes,
-    ...(run.dashboards?.plan.changes ?? []),
-  ];
-  return changes.filter((change) => change.action !== "noop").length;
 }
