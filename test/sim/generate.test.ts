@@ -36,13 +36,9 @@ describe("generateAccount", () => {
     expect(resourceCount(generateAccount({ resources, seed: 1 }))).toBe(resources);
   });
 
-  it("builds 50,000 resources in well under a few seconds", () => {
-    // CPU time, not wall time: other test workers share the machine.
-    const started = process.cpuUsage();
-    const account = generateAccount({ resources: 50_000, seed: 1 });
-    const { user, system } = process.cpuUsage(started);
-    expect((user + system) / 1000).toBeLessThan(3000);
-    expect(resourceCount(account)).toBe(50_000);
+  // Speed is measured by `npm run bench`, not asserted here.
+  it("builds exactly 50,000 resources", () => {
+    expect(resourceCount(generateAccount({ resources: 50_000, seed: 1 }))).toBe(50_000);
   });
 
   it("is deterministic per seed", () => {
