@@ -13,6 +13,8 @@ export type DlqErrorCode =
   | "invalid-option"
   /** a message move task is already running for the queue */
   | "task-running"
+  /** nothing visible to move */
+  | "empty"
   /** cancel found no running task */
   | "no-running-task"
   /** the target is Watchkeeper's own */

@@ -55,6 +55,12 @@ export async function startRedrive(
   const active = (await listTasks(aws, ref, 10)).find((t) => ACTIVE.has(t.status));
   if (active) throw taskRunning(queue, active);
   const counts = await queueCounts(aws, ref);
+  if (counts.visible === 0) {
+    throw new DlqError(
+      "empty",
+      `${queue.name} holds no visible message${counts.inFlight > 0 ? ` (${counts.inFlight} in flight)` : ""}: nothing to move`,
+    );
+  }
 
   let handle: string | undefined;
   try {

@@ -205,9 +205,14 @@ export async function redriveAsyncDlq(
         continue;
       }
 
-      const wait = nextInvokeAt - clock.now();
-      if (wait > 0) await clock.sleep(wait);
-      nextInvokeAt = Math.max(clock.now(), nextInvokeAt) + interval;
+      // Paced to ratePerSecond; an invoke whose turn comes after the deadline is not made.
+      const turn = Math.max(clock.now(), nextInvokeAt);
+      if (turn >= deadline) {
+        notAttempted(batch.slice(i), "the run reached its deadline first");
+        stopped = "deadline";
+        break run;
+      }
+      if (turn > clock.now()) await clock.sleep(turn - clock.now());
       let failure: string | undefined;
       try {
         const out = await lambda.send(
@@ -221,6 +226,8 @@ export async function redriveAsyncDlq(
       } catch (error) {
         failure = describeAwsError(error);
       }
+      // Counted from the answer: the call may have waited in the pacer, so this keeps sends 1/rate apart.
+      nextInvokeAt = clock.now() + interval;
       if (failure !== undefined) {
         leave(message, "invoke-failed", failure);
         notAttempted(later, `the run stopped when ${id} failed to invoke`);
