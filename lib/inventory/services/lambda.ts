@@ -61,14 +61,15 @@ export async function discoverLambdaFunctions(ctx: DiscoveryContext): Promise<La
   });
 }
 
-interface FunctionDetails {
+/** What discovery reads per function besides its configuration (exported for the breaker's fresh reads). */
+export interface FunctionDetails {
   readonly reservedConcurrency: ReservedConcurrency | "unknown";
   readonly tags: Readonly<Record<string, string>>;
   readonly invokeConfigs: readonly FunctionEventInvokeConfig[];
   readonly eventSources: readonly EventSourceMapping[];
 }
 
-function toFunction(
+export function toFunction(
   ctx: DiscoveryContext,
   config: FunctionConfiguration,
   details: FunctionDetails,
@@ -159,7 +160,7 @@ async function eventSourceMappingsByFunction(
   return byFunction;
 }
 
-function toEventSource(mapping: EventSourceMappingConfiguration): EventSourceMapping {
+export function toEventSource(mapping: EventSourceMappingConfiguration): EventSourceMapping {
   const onFailure = mapping.DestinationConfig?.OnFailure?.Destination;
   return {
     uuid: mapping.UUID ?? "",
