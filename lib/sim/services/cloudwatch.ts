@@ -174,7 +174,9 @@ export function putMetricAlarm(sim: SimAccount, input: PutMetricAlarmInput): Sim
         `An alarm can use at most ${ALARM_LIMITS.metricsPerAlarm} metrics; this one uses ${stats}. Split it or use a Metrics Insights query.`,
       );
     }
-    const returning = metrics.filter((q) => q.ReturnData !== false);
+    // An anomaly-detection alarm returns its band (ThresholdMetricId) as well as the metric it judges.
+    const band = BAND_OPERATORS.has(input.ComparisonOperator ?? "") ? input.ThresholdMetricId : undefined;
+    const returning = metrics.filter((q) => q.ReturnData !== false && q.Id !== band);
     if (returning.length !== 1)
       throw invalidValue("Exactly one element of the metrics list should return data.");
     const result = returning[0]!;
