@@ -1,0 +1,230 @@
+/**
+ * Lambda: the circuit breaker's trigger.
+ *
+ * - EventBridge rule {"source":["aws.cloudwatch"],"detail-type":["CloudWatch Alarm State Change"]}: a
+ *   trip alarm (named `<prefix>breaker-<kind>-<function>`, or carrying a FunctionName dimension) going to
+ *   ALARM trips its function; going OK closes the breaker it opened when auto-reset is on; anything else
+ *   is logged and ignored. The event is a hint: the alarm's state now is read again, so duplicate, late
+ *   and reordered events end in the same state.
+ * - EventBridge schedule ("Scheduled Event"): evaluates every open breaker (auto-reset, drift).
+ *
+ * Malformed events are logged as errors naming the field and dropped (no action, no throw: EventBridge
+ * would retry them and they never get better). AWS errors and trips that failed halfway are thrown, so
+ * Lambda's async retries try again (a retried trip finishes what the first one recorded). Run it with
+ * reserved concurrency 1: the account-wide trip limit is counted from tags, and two trips at once could
+ * both see room for one more.
+ *
+ * Configuration (environment), validated on first use; an invalid value fails every invocation with an
+ * error naming it:
+ *   BREAKER_POLICY  optional JSON, e.g. {"maxTripsPerHour":5,"autoReset":true,"coolDownSeconds":900,
+ *                   "functions":["payments-consumer"],"syncFunctions":["checkout-api"]}
+ *   AWS_REGION      set by Lambda
+ */
+import { z } from "zod";
+import { Aws } from "../lib/aws/clients.js";
+import { describeAwsError } from "../lib/aws/errors.js";
+import { resolveBreakerPolicy, type BreakerPolicy } from "../lib/breaker/policy.js";
+import {
+  evaluateBreakers,
+  onAlarmStateChange,
+  type AlarmStateChange,
+  type SignalOutcome,
+} from "../lib/breaker/signal.js";
+import { createLogger, type Logger } from "../lib/log.js";
+
+const ALARM_SOURCE = "aws.cloudwatch";
+const ALARM_DETAIL_TYPE = "CloudWatch Alarm State Change";
+const SCHEDULE_SOURCE = "aws.events";
+const SCHEDULE_DETAIL_TYPE = "Scheduled Event";
+
+const STATE = z.enum(["ALARM", "OK", "INSUFFICIENT_DATA"]);
+const TIMESTAMP = z
+  .string()
+  .refine((value) => /^\d{4}-\d\d-\d\dT/.test(value) && !Number.isNaN(Date.parse(value)), {
+    message: "expected an ISO 8601 time such as 2025-03-14T09:26:53.123+0000",
+  });
+
+const Envelope = z.object({
+  source: z.string(),
+  "detail-type": z.string(),
+  region: z.string().optional(),
+});
+
+const AlarmEvent = z.object({
+  time: TIMESTAMP.optional(),
+  resources: z
+    .array(z.string())
+    .min(1, "expected the alarm's ARN")
+    .refine((arns) => /^arn:aws[a-z-]*:cloudwatch:[a-z0-9-]+:\d{12}:alarm:.+$/.test(arns[0] ?? ""), {
+      message: "expected resources[0] to be a CloudWatch alarm ARN",
+    }),
+  detail: z.object({
+    alarmName: z.string().min(1).max(255),
+    state: z.object({ value: STATE, timestamp: TIMESTAMP, reason: z.string().optional() }),
+    previousState: z.object({ value: STATE, timestamp: TIMESTAMP.optional() }).optional(),
+    configuration: z
+      .object({
+        metrics: z
+          .array(
+            z.object({
+              metricStat: z
+                .object({
+                  metric: z.object({ dimensions: z.record(z.string(), z.string()).optional() }).optional(),
+                })
+                .optional(),
+            }),
+          )
+          .optional(),
+      })
+      .optional(),
+  }),
+});
+
+export type BreakerEventStatus = "acted" | "unchanged" | "ignored" | "rejected";
+
+export interface BreakerEventResult {
+  readonly status: BreakerEventStatus;
+  readonly reason: string;
+  readonly outcomes: readonly SignalOutcome[];
+}
+
+export interface BreakerHandlerDependencies {
+  readonly aws: () => Aws;
+  readonly logger: Logger;
+  readonly policy: () => BreakerPolicy;
+}
+
+export function createBreakerHandler(deps: BreakerHandlerDependencies) {
+  return async function handle(event: unknown): Promise<BreakerEventResult> {
+    const log = deps.logger;
+    const parsed = parseBreakerEvent(event);
+    if (parsed.status === "rejected") {
+      log.error({ problems: parsed.problems }, `rejected: ${parsed.reason}`);
+      return { status: "rejected", reason: parsed.reason, outcomes: [] };
+    }
+    if (parsed.status === "ignored") {
+      log.info(`ignored: ${parsed.reason}`);
+      return { status: "ignored", reason: parsed.reason, outcomes: [] };
+    }
+    const aws = deps.aws();
+    if (parsed.region !== undefined && parsed.region !== aws.region) {
+      const reason = `the event comes from ${parsed.region}; this function serves ${aws.region}`;
+      log.info(`ignored: ${reason}`);
+      return { status: "ignored", reason, outcomes: [] };
+    }
+    const policy = deps.policy();
+    let outcomes: readonly SignalOutcome[];
+    try {
+      outcomes =
+        parsed.status === "schedule"
+          ? (await evaluateBreakers(aws, { policy, logger: log })).outcomes
+          : [await onAlarmStateChange(aws, parsed.change, { policy, logger: log })];
+    } catch (error) {
+      log.error(
+        { error: describeAwsError(error) },
+        `breaker ${parsed.status === "schedule" ? "evaluation" : "signal"} failed: ${describeAwsError(error)}`,
+      );
+      throw error;
+    }
+    const unfinished = outcomes.find((o) => o.result === "failed");
+    if (unfinished) throw new Error(unfinished.sentence);
+    const acted = outcomes.filter(
+      (o) => !["ignored", "unchanged", "already-open", "already-closed", "refused"].includes(o.result),
+    );
+    const status: BreakerEventStatus =
+      acted.length > 0
+        ? "acted"
+        : outcomes.every((o) => o.result === "ignored") && outcomes.length > 0
+          ? "ignored"
+          : "unchanged";
+    const reason = outcomes.length > 0 ? outcomes.map((o) => o.sentence).join("; ") : "no open breakers";
+    return { status, reason, outcomes };
+  };
+}
+
+type Parsed =
+  | { readonly status: "alarm"; readonly change: AlarmStateChange; readonly region?: string }
+  | { readonly status: "schedule"; readonly region?: string }
+  | { readonly status: "ignored"; readonly reason: string }
+  | { readonly status: "rejected"; readonly reason: string; readonly problems: readonly string[] };
+
+/** Accepts an alarm state change or a scheduled event; says why anything else is ignored or malformed. */
+export function parseBreakerEvent(event: unknown): Parsed {
+  const envelope = Envelope.safeParse(event);
+  if (!envelope.success) return rejected("not an EventBridge event", envelope.error.issues);
+  const { source, "detail-type": detailType, region } = envelope.data;
+  const where = region !== undefined ? { region } : {};
+  if (source === SCHEDULE_SOURCE && detailType === SCHEDULE_DETAIL_TYPE)
+    return { status: "schedule", ...where };
+  if (source !== ALARM_SOURCE || detailType !== ALARM_DETAIL_TYPE) {
+    return {
+      status: "ignored",
+      reason: `not a ${ALARM_DETAIL_TYPE} from ${ALARM_SOURCE} nor a ${SCHEDULE_DETAIL_TYPE} (source=${source}, detail-type=${detailType})`,
+    };
+  }
+  const alarm = AlarmEvent.safeParse(event);
+  if (!alarm.success) return rejected(`malformed ${ALARM_DETAIL_TYPE} event`, alarm.error.issues);
+  const { detail, resources } = alarm.data;
+  const arnName = (resources[0] ?? "").split(":alarm:")[1];
+  if (arnName !== detail.alarmName) {
+    const problem = `event.resources.0: names alarm ${arnName}, but event.detail.alarmName is ${detail.alarmName}`;
+    return {
+      status: "rejected",
+      reason: `malformed ${ALARM_DETAIL_TYPE} event: ${problem}`,
+      problems: [problem],
+    };
+  }
+  const functionNames = (detail.configuration?.metrics ?? []).flatMap((metric) => {
+    const name = metric.metricStat?.metric?.dimensions?.FunctionName;
+    return name ? [name] : [];
+  });
+  return {
+    status: "alarm",
+    change: {
+      alarmName: detail.alarmName,
+      state: detail.state.value,
+      stateTimestamp: new Date(detail.state.timestamp),
+      functionNames,
+    },
+    ...where,
+  };
+}
+
+function rejected(what: string, issues: readonly z.core.$ZodIssue[]): Parsed {
+  const problems = issues.map(
+    (issue) => `${["event", ...issue.path.map(String)].join(".")}: ${issue.message}`,
+  );
+  return { status: "rejected", reason: `${what}: ${problems.join("; ")}`, problems };
+}
+
+/** The policy from the environment; throws an Error naming the bad setting. */
+export function policyFromEnvironment(env: NodeJS.ProcessEnv): BreakerPolicy {
+  if (!env.BREAKER_POLICY?.trim()) return resolveBreakerPolicy({}, "BREAKER_POLICY");
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(env.BREAKER_POLICY);
+  } catch (error) {
+    throw new Error(
+      `BREAKER_POLICY is not valid JSON: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
+  return resolveBreakerPolicy(parsed, "BREAKER_POLICY");
+}
+
+// Made once per container and reused by warm invocations.
+let aws: Aws | undefined;
+let policy: BreakerPolicy | undefined;
+const logger = createLogger({ function: "breaker" });
+
+export const handler = createBreakerHandler({
+  aws: () => (aws ??= new Aws({ region: process.env.AWS_REGION ?? "" })),
+  logger,
+  policy: () => {
+    try {
+      return (policy ??= policyFromEnvironment(process.env));
+    } catch (error) {
+      logger.error(`invalid configuration: ${error instanceof Error ? error.message : String(error)}`);
+      throw error;
+    }
+  },
+});

@@ -1,0 +1,741 @@
+/**
+ * Trip, reset and status of one function's breaker: read the function fresh, let `decide.ts` rule, act,
+ * and say what happened in one sentence. Every trip and reset is logged with who asked and why, and
+ * emitted as a metric.
+ *
+ * Order of operations, so that no failure loses what must be restored:
+ * - trip: write the record (tags) first, then disable mappings, then set concurrency 0. A failure after
+ *   the record leaves a record that a reset can restore from, and an explicit trip finishes the job.
+ * - reset: restore concurrency first (so capacity is back before mappings deliver again), then re-enable
+ *   the recorded mappings, and only then remove the record. A failed restore keeps the record, and says so.
+ */
+import {
+  DeleteFunctionConcurrencyCommand,
+  LambdaClient,
+  PutFunctionConcurrencyCommand,
+  TagResourceCommand,
+  UntagResourceCommand,
+  UpdateEventSourceMappingCommand,
+} from "@aws-sdk/client-lambda";
+import type { Aws } from "../aws/index.js";
+import { describeAwsError, isNotFound } from "../aws/index.js";
+import type { Inventory, LambdaFunction, ReservedConcurrency } from "../inventory/types.js";
+import { silentLogger, type Logger } from "../log.js";
+import { breakerAlarmName } from "./alarms.js";
+import {
+  decideReset,
+  decideTrip,
+  describeConcurrency,
+  describeOpened,
+  detectDrift,
+  plural,
+  type BreakerSubject,
+  type Drift,
+  type RefusalRule,
+  type ResetDecision,
+  type TripDecision,
+  type TripMode,
+} from "./decide.js";
+import { breakerOptIn, invokersOf, isActiveMapping, tripAlarmKinds, type OptIn } from "./facts.js";
+import { BREAKER_METRICS, emitBreakerMetric } from "./metrics.js";
+import { observeFunction, readInvokers, readRecentTrips, type ObservedFunction } from "./observe.js";
+import { DEFAULT_BREAKER_POLICY, type BreakerPolicy } from "./policy.js";
+import {
+  BREAKER_TAGS,
+  countRecentTrips,
+  readRecord,
+  recordKeys,
+  recordTags,
+  withTrip,
+  type BreakerRecord,
+  type BreakerState,
+  type RecordReading,
+} from "./record.js";
+
+export interface BreakerOptions {
+  readonly policy?: BreakerPolicy;
+  /** Default: the time on `aws`'s clock (the virtual one under lib/sim). */
+  readonly now?: Date;
+  readonly logger?: Logger;
+  /** A fresh inventory: invokers and the account's recent trips come from it instead of being read. */
+  readonly inventory?: Inventory;
+}
+
+export interface ActionOptions extends BreakerOptions {
+  /** Why, in a few words: kept on the function and in the log. */
+  readonly reason: string;
+  /** Who or what asks: `user:alice`, `alarm:<alarm name>`. */
+  readonly actor: string;
+  /** Decide and say what would happen; change nothing. */
+  readonly dryRun?: boolean;
+}
+
+/** A function name, ARN, or an inventory's function (always read again: an inventory may be stale). */
+export type BreakerTarget = string | LambdaFunction;
+
+interface OutcomeBase {
+  readonly functionName: string;
+  /** One sentence for a person: what happened (or would, in a dry run) and why. */
+  readonly sentence: string;
+  readonly dryRun: boolean;
+  /** Things that went wrong without changing the result (a metric not recorded). */
+  readonly warnings: readonly string[];
+}
+
+export type TripOutcome = OutcomeBase &
+  (
+    | {
+        readonly result: "tripped";
+        readonly mode: TripMode;
+        readonly previous?: ReservedConcurrency;
+        readonly mappings: readonly string[];
+      }
+    | { readonly result: "reapplied"; readonly drift: readonly Drift[] }
+    | { readonly result: "reopened" }
+    | { readonly result: "already-open"; readonly record: BreakerRecord }
+    | { readonly result: "refused"; readonly rule: RefusalRule }
+    /** `recorded`: the record was written before the failure, so a reset restores from it. */
+    | { readonly result: "failed"; readonly error: string; readonly recorded: boolean }
+    | { readonly result: "not-found" }
+  );
+
+export type ResetOutcome = OutcomeBase &
+  (
+    | {
+        readonly result: "reset";
+        readonly restored?: ReservedConcurrency;
+        readonly enabledMappings: readonly string[];
+        readonly skippedMappings: readonly string[];
+      }
+    | { readonly result: "half-open"; readonly concurrency: number }
+    | { readonly result: "already-closed" }
+    | { readonly result: "refused"; readonly rule: RefusalRule }
+    /** The record is kept: nothing recorded is lost, and the next reset tries again. */
+    | {
+        readonly result: "restore-failed";
+        readonly step: "concurrency" | "mappings" | "record";
+        readonly error: string;
+        readonly recordKept: boolean;
+      }
+    | { readonly result: "not-found" }
+  );
+
+/** Trips `target`'s breaker, or says why not. Idempotent: tripping an open breaker changes nothing. */
+export async function tripBreaker(
+  aws: Aws,
+  target: BreakerTarget,
+  options: ActionOptions,
+): Promise<TripOutcome> {
+  const ctx = context(aws, options);
+  const observed = await observeFunction(aws, refOf(target));
+  if (!observed) return notFound(ctx, refOf(target), "trip");
+  const decision = await decideTripFresh(aws, observed, ctx);
+  return executeTrip(aws, observed.fn, decision, ctx);
+}
+
+/** Restores exactly what the trip recorded, or says why not. Idempotent: resetting a closed breaker changes nothing. */
+export async function resetBreaker(
+  aws: Aws,
+  target: BreakerTarget,
+  options: ActionOptions,
+): Promise<ResetOutcome> {
+  const ctx = context(aws, options);
+  const observed = await observeFunction(aws, refOf(target));
+  if (!observed) return notFound(ctx, refOf(target), "reset");
+  const decision = decideReset(observed.fn, readRecord(observed.fn.tags));
+  return executeReset(aws, observed.fn, decision, ctx);
+}
+
+export interface BreakerStatus {
+  readonly functionName: string;
+  readonly functionArn: string;
+  readonly state: BreakerState | "unreadable";
+  readonly optIn: OptIn;
+  readonly record?: BreakerRecord;
+  /** Why the record cannot be trusted, when it cannot. */
+  readonly problems?: readonly string[];
+  readonly drift: readonly Drift[];
+  readonly reservedConcurrency: ReservedConcurrency | "unknown";
+  readonly mappings: readonly {
+    readonly uuid: string;
+    readonly state: string;
+    readonly sourceArn?: string;
+  }[];
+  /** Closed breakers: what a trip would do now, or why it would be refused. */
+  readonly wouldTrip?: TripDecision;
+  /** The trip alarms' names. */
+  readonly alarms: readonly string[];
+  readonly sentence: string;
+}
+
+/**
+ * One function's breaker (read fresh), or every breaker of an inventory: functions that opted in or carry
+ * a record. Those with a record are read again, so drift is judged on the function as it is now.
+ */
+export async function breakerStatus(
+  aws: Aws,
+  target: Inventory | BreakerTarget,
+  options: BreakerOptions = {},
+): Promise<BreakerStatus[]> {
+  const ctx = context(aws, options);
+  if (typeof target === "string" || !("resources" in target)) {
+    const observed = await observeFunction(aws, refOf(target));
+    if (!observed) return [];
+    const decision = await decideTripFresh(aws, observed, ctx);
+    return [statusOf(observed.fn, readRecord(observed.fn.tags), decision, ctx.policy)];
+  }
+  const inventory = target;
+  const recentTrips = countRecentTrips(
+    inventory.resources.filter((r) => r.kind === "lambda-function").map((r) => r.tags),
+    ctx.now,
+  );
+  const statuses: BreakerStatus[] = [];
+  for (const resource of inventory.resources) {
+    if (resource.kind !== "lambda-function") continue;
+    const reading = readRecord(resource.tags);
+    if (reading.kind === "closed" && !breakerOptIn(resource, ctx.policy).optedIn) continue;
+    let fn: LambdaFunction = resource;
+    let asyncConfigRead = !inventory.warnings.some(
+      (w) =>
+        w.operation === "ListFunctionEventInvokeConfigs" &&
+        (w.resource === undefined || w.resource === resource.arn),
+    );
+    if (reading.kind !== "closed") {
+      const observed = await observeFunction(aws, resource.arn);
+      if (!observed) continue;
+      fn = observed.fn;
+      asyncConfigRead = observed.asyncConfigRead;
+    }
+    const subject: BreakerSubject = {
+      fn,
+      invokers: invokersOf(fn.arn, inventory.relations),
+      asyncConfigRead,
+    };
+    const fresh = readRecord(fn.tags);
+    const decision = decideTrip(subject, fresh, { policy: ctx.policy, now: ctx.now, recentTrips });
+    statuses.push(statusOf(fn, fresh, decision, ctx.policy));
+  }
+  return statuses;
+}
+
+// ── internals shared with signal.ts ───────────────────────────────────────────────────────────────
+
+export interface Context {
+  readonly policy: BreakerPolicy;
+  readonly now: Date;
+  readonly logger: Logger;
+  readonly inventory?: Inventory;
+  readonly reason: string;
+  readonly actor: string;
+  readonly dryRun: boolean;
+}
+
+export function context(aws: Aws, options: BreakerOptions & Partial<ActionOptions>): Context {
+  return {
+    policy: options.policy ?? DEFAULT_BREAKER_POLICY,
+    now: options.now ?? new Date(aws.pacer.clock.now()),
+    logger: options.logger ?? silentLogger,
+    ...(options.inventory ? { inventory: options.inventory } : {}),
+    reason: options.reason ?? "",
+    actor: options.actor ?? "unknown",
+    dryRun: options.dryRun ?? false,
+  };
+}
+
+function refOf(target: BreakerTarget): string {
+  return typeof target === "string" ? target : target.arn;
+}
+
+/**
+ * Decides on fresh facts. Invokers and the account's recent trips cost account-wide reads, so they are
+ * read only when the rules get that far: a first pass without them settles records, opt-out and
+ * ownership; only a would-be trip pays for the rest.
+ */
+export async function decideTripFresh(
+  aws: Aws,
+  observed: ObservedFunction,
+  ctx: Context,
+): Promise<TripDecision> {
+  const { fn, asyncConfigRead } = observed;
+  const reading = readRecord(fn.tags);
+  const first = decideTrip({ fn, invokers: [], asyncConfigRead }, reading, {
+    policy: ctx.policy,
+    now: ctx.now,
+    recentTrips: 0,
+  });
+  if (first.action !== "trip" && !(first.action === "refuse" && LATE_RULES.includes(first.rule)))
+    return first;
+  const subject = await subjectOf(aws, observed, ctx);
+  const recentTrips = ctx.inventory
+    ? countRecentTrips(
+        ctx.inventory.resources
+          .filter((r) => r.kind === "lambda-function" && r.arn !== fn.arn)
+          .map((r) => r.tags),
+        ctx.now,
+      ) + countRecentTrips([fn.tags], ctx.now)
+    : (await readRecentTrips(aws, ctx.now, fn.arn)) + countRecentTrips([fn.tags], ctx.now);
+  return decideTrip(subject, reading, { policy: ctx.policy, now: ctx.now, recentTrips });
+}
+
+/** Refusals that depend on invokers or the trip count, which the first pass does not read. */
+const LATE_RULES: readonly RefusalRule[] = [
+  "rate-limit",
+  "too-many-mappings",
+  "nothing-to-stop",
+  "unknown-concurrency",
+  "already-throttled",
+  "async-without-failure-destination",
+  "unknown-invocation-type",
+];
+
+export async function subjectOf(aws: Aws, observed: ObservedFunction, ctx: Context): Promise<BreakerSubject> {
+  const { fn, asyncConfigRead } = observed;
+  const invokers = ctx.inventory
+    ? invokersOf(fn.arn, ctx.inventory.relations)
+    : await readInvokers(aws, fn.arn);
+  return { fn, invokers, asyncConfigRead };
+}
+
+export async function executeTrip(
+  aws: Aws,
+  fn: LambdaFunction,
+  decision: TripDecision,
+  ctx: Context,
+): Promise<TripOutcome> {
+  const base = { functionName: fn.name, dryRun: ctx.dryRun };
+  const would = ctx.dryRun ? "would " : "";
+  switch (decision.action) {
+    case "refuse":
+      return done(ctx, "warn", {
+        ...base,
+        result: "refused",
+        rule: decision.rule,
+        sentence: `not tripped: ${decision.reason}`,
+        warnings: [],
+      });
+    case "none":
+      return done(ctx, "info", {
+        ...base,
+        result: "already-open",
+        record: decision.record,
+        sentence: `${decision.reason}; nothing to do`,
+        warnings: [],
+      });
+    case "reopen": {
+      if (ctx.dryRun)
+        return { ...base, result: "reopened", sentence: `would re-open: ${decision.reason}`, warnings: [] };
+      const failure = await reopen(aws, fn, decision.record, ctx);
+      if (failure)
+        return done(ctx, "error", {
+          ...base,
+          result: "failed",
+          error: failure,
+          recorded: true,
+          sentence: `re-opening ${fn.name} failed: ${failure}`,
+          warnings: [],
+        });
+      const warning = await emitBreakerMetric(aws, BREAKER_METRICS.trips, fn.name);
+      return done(ctx, "info", {
+        ...base,
+        result: "reopened",
+        sentence: `re-opened: ${decision.reason}`,
+        warnings: warning ? [warning] : [],
+      });
+    }
+    case "reapply": {
+      if (ctx.dryRun)
+        return {
+          ...base,
+          result: "reapplied",
+          drift: decision.drift,
+          sentence: `would re-apply: ${decision.reason}`,
+          warnings: [],
+        };
+      const failure = await stop(aws, fn, decision.disableMappings, decision.zeroConcurrency);
+      if (failure)
+        return done(ctx, "error", {
+          ...base,
+          result: "failed",
+          error: failure,
+          recorded: true,
+          sentence: `re-applying ${fn.name}'s breaker failed: ${failure}`,
+          warnings: [],
+        });
+      return done(ctx, "warn", {
+        ...base,
+        result: "reapplied",
+        drift: decision.drift,
+        sentence: `re-applied: ${decision.reason}`,
+        warnings: [],
+      });
+    }
+    case "trip": {
+      const sentence = `${would}trip: ${decision.reason} (by ${ctx.actor}${ctx.reason ? `: ${ctx.reason}` : ""})`;
+      const tripped = {
+        ...base,
+        result: "tripped" as const,
+        mode: decision.mode,
+        ...(decision.previous !== undefined ? { previous: decision.previous } : {}),
+        mappings: decision.mappings,
+      };
+      if (ctx.dryRun) return { ...tripped, sentence, warnings: [] };
+      const record: BreakerRecord = {
+        state: "open",
+        ...(decision.previous !== undefined ? { previous: decision.previous } : {}),
+        mappings: decision.mappings,
+        since: ctx.now,
+        by: ctx.actor,
+        reason: ctx.reason,
+      };
+      try {
+        await lambda(aws).send(
+          new TagResourceCommand({
+            Resource: fn.arn,
+            Tags: { ...recordTags(record), [BREAKER_TAGS.trips]: withTrip(fn.tags, ctx.now) },
+          }),
+        );
+      } catch (error) {
+        const why = describeAwsError(error);
+        return done(ctx, "error", {
+          ...base,
+          result: "failed",
+          error: why,
+          recorded: false,
+          sentence: `not tripped: the record of what to restore could not be written to ${fn.name} (${why}), so nothing was changed`,
+          warnings: [],
+        });
+      }
+      const failure = await stop(aws, fn, decision.mappings, decision.previous !== undefined);
+      if (failure) {
+        return done(ctx, "error", {
+          ...base,
+          result: "failed",
+          error: failure,
+          recorded: true,
+          sentence: `trip of ${fn.name} failed halfway: ${failure}. The record is on the function: trip again to finish, or reset to restore`,
+          warnings: [],
+        });
+      }
+      const warning = await emitBreakerMetric(aws, BREAKER_METRICS.trips, fn.name);
+      return done(ctx, "info", {
+        ...tripped,
+        sentence: sentence.replace(/^trip:/, "tripped:"),
+        warnings: warning ? [warning] : [],
+      });
+    }
+  }
+}
+
+export async function executeReset(
+  aws: Aws,
+  fn: LambdaFunction,
+  decision: ResetDecision,
+  ctx: Context,
+): Promise<ResetOutcome> {
+  const base = { functionName: fn.name, dryRun: ctx.dryRun };
+  if (decision.action === "refuse") {
+    return done(ctx, "error", {
+      ...base,
+      result: "refused",
+      rule: decision.rule,
+      sentence: `not reset: ${decision.reason}`,
+      warnings: [],
+    });
+  }
+  if (decision.action === "none") {
+    return done(ctx, "info", {
+      ...base,
+      result: "already-closed",
+      sentence: `${decision.reason}`,
+      warnings: [],
+    });
+  }
+  const by = ` (by ${ctx.actor}${ctx.reason ? `: ${ctx.reason}` : ""})`;
+  const result = {
+    ...base,
+    result: "reset" as const,
+    ...(decision.restore !== undefined ? { restored: decision.restore } : {}),
+    enabledMappings: decision.enableMappings,
+    skippedMappings: decision.missingMappings,
+  };
+  if (ctx.dryRun) return { ...result, sentence: `would reset: ${decision.reason}${by}`, warnings: [] };
+
+  const failed = async (step: "concurrency" | "mappings" | "record", error: string, sentence: string) => {
+    const warning = await emitBreakerMetric(aws, BREAKER_METRICS.resetFailures, fn.name);
+    return done(ctx, "error", {
+      ...base,
+      result: "restore-failed" as const,
+      step,
+      error,
+      recordKept: true,
+      sentence,
+      warnings: warning ? [warning] : [],
+    });
+  };
+  if (decision.restore !== undefined) {
+    try {
+      await restoreConcurrency(aws, fn, decision.restore);
+    } catch (error) {
+      const why = describeAwsError(error);
+      return failed(
+        "concurrency",
+        why,
+        `reset of ${fn.name} failed: reserved concurrency ${describeConcurrency(decision.restore)} could not be restored (${why}). ` +
+          `The breaker stays open and keeps its record (${BREAKER_TAGS.previous}=${describeConcurrency(decision.restore)}); ` +
+          `free reserved concurrency elsewhere (the account keeps a minimum unreserved) and reset again`,
+      );
+    }
+  }
+  const skipped = [...decision.missingMappings];
+  const enabled: string[] = [];
+  for (const uuid of decision.enableMappings) {
+    try {
+      await lambda(aws).send(new UpdateEventSourceMappingCommand({ UUID: uuid, Enabled: true }));
+      enabled.push(uuid);
+    } catch (error) {
+      if (isNotFound(error)) {
+        skipped.push(uuid);
+        continue;
+      }
+      const why = describeAwsError(error);
+      return failed(
+        "mappings",
+        why,
+        `reset of ${fn.name} failed: event source mapping ${uuid} could not be re-enabled (${why}); the breaker keeps its record, reset again`,
+      );
+    }
+  }
+  try {
+    const keys = recordKeys(fn.tags);
+    if (keys.length > 0)
+      await lambda(aws).send(new UntagResourceCommand({ Resource: fn.arn, TagKeys: keys }));
+  } catch (error) {
+    const why = describeAwsError(error);
+    return failed(
+      "record",
+      why,
+      `${fn.name} was restored but its breaker record could not be removed (${why}); it still shows as open: reset again`,
+    );
+  }
+  const warning = await emitBreakerMetric(aws, BREAKER_METRICS.resets, fn.name);
+  return done(ctx, "info", {
+    ...result,
+    enabledMappings: enabled,
+    skippedMappings: skipped,
+    sentence: `reset: ${decision.reason}${by}`,
+    warnings: warning ? [warning] : [],
+  });
+}
+
+/** Half-open: a trickle of concurrency first, then the record (the previous value is already recorded). */
+export async function executeHalfOpen(
+  aws: Aws,
+  fn: LambdaFunction,
+  record: BreakerRecord,
+  concurrency: number,
+  reason: string,
+  ctx: Context,
+): Promise<ResetOutcome> {
+  const base = { functionName: fn.name, dryRun: ctx.dryRun };
+  if (ctx.dryRun)
+    return {
+      ...base,
+      result: "half-open",
+      concurrency,
+      sentence: `would half-open: ${reason}`,
+      warnings: [],
+    };
+  try {
+    await lambda(aws).send(
+      new PutFunctionConcurrencyCommand({ FunctionName: fn.name, ReservedConcurrentExecutions: concurrency }),
+    );
+    const halfOpen: BreakerRecord = {
+      ...record,
+      state: "half-open",
+      halfOpenSince: ctx.now,
+      halfOpenConcurrency: concurrency,
+    };
+    await lambda(aws).send(new TagResourceCommand({ Resource: fn.arn, Tags: recordTags(halfOpen) }));
+  } catch (error) {
+    const why = describeAwsError(error);
+    return done(ctx, "error", {
+      ...base,
+      result: "restore-failed",
+      step: "concurrency",
+      error: why,
+      recordKept: true,
+      sentence: `${fn.name} could not go half-open (${why}); it stays open with its record`,
+      warnings: [],
+    });
+  }
+  return done(ctx, "info", {
+    ...base,
+    result: "half-open",
+    concurrency,
+    sentence: `half-open: ${reason}`,
+    warnings: [],
+  });
+}
+
+function lambda(aws: Aws): LambdaClient {
+  return aws.client(LambdaClient);
+}
+
+/** Disables mappings, then sets concurrency 0; the first failure is returned as a sentence. */
+async function stop(
+  aws: Aws,
+  fn: LambdaFunction,
+  mappings: readonly string[],
+  zeroConcurrency: boolean,
+): Promise<string | undefined> {
+  for (const uuid of mappings) {
+    try {
+      await lambda(aws).send(new UpdateEventSourceMappingCommand({ UUID: uuid, Enabled: false }));
+    } catch (error) {
+      return `event source mapping ${uuid} could not be disabled (${describeAwsError(error)})`;
+    }
+  }
+  if (zeroConcurrency) {
+    try {
+      await lambda(aws).send(
+        new PutFunctionConcurrencyCommand({ FunctionName: fn.name, ReservedConcurrentExecutions: 0 }),
+      );
+    } catch (error) {
+      return `reserved concurrency could not be set to 0 (${describeAwsError(error)})`;
+    }
+  }
+  return undefined;
+}
+
+/** Half-open → open: the record first (state, since, by), then concurrency 0 again. */
+async function reopen(
+  aws: Aws,
+  fn: LambdaFunction,
+  record: BreakerRecord,
+  ctx: Context,
+): Promise<string | undefined> {
+  const open: BreakerRecord = {
+    ...record,
+    state: "open",
+    since: ctx.now,
+    by: ctx.actor,
+    reason: ctx.reason || record.reason,
+  };
+  const { halfOpenSince: _since, halfOpenConcurrency: _concurrency, ...rest } = open;
+  try {
+    await lambda(aws).send(new TagResourceCommand({ Resource: fn.arn, Tags: recordTags(rest) }));
+    await lambda(aws).send(
+      new UntagResourceCommand({
+        Resource: fn.arn,
+        TagKeys: [BREAKER_TAGS.halfOpenSince, BREAKER_TAGS.halfOpenConcurrency],
+      }),
+    );
+  } catch (error) {
+    return `the record could not be updated (${describeAwsError(error)})`;
+  }
+  return stop(aws, fn, [], true);
+}
+
+async function restoreConcurrency(aws: Aws, fn: LambdaFunction, value: ReservedConcurrency): Promise<void> {
+  if (value === "unset") {
+    await lambda(aws).send(new DeleteFunctionConcurrencyCommand({ FunctionName: fn.name }));
+  } else {
+    await lambda(aws).send(
+      new PutFunctionConcurrencyCommand({ FunctionName: fn.name, ReservedConcurrentExecutions: value }),
+    );
+  }
+}
+
+function notFound<T extends TripOutcome | ResetOutcome>(ctx: Context, ref: string, what: string): T {
+  return done(ctx, "warn", {
+    functionName: ref,
+    result: "not-found",
+    dryRun: ctx.dryRun,
+    sentence: `no function ${ref} in this account and region; nothing to ${what}`,
+    warnings: [],
+  } as unknown as T);
+}
+
+/** Logs the outcome with who asked and why, and returns it. */
+function done<T extends TripOutcome | ResetOutcome>(
+  ctx: Context,
+  level: "info" | "warn" | "error",
+  outcome: T,
+): T {
+  if (!outcome.dryRun) {
+    ctx.logger[level](
+      {
+        functionName: outcome.functionName,
+        result: outcome.result,
+        actor: ctx.actor,
+        reason: ctx.reason,
+        ...(outcome.warnings.length > 0 ? { warnings: outcome.warnings } : {}),
+      },
+      outcome.sentence,
+    );
+    for (const warning of outcome.warnings) ctx.logger.warn({ functionName: outcome.functionName }, warning);
+  }
+  return outcome;
+}
+
+function statusOf(
+  fn: LambdaFunction,
+  reading: RecordReading,
+  decision: TripDecision,
+  policy: BreakerPolicy,
+): BreakerStatus {
+  const optIn = breakerOptIn(fn, policy);
+  const alarms = tripAlarmKinds(fn, policy).kinds.map((kind) =>
+    breakerAlarmName(policy.prefix, kind, fn.name),
+  );
+  const common = {
+    functionName: fn.name,
+    functionArn: fn.arn,
+    optIn,
+    reservedConcurrency: fn.reservedConcurrency,
+    mappings: fn.eventSources.map((m) => ({
+      uuid: m.uuid,
+      state: m.state,
+      ...(m.sourceArn ? { sourceArn: m.sourceArn } : {}),
+    })),
+    alarms: optIn.optedIn ? alarms : [],
+  };
+  if (reading.kind === "unreadable") {
+    return {
+      ...common,
+      state: "unreadable",
+      problems: reading.problems,
+      drift: [],
+      sentence: `${fn.name}: breaker record unreadable (${reading.problems.join("; ")})`,
+    };
+  }
+  if (reading.kind === "recorded") {
+    const record = reading.record;
+    const drift = detectDrift(fn, record);
+    const restore = [
+      ...(record.previous !== undefined ? [`concurrency ${describeConcurrency(record.previous)}`] : []),
+      ...(record.mappings.length > 0 ? [plural(record.mappings.length, "mapping")] : []),
+    ].join(" and ");
+    return {
+      ...common,
+      state: record.state,
+      record,
+      drift,
+      sentence:
+        `${fn.name}: ${record.state} ${describeOpened(record)}; reset restores ${restore}` +
+        (drift.length > 0 ? `. DRIFT: ${drift.map((d) => d.sentence).join("; ")}` : ""),
+    };
+  }
+  const active = fn.eventSources.filter(isActiveMapping).length;
+  const now = `reserved concurrency ${describeConcurrency(fn.reservedConcurrency)}${fn.eventSources.length > 0 ? `, ${active}/${fn.eventSources.length} mappings enabled` : ""}`;
+  return {
+    ...common,
+    state: "closed",
+    drift: [],
+    wouldTrip: decision,
+    sentence:
+      decision.action === "trip"
+        ? `${fn.name}: closed (${now}); a trip would ${decision.reason}`
+        : `${fn.name}: closed (${now}); a trip would be refused: ${decision.action === "refuse" ? decision.reason : decision.action}`,
+  };
+}
