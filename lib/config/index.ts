@@ -4,6 +4,7 @@ export {
   configSchema,
   parseConfig,
   type ConfigInput,
+  type SlackSettings,
   type WatchkeeperConfig,
 } from "./schema.js";
-export { DEFAULT_CONFIG_FILE, loadConfig } from "./load.js";
+export { DEFAULT_CONFIG_FILE, loadConfig, readConfigFile, type ConfigSource } from "./load.js";

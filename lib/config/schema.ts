@@ -7,6 +7,7 @@ import { z } from "zod";
 import { CATALOG } from "../alarms/catalog/index.js";
 import { DEFAULT_ALARM_POLICY, resolveAlarmPolicy, type AlarmPolicy } from "../alarms/policy.js";
 import { REGION_NAME } from "../aws/target.js";
+import { resolveBreakerPolicy, type BreakerPolicy } from "../breaker/policy.js";
 import { retentionPolicy, type RetentionPolicy } from "../logs/policy.js";
 
 const CATALOG_IDS = CATALOG.map((entry) => entry.id);
@@ -48,6 +49,47 @@ const targetSchema = z.strictObject({
   regions: z.array(z.string().regex(REGION_NAME, "must be an AWS region name such as us-east-1")).min(1),
 });
 
+/** Slack delivery. Absent: no Slack (alarms still go to the SNS topic). Secrets stay in Secrets Manager. */
+const slackSchema = z
+  .strictObject({
+    /** Name of the Secrets Manager secret holding {"webhookUrl"|"webhooks"|"botToken", "signingSecret"}; read at run time. */
+    secretName: z
+      .string()
+      .regex(
+        /^[A-Za-z0-9/_+=.@-]{1,512}$/,
+        "must be a Secrets Manager secret name (letters, digits, / _ + = . @ -)",
+      ),
+    /** Channel for alarms no tag or route sends elsewhere (a channel ID with a bot token, a `webhooks` key otherwise). */
+    defaultChannel: z.string().trim().min(1, "must not be empty").optional(),
+    /** Action buttons and the interaction endpoint (a public Function URL that verifies Slack's signature). */
+    interactive: z.boolean().default(false),
+    /** Slack user IDs allowed to press action buttons; the signature proves Slack sent a request, not who may act. */
+    allowedUsers: z
+      .array(z.string().regex(/^[UW][A-Z0-9]{2,}$/, "must be a Slack user ID such as U0123ABCD"))
+      .default([]),
+    /** Channel IDs actions are accepted from; empty: any channel the app is in. */
+    allowedChannels: z
+      .array(z.string().regex(/^[CGD][A-Z0-9]{2,}$/, "must be a Slack channel ID such as C0123ABCD"))
+      .default([]),
+  })
+  .superRefine((slack, ctx) => {
+    if (slack.interactive && slack.allowedUsers.length === 0) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["allowedUsers"],
+        message: "interactive actions need at least one allowed Slack user ID",
+      });
+    }
+  });
+
+/** Redrive of dead-letter queues in the deployed agent; queues still opt in by tag (`watchkeeper:auto-redrive`). */
+const redriveSchema = z.strictObject({
+  /** Run the opt-in automatic redrive on the schedule. */
+  auto: z.boolean().default(false),
+  /** Redrives per queue per UTC day (lib/dlq/auto.ts DEFAULT_MAX_PER_DAY). */
+  maxPerDay: z.number().int().min(1).max(24).default(3),
+});
+
 export const configSchema = z.strictObject({
   /** Name prefix of everything Watchkeeper creates; with the managed tag, what it may change. */
   prefix: z
@@ -71,6 +113,10 @@ export const configSchema = z.strictObject({
   /** Validated by lib/logs, which knows the valid retention values. */
   retention: z.unknown().optional(),
   dashboards: z.strictObject({ enabled: z.boolean().default(true) }).default({ enabled: true }),
+  slack: slackSchema.optional(),
+  /** Validated by lib/breaker, which knows the policy; the prefix is the top-level one. */
+  breaker: z.unknown().optional(),
+  redrive: redriveSchema.default({ auto: false, maxPerDay: 3 }),
 });
 
 export type ConfigInput = z.input<typeof configSchema>;
@@ -84,6 +130,18 @@ export interface WatchkeeperConfig {
   readonly alarms: AlarmPolicy;
   readonly retention: RetentionPolicy;
   readonly dashboards: { readonly enabled: boolean };
+  /** Absent: Slack is off. */
+  readonly slack?: SlackSettings;
+  readonly breaker: BreakerPolicy;
+  readonly redrive: { readonly auto: boolean; readonly maxPerDay: number };
+}
+
+export interface SlackSettings {
+  readonly secretName: string;
+  readonly defaultChannel?: string;
+  readonly interactive: boolean;
+  readonly allowedUsers: readonly string[];
+  readonly allowedChannels: readonly string[];
 }
 
 /** Thrown for a configuration that cannot be used; the message lists every problem with its field. */
@@ -110,13 +168,15 @@ export function parseConfig(input: unknown, source = "config"): WatchkeeperConfi
     throw new ConfigError(`${source} is not valid:\n  ${problems.join("\n  ")}`);
   }
   const config = parsed.data;
+  const invalid = (error: unknown) =>
+    new ConfigError(`${source} is not valid:\n  ${error instanceof Error ? error.message : String(error)}`);
   let retention: RetentionPolicy;
+  let breaker: BreakerPolicy;
   try {
     retention = retentionPolicy(config.retention ?? {}, "retention");
+    breaker = breakerPolicy(config.breaker, config.prefix);
   } catch (error) {
-    throw new ConfigError(
-      `${source} is not valid:\n  ${error instanceof Error ? error.message : String(error)}`,
-    );
+    throw invalid(error);
   }
   const runbookBaseUrl = config.runbookBaseUrl.endsWith("/")
     ? config.runbookBaseUrl
@@ -142,5 +202,16 @@ export function parseConfig(input: unknown, source = "config"): WatchkeeperConfi
     alarms,
     retention,
     dashboards: config.dashboards,
+    ...(config.slack ? { slack: config.slack } : {}),
+    breaker,
+    redrive: config.redrive,
   };
+}
+
+/** The breaker block as lib/breaker validates it, named `breaker.<field>`, with the top-level prefix. */
+function breakerPolicy(input: unknown, prefix: string): BreakerPolicy {
+  if (typeof input === "object" && input !== null && "prefix" in input) {
+    throw new Error("breaker.prefix: the breaker uses the top-level prefix; set that instead");
+  }
+  return { ...resolveBreakerPolicy(input ?? {}, "breaker"), prefix };
 }

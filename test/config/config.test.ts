@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { ConfigError, loadConfig, parseConfig } from "../../lib/config/index.js";
+import { ConfigError, loadConfig, parseConfig, readConfigFile } from "../../lib/config/index.js";
 
 function problems(input: unknown): string {
   try {
@@ -86,6 +86,74 @@ describe("parseConfig", () => {
   });
 });
 
+describe("parseConfig: slack, breaker and redrive", () => {
+  it("leaves Slack off, and fills the breaker and redrive defaults", () => {
+    const config = parseConfig({ prefix: "ops-" });
+    expect(config.slack).toBeUndefined();
+    expect(config.breaker).toMatchObject({
+      prefix: "ops-",
+      maxTripsPerHour: 5,
+      autoReset: false,
+      functions: [],
+    });
+    expect(config.redrive).toEqual({ auto: false, maxPerDay: 3 });
+  });
+
+  it("reads the Slack settings: a secret name, never a secret", () => {
+    const config = parseConfig({
+      slack: {
+        secretName: "watchkeeper/slack",
+        defaultChannel: "C0123ABCD",
+        interactive: true,
+        allowedUsers: ["U0123ABCD"],
+      },
+    });
+    expect(config.slack).toEqual({
+      secretName: "watchkeeper/slack",
+      defaultChannel: "C0123ABCD",
+      interactive: true,
+      allowedUsers: ["U0123ABCD"],
+      allowedChannels: [],
+    });
+  });
+
+  it("names each bad Slack value", () => {
+    const message = problems({
+      slack: { secretName: "has space", interactive: true, allowedChannels: ["general"] },
+    });
+    expect(message).toMatch(/slack\.secretName: must be a Secrets Manager secret name/);
+    expect(message).toMatch(/slack\.allowedChannels\[0\]: must be a Slack channel ID/);
+    expect(message).toMatch(
+      /slack\.allowedUsers: interactive actions need at least one allowed Slack user ID/,
+    );
+    expect(problems({ slack: {} })).toMatch(/slack\.secretName: /);
+    expect(problems({ slack: { secretName: "s", webhookUrl: "https://hooks.slack.com/x" } })).toMatch(
+      /slack: unknown setting "webhookUrl"/,
+    );
+  });
+
+  it("validates the breaker block with lib/breaker and names the field", () => {
+    const config = parseConfig({ breaker: { functions: ["payments"], autoReset: true } });
+    expect(config.breaker).toMatchObject({
+      functions: ["payments"],
+      autoReset: true,
+      prefix: "watchkeeper-",
+    });
+    expect(problems({ breaker: { maxTripsPerHour: 0 } })).toMatch(/breaker\.maxTripsPerHour: /);
+    expect(problems({ breaker: { functions: ["not a name"] } })).toMatch(
+      /breaker\.functions\.0: expected a function name/,
+    );
+    expect(problems({ breaker: { prefix: "x-" } })).toMatch(
+      /breaker\.prefix: the breaker uses the top-level prefix/,
+    );
+  });
+
+  it("names a bad redrive value", () => {
+    expect(parseConfig({ redrive: { auto: true } }).redrive).toEqual({ auto: true, maxPerDay: 3 });
+    expect(problems({ redrive: { maxPerDay: 0 } })).toMatch(/redrive\.maxPerDay: /);
+  });
+});
+
 describe("loadConfig", () => {
   const dir = mkdtempSync(join(tmpdir(), "watchkeeper-config-"));
 
@@ -98,6 +166,13 @@ describe("loadConfig", () => {
     const file = join(dir, "broken.json");
     writeFileSync(file, "{ prefix: ");
     expect(() => loadConfig(file)).toThrow(/broken\.json is not valid JSON/);
+  });
+
+  it("hands the unvalidated JSON and the file name to callers that validate later", () => {
+    const file = join(dir, "raw.json");
+    writeFileSync(file, JSON.stringify({ prefix: "ops-" }));
+    expect(readConfigFile(file)).toEqual({ input: { prefix: "ops-" }, source: file });
+    expect(readConfigFile(undefined)).toEqual({ input: {}, source: "default config" });
   });
 
   it("reads a valid file", () => {
