@@ -80,7 +80,10 @@ const AlarmEvent = z.object({
   }),
 });
 
-export type BreakerEventStatus = "acted" | "unchanged" | "ignored" | "rejected";
+export type BreakerEventStatus = "acted" | "unchanged" | "ignored" | "rejected" | "failed";
+
+const ACTED: readonly string[] = ["tripped", "reapplied", "reopened", "reset", "half-open"];
+const FAILED: readonly string[] = ["failed", "restore-failed"];
 
 export interface BreakerEventResult {
   readonly status: BreakerEventStatus;
@@ -126,15 +129,15 @@ export function createBreakerHandler(deps: BreakerHandlerDependencies) {
       );
       throw error;
     }
-    const unfinished = outcomes.find((o) => o.result === "failed");
+    // A trip that failed after writing its record finishes when retried (it re-applies); one that could not
+    // write it, or a failed restore, would fail the same way again: reported, not retried.
+    const unfinished = outcomes.find((o) => o.result === "failed" && o.recorded);
     if (unfinished) throw new Error(unfinished.sentence);
-    const acted = outcomes.filter(
-      (o) => !["ignored", "unchanged", "already-open", "already-closed", "refused"].includes(o.result),
-    );
-    const status: BreakerEventStatus =
-      acted.length > 0
+    const status: BreakerEventStatus = outcomes.some((o) => FAILED.includes(o.result))
+      ? "failed"
+      : outcomes.some((o) => ACTED.includes(o.result))
         ? "acted"
-        : outcomes.every((o) => o.result === "ignored") && outcomes.length > 0
+        : outcomes.length > 0 && outcomes.every((o) => o.result === "ignored")
           ? "ignored"
           : "unchanged";
     const reason = outcomes.length > 0 ? outcomes.map((o) => o.sentence).join("; ") : "no open breakers";

@@ -77,7 +77,7 @@ export type RecordReading =
   /** A record is there but cannot be trusted: never restore from a guess. */
   | { readonly kind: "unreadable"; readonly problems: readonly string[] };
 
-/** Time to the second, as it is written in tags. */
+/** Time to the second, as trip history is written in tags (and as sentences show times). */
 export function isoSeconds(time: Date): string {
   return time.toISOString().replace(/\.\d{3}Z$/, "Z");
 }
@@ -157,7 +157,8 @@ export function readRecord(tags: Tags): RecordReading {
 export function recordTags(record: BreakerRecord): Record<string, string> {
   const tags: Record<string, string> = {
     [BREAKER_TAGS.state]: record.state,
-    [BREAKER_TAGS.since]: isoSeconds(record.since),
+    // To the millisecond: an OK event is judged against it, and a second's rounding could let an earlier one through.
+    [BREAKER_TAGS.since]: record.since.toISOString(),
     [BREAKER_TAGS.by]: tagValue(record.by),
     [BREAKER_TAGS.reason]: tagValue(record.reason),
   };
@@ -166,7 +167,7 @@ export function recordTags(record: BreakerRecord): Record<string, string> {
     tags[mappingKey(i)] = record.mappings.slice(i * MAPPINGS_PER_TAG, (i + 1) * MAPPINGS_PER_TAG).join(" ");
   }
   if (record.state === "half-open" && record.halfOpenSince && record.halfOpenConcurrency !== undefined) {
-    tags[BREAKER_TAGS.halfOpenSince] = isoSeconds(record.halfOpenSince);
+    tags[BREAKER_TAGS.halfOpenSince] = record.halfOpenSince.toISOString();
     tags[BREAKER_TAGS.halfOpenConcurrency] = String(record.halfOpenConcurrency);
   }
   return tags;

@@ -389,6 +389,28 @@ describe("handler: duplicate and out-of-order alarm events", () => {
     expect(endState(h.sim, "orders").state).toBe("closed");
   });
 
+  it("reports a failed restore without throwing (a retry would fail the same way) and keeps the record", async () => {
+    const h = await harness(autoReset);
+    h.sim.addFunction({ name: "grabber" });
+    h.sim.advanceTime(MINUTE);
+    await h.handle(h.transition("ALARM"));
+    await h.aws
+      .client(LambdaClient)
+      .send(
+        new PutFunctionConcurrencyCommand({ FunctionName: "grabber", ReservedConcurrentExecutions: 880 }),
+      );
+    h.sim.advanceTime(MINUTE);
+    const result = await h.handle(h.transition("OK"));
+    expect(result.status).toBe("failed");
+    expect(result.outcomes[0]).toMatchObject({ result: "restore-failed", step: "concurrency" });
+    expect(endState(h.sim, "orders")).toEqual({
+      concurrency: 0,
+      state: "open",
+      previous: "25",
+      by: `alarm:${ALARM}`,
+    });
+  });
+
   it("ignores alarms that are not trip alarms and INSUFFICIENT_DATA", async () => {
     const h = await harness(autoReset);
     const foreign = alarmEvent("orders-api-5xx", "ALARM", new Date(h.sim.clock.now()), {
