@@ -1,10 +1,6 @@
 /** ARN shapes the inventory builds or normalizes, so every module joins resources by the same string. */
 
-export function partitionOf(region: string): string {
-  if (region.startsWith("cn-")) return "aws-cn";
-  if (region.startsWith("us-gov-")) return "aws-us-gov";
-  return "aws";
-}
+import { partitionOf } from "../aws/arn.js";
 
 /** `arn:aws:lambda:r:a:function:name:alias` (or `:42`, `:$LATEST`) → `arn:aws:lambda:r:a:function:name` */
 export function unqualifiedFunctionArn(arn: string): string {

@@ -12,7 +12,7 @@ import type { DashboardChange } from "../../dashboards/plan.js";
 import { renderSummaryMarkdown, summarizeFindings } from "../findings/report.js";
 import { runChecks } from "../findings/run.js";
 import type { Finding } from "../findings/types.js";
-import { partitionOf } from "../inventory/arn.js";
+import { partitionOf } from "../aws/arn.js";
 import type { Inventory } from "../inventory/types.js";
 import { reconcileRetention, type RetentionRun } from "../logs/apply.js";
 import type { Change } from "../plan/change.js";

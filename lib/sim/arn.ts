@@ -1,17 +1,13 @@
 /** ARNs as AWS writes them, so the resources of a simulated account cross-reference like real ones. */
 
+import { partitionOf } from "../aws/arn.js";
+
 export interface ArnParts {
   readonly partition: string;
   readonly service: string;
   readonly region: string;
   readonly accountId: string;
   readonly resource: string;
-}
-
-export function partitionOf(region: string): string {
-  if (region.startsWith("cn-")) return "aws-cn";
-  if (region.startsWith("us-gov-")) return "aws-us-gov";
-  return "aws";
 }
 
 export function parseArn(arn: string): ArnParts | undefined {

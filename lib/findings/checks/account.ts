@@ -1,5 +1,5 @@
 /** The account's Lambda concurrency: what is left for every function without a reservation. */
-import { partitionOf } from "../../inventory/arn.js";
+import { partitionOf } from "../../aws/arn.js";
 import type { Inventory } from "../../inventory/types.js";
 import type { Check } from "../types.js";
 
