@@ -8,24 +8,22 @@
  * logged as errors and dropped, not thrown: EventBridge would retry them and they never get better.
  * AWS errors are thrown, so Lambda's async retries try again (the sweep catches anything left).
  *
- * Configuration (environment), validated on first use; an invalid value fails every invocation
- * with an error naming it:
- *   RETENTION_POLICY        optional JSON, e.g. {"defaultDays":30,"maxDays":365,"shortenLonger":false,
- *                           "rules":[{"prefix":"/aws/lambda/audit-","days":365}],"excludePrefixes":["/vendor/"]}
- *   RETENTION_DEFAULT_DAYS  optional; overrides defaultDays (e.g. 14)
- *   AWS_REGION              set by Lambda
+ * Configuration: the `retention` block of the deployment's config (WATCHKEEPER_CONFIG, see
+ * functions/runtime.ts), validated on first use; an invalid value fails every invocation with an error
+ * naming the field. AWS_REGION is set by Lambda.
  */
 import { z } from "zod";
 import { applyOperations } from "../lib/apply/apply.js";
-import { Aws } from "../lib/aws/clients.js";
+import type { Aws } from "../lib/aws/clients.js";
 import { systemClock, type Clock } from "../lib/aws/clock.js";
 import { describeAwsError } from "../lib/aws/errors.js";
 import { createLogger, type Logger } from "../lib/log.js";
 import { retentionOperations } from "../lib/logs/apply.js";
 import { observeLogGroup } from "../lib/logs/observe.js";
 import { planGroupRetention } from "../lib/logs/plan.js";
-import { retentionPolicy, type RetentionPolicy } from "../lib/logs/policy.js";
-import { describeRetention, parseRetentionDays } from "../lib/logs/retention.js";
+import type { RetentionPolicy } from "../lib/logs/policy.js";
+import { describeRetention } from "../lib/logs/retention.js";
+import { configFromEnvironment, containerAws, once, type InvocationContext } from "./runtime.js";
 
 const SOURCE = "aws.logs";
 const DETAIL_TYPE = "AWS API Call via CloudTrail";
@@ -69,11 +67,6 @@ export interface RetentionHandlerDependencies {
   readonly logger: Logger;
   readonly policy: () => RetentionPolicy;
   readonly clock?: Clock;
-}
-
-/** The part of the Lambda context the handler uses. */
-export interface InvocationContext {
-  getRemainingTimeInMillis(): number;
 }
 
 export function createRetentionHandler(deps: RetentionHandlerDependencies) {
@@ -187,43 +180,17 @@ function rejected(what: string, issues: readonly z.core.$ZodIssue[], at = "event
   return { status: "rejected", reason: `${what}: ${problems.join("; ")}`, problems };
 }
 
-/** The policy from the environment; see the header comment. Throws an Error naming the bad setting. */
-export function policyFromEnvironment(env: NodeJS.ProcessEnv): RetentionPolicy {
-  let config: Record<string, unknown> = {};
-  if (env.RETENTION_POLICY?.trim()) {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(env.RETENTION_POLICY);
-    } catch (error) {
-      throw new Error(
-        `RETENTION_POLICY is not valid JSON: ${error instanceof Error ? error.message : String(error)}`,
-      );
-    }
-    if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
-      throw new Error('RETENTION_POLICY must be a JSON object, e.g. {"defaultDays":30}');
-    }
-    config = { ...(parsed as Record<string, unknown>) };
-  }
-  if (env.RETENTION_DEFAULT_DAYS?.trim()) {
-    config.defaultDays = parseRetentionDays(env.RETENTION_DEFAULT_DAYS, "RETENTION_DEFAULT_DAYS");
-  }
-  return retentionPolicy(config, "RETENTION_POLICY");
-}
-
-// Made once per container and reused by warm invocations.
-let aws: Aws | undefined;
-let policy: RetentionPolicy | undefined;
 const logger = createLogger({ function: "log-retention" });
 
 export const handler = createRetentionHandler({
-  aws: () => (aws ??= new Aws({ region: process.env.AWS_REGION ?? "" })),
+  aws: containerAws,
   logger,
-  policy: () => {
+  policy: once(() => {
     try {
-      return (policy ??= policyFromEnvironment(process.env));
+      return configFromEnvironment().retention;
     } catch (error) {
       logger.error(`invalid configuration: ${error instanceof Error ? error.message : String(error)}`);
       throw error;
     }
-  },
+  }),
 });

@@ -13,11 +13,8 @@ import { pino } from "pino";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Aws } from "../../lib/aws/index.js";
 import { retentionPolicy, type RetentionPolicy } from "../../lib/logs/index.js";
-import {
-  createRetentionHandler,
-  parseCreateLogGroup,
-  policyFromEnvironment,
-} from "../../functions/log-retention.js";
+import { createRetentionHandler, handler, parseCreateLogGroup } from "../../functions/log-retention.js";
+import { configFromEnvironment } from "../../functions/runtime.js";
 import { MOTO_ACCOUNT_ID, lambdaZip, motoAws, motoLambdaRole } from "../moto/moto.js";
 
 const REGION = "ap-east-1";
@@ -296,29 +293,44 @@ describe("log-retention handler: other and malformed events", () => {
 });
 
 describe("log-retention handler: configuration", () => {
-  it("reads the policy from the environment", () => {
-    expect(policyFromEnvironment({})).toEqual(retentionPolicy());
-    expect(
-      policyFromEnvironment({
-        RETENTION_POLICY: '{"maxDays":365,"rules":[{"prefix":"/audit/","days":365}]}',
-        RETENTION_DEFAULT_DAYS: "14",
-      }),
-    ).toEqual(retentionPolicy({ defaultDays: 14, maxDays: 365, rules: [{ prefix: "/audit/", days: 365 }] }));
+  it("reads the policy from the retention block of WATCHKEEPER_CONFIG", () => {
+    expect(configFromEnvironment({}).retention).toEqual(retentionPolicy());
+    const config = {
+      retention: { defaultDays: 14, maxDays: 365, rules: [{ prefix: "/audit/", days: 365 }] },
+    };
+    expect(configFromEnvironment({ WATCHKEEPER_CONFIG: JSON.stringify(config) }).retention).toEqual(
+      retentionPolicy(config.retention),
+    );
   });
 
   it("names the bad setting", () => {
-    expect(() => policyFromEnvironment({ RETENTION_DEFAULT_DAYS: "45" })).toThrow(
-      "RETENTION_DEFAULT_DAYS: retention 45 is not valid (the next valid value is 60); use one of 1, 3, 5",
+    const env = (config: string) => () => configFromEnvironment({ WATCHKEEPER_CONFIG: config });
+    expect(env('{"retention":{"defaultDays":45}}')).toThrow(
+      "WATCHKEEPER_CONFIG is not valid:\n  retention.defaultDays: retention 45 is not valid (the next valid value is 60); use one of 1, 3, 5",
     );
-    expect(() => policyFromEnvironment({ RETENTION_POLICY: "{maxDays: 365}" })).toThrow(
-      "RETENTION_POLICY is not valid JSON:",
+    expect(env("{retention: {}}")).toThrow("WATCHKEEPER_CONFIG is not valid JSON:");
+    expect(env('{"retention":{"maxDays":100}}')).toThrow(
+      "retention.maxDays: retention 100 is not valid (the next valid value is 120)",
     );
-    expect(() => policyFromEnvironment({ RETENTION_POLICY: "[]" })).toThrow(
-      "RETENTION_POLICY must be a JSON object",
-    );
-    expect(() => policyFromEnvironment({ RETENTION_POLICY: '{"maxDays":100}' })).toThrow(
-      "RETENTION_POLICY.maxDays: retention 100 is not valid (the next valid value is 120)",
-    );
+  });
+
+  it("the deployed handler fails every invocation on a bad config, naming the field, before any AWS call", async () => {
+    const saved = { config: process.env.WATCHKEEPER_CONFIG, region: process.env.AWS_REGION };
+    process.env.WATCHKEEPER_CONFIG = '{"retention":{"defaultDays":45}}';
+    process.env.AWS_REGION = REGION;
+    try {
+      await expect(handler(createLogGroupEvent("/aws/lambda/fresh"))).rejects.toThrow(
+        "retention.defaultDays: retention 45 is not valid",
+      );
+    } finally {
+      for (const [key, value] of [
+        ["WATCHKEEPER_CONFIG", saved.config],
+        ["AWS_REGION", saved.region],
+      ] as const) {
+        if (value === undefined) delete process.env[key];
+        else process.env[key] = value;
+      }
+    }
   });
 
   it("logs a warning for an unreadable retention tag and still sets the default", async () => {
