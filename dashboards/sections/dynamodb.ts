@@ -1,15 +1,5 @@
 /** DynamoDB: read and write throttle events per table. */
-import type { DynamoDbTable } from "../../lib/inventory/types.js";
-import {
-  count,
-  howShown,
-  perResourceWidgets,
-  RECOMMENDED_ALARMS,
-  sectionHeader,
-  shown,
-  type DashboardMetric,
-  type ServiceSection,
-} from "./section.js";
+import { kindSection, RECOMMENDED_ALARMS, type DashboardMetric } from "./section.js";
 
 const NAMESPACE = "AWS/DynamoDB";
 
@@ -24,33 +14,15 @@ export const DYNAMODB_METRICS_SHOWN: readonly DashboardMetric[] = (["Read", "Wri
   }),
 );
 
-export const dynamoDbSection: ServiceSection = {
+export const dynamoDbSection = kindSection({
   id: "dynamodb",
   title: "DynamoDB",
-  blocks(context) {
-    const tables = shown(context.index.ofKind("dynamodb-table"));
-    if (tables.length === 0) return [];
-    return [
-      {
-        widgets: [
-          sectionHeader(
-            "DynamoDB",
-            `${count(tables.length, "table")} (${howShown(context, tables.length)}).`,
-          ),
-          ...perResourceWidgets<DynamoDbTable>(context, {
-            metrics: DYNAMODB_METRICS_SHOWN,
-            resources: tables,
-            target: (table) => ({
-              label: table.name,
-              dimensions: [{ name: "TableName", value: table.name }],
-            }),
-            // Table-level series only: index-level ones also carry GlobalSecondaryIndexName.
-            schema: ["TableName"],
-            groupBy: ["TableName"],
-            noun: "tables",
-          }),
-        ],
-      },
-    ];
-  },
-};
+  kind: "dynamodb-table",
+  singular: "table",
+  noun: "tables",
+  metrics: DYNAMODB_METRICS_SHOWN,
+  target: (table) => ({ label: table.name, dimensions: [{ name: "TableName", value: table.name }] }),
+  // Table-level series only: index-level ones also carry GlobalSecondaryIndexName.
+  schema: ["TableName"],
+  groupBy: ["TableName"],
+});

@@ -4,17 +4,7 @@
  * dimension set of the namespace, grouped by rule.
  */
 import type { EventBridgeRule } from "../../lib/inventory/types.js";
-import {
-  count,
-  howShown,
-  perResourceWidgets,
-  RECOMMENDED_ALARMS,
-  sectionHeader,
-  shown,
-  type DashboardMetric,
-  type MetricTarget,
-  type ServiceSection,
-} from "./section.js";
+import { kindSection, RECOMMENDED_ALARMS, type DashboardMetric, type MetricTarget } from "./section.js";
 
 const NAMESPACE = "AWS/Events";
 const EVENTBRIDGE_METRICS = "https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-monitoring.html";
@@ -51,28 +41,13 @@ export function ruleTarget(rule: EventBridgeRule): MetricTarget {
   };
 }
 
-export const eventBridgeSection: ServiceSection = {
+export const eventBridgeSection = kindSection({
   id: "eventbridge",
   title: "EventBridge",
-  blocks(context) {
-    const rules = shown(context.index.ofKind("eventbridge-rule"));
-    if (rules.length === 0) return [];
-    return [
-      {
-        widgets: [
-          sectionHeader(
-            "EventBridge",
-            `${count(rules.length, "rule")} (${howShown(context, rules.length)}).`,
-          ),
-          ...perResourceWidgets<EventBridgeRule>(context, {
-            metrics: EVENTBRIDGE_METRICS_SHOWN,
-            resources: rules,
-            target: ruleTarget,
-            groupBy: ["RuleName"],
-            noun: "rules",
-          }),
-        ],
-      },
-    ];
-  },
-};
+  kind: "eventbridge-rule",
+  singular: "rule",
+  noun: "rules",
+  metrics: EVENTBRIDGE_METRICS_SHOWN,
+  target: ruleTarget,
+  groupBy: ["RuleName"],
+});

@@ -1,15 +1,5 @@
 /** Kinesis Data Streams: consumer lag (iterator age) and provisioned-throughput throttling. */
-import type { KinesisStream } from "../../lib/inventory/types.js";
-import {
-  count,
-  howShown,
-  perResourceWidgets,
-  RECOMMENDED_ALARMS,
-  sectionHeader,
-  shown,
-  type DashboardMetric,
-  type ServiceSection,
-} from "./section.js";
+import { kindSection, RECOMMENDED_ALARMS, type DashboardMetric } from "./section.js";
 
 const NAMESPACE = "AWS/Kinesis";
 
@@ -40,32 +30,14 @@ export const KINESIS_METRICS_SHOWN: readonly DashboardMetric[] = [
   },
 ];
 
-export const kinesisSection: ServiceSection = {
+export const kinesisSection = kindSection({
   id: "kinesis",
   title: "Kinesis",
-  blocks(context) {
-    const streams = shown(context.index.ofKind("kinesis-stream"));
-    if (streams.length === 0) return [];
-    return [
-      {
-        widgets: [
-          sectionHeader(
-            "Kinesis",
-            `${count(streams.length, "stream")} (${howShown(context, streams.length)}).`,
-          ),
-          ...perResourceWidgets<KinesisStream>(context, {
-            metrics: KINESIS_METRICS_SHOWN,
-            resources: streams,
-            target: (stream) => ({
-              label: stream.name,
-              dimensions: [{ name: "StreamName", value: stream.name }],
-            }),
-            schema: ["StreamName"],
-            groupBy: ["StreamName"],
-            noun: "streams",
-          }),
-        ],
-      },
-    ];
-  },
-};
+  kind: "kinesis-stream",
+  singular: "stream",
+  noun: "streams",
+  metrics: KINESIS_METRICS_SHOWN,
+  target: (stream) => ({ label: stream.name, dimensions: [{ name: "StreamName", value: stream.name }] }),
+  schema: ["StreamName"],
+  groupBy: ["StreamName"],
+});

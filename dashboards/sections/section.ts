@@ -4,7 +4,7 @@
  * how a resource is named in them.
  */
 import type { InventoryIndex } from "../../lib/inventory/query.js";
-import type { Inventory, Resource } from "../../lib/inventory/types.js";
+import type { Inventory, Resource, ResourceKind, ResourceOfKind } from "../../lib/inventory/types.js";
 import { isIgnored } from "../../lib/policy/index.js";
 import type { DashboardLimits } from "../limits.js";
 import {
@@ -160,3 +160,32 @@ export function howShown(context: SectionContext, n: number): string {
 
 export const RECOMMENDED_ALARMS =
   "https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/Best_Practice_Recommended_Alarms_AWS_Services.html";
+
+/** A section that draws one resource kind with one row of widgets: most services need nothing more. */
+export interface KindSectionSpec<K extends ResourceKind> extends Omit<
+  PerResourceOptions<ResourceOfKind<K>>,
+  "resources"
+> {
+  readonly id: string;
+  readonly title: string;
+  readonly kind: K;
+  /** Singular noun for the header count: "stream". */
+  readonly singular: string;
+}
+
+export function kindSection<K extends ResourceKind>(spec: KindSectionSpec<K>): ServiceSection {
+  const { id, title, kind, singular, ...options } = spec;
+  return {
+    id,
+    title,
+    blocks(context) {
+      const resources = shown(context.index.ofKind(kind));
+      if (resources.length === 0) return [];
+      const header = sectionHeader(
+        title,
+        `${count(resources.length, singular)} (${howShown(context, resources.length)}).`,
+      );
+      return [{ widgets: [header, ...perResourceWidgets(context, { ...options, resources })] }];
+    },
+  };
+}
