@@ -17,6 +17,12 @@ export const TAGS = {
   retention: "watchkeeper:retention",
   autoRedrive: "watchkeeper:auto-redrive",
   runbook: "watchkeeper:runbook",
+  /** On an alarm: overrides the notification's severity (critical, high, warning). */
+  severity: "watchkeeper:severity",
+  /** On an alarm or its resource: the Slack channel its notifications go to. */
+  slackChannel: "watchkeeper:slack-channel",
+  /** On a Watchkeeper alarm: `<channel>/<ts>` of its last ALARM message, so OK replies in that thread. */
+  slackThread: "watchkeeper:slack-thread",
   thresholdPrefix: "watchkeeper:threshold:",
   acceptPrefix: "watchkeeper:accept:",
 } as const;
