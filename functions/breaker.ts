@@ -14,16 +14,14 @@
  * reserved concurrency 1: the account-wide trip limit is counted from tags, and two trips at once could
  * both see room for one more.
  *
- * Configuration (environment), validated on first use; an invalid value fails every invocation with an
- * error naming it:
- *   BREAKER_POLICY  optional JSON, e.g. {"maxTripsPerHour":5,"autoReset":true,"coolDownSeconds":900,
- *                   "functions":["payments-consumer"],"syncFunctions":["checkout-api"]}
- *   AWS_REGION      set by Lambda
+ * Configuration: the `breaker` block of the deployment's config (WATCHKEEPER_CONFIG, see
+ * functions/runtime.ts), validated on first use; an invalid one fails every invocation with an error
+ * naming the field.
  */
 import { z } from "zod";
-import { Aws } from "../lib/aws/clients.js";
+import type { Aws } from "../lib/aws/clients.js";
 import { describeAwsError } from "../lib/aws/errors.js";
-import { resolveBreakerPolicy, type BreakerPolicy } from "../lib/breaker/policy.js";
+import type { BreakerPolicy } from "../lib/breaker/policy.js";
 import {
   evaluateBreakers,
   onAlarmStateChange,
@@ -31,6 +29,7 @@ import {
   type SignalOutcome,
 } from "../lib/breaker/signal.js";
 import { createLogger, type Logger } from "../lib/log.js";
+import { configFromEnvironment, containerAws, describeIssues, once } from "./runtime.js";
 
 const ALARM_SOURCE = "aws.cloudwatch";
 const ALARM_DETAIL_TYPE = "CloudWatch Alarm State Change";
@@ -194,40 +193,21 @@ export function parseBreakerEvent(event: unknown): Parsed {
 }
 
 function rejected(what: string, issues: readonly z.core.$ZodIssue[]): Parsed {
-  const problems = issues.map(
-    (issue) => `${["event", ...issue.path.map(String)].join(".")}: ${issue.message}`,
-  );
+  const problems = describeIssues(issues);
   return { status: "rejected", reason: `${what}: ${problems.join("; ")}`, problems };
 }
 
-/** The policy from the environment; throws an Error naming the bad setting. */
-export function policyFromEnvironment(env: NodeJS.ProcessEnv): BreakerPolicy {
-  if (!env.BREAKER_POLICY?.trim()) return resolveBreakerPolicy({}, "BREAKER_POLICY");
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(env.BREAKER_POLICY);
-  } catch (error) {
-    throw new Error(
-      `BREAKER_POLICY is not valid JSON: ${error instanceof Error ? error.message : String(error)}`,
-    );
-  }
-  return resolveBreakerPolicy(parsed, "BREAKER_POLICY");
-}
-
-// Made once per container and reused by warm invocations.
-let aws: Aws | undefined;
-let policy: BreakerPolicy | undefined;
 const logger = createLogger({ function: "breaker" });
 
 export const handler = createBreakerHandler({
-  aws: () => (aws ??= new Aws({ region: process.env.AWS_REGION ?? "" })),
+  aws: containerAws,
   logger,
-  policy: () => {
+  policy: once(() => {
     try {
-      return (policy ??= policyFromEnvironment(process.env));
+      return configFromEnvironment().breaker;
     } catch (error) {
       logger.error(`invalid configuration: ${error instanceof Error ? error.message : String(error)}`);
       throw error;
     }
-  },
+  }),
 });
