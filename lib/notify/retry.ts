@@ -18,7 +18,7 @@ export interface RetryPolicy {
 
 export const DEFAULT_RETRY: RetryPolicy = {
   maxAttempts: 5,
-  baseDelayMs: 500,
+  baseDelayMs: 1000,
   maxDelayMs: 8000,
   maxRetryAfterMs: 60_000,
 };
