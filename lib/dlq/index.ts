@@ -11,6 +11,7 @@ export {
   describeSources,
   findQueue,
   listDlqs,
+  OWN_PREFIX,
   queueRef,
   resolveDestination,
   type RedriveRoute,

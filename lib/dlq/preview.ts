@@ -240,6 +240,13 @@ async function routeWarnings(
 ): Promise<string[]> {
   const warnings: string[] = [];
   if (route.method === "move-task") {
+    const others = route.sources.filter((s) => s.kind !== "sqs-queue");
+    if (others.length > 0) {
+      warnings.push(
+        `${route.queue.name} also receives failures from ${others.map((s) => s.name).join(", ")}: those messages ` +
+          `have no source queue, so without a destination the move task fails when it reaches one`,
+      );
+    }
     try {
       const out = await aws
         .client(SQSClient)

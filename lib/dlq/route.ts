@@ -314,10 +314,11 @@ function reinvoke(
   if (fn?.kind !== "lambda-function") {
     throw new DlqError("not-found", `function "${fnRef}" is not in the inventory`);
   }
-  if (isManaged(fn.tags)) {
+  if (isWatchkeepers(fn)) {
     throw new DlqError(
       "protected",
-      `function ${fn.name} is Watchkeeper's own (tag watchkeeper:managed=true): Watchkeeper never redrives into itself`,
+      `function ${fn.name} is one of Watchkeeper's own functions (tagged watchkeeper:managed=true or named ` +
+        `${OWN_PREFIX}*): Watchkeeper never redrives into itself`,
     );
   }
   const kinds = new Set(mine.map((s) => s.kind));
@@ -341,6 +342,13 @@ function reinvoke(
     payload,
     sentence: `${queue.name}: re-invoke${chosen} ${fn.name} asynchronously ${what}, deleting each message only after Lambda accepted it`,
   };
+}
+
+/** The name prefix of Watchkeeper's own functions (with the managed tag, what marks them as its own). */
+export const OWN_PREFIX = "watchkeeper-";
+
+function isWatchkeepers(fn: LambdaFunction): boolean {
+  return isManaged(fn.tags) || fn.name.startsWith(OWN_PREFIX);
 }
 
 function unqualified(arn: string): string {

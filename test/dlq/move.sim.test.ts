@@ -91,6 +91,31 @@ describe("preview", () => {
   });
 });
 
+describe("a DLQ shared by a queue and a function", () => {
+  it("makes the caller choose, and warns what a move task would do with the function's messages", async () => {
+    const { aws, inventory } = await simSetup((sim) => {
+      sim.addQueue({ name: "mixed-dlq" });
+      sim.addQueue({ name: "mixed-source", deadLetterQueue: "mixed-dlq" });
+      sim.addFunction({ name: "mixed-fn", deadLetterTargetArn: sim.arns.of("sqs", "mixed-dlq") });
+      sim.addMessage("mixed-dlq", { body: '{"n":1}', fromQueue: "mixed-source" });
+    });
+    await refusal(
+      previewRedrive(aws, inventory, "mixed-dlq"),
+      "choose",
+      "shared by sources of different kinds",
+    );
+    const preview = await previewRedrive(aws, inventory, "mixed-dlq", { via: "move-task" });
+    expect(preview.method).toBe("move-task");
+    expect(preview.warnings).toContain(
+      "mixed-dlq also receives failures from mixed-fn: those messages have no source queue, so without a " +
+        "destination the move task fails when it reaches one",
+    );
+    expect((await previewRedrive(aws, inventory, "mixed-dlq", { via: "reinvoke" })).target).toBe(
+      "function mixed-fn",
+    );
+  });
+});
+
 describe("move task", () => {
   it("returns every message to its source, and refuses a second task while one runs", async () => {
     const { sim, aws, inventory } = await simSetup();

@@ -255,8 +255,24 @@ describe("chooseRedrive", () => {
     expectRefusal(() => chooseRedrive(index, q("topic-dlq")), "not-redrivable", "SNS topic alerts");
   });
 
-  it("never re-invokes Watchkeeper's own functions", () => {
+  it("never re-invokes Watchkeeper's own functions, by tag or by name", () => {
     expectRefusal(() => chooseRedrive(index, q("watchkeeper-dlq")), "protected", "watchkeeper-notify");
+    const dlq = queue("self-dlq");
+    const byName = indexInventory(
+      inventoryOf([dlq, fn("watchkeeper-breaker", { deadLetterTargetArn: dlq.arn })]),
+    );
+    expectRefusal(
+      () => chooseRedrive(byName, findQueue(byName, "self-dlq")),
+      "protected",
+      "watchkeeper-breaker is one of Watchkeeper's own functions",
+    );
+    const byTag = indexInventory(
+      inventoryOf([
+        dlq,
+        fn("notifier", { deadLetterTargetArn: dlq.arn, tags: { "watchkeeper:managed": "true" } }),
+      ]),
+    );
+    expectRefusal(() => chooseRedrive(byTag, findQueue(byTag, "self-dlq")), "protected", "notifier");
   });
 
   it("rejects a queue that is no DLQ, naming it", () => {
