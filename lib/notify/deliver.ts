@@ -7,13 +7,14 @@
  * the thread) is best effort, reported in `warnings`, so a missing permission or an AWS hiccup costs
  * detail, never the notification.
  */
+import { CloudWatchClient, DescribeAlarmsCommand } from "@aws-sdk/client-cloudwatch";
 import type { Aws } from "../aws/clients.js";
 import { describeAwsError } from "../aws/errors.js";
 import type { Tags } from "../inventory/types.js";
 import { silentLogger, type Logger } from "../log.js";
 import { validateBlockKit, type SlackMessage } from "./blockkit.js";
 import { metricGraph } from "./graph.js";
-import { identifyAlarm } from "./identity.js";
+import { identifyAlarm, type AlarmIdentity } from "./identity.js";
 import { buildAlarmMessage } from "./message.js";
 import { topOffenders, type TopOffenders } from "./offenders.js";
 import { routeAlarm, type RoutingConfig } from "./routing.js";
@@ -21,7 +22,8 @@ import { alarmSeverity, type Severity } from "./severity.js";
 import type { SlackClient } from "./slack.js";
 import { alarmTags as readAlarmTags, resourceTags as readResourceTags } from "./tags.js";
 import { readThread, rememberThread } from "./threads.js";
-import type { AlarmStateChange } from "./types.js";
+import { changeFromAlarm } from "./parse.js";
+import type { AlarmState, AlarmStateChange } from "./types.js";
 
 export interface NotifySettings {
   /** Watchkeeper's alarm name prefix; default "watchkeeper-". */
@@ -59,49 +61,53 @@ export interface NotifyOutcome {
   readonly warnings: readonly string[];
 }
 
-export async function notifyAlarm(
-  change: AlarmStateChange,
-  deps: NotifyDependencies,
-): Promise<NotifyOutcome> {
-  const { aws, slack } = deps;
-  const settings = deps.settings ?? {};
-  const log = deps.logger ?? silentLogger;
-  const warnings: string[] = [];
-  const attempt = async <T>(what: string, run: () => Promise<T>): Promise<T | undefined> => {
-    try {
-      return await run();
-    } catch (error) {
-      const warning = `${what}: ${describeAwsError(error)}`;
-      warnings.push(warning);
-      log.warn({ alarm: change.alarmName }, warning);
-      return undefined;
-    }
-  };
+/** Everything a notification shows, read and built; nothing posted yet. */
+export interface PreparedAlarmMessage {
+  readonly change: AlarmStateChange;
+  readonly identity: AlarmIdentity;
+  readonly severity: Severity;
+  /** Undefined when they could not be read (see `warnings`). */
+  readonly alarmTags?: Tags;
+  readonly resourceTags?: Tags;
+  readonly offenders?: TopOffenders;
+  /** Within Block Kit limits; text only if the builder ever broke them. */
+  readonly message: SlackMessage;
+  readonly warnings: readonly string[];
+}
 
-  const tags: Tags | undefined = change.alarmArn
+/**
+ * Reads what the message needs (the alarm's tags, its resource's tags, an aggregate's top offenders)
+ * and builds it. Each read is best effort: a failure becomes a warning and the message goes without.
+ */
+export async function prepareAlarmMessage(
+  aws: Aws,
+  change: AlarmStateChange,
+  settings: NotifySettings = {},
+  logger: Logger = silentLogger,
+): Promise<PreparedAlarmMessage> {
+  const warnings: string[] = [];
+  const attempt = bestEffort(change, warnings, logger);
+  const alarmTags = change.alarmArn
     ? await attempt("could not read the alarm's tags", () => readAlarmTags(aws, change.alarmArn!))
     : undefined;
   const identity = identifyAlarm(change, {
     ...(settings.prefix !== undefined ? { prefix: settings.prefix } : {}),
     ...(settings.runbookBaseUrl !== undefined ? { runbookBaseUrl: settings.runbookBaseUrl } : {}),
-    ...(tags ? { alarmTags: tags } : {}),
+    ...(alarmTags ? { alarmTags } : {}),
   });
   const resourceTags = identity.resourceArn
     ? await attempt(`could not read the tags of ${identity.resourceArn}`, () =>
         readResourceTags(aws, identity.resourceArn!),
       )
     : undefined;
-  let offenders: TopOffenders | undefined;
-  if (change.state === "ALARM" && identity.level === "aggregate") {
-    offenders = await attempt("could not query the top offenders", () =>
-      topOffenders(aws, change, { identity }),
-    );
-  }
+  const offenders =
+    change.state === "ALARM" && identity.level === "aggregate"
+      ? await attempt("could not query the top offenders", () => topOffenders(aws, change, { identity }))
+      : undefined;
 
-  const severity = alarmSeverity(identity, tags, resourceTags);
   let message = buildAlarmMessage(change, {
     identity,
-    ...(tags ? { alarmTags: tags } : {}),
+    ...(alarmTags ? { alarmTags } : {}),
     ...(resourceTags ? { resourceTags } : {}),
     ...(offenders ? { offenders } : {}),
     interactive: settings.interactive ?? true,
@@ -111,9 +117,61 @@ export async function notifyAlarm(
     // A bug in the builder must not cost the notification: send the text alone.
     const warning = `the message broke Block Kit limits (${violations.map((v) => `${v.path}: ${v.problem}`).join("; ")}); sent as text`;
     warnings.push(warning);
-    log.error({ alarm: change.alarmName }, warning);
+    logger.error({ alarm: change.alarmName }, warning);
     message = { text: message.text, blocks: [] };
   }
+  return {
+    change,
+    identity,
+    severity: alarmSeverity(identity, alarmTags, resourceTags),
+    ...(alarmTags ? { alarmTags } : {}),
+    ...(resourceTags ? { resourceTags } : {}),
+    ...(offenders ? { offenders } : {}),
+    message,
+    warnings,
+  };
+}
+
+/**
+ * The message an alarm would send now, read with DescribeAlarms: `watchkeeper notify preview --alarm`.
+ * `state` shows it as if it had changed to another state (e.g. the OK message).
+ */
+export async function previewAlarmMessage(
+  aws: Aws,
+  alarmName: string,
+  options: NotifySettings & { readonly state?: AlarmState } = {},
+): Promise<PreparedAlarmMessage> {
+  const answer = await aws
+    .client(CloudWatchClient)
+    .send(new DescribeAlarmsCommand({ AlarmNames: [alarmName], AlarmTypes: ["MetricAlarm"] }));
+  const alarm = answer.MetricAlarms?.find((a) => a.AlarmName === alarmName);
+  if (!alarm) {
+    const composite = answer.CompositeAlarms?.some((a) => a.AlarmName === alarmName);
+    throw new Error(
+      composite
+        ? `alarm ${alarmName} is a composite alarm; previews cover metric alarms`
+        : `no metric alarm named ${alarmName} in ${aws.region}`,
+    );
+  }
+  const current = changeFromAlarm(alarm);
+  const change =
+    options.state && options.state !== current.state
+      ? { ...current, previousState: current.state, state: options.state }
+      : current;
+  return prepareAlarmMessage(aws, change, options);
+}
+
+export async function notifyAlarm(
+  change: AlarmStateChange,
+  deps: NotifyDependencies,
+): Promise<NotifyOutcome> {
+  const { aws, slack } = deps;
+  const settings = deps.settings ?? {};
+  const log = deps.logger ?? silentLogger;
+  const prepared = await prepareAlarmMessage(aws, change, settings, log);
+  const { identity, severity, message, offenders, alarmTags: tags, resourceTags } = prepared;
+  const warnings = [...prepared.warnings];
+  const attempt = bestEffort(change, warnings, log);
 
   let channel = routeAlarm(settings.routing ?? {}, {
     alarmName: change.alarmName,
@@ -168,5 +226,19 @@ export async function notifyAlarm(
     graph,
     message,
     warnings,
+  };
+}
+
+/** Runs a read that the notification can do without: its failure is logged and kept as a warning. */
+function bestEffort(change: AlarmStateChange, warnings: string[], logger: Logger) {
+  return async <T>(what: string, run: () => Promise<T>): Promise<T | undefined> => {
+    try {
+      return await run();
+    } catch (error) {
+      const warning = `${what}: ${describeAwsError(error)}`;
+      warnings.push(warning);
+      logger.warn({ alarm: change.alarmName }, warning);
+      return undefined;
+    }
   };
 }

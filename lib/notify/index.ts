@@ -23,7 +23,15 @@ export {
   type SlackMessage,
 } from "./blockkit.js";
 export { alarmConsoleUrl, jsurl, metricConsoleUrl } from "./console.js";
-export { notifyAlarm, type NotifyDependencies, type NotifyOutcome, type NotifySettings } from "./deliver.js";
+export {
+  notifyAlarm,
+  prepareAlarmMessage,
+  previewAlarmMessage,
+  type NotifyDependencies,
+  type NotifyOutcome,
+  type NotifySettings,
+  type PreparedAlarmMessage,
+} from "./deliver.js";
 export { metricGraph, metricWidget } from "./graph.js";
 export { entryFromName, identifyAlarm, type AlarmIdentity, type IdentityContext } from "./identity.js";
 export { parseInteraction, type Interaction, type ParsedInteraction } from "./interaction.js";
