@@ -61,6 +61,23 @@ export interface NotifierResult {
 const SnsEvent = z.object({ Records: z.array(z.unknown()).min(1, "holds no records") });
 
 export function createNotifierHandler(deps: NotifierDependencies) {
+  // One client per secret value, kept across records and warm invocations: its per-channel pacing holds.
+  let current: { secrets: SlackSecrets; slack: SlackClient } | undefined;
+  const slackFor = (secrets: SlackSecrets, config: NotifierConfig): SlackClient => {
+    if (current?.secrets !== secrets) {
+      current = {
+        secrets,
+        slack: new SlackClient({
+          ...secrets,
+          ...(config.apiBaseUrl ? { apiBaseUrl: config.apiBaseUrl } : {}),
+          logger: deps.logger,
+          ...deps.slackOptions,
+        }),
+      };
+    }
+    return current.slack;
+  };
+
   return async function handle(event: unknown): Promise<NotifierResult> {
     const log = deps.logger;
     const records = notificationsOf(event);
@@ -82,12 +99,7 @@ export function createNotifierHandler(deps: NotifierDependencies) {
       const change = parsed.change;
       try {
         const secrets = await deps.secrets();
-        const slack = new SlackClient({
-          ...secrets,
-          ...(config.apiBaseUrl ? { apiBaseUrl: config.apiBaseUrl } : {}),
-          logger: log,
-          ...deps.slackOptions,
-        });
+        const slack = slackFor(secrets, config);
         const settings: NotifySettings = {
           routing: config.routing,
           graphs: config.graphs,

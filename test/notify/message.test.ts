@@ -181,6 +181,31 @@ describe("buildAlarmMessage", () => {
     expect(block(buildAlarmMessage(c, { interactive: false }), "wk-actions")).toBeUndefined();
   });
 
+  it("a circuit breaker's trip alarm: critical, with a reset button for its function", () => {
+    const fn = `arn:aws:lambda:${REGION}:${ACCOUNT}:function:payments-consumer`;
+    const c = change(
+      alarmStateChangeEvent({
+        detail: {
+          ...(alarmStateChangeEvent().detail as object),
+          alarmName: "watchkeeper-breaker-error-rate-payments-consumer",
+        },
+      }),
+    );
+    const m = buildAlarmMessage(c, {
+      alarmTags: { ...MANAGED, "watchkeeper:alarm": "breaker-error-rate", "watchkeeper:resource": fn },
+    });
+    expectValidBlockKit(m);
+    expect(header(m)).toBe(
+      ":rotating_light: Critical · ALARM · watchkeeper-breaker-error-rate-payments-consumer",
+    );
+    expect(buttons(m).map((b) => b.action_id)).toEqual([
+      "watchkeeper:breaker-reset",
+      "watchkeeper:alarm-silence",
+    ]);
+    const value = decodeButtonValue(buttons(m)[0]!.value!);
+    expect(value.ok && value.value.target).toBe(fn);
+  });
+
   it("an alarm Watchkeeper did not make: its own name, a warning, CloudWatch's numbers", () => {
     const c = change(
       snsAlarmMessage({

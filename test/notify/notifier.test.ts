@@ -217,6 +217,15 @@ describe("notifier: incoming webhook", () => {
     expect(standIn.requests).toEqual([]);
   });
 
+  it("paces messages to one channel to one a second across records and invocations", async () => {
+    const alarm = dlqAlarm();
+    const handle = handler();
+    await handle(snsEvent(snsMessageFor(alarm, "ALARM", "OK", 3), snsMessageFor(alarm, "ALARM", "OK", 4)));
+    await handle(snsEvent(snsMessageFor(alarm, "ALARM", "OK", 5)));
+    expect(standIn.delivered()).toHaveLength(3);
+    expect(clock.sleeps).toEqual([1000, 1000]);
+  });
+
   it("retries a 429 with Retry-After and delivers", async () => {
     standIn.script("/services/T00000000/B00000000/alerts", [
       { status: 429, headers: { "retry-after": "1" } },
