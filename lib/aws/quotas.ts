@@ -95,6 +95,11 @@ export const QUOTAS: Readonly<Record<AwsService, ServiceQuotas>> = {
         rps: 15,
         source: `${LAMBDA} ("GetPolicy API requests: 15 requests per second. Cannot be increased.")`,
       },
+      // Invocations are not control-plane calls; DLQ re-invokes set their own, much lower rate.
+      Invoke: {
+        rps: 10_000,
+        source: `${LAMBDA} ("Invocation requests per Region (requests per second): 10 x concurrent executions quota"; 1,000 by default)`,
+      },
     },
   },
   cloudwatch: {
