@@ -29,7 +29,7 @@ import { createLogger, type Logger } from "../lib/log.js";
 import { notifyAlarm, type NotifyOutcome, type NotifySettings } from "../lib/notify/deliver.js";
 import { parseAlarmNotification } from "../lib/notify/parse.js";
 import { RoutingConfigSchema, type RoutingConfig } from "../lib/notify/routing.js";
-import { SlackSecretsCache, secretsManagerSource, type SlackSecrets } from "../lib/notify/secrets.js";
+import { containerSlackSecrets, type SlackSecrets } from "../lib/notify/secrets.js";
 import { SlackClient, type SlackClientOptions } from "../lib/notify/slack.js";
 
 export interface NotifierConfig {
@@ -218,7 +218,6 @@ export function notifierConfigFromEnvironment(env: NodeJS.ProcessEnv): NotifierC
 // Made once per container and reused by warm invocations.
 let aws: Aws | undefined;
 let config: NotifierConfig | undefined;
-let secrets: SlackSecretsCache | undefined;
 const logger = createLogger({ function: "notifier" });
 
 function loadConfig(): NotifierConfig {
@@ -236,11 +235,5 @@ export const handler = createNotifierHandler({
   aws: awsOfContainer,
   logger,
   config: loadConfig,
-  secrets: () => {
-    const { secretId } = loadConfig();
-    return (secrets ??= new SlackSecretsCache(
-      secretId,
-      secretsManagerSource(awsOfContainer(), secretId),
-    )).get();
-  },
+  secrets: containerSlackSecrets(awsOfContainer, () => loadConfig().secretId),
 });

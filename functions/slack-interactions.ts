@@ -30,7 +30,7 @@ import { createLogger, type Logger } from "../lib/log.js";
 import type { ActionName, ActionRequest, ActionResult, RunAction } from "../lib/notify/actions.js";
 import { BLOCK_KIT_LIMITS, mrkdwnWithin, truncate } from "../lib/notify/blockkit.js";
 import { parseInteraction } from "../lib/notify/interaction.js";
-import { SlackSecretsCache, secretsManagerSource, type SlackSecrets } from "../lib/notify/secrets.js";
+import { containerSlackSecrets, type SlackSecrets } from "../lib/notify/secrets.js";
 import { ReplayGuard, verifySlackRequest } from "../lib/notify/signature.js";
 import { SlackClient, type SlackClientOptions } from "../lib/notify/slack.js";
 
@@ -340,7 +340,6 @@ export function selfInvoker(
 // Made once per container and reused by warm invocations.
 let aws: Aws | undefined;
 let config: InteractionsConfig | undefined;
-let secrets: SlackSecretsCache | undefined;
 const logger = createLogger({ function: "slack-interactions" });
 
 function loadConfig(): InteractionsConfig {
@@ -366,13 +365,7 @@ const notYetAvailable: RunAction = async (request) => ({
 export const handler = createInteractionHandler({
   logger,
   config: loadConfig,
-  secrets: () => {
-    const { secretId } = loadConfig();
-    return (secrets ??= new SlackSecretsCache(
-      secretId,
-      secretsManagerSource(awsOfContainer(), secretId),
-    )).get();
-  },
+  secrets: containerSlackSecrets(awsOfContainer, () => loadConfig().secretId),
   runAction: notYetAvailable,
   startJob: selfInvoker(awsOfContainer, process.env.AWS_LAMBDA_FUNCTION_NAME),
 });

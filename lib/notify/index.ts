@@ -55,7 +55,13 @@ export {
   type RoutingConfig,
   type RoutingFacts,
 } from "./routing.js";
-export { SlackSecretsCache, parseSlackSecrets, secretsManagerSource, type SlackSecrets } from "./secrets.js";
+export {
+  SlackSecretsCache,
+  containerSlackSecrets,
+  parseSlackSecrets,
+  secretsManagerSource,
+  type SlackSecrets,
+} from "./secrets.js";
 export { SEVERITIES, alarmSeverity, isBreakerAlarm, type Severity } from "./severity.js";
 export {
   MAX_SKEW_SECONDS,

@@ -103,3 +103,18 @@ export class SlackSecretsCache {
     return this.pending;
   }
 }
+
+/**
+ * A Lambda container's Slack secret: the cache is made on first use (when the secret's id, from the
+ * configuration, is known) and kept for the container's life.
+ */
+export function containerSlackSecrets(aws: () => Aws, secretId: () => string): () => Promise<SlackSecrets> {
+  let cache: SlackSecretsCache | undefined;
+  return () => {
+    if (!cache) {
+      const id = secretId();
+      cache = new SlackSecretsCache(id, secretsManagerSource(aws(), id));
+    }
+    return cache.get();
+  };
+}
