@@ -27,7 +27,13 @@ import { z } from "zod";
 import { Aws } from "../lib/aws/clients.js";
 import { systemClock, type Clock } from "../lib/aws/clock.js";
 import { createLogger, type Logger } from "../lib/log.js";
-import type { ActionName, ActionRequest, ActionResult, RunAction } from "../lib/notify/actions.js";
+import {
+  ACTION_NAMES,
+  type ActionName,
+  type ActionRequest,
+  type ActionResult,
+  type RunAction,
+} from "../lib/notify/actions.js";
 import { BLOCK_KIT_LIMITS, mrkdwnWithin, truncate } from "../lib/notify/blockkit.js";
 import { parseInteraction } from "../lib/notify/interaction.js";
 import { containerSlackSecrets, type SlackSecrets } from "../lib/notify/secrets.js";
@@ -85,7 +91,7 @@ const HttpEvent = z.object({
 const Job = z.object({
   kind: z.literal(JOB_KIND),
   request: z.object({
-    action: z.enum(["dlq-redrive", "breaker-trip", "breaker-reset", "alarm-silence"]),
+    action: z.enum(ACTION_NAMES),
     target: z.string().min(1),
     user: z.string().min(1),
     channel: z.string().min(1),

@@ -104,11 +104,17 @@ export function entryFromName(
   return label ? { entry: best, label } : { entry: best };
 }
 
-/** The first GROUP BY key of a Metrics Insights query, unquoted. */
+/** The first GROUP BY key of a Metrics Insights expression, unquoted. */
+export function groupByKey(expression: string | undefined): string | undefined {
+  const match = /\bGROUP\s+BY\s+("[^"]+"|[A-Za-z0-9_.:/-]+)/i.exec(expression ?? "");
+  return match?.[1]?.replace(/^"(.*)"$/, "$1");
+}
+
+/** The first GROUP BY key among the alarm's queries. */
 export function groupByDimension(change: AlarmStateChange): string | undefined {
   for (const query of change.trigger.queries ?? []) {
-    const match = /\bGROUP\s+BY\s+("[^"]+"|[A-Za-z0-9_.:/-]+)/i.exec(query.expression ?? "");
-    if (match?.[1]) return match[1].replace(/^"(.*)"$/, "$1");
+    const key = groupByKey(query.expression);
+    if (key) return key;
   }
   return undefined;
 }

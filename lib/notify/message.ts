@@ -156,6 +156,7 @@ function resourceText(change: AlarmStateChange, identity: AlarmIdentity): string
     const what = identity.dimension ? `every ${identity.dimension}` : "every resource of its kind";
     return `${mrkdwnWithin(what, 200)} in the account and region (aggregate)`;
   }
+  if (identity.resourceArn) return mrkdwnWithin(identity.resourceArn, 1000);
   const metric = change.trigger.metric;
   return metric ? mrkdwnWithin(`${metric.namespace} ${metric.metricName}`, 1000) : "—";
 }

@@ -8,7 +8,7 @@
 import { CloudWatchClient, GetMetricDataCommand, type MetricDataResult } from "@aws-sdk/client-cloudwatch";
 import type { Aws } from "../aws/clients.js";
 import { insightsFunction, insightsQuery, type InsightsFunction } from "../alarms/spec.js";
-import { identifyAlarm, type AlarmIdentity } from "./identity.js";
+import { groupByKey, identifyAlarm, type AlarmIdentity } from "./identity.js";
 import type { AlarmStateChange } from "./types.js";
 
 export interface Offender {
@@ -45,14 +45,12 @@ export function offendersQuery(
 ): { query: string; dimension: string; fn: InsightsFunction; descending: boolean } | undefined {
   const descending = !(change.trigger.comparison ?? identity.entry?.comparison ?? "").startsWith("Less");
   const own = change.trigger.queries?.find(
-    (q) => /^\s*SELECT\b/i.test(q.expression ?? "") && /\bGROUP\s+BY\b/i.test(q.expression ?? ""),
+    (q) => /^\s*SELECT\b/i.test(q.expression ?? "") && groupByKey(q.expression) !== undefined,
   );
   if (own?.expression) {
     const fn = /^\s*SELECT\s+(AVG|SUM|MIN|MAX|COUNT)\s*\(/i.exec(own.expression)?.[1]?.toUpperCase() as
       InsightsFunction | undefined;
-    const dimension = /\bGROUP\s+BY\s+("[^"]+"|[A-Za-z0-9_.:/-]+)/i
-      .exec(own.expression)?.[1]
-      ?.replace(/^"(.*)"$/, "$1");
+    const dimension = groupByKey(own.expression);
     if (!fn || !dimension) return undefined;
     const base = own.expression.replace(/\s+ORDER\s+BY\s+.*$/is, "").replace(/\s+LIMIT\s+\d+\s*$/i, "");
     return {
