@@ -1,0 +1,287 @@
+/**
+ * What each Watchkeeper function may do, as IAM statements: read-only discovery across the account, and
+ * every write narrowed to what Watchkeeper owns (the name prefix), what opted in (the breaker tag), or
+ * what AWS only lets anyone name by pattern. Each set says why its wildcard resources cannot be narrower
+ * (`why`); the function construct hands that reason to cdk-nag for each wildcard finding.
+ */
+import { ArnFormat, Stack, type ArnComponents } from "aws-cdk-lib";
+import { Effect, PolicyStatement } from "aws-cdk-lib/aws-iam";
+import type { Construct } from "constructs";
+import type { WatchkeeperConfig } from "../config/schema.js";
+
+/** CloudWatch namespace of every metric Watchkeeper publishes (lib/findings, lib/breaker). */
+export const METRIC_NAMESPACE = "Watchkeeper";
+
+/** The tag that opts a function into the circuit breaker (lib/policy/tags.ts TAGS.breaker). */
+export const BREAKER_TAG = "watchkeeper:breaker";
+/**
+ * Values of BREAKER_TAG that opt a function in (lib/breaker/facts.ts reads them case-insensitively;
+ * test/infra checks the two agree). `off` and anything else leave the function alone, and so does IAM.
+ */
+export const BREAKER_TAG_ON = ["on", "true", "yes", "1", "sync"] as const;
+/** Keys of the breaker's own record on a function (lib/breaker/record.ts); the opt-in tag is not one. */
+export const BREAKER_RECORD_TAGS = "watchkeeper:breaker-*";
+
+export interface Permission {
+  readonly statements: readonly PolicyStatement[];
+  /** Why the statements' wildcard resources cannot be narrower; required when there are any. */
+  readonly why?: string;
+}
+
+/** Whatever the stack's environment, ARNs name its partition, region and account. */
+function arn(scope: Construct, components: ArnComponents): string {
+  return Stack.of(scope).formatArn(components);
+}
+
+function colonArn(scope: Construct, service: string, resource: string, resourceName: string): string {
+  return arn(scope, { service, resource, resourceName, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+}
+
+/**
+ * Discovery: the ten kinds (lib/inventory), their tags, Watchkeeper's own alarms and dashboards, and
+ * the metrics the breaker and notifications read. Reads only.
+ */
+export function discoveryRead(): Permission {
+  return {
+    statements: [
+      new PolicyStatement({
+        sid: "DiscoveryReadOnly",
+        actions: [
+          "lambda:ListFunctions",
+          "lambda:GetFunction",
+          "lambda:ListTags",
+          "lambda:ListEventSourceMappings",
+          "lambda:ListFunctionEventInvokeConfigs",
+          "lambda:GetFunctionConcurrency",
+          "lambda:GetAccountSettings",
+          "sqs:ListQueues",
+          "sqs:GetQueueAttributes",
+          "sqs:ListQueueTags",
+          "kinesis:ListStreams",
+          "kinesis:DescribeStreamSummary",
+          "kinesis:ListStreamConsumers",
+          "dynamodb:ListTables",
+          "dynamodb:DescribeTable",
+          "states:ListStateMachines",
+          "states:DescribeStateMachine",
+          "events:ListEventBuses",
+          "events:ListRules",
+          "events:ListTargetsByRule",
+          "sns:ListTopics",
+          "sns:ListSubscriptions",
+          "sns:GetSubscriptionAttributes",
+          "logs:DescribeLogGroups",
+          "logs:ListTagsForResource",
+          "tag:GetResources",
+          "cloudwatch:DescribeAlarms",
+          "cloudwatch:ListTagsForResource",
+          "cloudwatch:GetMetricData",
+          "cloudwatch:ListDashboards",
+          "cloudwatch:GetDashboard",
+        ],
+        resources: ["*"],
+      }),
+    ],
+    why:
+      "Read-only List/Describe/Get actions: discovery reads every resource of the account, and AWS supports " +
+      "the List actions only on '*'.",
+  };
+}
+
+/** API Gateway reads limited to APIs and their stages: `apigateway:GET` on '*' would also read API key values. */
+export function apiGatewayRead(scope: Construct): Permission {
+  const path = (resource: string) => arn(scope, { service: "apigateway", account: "", resource });
+  return {
+    statements: [
+      new PolicyStatement({
+        sid: "DiscoveryApiGateway",
+        actions: ["apigateway:GET"],
+        resources: ["/restapis", "/restapis/*", "/apis", "/apis/*"].map(path),
+      }),
+    ],
+    why: "Read-only: every REST and HTTP API with its stages, and no other API Gateway resource (API keys).",
+  };
+}
+
+/** What the log-retention function reads: the group, its tags, and the function that owns it. */
+export function logGroupRead(): Permission {
+  return {
+    statements: [
+      new PolicyStatement({
+        sid: "LogGroupReadOnly",
+        actions: [
+          "logs:DescribeLogGroups",
+          "logs:ListTagsForResource",
+          "lambda:GetFunction",
+          "lambda:ListTags",
+        ],
+        resources: ["*"],
+      }),
+    ],
+    why: "Read-only: the new log group and the function that owns it are known only when the event arrives.",
+  };
+}
+
+/** Alarm writes: only alarms named with the prefix (ownership also needs the managed tag, checked in code). */
+export function alarmWrites(scope: Construct, config: WatchkeeperConfig): Permission {
+  return {
+    statements: [
+      new PolicyStatement({
+        sid: "AlarmsWithPrefix",
+        actions: [
+          "cloudwatch:PutMetricAlarm",
+          "cloudwatch:DeleteAlarms",
+          "cloudwatch:TagResource",
+          "cloudwatch:UntagResource",
+        ],
+        resources: [colonArn(scope, "cloudwatch", "alarm", `${config.prefix}*`)],
+      }),
+    ],
+    why: `Alarm writes are limited to alarms named with Watchkeeper's prefix "${config.prefix}"; they are made at run time for the resources found then.`,
+  };
+}
+
+/** Dashboard writes: only dashboards named with the prefix. Dashboards are global: no region in the ARN. */
+export function dashboardWrites(scope: Construct, config: WatchkeeperConfig): Permission {
+  return {
+    statements: [
+      new PolicyStatement({
+        sid: "DashboardsWithPrefix",
+        actions: ["cloudwatch:PutDashboard", "cloudwatch:DeleteDashboards"],
+        resources: [
+          arn(scope, {
+            service: "cloudwatch",
+            region: "",
+            resource: "dashboard",
+            resourceName: `${config.prefix}*`,
+          }),
+        ],
+      }),
+    ],
+    why: `Dashboard writes are limited to dashboards named with Watchkeeper's prefix "${config.prefix}"; one is split into several when it outgrows CloudWatch's limits.`,
+  };
+}
+
+/**
+ * Retention on any log group of this account and region: the groups are created by everyone else, after
+ * the deploy, under names nobody lists in advance. The plan only sets retention on groups that never
+ * expire (or, by policy, above a cap), never shortens a deliberate one unless told to, and skips excluded
+ * and `watchkeeper:ignore` groups. PutRetentionPolicy cannot delete a group.
+ */
+export function retentionWrites(scope: Construct): Permission {
+  return {
+    statements: [
+      new PolicyStatement({
+        sid: "RetentionOnAnyLogGroup",
+        actions: ["logs:PutRetentionPolicy"],
+        resources: [colonArn(scope, "logs", "log-group", "*")],
+      }),
+    ],
+    why:
+      "Retention is set on log groups that other teams create after the deploy, under names not known in " +
+      "advance; only PutRetentionPolicy, only in this account and region.",
+  };
+}
+
+/** Metrics: PutMetricData supports no resource, so it is conditioned on Watchkeeper's namespace. */
+export function metricWrites(): Permission {
+  return {
+    statements: [
+      new PolicyStatement({
+        sid: "MetricsInWatchkeeperNamespace",
+        actions: ["cloudwatch:PutMetricData"],
+        resources: ["*"],
+        conditions: { StringEquals: { "cloudwatch:namespace": METRIC_NAMESPACE } },
+      }),
+    ],
+    why: `cloudwatch:PutMetricData supports only '*'; the statement requires the namespace "${METRIC_NAMESPACE}".`,
+  };
+}
+
+/**
+ * The circuit breaker's writes. Lambda evaluates `aws:ResourceTag/<key>` for function actions
+ * (attribute-based access control), so concurrency and tag writes need the opt-in tag on the function;
+ * functions opted in by config are named instead. Tag writes are limited to the breaker's record keys
+ * (`aws:TagKeys`), so the breaker can never remove an opt-in. UpdateEventSourceMapping is authorized on
+ * the mapping, whose tags are not the function's: the documented narrowing is `lambda:FunctionArn`,
+ * which cannot name tag-opted functions in advance, so it is allowed on this account's mappings.
+ * Watchkeeper's own functions and their mappings are denied outright.
+ */
+export function breakerWrites(scope: Construct, config: WatchkeeperConfig): Permission {
+  const functionArn = (name: string) => colonArn(scope, "lambda", "function", name);
+  const mappings = colonArn(scope, "lambda", "event-source-mapping", "*");
+  const concurrency = ["lambda:PutFunctionConcurrency", "lambda:DeleteFunctionConcurrency"];
+  const tagging = ["lambda:TagResource", "lambda:UntagResource"];
+  const onlyRecordTags = { "ForAllValues:StringLike": { "aws:TagKeys": [BREAKER_RECORD_TAGS] } };
+  const optedIn = { StringEqualsIgnoreCase: { [`aws:ResourceTag/${BREAKER_TAG}`]: [...BREAKER_TAG_ON] } };
+  const listed = [...new Set([...config.breaker.functions, ...config.breaker.syncFunctions])].sort();
+  const ownFunctions = functionArn(`${config.prefix}*`);
+  return {
+    statements: [
+      new PolicyStatement({
+        sid: "BreakerConcurrencyOnTaggedFunctions",
+        actions: concurrency,
+        resources: [functionArn("*")],
+        conditions: optedIn,
+      }),
+      new PolicyStatement({
+        sid: "BreakerRecordOnTaggedFunctions",
+        actions: tagging,
+        resources: [functionArn("*")],
+        conditions: { ...optedIn, ...onlyRecordTags },
+      }),
+      ...(listed.length > 0
+        ? [
+            new PolicyStatement({
+              sid: "BreakerConcurrencyOnListedFunctions",
+              actions: concurrency,
+              resources: listed.map(functionArn),
+            }),
+            new PolicyStatement({
+              sid: "BreakerRecordOnListedFunctions",
+              actions: tagging,
+              resources: listed.map(functionArn),
+              conditions: onlyRecordTags,
+            }),
+          ]
+        : []),
+      new PolicyStatement({
+        sid: "BreakerEventSourceMappings",
+        actions: ["lambda:UpdateEventSourceMapping"],
+        resources: [mappings],
+      }),
+      new PolicyStatement({
+        sid: "BreakerNeverOnWatchkeeper",
+        effect: Effect.DENY,
+        actions: [...concurrency, ...tagging],
+        resources: [ownFunctions],
+      }),
+      new PolicyStatement({
+        sid: "BreakerNeverOnWatchkeeperMappings",
+        effect: Effect.DENY,
+        actions: ["lambda:UpdateEventSourceMapping"],
+        resources: [mappings],
+        conditions: { ArnLike: { "lambda:FunctionArn": ownFunctions } },
+      }),
+    ],
+    why:
+      `Functions opt in with the tag ${BREAKER_TAG} after the deploy: concurrency and tag writes require that tag ` +
+      "(aws:ResourceTag), and tag writes only the breaker's record keys (aws:TagKeys). Event source mappings of " +
+      "tag-opted functions cannot be named in advance, and lambda:FunctionArn (the documented narrowing) cannot " +
+      "name them either: allowed in this account and region only. Watchkeeper's own functions and mappings are denied.",
+  };
+}
+
+/** The Slack secret, by name: Secrets Manager appends six random characters to a secret's ARN. */
+export function slackSecretRead(scope: Construct, secretName: string): Permission {
+  return {
+    statements: [
+      new PolicyStatement({
+        sid: "SlackSecretByName",
+        actions: ["secretsmanager:GetSecretValue"],
+        resources: [colonArn(scope, "secretsmanager", "secret", `${secretName}-??????`)],
+      }),
+    ],
+    why: "The one secret named in config; '-??????' is the random suffix Secrets Manager adds to its ARN.",
+  };
+}

@@ -1,0 +1,196 @@
+/**
+ * One Watchkeeper deployment in one account and region: the functions of lib/infra/functions.ts with
+ * their triggers, the alarm topic, the resource-created hints queue, and Watchkeeper's own DLQs, log
+ * retention and alarms (it watches itself).
+ */
+import { CfnOutput, Duration, Stack, type StackProps } from "aws-cdk-lib";
+import { Rule, Schedule } from "aws-cdk-lib/aws-events";
+import { LambdaFunction, SqsQueue } from "aws-cdk-lib/aws-events-targets";
+import { SqsEventSource } from "aws-cdk-lib/aws-lambda-event-sources";
+import type { RetentionDays } from "aws-cdk-lib/aws-logs";
+import { Topic, type ITopic } from "aws-cdk-lib/aws-sns";
+import { Queue, QueueEncryption } from "aws-cdk-lib/aws-sqs";
+import { SnsAction } from "aws-cdk-lib/aws-cloudwatch-actions";
+import type { Construct } from "constructs";
+import type { WatchkeeperConfig } from "../config/schema.js";
+import { planGroupRetention } from "../logs/plan.js";
+import type { RetentionPolicy } from "../logs/policy.js";
+import { acknowledge } from "./acknowledge.js";
+import { CONFIG_VARIABLE, type FunctionConfig } from "./deployment.js";
+import {
+  breakerAlarmPattern,
+  LOG_GROUP_CREATED,
+  RESOURCE_CREATED,
+  resourceCreatedPattern,
+} from "./events.js";
+import { FUNCTIONS, type FunctionSpec, type Trigger } from "./functions.js";
+import { deadLetterQueue, depthAlarm, WatchkeeperFunction } from "./watchkeeper-function.js";
+
+export interface WatchkeeperStackProps extends StackProps {
+  readonly config: WatchkeeperConfig;
+  /** The config file as written (validated), less `targets`: what every function reads at run time. */
+  readonly functionConfig: FunctionConfig;
+}
+
+/** A burst of deployments within this window makes one reconcile run, not one per resource. */
+export const HINT_BATCH_WINDOW = Duration.seconds(120);
+const HINT_BATCH_SIZE = 100;
+/** Hints only make a run happen sooner; a stale one is worth nothing once the schedule has run. */
+const HINT_RETENTION = Duration.days(1);
+/** Throttled deliveries (reserved concurrency 1) count as receives: allow many before a hint is dead. */
+const HINT_MAX_RECEIVES = 10;
+
+export class WatchkeeperStack extends Stack {
+  readonly alarmTopic: ITopic;
+  readonly functions = new Map<string, WatchkeeperFunction>();
+  private readonly config: WatchkeeperConfig;
+  private hintsQueue?: Queue;
+
+  constructor(scope: Construct, id: string, props: WatchkeeperStackProps) {
+    super(scope, id, props);
+    const { config } = props;
+    const prefix = config.prefix;
+    this.config = config;
+
+    this.alarmTopic = config.alarms.notificationTopicArn
+      ? Topic.fromTopicArn(this, "AlarmTopic", config.alarms.notificationTopicArn)
+      : this.createAlarmTopic(prefix);
+
+    // The functions get the config as written, with the topic the alarms notify.
+    const functionConfig: FunctionConfig = {
+      ...props.functionConfig,
+      alarms: { ...props.functionConfig.alarms, notificationTopicArn: this.alarmTopic.topicArn },
+    };
+    const environment = { [CONFIG_VARIABLE]: this.toJsonString(functionConfig) };
+
+    for (const spec of FUNCTIONS) {
+      const fn = new WatchkeeperFunction(this, constructId(spec.name), {
+        spec,
+        prefix,
+        environment,
+        logRetention: ownLogRetention(`/aws/lambda/${prefix}${spec.name}`, config.retention),
+        alarmTopic: this.alarmTopic,
+      });
+      for (const permission of spec.permissions(fn, config)) fn.grant(permission);
+      for (const trigger of spec.triggers) this.connect(trigger, fn, spec);
+      this.functions.set(spec.name, fn);
+    }
+
+    new CfnOutput(this, "AlarmTopicArn", {
+      description: "SNS topic every Watchkeeper alarm notifies",
+      value: this.alarmTopic.topicArn,
+    });
+  }
+
+  private createAlarmTopic(prefix: string): Topic {
+    const topic = new Topic(this, "AlarmTopic", {
+      topicName: `${prefix}alarms`,
+      displayName: "Watchkeeper alarms",
+      enforceSSL: true,
+    });
+    acknowledge(
+      topic,
+      "SNS2",
+      "Alarm notifications carry alarm names and states, no data. CloudWatch alarms cannot publish to a topic " +
+        "encrypted with the AWS managed SNS key, and a customer managed key for this would cost more than the agent.",
+    );
+    return topic;
+  }
+
+  private connect(trigger: Trigger, fn: WatchkeeperFunction, spec: FunctionSpec): void {
+    const prefix = this.config.prefix;
+    const target = new LambdaFunction(fn.function);
+    switch (trigger.kind) {
+      case "schedule": {
+        const minutes = trigger.everyMinutes(this.config);
+        new Rule(this, `${constructId(spec.name)}Schedule`, {
+          ruleName: `${prefix}${spec.name}-schedule`,
+          description: `Watchkeeper: runs ${spec.name} every ${minutes} minutes`,
+          schedule: Schedule.rate(Duration.minutes(minutes)),
+          targets: [target],
+        });
+        return;
+      }
+      case "log-group-created":
+        new Rule(this, "LogGroupCreated", {
+          ruleName: `${prefix}created-${LOG_GROUP_CREATED.kind}`,
+          description: "Watchkeeper: a new log group gets its retention within seconds",
+          eventPattern: resourceCreatedPattern(LOG_GROUP_CREATED),
+          targets: [target],
+        });
+        return;
+      case "breaker-alarms":
+        new Rule(this, "BreakerAlarms", {
+          ruleName: `${prefix}breaker-alarms`,
+          description: "Watchkeeper: state changes of the circuit breaker's trip alarms",
+          eventPattern: breakerAlarmPattern(prefix),
+          targets: [target],
+        });
+        return;
+      case "resource-created-hints": {
+        const hints = this.hints(spec);
+        fn.function.addEventSource(
+          new SqsEventSource(hints, { batchSize: HINT_BATCH_SIZE, maxBatchingWindow: HINT_BATCH_WINDOW }),
+        );
+        return;
+      }
+    }
+  }
+
+  /** Resource-created events go to one queue, read in batches, so a burst makes one run. */
+  private hints(spec: FunctionSpec): Queue {
+    if (this.hintsQueue) return this.hintsQueue;
+    const prefix = this.config.prefix;
+    const dlq = deadLetterQueue(this, "HintsDeadLetters", `${prefix}resource-created-hints-dlq`);
+    const queue = new Queue(this, "Hints", {
+      queueName: `${prefix}resource-created-hints`,
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: HINT_RETENTION,
+      // Lambda's advice for queues read by a function: six times its timeout.
+      visibilityTimeout: Duration.seconds(spec.timeout.toSeconds() * 6),
+      deadLetterQueue: { queue: dlq, maxReceiveCount: HINT_MAX_RECEIVES },
+    });
+    const alarm = depthAlarm(
+      this,
+      "HintsDeadLettersDepth",
+      `${prefix}self-resource-created-hints-dlq-depth`,
+      dlq,
+    );
+    const action = new SnsAction(this.alarmTopic);
+    alarm.addAlarmAction(action);
+    alarm.addOkAction(action);
+    for (const created of RESOURCE_CREATED) {
+      new Rule(this, `Created${constructId(created.kind)}`, {
+        ruleName: `${prefix}created-${created.kind}`,
+        description: `Watchkeeper: a new ${created.kind} makes the reconcile run sooner`,
+        eventPattern: resourceCreatedPattern(created),
+        targets: [new SqsQueue(queue)],
+      });
+    }
+    this.hintsQueue = queue;
+    return queue;
+  }
+}
+
+/** `log-retention` → `LogRetention`. */
+function constructId(name: string): string {
+  return name.replace(/(^|-)([a-z])/g, (_, __, letter: string) => letter.toUpperCase());
+}
+
+/**
+ * The retention the reconcile would set on Watchkeeper's own log group (same pure plan), so a deploy and
+ * the next run agree; the default when the policy leaves the group alone.
+ */
+export function ownLogRetention(logGroupName: string, policy: RetentionPolicy): RetentionDays {
+  const group = {
+    kind: "log-group",
+    arn: "",
+    name: logGroupName,
+    region: "",
+    accountId: "",
+    tags: {},
+  } as const;
+  const change = planGroupRetention({ logGroups: [group], functions: [] }, policy).changes[0];
+  return (change?.desired.retentionInDays ?? policy.defaultDays) as RetentionDays;
+}

@@ -1,0 +1,138 @@
+/**
+ * One Watchkeeper Lambda function with everything it needs to be watched: its own role (no managed
+ * policies), its log group with retention, a DLQ for failed asynchronous invocations with an alarm on its
+ * depth, and an alarm on its Errors. Alarm names start with the prefix; they notify the alarm topic.
+ */
+import { join } from "node:path";
+import { Duration, RemovalPolicy } from "aws-cdk-lib";
+import { Alarm, ComparisonOperator, TreatMissingData } from "aws-cdk-lib/aws-cloudwatch";
+import { SnsAction } from "aws-cdk-lib/aws-cloudwatch-actions";
+import { PolicyStatement, Role, ServicePrincipal } from "aws-cdk-lib/aws-iam";
+import { Architecture, Tracing } from "aws-cdk-lib/aws-lambda";
+import { NodejsFunction } from "aws-cdk-lib/aws-lambda-nodejs";
+import { LogGroup, type RetentionDays } from "aws-cdk-lib/aws-logs";
+import type { ITopic } from "aws-cdk-lib/aws-sns";
+import { Queue, QueueEncryption } from "aws-cdk-lib/aws-sqs";
+import { Construct } from "constructs";
+import { acknowledge, acknowledgeWildcards } from "./acknowledge.js";
+import { FUNCTION_RUNTIME, nodejsBundling } from "./bundling.js";
+import type { FunctionSpec } from "./functions.js";
+import { PROJECT_ROOT } from "./paths.js";
+import type { Permission } from "./permissions.js";
+
+export interface WatchkeeperFunctionProps {
+  readonly spec: FunctionSpec;
+  readonly prefix: string;
+  readonly environment: Readonly<Record<string, string>>;
+  readonly logRetention: RetentionDays;
+  readonly alarmTopic: ITopic;
+}
+
+/** How long Lambda keeps retrying an asynchronous event before it goes to the DLQ. */
+const MAX_EVENT_AGE = Duration.hours(1);
+
+export class WatchkeeperFunction extends Construct {
+  readonly function: NodejsFunction;
+  readonly role: Role;
+  readonly deadLetterQueue: Queue;
+
+  constructor(scope: Construct, id: string, props: WatchkeeperFunctionProps) {
+    super(scope, id);
+    const { spec, prefix } = props;
+    const functionName = `${prefix}${spec.name}`;
+
+    const logGroup = new LogGroup(this, "Logs", {
+      logGroupName: `/aws/lambda/${functionName}`,
+      retention: props.logRetention,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    this.role = new Role(this, "Role", {
+      assumedBy: new ServicePrincipal("lambda.amazonaws.com"),
+      description: `${functionName}: runs the function (inline policies only)`,
+    });
+    this.role.addToPrincipalPolicy(
+      new PolicyStatement({
+        sid: "OwnLogs",
+        actions: ["logs:CreateLogStream", "logs:PutLogEvents"],
+        resources: [logGroup.logGroupArn],
+      }),
+    );
+    this.deadLetterQueue = deadLetterQueue(this, "DeadLetters", `${functionName}-dlq`);
+
+    this.function = new NodejsFunction(this, "Function", {
+      functionName,
+      description: spec.description,
+      entry: join(PROJECT_ROOT, spec.entry),
+      handler: "handler",
+      projectRoot: PROJECT_ROOT,
+      depsLockFilePath: join(PROJECT_ROOT, "package-lock.json"),
+      runtime: FUNCTION_RUNTIME,
+      architecture: Architecture.ARM_64,
+      memorySize: spec.memoryMiB,
+      timeout: spec.timeout,
+      ...(spec.reservedConcurrency !== undefined
+        ? { reservedConcurrentExecutions: spec.reservedConcurrency }
+        : {}),
+      role: this.role,
+      logGroup,
+      tracing: Tracing.DISABLED,
+      environment: { ...props.environment },
+      bundling: nodejsBundling(),
+      // Asynchronous invocations (EventBridge, SNS) that still fail go here, and an alarm says so.
+      deadLetterQueue: this.deadLetterQueue,
+      retryAttempts: spec.asyncRetries,
+      maxEventAge: MAX_EVENT_AGE,
+    });
+
+    const action = new SnsAction(props.alarmTopic);
+    for (const alarm of [
+      new Alarm(this, "Errors", {
+        alarmName: `${prefix}self-${spec.name}-errors`,
+        alarmDescription: `Watchkeeper's own function ${functionName} failed (see its log group /aws/lambda/${functionName}).`,
+        metric: this.function.metricErrors({ period: Duration.minutes(5), statistic: "Sum" }),
+        threshold: 1,
+        evaluationPeriods: 1,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      }),
+      depthAlarm(this, "DeadLettersDepth", `${prefix}self-${spec.name}-dlq-depth`, this.deadLetterQueue),
+    ]) {
+      alarm.addAlarmAction(action);
+      alarm.addOkAction(action);
+    }
+  }
+
+  /** Adds a permission set to the function's role, and tells cdk-nag why each wildcard is needed. */
+  grant(permission: Permission): void {
+    for (const statement of permission.statements) this.role.addToPrincipalPolicy(statement);
+    acknowledgeWildcards(this.role, permission.statements, permission.why);
+  }
+}
+
+/** A DLQ: SSE-SQS (EventBridge and Lambda can send to it without a KMS grant), TLS only, 14 days. */
+export function deadLetterQueue(scope: Construct, id: string, queueName: string): Queue {
+  const queue = new Queue(scope, id, {
+    queueName,
+    encryption: QueueEncryption.SQS_MANAGED,
+    enforceSSL: true,
+    retentionPeriod: Duration.days(14),
+  });
+  acknowledge(queue, "SQS3", "This queue is itself a dead-letter queue.");
+  return queue;
+}
+
+/** Any message in a DLQ is worth a look: something failed for good. */
+export function depthAlarm(scope: Construct, id: string, alarmName: string, queue: Queue): Alarm {
+  return new Alarm(scope, id, {
+    alarmName,
+    alarmDescription: `Messages are waiting in Watchkeeper's dead-letter queue ${queue.queueName}: something it does failed for good. Inspect them, then redrive or purge.`,
+    metric: queue.metricApproximateNumberOfMessagesVisible({
+      period: Duration.minutes(5),
+      statistic: "Maximum",
+    }),
+    threshold: 1,
+    evaluationPeriods: 1,
+    comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+    treatMissingData: TreatMissingData.NOT_BREACHING,
+  });
+}

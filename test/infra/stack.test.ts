@@ -1,0 +1,276 @@
+/**
+ * The synthesized stack: functions, triggers and their exact event patterns, the hints queue, the alarm
+ * topic, and what Watchkeeper watches of itself. One synthesis per config, shared by the tests.
+ */
+import { Match, type Template } from "aws-cdk-lib/assertions";
+import { describe, expect, it } from "vitest";
+import { configFromEnvironment } from "../../functions/runtime.js";
+import { CONFIG_VARIABLE } from "../../lib/infra/deployment.js";
+import { FUNCTIONS } from "../../lib/infra/functions.js";
+import { resourcesOf, templateOf } from "./synth.js";
+
+const CONFIG = {
+  prefix: "ops-",
+  schedule: { reconcileEveryMinutes: 15 },
+  retention: { defaultDays: 14, rules: [{ prefix: "/aws/lambda/ops-", days: 90 }] },
+  breaker: { functions: ["payments-consumer"], autoReset: true },
+  slack: { secretName: "ops/slack", defaultChannel: "C0123ABCD" },
+};
+
+const { template } = templateOf(CONFIG);
+const functions = resourcesOf(template, "AWS::Lambda::Function");
+const rules = resourcesOf(template, "AWS::Events::Rule");
+
+function functionNamed(name: string): [string, Record<string, unknown>] {
+  const found = Object.entries(functions).find(([, p]) => p.FunctionName === name);
+  if (!found)
+    throw new Error(`no function ${name}; have ${Object.values(functions).map((p) => p.FunctionName)}`);
+  return found;
+}
+
+function ruleNamed(name: string): Record<string, unknown> {
+  const found = Object.values(rules).find((p) => p.Name === name);
+  if (!found) throw new Error(`no rule ${name}; have ${Object.values(rules).map((p) => p.Name)}`);
+  return found;
+}
+
+/** The logical id a rule's (single) target points at. */
+function targetOf(rule: Record<string, unknown>): string {
+  const targets = rule.Targets as { Arn: { "Fn::GetAtt": [string, string] } }[];
+  expect(targets).toHaveLength(1);
+  return targets[0]!.Arn["Fn::GetAtt"][0];
+}
+
+/** WATCHKEEPER_CONFIG as a function would read it, with the stack's tokens given values. */
+function deployedConfig(template: Template, logicalId: string) {
+  const value = (
+    resourcesOf(template, "AWS::Lambda::Function")[logicalId]!.Environment as {
+      Variables: Record<string, unknown>;
+    }
+  ).Variables[CONFIG_VARIABLE];
+  const text =
+    typeof value === "string"
+      ? value
+      : (value as { "Fn::Join": [string, unknown[]] })["Fn::Join"][1]
+          .map((part) => (typeof part === "string" ? part : "arn:aws:sns:eu-west-1:123456789012:ops-alarms"))
+          .join("");
+  return { text, config: configFromEnvironment({ [CONFIG_VARIABLE]: text }) };
+}
+
+describe("functions", () => {
+  it("builds every function of the table: current Node runtime, arm64, ES module bundle, X-Ray off", () => {
+    expect(
+      Object.values(functions)
+        .map((p) => p.FunctionName)
+        .sort(),
+    ).toEqual(FUNCTIONS.map((spec) => `ops-${spec.name}`).sort());
+    for (const props of Object.values(functions)) {
+      expect(props).toMatchObject({
+        Runtime: "nodejs24.x",
+        Architectures: ["arm64"],
+        Handler: "index.handler",
+      });
+      expect(props.TracingConfig).toBeUndefined();
+    }
+  });
+
+  it("runs one reconcile at a time, for up to 15 minutes, and one breaker decision at a time", () => {
+    expect(functionNamed("ops-reconcile")[1]).toMatchObject({
+      ReservedConcurrentExecutions: 1,
+      Timeout: 900,
+    });
+    expect(functionNamed("ops-breaker")[1]).toMatchObject({ ReservedConcurrentExecutions: 1, Timeout: 300 });
+    expect(functionNamed("ops-log-retention")[1].ReservedConcurrentExecutions).toBeUndefined();
+  });
+
+  it("hands every function the config as written, with the alarm topic, and nothing else", () => {
+    for (const [id, props] of Object.entries(functions)) {
+      expect(Object.keys((props.Environment as { Variables: object }).Variables)).toEqual([CONFIG_VARIABLE]);
+      const { config, text } = deployedConfig(template, id);
+      expect(config.prefix).toBe("ops-");
+      expect(config.retention.defaultDays).toBe(14);
+      expect(config.breaker).toMatchObject({
+        functions: ["payments-consumer"],
+        autoReset: true,
+        prefix: "ops-",
+      });
+      expect(config.slack?.secretName).toBe("ops/slack");
+      expect(config.alarms.notificationTopicArn).toBe("arn:aws:sns:eu-west-1:123456789012:ops-alarms");
+      expect(JSON.parse(text)).not.toHaveProperty("targets");
+    }
+  });
+
+  it("gives each function its own log group with the retention the reconcile would set", () => {
+    const groups = Object.values(resourcesOf(template, "AWS::Logs::LogGroup"));
+    // The rule for /aws/lambda/ops- wins over the default, as in the reconcile's own plan.
+    expect(groups.map((g) => [g.LogGroupName, g.RetentionInDays]).sort()).toEqual(
+      FUNCTIONS.map((spec) => [`/aws/lambda/ops-${spec.name}`, 90]).sort(),
+    );
+    for (const [, props] of Object.entries(functions)) {
+      expect(props.LoggingConfig).toMatchObject({ LogGroup: { Ref: expect.stringMatching(/Logs/) } });
+    }
+  });
+
+  it("sends failed asynchronous invocations to a DLQ per function; reconcile is not retried", () => {
+    const queues = resourcesOf(template, "AWS::SQS::Queue");
+    for (const spec of FUNCTIONS) {
+      const [, props] = functionNamed(`ops-${spec.name}`);
+      const dlq = (props.DeadLetterConfig as { TargetArn: { "Fn::GetAtt": [string] } }).TargetArn[
+        "Fn::GetAtt"
+      ][0];
+      expect(queues[dlq]).toMatchObject({ QueueName: `ops-${spec.name}-dlq`, SqsManagedSseEnabled: true });
+    }
+    const retries = Object.values(resourcesOf(template, "AWS::Lambda::EventInvokeConfig")).map(
+      (c) => c.MaximumRetryAttempts,
+    );
+    expect(retries.sort()).toEqual([0, 2, 2]);
+  });
+});
+
+describe("triggers", () => {
+  it("runs the reconcile on the configured schedule", () => {
+    const rule = ruleNamed("ops-reconcile-schedule");
+    expect(rule.ScheduleExpression).toBe("rate(15 minutes)");
+    expect(targetOf(rule)).toBe(functionNamed("ops-reconcile")[0]);
+  });
+
+  it("sends resource-created CloudTrail events to the hints queue, with exact patterns", () => {
+    const expected: Record<string, [string, string, string[]]> = {
+      function: ["aws.lambda", "lambda.amazonaws.com", ["CreateFunction20150331"]],
+      queue: ["aws.sqs", "sqs.amazonaws.com", ["CreateQueue"]],
+      stream: ["aws.kinesis", "kinesis.amazonaws.com", ["CreateStream"]],
+      table: ["aws.dynamodb", "dynamodb.amazonaws.com", ["CreateTable"]],
+      api: [
+        "aws.apigateway",
+        "apigateway.amazonaws.com",
+        ["CreateRestApi", "ImportRestApi", "CreateApi", "ImportApi"],
+      ],
+      "state-machine": ["aws.states", "states.amazonaws.com", ["CreateStateMachine"]],
+      topic: ["aws.sns", "sns.amazonaws.com", ["CreateTopic"]],
+    };
+    const hints = Object.entries(resourcesOf(template, "AWS::SQS::Queue")).find(
+      ([, q]) => q.QueueName === "ops-resource-created-hints",
+    )![0];
+    for (const [kind, [source, eventSource, eventNames]] of Object.entries(expected)) {
+      const rule = ruleNamed(`ops-created-${kind}`);
+      expect(rule.EventPattern).toEqual({
+        source: [source],
+        "detail-type": ["AWS API Call via CloudTrail"],
+        detail: { eventSource: [eventSource], eventName: eventNames, errorCode: [{ exists: false }] },
+      });
+      expect(targetOf(rule)).toBe(hints);
+    }
+    const createdRules = Object.values(rules).filter((r) => String(r.Name).startsWith("ops-created-"));
+    expect(createdRules).toHaveLength(Object.keys(expected).length + 1);
+  });
+
+  it("reads the hints queue in batches, so a burst of deployments makes one run", () => {
+    template.hasResourceProperties("AWS::Lambda::EventSourceMapping", {
+      FunctionName: { Ref: functionNamed("ops-reconcile")[0] },
+      EventSourceArn: { "Fn::GetAtt": [Match.stringLikeRegexp("^Hints"), "Arn"] },
+      BatchSize: 100,
+      MaximumBatchingWindowInSeconds: 120,
+    });
+    template.resourceCountIs("AWS::Lambda::EventSourceMapping", 1);
+    template.hasResourceProperties("AWS::SQS::Queue", {
+      QueueName: "ops-resource-created-hints",
+      MessageRetentionPeriod: 86400,
+      VisibilityTimeout: 5400,
+      SqsManagedSseEnabled: true,
+      RedrivePolicy: { maxReceiveCount: 10, deadLetterTargetArn: Match.anyValue() },
+    });
+  });
+
+  it("sends CreateLogGroup straight to the log-retention function", () => {
+    const rule = ruleNamed("ops-created-log-group");
+    expect(rule.EventPattern).toEqual({
+      source: ["aws.logs"],
+      "detail-type": ["AWS API Call via CloudTrail"],
+      detail: {
+        eventSource: ["logs.amazonaws.com"],
+        eventName: ["CreateLogGroup"],
+        errorCode: [{ exists: false }],
+      },
+    });
+    expect(targetOf(rule)).toBe(functionNamed("ops-log-retention")[0]);
+  });
+
+  it("sends only the breaker's trip alarms' state changes to the breaker, and evaluates it every 5 minutes", () => {
+    const alarms = ruleNamed("ops-breaker-alarms");
+    expect(alarms.EventPattern).toEqual({
+      source: ["aws.cloudwatch"],
+      "detail-type": ["CloudWatch Alarm State Change"],
+      detail: { alarmName: [{ prefix: "ops-breaker-" }] },
+    });
+    expect(targetOf(alarms)).toBe(functionNamed("ops-breaker")[0]);
+    const schedule = ruleNamed("ops-breaker-schedule");
+    expect(schedule.ScheduleExpression).toBe("rate(5 minutes)");
+    expect(targetOf(schedule)).toBe(functionNamed("ops-breaker")[0]);
+  });
+});
+
+describe("alarm topic", () => {
+  it("creates the topic when the config names none, TLS only", () => {
+    template.hasResourceProperties("AWS::SNS::Topic", { TopicName: "ops-alarms" });
+    template.hasResourceProperties("AWS::SNS::TopicPolicy", {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: "Deny", Condition: { Bool: { "aws:SecureTransport": "false" } } }),
+        ]),
+      },
+    });
+  });
+
+  it("uses an existing topic as it is", () => {
+    const topic = "arn:aws:sns:eu-west-1:123456789012:oncall";
+    const existing = templateOf({ alarms: { notificationTopicArn: topic } }).template;
+    existing.resourceCountIs("AWS::SNS::Topic", 0);
+    const alarms = Object.values(resourcesOf(existing, "AWS::CloudWatch::Alarm"));
+    expect(alarms.length).toBeGreaterThan(0);
+    for (const alarm of alarms) expect(alarm.AlarmActions).toEqual([topic]);
+    const [id] = Object.keys(resourcesOf(existing, "AWS::Lambda::Function"));
+    expect(deployedConfig(existing, id!).config.alarms.notificationTopicArn).toBe(topic);
+  });
+});
+
+describe("it watches itself", () => {
+  const alarms = Object.values(resourcesOf(template, "AWS::CloudWatch::Alarm"));
+  const byName = new Map(alarms.map((a) => [a.AlarmName as string, a]));
+
+  it("alarms on each function's errors and each DLQ's depth, named with the prefix, notifying the topic", () => {
+    const names = [
+      ...FUNCTIONS.flatMap((spec) => [`ops-self-${spec.name}-errors`, `ops-self-${spec.name}-dlq-depth`]),
+      "ops-self-resource-created-hints-dlq-depth",
+    ];
+    expect([...byName.keys()].sort()).toEqual(names.sort());
+    for (const alarm of alarms) {
+      expect(alarm).toMatchObject({
+        Threshold: 1,
+        ComparisonOperator: "GreaterThanOrEqualToThreshold",
+        TreatMissingData: "notBreaching",
+        AlarmActions: [{ Ref: expect.stringMatching(/^AlarmTopic/) }],
+        OKActions: [{ Ref: expect.stringMatching(/^AlarmTopic/) }],
+      });
+    }
+    expect(byName.get("ops-self-reconcile-errors")).toMatchObject({
+      Namespace: "AWS/Lambda",
+      MetricName: "Errors",
+      Statistic: "Sum",
+      Dimensions: [{ Name: "FunctionName", Value: { Ref: functionNamed("ops-reconcile")[0] } }],
+    });
+    expect(byName.get("ops-self-resource-created-hints-dlq-depth")).toMatchObject({
+      Namespace: "AWS/SQS",
+      MetricName: "ApproximateNumberOfMessagesVisible",
+      Dimensions: [
+        {
+          Name: "QueueName",
+          Value: { "Fn::GetAtt": [expect.stringMatching(/^HintsDeadLetters/), "QueueName"] },
+        },
+      ],
+    });
+  });
+
+  it("never names its own alarms like a breaker trip alarm", () => {
+    for (const name of byName.keys()) expect(name.startsWith("ops-breaker-")).toBe(false);
+  });
+});
