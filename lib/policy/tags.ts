@@ -23,6 +23,10 @@ export const TAGS = {
   slackChannel: "watchkeeper:slack-channel",
   /** On a Watchkeeper alarm: `<channel>/<ts>` of its last ALARM message, so OK replies in that thread. */
   slackThread: "watchkeeper:slack-thread",
+  /** On a Watchkeeper alarm: its actions are off until this time (ISO 8601); see lib/alarms/silence.ts. */
+  silencedUntil: "watchkeeper:silenced-until",
+  /** On a silenced alarm: who silenced it. */
+  silencedBy: "watchkeeper:silenced-by",
   thresholdPrefix: "watchkeeper:threshold:",
   acceptPrefix: "watchkeeper:accept:",
 } as const;
