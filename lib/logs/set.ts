@@ -1,0 +1,102 @@
+/**
+ * One log group's retention set by hand (an on-call action): read the group, check the value, write it,
+ * and say what the next reconcile will do with it, since the policy may want another value and the
+ * schedule would then change it again. Tagging the group `watchkeeper:retention=<days>` makes it stick.
+ */
+import { CloudWatchLogsClient, PutRetentionPolicyCommand } from "@aws-sdk/client-cloudwatch-logs";
+import type { Aws } from "../aws/clients.js";
+import { describeAwsError } from "../aws/errors.js";
+import { TAGS } from "../policy/tags.js";
+import { observeLogGroup } from "./observe.js";
+import { planGroupRetention, type RetentionInput } from "./plan.js";
+import type { RetentionPolicy } from "./policy.js";
+import { describeRetention, isValidRetention, RETENTION_DAYS } from "./retention.js";
+
+export interface SetRetentionOutcome {
+  readonly logGroupName: string;
+  readonly result: "set" | "unchanged" | "not-found" | "refused" | "failed";
+  readonly dryRun: boolean;
+  /** Days before; absent: it never expired. */
+  readonly previous?: number;
+  readonly retentionInDays?: number;
+  /** True when the new value is shorter: CloudWatch Logs deletes the older events (within 72 hours). */
+  readonly shortens: boolean;
+  /** What the next reconcile does with the group, in words. */
+  readonly nextReconcile?: string;
+  readonly sentence: string;
+}
+
+/** Sets `days` on the group, or (dry run) says what that would change. */
+export async function setLogGroupRetention(
+  aws: Aws,
+  logGroupName: string,
+  days: number,
+  policy: RetentionPolicy,
+  options: { readonly dryRun?: boolean } = {},
+): Promise<SetRetentionOutcome> {
+  const dryRun = options.dryRun ?? false;
+  const base = { logGroupName, dryRun, shortens: false };
+  if (!isValidRetention(days))
+    return {
+      ...base,
+      result: "refused",
+      sentence: `retention ${days} is not valid; use one of ${RETENTION_DAYS.join(", ")} (days)`,
+    };
+  const input = await observeLogGroup(aws, logGroupName);
+  const group = input?.logGroups[0];
+  if (!input || !group)
+    return { ...base, result: "not-found", sentence: `no log group named ${logGroupName} in ${aws.region}` };
+  if (group.logGroupClass === "DELIVERY")
+    return {
+      ...base,
+      result: "refused",
+      sentence: `${logGroupName} is a DELIVERY-class log group: its retention is fixed by CloudWatch Logs`,
+    };
+  const previous = group.retentionInDays;
+  const shortens = previous === undefined ? false : days < previous;
+  const next = nextReconcile(withRetention(input, days), policy, days);
+  const outcome = {
+    ...base,
+    ...(previous !== undefined ? { previous } : {}),
+    retentionInDays: days,
+    shortens,
+    nextReconcile: next,
+  };
+  if (previous === days)
+    return {
+      ...outcome,
+      result: "unchanged",
+      sentence: `${logGroupName} already keeps its events ${describeRetention(days)}; ${next}`,
+    };
+  const change =
+    `${logGroupName}: ${describeRetention(previous)} → ${describeRetention(days)}` +
+    (shortens ? ` (events older than ${describeRetention(days)} are deleted within 72 hours)` : "");
+  if (dryRun) return { ...outcome, result: "set", sentence: `would set ${change}; ${next}` };
+  try {
+    await aws
+      .client(CloudWatchLogsClient)
+      .send(new PutRetentionPolicyCommand({ logGroupName, retentionInDays: days }));
+  } catch (error) {
+    return {
+      ...outcome,
+      result: "failed",
+      sentence: `retention of ${logGroupName} not set: ${describeAwsError(error)}`,
+    };
+  }
+  return { ...outcome, result: "set", sentence: `set ${change}; ${next}` };
+}
+
+function withRetention(input: RetentionInput, days: number): RetentionInput {
+  return { ...input, logGroups: input.logGroups.map((g) => ({ ...g, retentionInDays: days })) };
+}
+
+/** The one-group plan after the write: does the scheduled reconcile keep the value? */
+function nextReconcile(input: RetentionInput, policy: RetentionPolicy, days: number): string {
+  const change = planGroupRetention(input, policy).changes[0];
+  if (!change || change.action === "noop") return "the next reconcile keeps it";
+  const to = change.desired.retentionInDays;
+  return (
+    `the next reconcile sets it to ${describeRetention(to)} (${change.reason}); ` +
+    `tag the group ${TAGS.retention}=${days} to keep ${describeRetention(days)}`
+  );
+}
