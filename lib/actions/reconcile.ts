@@ -1,0 +1,71 @@
+/**
+ * Reconcile now: the scheduled run (inventory, then alarms, log retention and the dashboard), over the
+ * whole account, writing what the plan says (`watchkeeper apply --yes` semantics). A dry run plans only.
+ */
+import type { Aws } from "../aws/clients.js";
+import { discoverInventory } from "../inventory/discover.js";
+import { reconcileAccount, runReports, runTotals } from "../reconcile/account.js";
+import type { ActionAnswer, ActionContext } from "./types.js";
+
+/** Lines of writes listed in the text; the rest are counted (all are in `details`). */
+const LISTED = 20;
+
+export interface ReconcileProgress {
+  readonly phase: string;
+  readonly done: number;
+  readonly total?: number;
+}
+
+export async function reconcileNow(
+  aws: Aws,
+  ctx: ActionContext,
+  progress: (p: ReconcileProgress) => void = () => {},
+): Promise<ActionAnswer> {
+  const inventory = await discoverInventory(aws, { onProgress: progress });
+  let done = 0;
+  const run = await reconcileAccount(aws, inventory, ctx.config, {
+    dryRun: ctx.dryRun,
+    ...(ctx.deadline !== undefined ? { deadline: ctx.deadline } : {}),
+    onOutcome: () => progress({ phase: "changes", done: ++done }),
+  });
+  const outcomes = runReports(run).flatMap((report) => report.outcomes);
+  const writes = outcomes.map((o) => ({
+    kind: o.change.kind,
+    action: o.change.action,
+    target: o.change.target,
+    reason: o.change.reason,
+    status: o.status,
+    ...(o.error !== undefined ? { error: o.error } : {}),
+  }));
+  const totals = runTotals(run);
+  const warnings = [
+    ...run.alarms.warnings,
+    ...run.retention.plan.warnings.map((w) => `${w.logGroup}: ${w.message}`),
+  ];
+  const head = ctx.dryRun
+    ? `dry run over ${inventory.resources.length} resources: ${writes.length} change${writes.length === 1 ? "" : "s"} to make`
+    : `reconciled ${inventory.resources.length} resources: ${totals.applied} applied, ${totals.failed} failed, ${totals.deferred} deferred`;
+  const sign = { create: "+", update: "~", delete: "-", noop: " " } as const;
+  const listed = [
+    ...writes.filter((w) => w.status === "failed"),
+    ...writes.filter((w) => w.status !== "failed"),
+  ]
+    .slice(0, LISTED)
+    .map(
+      (w) =>
+        `  ${sign[w.action as keyof typeof sign] ?? "?"} ${w.target}  ${w.status === "failed" ? `FAILED: ${w.error ?? ""}` : w.reason}`,
+    );
+  const more = writes.length > LISTED ? [`  ... ${writes.length - LISTED} more`] : [];
+  return {
+    outcome: ctx.dryRun ? "dry-run" : totals.failed > 0 ? "failed" : "done",
+    text: [head, ...listed, ...more].join("\n"),
+    details: {
+      accountId: inventory.accountId,
+      region: inventory.region,
+      resources: inventory.resources.length,
+      ...totals,
+      writes,
+      warnings,
+    },
+  };
+}
