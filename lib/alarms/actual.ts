@@ -19,8 +19,13 @@ import type { Aws } from "../aws/clients.js";
 import { describeAwsError } from "../aws/errors.js";
 import { paginate } from "../aws/paginate.js";
 import { MANAGED_TAG } from "../policy/tags.js";
-import type { ComparisonOperator, Statistic, TreatMissingData } from "./catalog/types.js";
-import type { ExistingAlarm, MetricQuery } from "./spec.js";
+import {
+  isBandOperator,
+  type ThresholdComparisonOperator,
+  type Statistic,
+  type TreatMissingData,
+} from "./catalog/types.js";
+import type { BandThreshold, ExistingAlarm, MetricQuery, StaticThreshold } from "./spec.js";
 
 export type OwnershipSource = "tagging-api" | "alarm-tags";
 
@@ -69,6 +74,26 @@ function normalizeQuery(query: MetricDataQuery): MetricQuery {
   };
 }
 
+/**
+ * What the alarm compares with: its band when it has a ThresholdMetricId (an anomaly-detection alarm has no
+ * Threshold), else its static threshold. NaN only for a static alarm without a Threshold, which CloudWatch
+ * never returns: it then differs from every wanted value and the plan rewrites it.
+ */
+function comparisonOf(alarm: MetricAlarm): StaticThreshold | BandThreshold {
+  const operator = alarm.ComparisonOperator ?? "GreaterThanThreshold";
+  if (alarm.ThresholdMetricId !== undefined) {
+    return {
+      thresholdMetricId: alarm.ThresholdMetricId,
+      // A band operator is the only kind CloudWatch accepts with ThresholdMetricId.
+      comparisonOperator: isBandOperator(operator) ? operator : "LessThanLowerOrGreaterThanUpperThreshold",
+    };
+  }
+  return {
+    threshold: alarm.Threshold ?? Number.NaN,
+    comparisonOperator: operator as ThresholdComparisonOperator,
+  };
+}
+
 /** DescribeAlarms' MetricAlarm in the shape plans compare; absent values take CloudWatch's defaults. */
 export function normalizeAlarm(
   alarm: MetricAlarm,
@@ -101,8 +126,7 @@ export function normalizeAlarm(
     ...(metrics ? { metrics } : {}),
     evaluationPeriods,
     datapointsToAlarm: alarm.DatapointsToAlarm ?? evaluationPeriods,
-    threshold: alarm.Threshold ?? Number.NaN,
-    comparisonOperator: (alarm.ComparisonOperator ?? "GreaterThanThreshold") as ComparisonOperator,
+    ...comparisonOf(alarm),
     treatMissingData: (alarm.TreatMissingData ?? "missing") as TreatMissingData,
     alarmActions: alarm.AlarmActions ?? [],
     okActions: alarm.OKActions ?? [],

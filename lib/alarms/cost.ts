@@ -2,11 +2,13 @@
  * Monthly cost of alarms, as CloudWatch bills them: per alarm metric. A standard-resolution alarm on
  * one metric costs USD 0.10 a month, a high-resolution one 0.30, and an alarm on a Metrics Insights
  * query is billed for every metric the query analyzes: an aggregate over 1,000 queues costs about what
- * 1,000 single-metric alarms cost. Lambda's dimensionless account metrics are one metric each.
+ * 1,000 single-metric alarms cost. Lambda's dimensionless account metrics are one metric each. A
+ * metric-math alarm is billed per metric it reads; an anomaly-detection alarm as three metrics: the
+ * metric and the band's upper and lower bounds.
  */
 import type { AlarmPlan } from "./plan.js";
 import { NOT_OWNED_REASON } from "./plan.js";
-import type { AlarmDefinition, AlarmSpec } from "./spec.js";
+import { isBandAlarm, type AlarmDefinition, type AlarmSpec } from "./spec.js";
 
 /** us-east-1 list prices; other regions differ. The free tier (10 standard alarm metrics) is not subtracted. */
 export const ALARM_PRICES = {
@@ -14,12 +16,12 @@ export const ALARM_PRICES = {
   highResolutionPerMetric: 0.3,
   metricsInsightsPerMetric: 0.1,
   source:
-    "https://aws.amazon.com/cloudwatch/pricing/ (Alarms: per alarm metric; Metrics Insights alarms: per metric analyzed)",
+    "https://aws.amazon.com/cloudwatch/pricing/ (Alarms: per alarm metric; Metrics Insights alarms: per metric analyzed; anomaly detection: 3 metrics, the metric and the band's two bounds)",
 } as const;
 
 export interface CostEstimate {
   readonly alarms: number;
-  /** Billed alarm metrics: one per single-metric alarm, one per metric a query analyzes. */
+  /** Billed alarm metrics: one per metric an alarm reads or a query analyzes, two more for an anomaly band. */
   readonly alarmMetrics: number;
   readonly monthlyUsd: number;
 }
@@ -35,19 +37,30 @@ export interface PlanCost {
 
 const cents = (usd: number) => Math.round(usd * 100) / 100;
 
-function metricsOf(definition: AlarmDefinition): number {
-  if (definition.metric) return 1;
-  return (definition.metrics ?? []).filter((query) => query.metricStat !== undefined).length;
+/** The band's upper and lower bounds, billed on top of the metric an anomaly-detection alarm reads. */
+const BAND_BOUNDS = 2;
+
+/**
+ * Alarm metrics billed for an alarm that is not on a Metrics Insights query (those are billed per metric
+ * the query analyzes): one for a single metric, one per metric a metric-math alarm reads, and for an
+ * anomaly-detection alarm the metric it reads plus the band's two bounds (3 for a band on one metric).
+ */
+export function billedMetrics(definition: AlarmDefinition): number {
+  const read = definition.metric
+    ? 1
+    : Math.max(1, (definition.metrics ?? []).filter((query) => query.metricStat !== undefined).length);
+  return isBandAlarm(definition) ? read + BAND_BOUNDS : read;
 }
 
 export function estimateMonthlyCost(specs: readonly AlarmSpec[]): CostEstimate {
   let metrics = 0;
   let usd = 0;
   for (const spec of specs) {
-    const { metricsAnalyzed, highResolution, usesMetricsInsights } = spec.origin;
-    metrics += metricsAnalyzed;
+    const { highResolution, usesMetricsInsights } = spec.origin;
+    const count = usesMetricsInsights ? spec.origin.metricsAnalyzed : billedMetrics(spec);
+    metrics += count;
     usd +=
-      metricsAnalyzed *
+      count *
       (usesMetricsInsights
         ? ALARM_PRICES.metricsInsightsPerMetric
         : highResolution
@@ -76,7 +89,7 @@ export function estimatePlanCost(plan: AlarmPlan): PlanCost {
       count = change.desired?.origin.metricsAnalyzed ?? 1;
       if (!change.desired) approximate = true;
     } else {
-      count = Math.max(1, metricsOf(actual));
+      count = billedMetrics(actual);
     }
     const period = actual.metric?.period ?? 60;
     metrics += count;

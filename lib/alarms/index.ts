@@ -5,20 +5,23 @@
  * - `catalog/`: the recommended alarms as data, one module per service, with their sources.
  * - `policy.ts`: prefix, notifications, runbooks, overrides by config and by tag (validated into warnings).
  * - `spec.ts`: the desired alarm as PutMetricAlarm takes it; names, descriptions, Metrics Insights queries.
- * - `plan.ts`: pure (inventory, policy, existing alarms) → changes.
+ * - `plan.ts`: pure (inventory, policy, existing alarms, other capabilities' alarms) → changes.
  * - `actual.ts`: reads the prefixed alarms and which are owned.
  * - `apply.ts`: changes → paced write calls.
  * - `cost.ts`: monthly cost before and after a plan.
  * - `reconcile.ts`: read, plan, apply in one call, for the CLI and the scheduled function.
  */
 export { CATALOG, catalogEntry, entriesForKind, alarmMetricsOfKind } from "./catalog/index.js";
+export { BAND_COMPARISON_OPERATORS, isBandOperator } from "./catalog/types.js";
 export type {
   AggregateMode,
   AlarmLimits,
+  BandComparisonOperator,
   CatalogEntry,
   ComparisonOperator,
   IndividualMode,
   Statistic,
+  ThresholdComparisonOperator,
   ThresholdContext,
   TreatMissingData,
 } from "./catalog/types.js";
@@ -38,17 +41,29 @@ export {
 export {
   MAX_ALARM_NAME,
   MAX_DESCRIPTION,
+  alarmFields,
   alarmName,
   insightsQuery,
+  isBandAlarm,
   toPutMetricAlarmInput,
   type AlarmDefinition,
   type AlarmOrigin,
+  type AlarmSettings,
   type AlarmSpec,
+  type BandThreshold,
   type ExistingAlarm,
+  type StaticThreshold,
   type MetricQuery,
   type SingleMetric,
 } from "./spec.js";
-export { ALARM_TAGS, NOT_OWNED_REASON, planAlarms, type AlarmChange, type AlarmPlan } from "./plan.js";
+export {
+  ALARM_TAGS,
+  NOT_OWNED_REASON,
+  planAlarms,
+  type AlarmChange,
+  type AlarmPlan,
+  type PlanAlarmsOptions,
+} from "./plan.js";
 export {
   normalizeAlarm,
   readExistingAlarms,
@@ -59,6 +74,7 @@ export {
 export { DELETE_BATCH, alarmOperations, applyAlarmChanges } from "./apply.js";
 export {
   ALARM_PRICES,
+  billedMetrics,
   estimateMonthlyCost,
   estimatePlanCost,
   type CostEstimate,

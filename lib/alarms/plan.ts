@@ -9,6 +9,9 @@
  *   is critical or tagged `watchkeeper:alarms=individual`, or when its threshold differs from the
  *   aggregate's (adapted to its retention or timeout, or overridden by tag); it is then left out of
  *   the aggregate query so that it alarms once, at its own threshold.
+ * Other capabilities add the alarms they need (the circuit breaker's trip alarms) as extra specs: they
+ * are checked like the catalog's and planned with them, so the plan creates, updates and deletes them too
+ * (a managed alarm no one wants any more is deleted, whoever wanted it before).
  * Ownership: only alarms named with the prefix AND tagged `watchkeeper:managed=true` are updated or
  * deleted; a prefixed alarm without the tag is reported and left alone.
  */
@@ -43,6 +46,8 @@ import {
   formatThreshold,
   insightsFunction,
   insightsQuery,
+  MAX_ALARM_NAME,
+  MAX_DESCRIPTION,
   missingTags,
   type AlarmDefinition,
   type AlarmSpec,
@@ -50,6 +55,19 @@ import {
 } from "./spec.js";
 
 export type AlarmChange = Change<AlarmSpec, ExistingAlarm>;
+
+export interface PlanAlarmsOptions {
+  /**
+   * Alarms other capabilities want, e.g. the circuit breaker's trip alarms. Each must be named with the
+   * policy's prefix, within 255 characters, with a band alarm's `thresholdMetricId` naming one of its
+   * queries; otherwise it is left out with a warning. Tags CloudWatch would refuse are dropped and a
+   * description over 1,024 characters is shortened, with a warning; the managed tag is added when missing.
+   * A name the catalog already plans keeps the catalog's alarm, with a warning.
+   */
+  readonly extra?: readonly AlarmSpec[];
+  /** The recommended alarms (default: the built-in catalog). */
+  readonly catalog?: readonly CatalogEntry[];
+}
 
 export interface AlarmPlan {
   /** Deletes first (cheap, batched), then creates, updates, and the noops that explain themselves. */
@@ -241,6 +259,16 @@ class Planner {
     return tags;
   }
 
+  /** Alarms on Metrics Insights queries the plan needs, the extra specs' included. */
+  checkInsightsQuota(extra: readonly AlarmSpec[]): void {
+    const total = this.insightsAlarms + extra.filter((spec) => spec.origin.usesMetricsInsights).length;
+    if (total > this.policy.metricsInsights.alarmQuota) {
+      this.warn(
+        `the plan needs ${total} alarms on Metrics Insights queries; the account's quota is ${this.policy.metricsInsights.alarmQuota} per region by default: request an increase or creates past it will fail`,
+      );
+    }
+  }
+
   run(): void {
     const lambdaEntries = this.catalog.filter(
       (entry) => entry.resourceKind === "lambda-function" && isEntryEnabled(entry, this.policy),
@@ -256,11 +284,6 @@ class Planner {
     }
     for (const entry of this.catalog) {
       if (isEntryEnabled(entry, this.policy)) this.planEntry(entry);
-    }
-    if (this.insightsAlarms > this.policy.metricsInsights.alarmQuota) {
-      this.warn(
-        `the plan needs ${this.insightsAlarms} alarms on Metrics Insights queries; the account's quota is ${this.policy.metricsInsights.alarmQuota} per region by default: request an increase or creates past it will fail`,
-      );
     }
   }
 
@@ -560,6 +583,66 @@ function uniqueNames(specs: AlarmSpec[], warn: (message: string) => void): Alarm
   return sortByName(result);
 }
 
+/**
+ * The extra specs that can be planned, checked as the catalog's are built: prefix, name and description
+ * lengths, tags CloudWatch accepts, the managed tag; a band's ThresholdMetricId must name one of its
+ * queries. The first spec of a name wins; a name the catalog plans stays the catalog's.
+ */
+function checkExtraSpecs(
+  extra: readonly AlarmSpec[],
+  catalogSpecs: readonly AlarmSpec[],
+  prefix: string,
+  warn: (message: string) => void,
+): AlarmSpec[] {
+  const catalogByName = new Map(catalogSpecs.map((spec) => [spec.name, spec]));
+  const seen = new Map<string, AlarmSpec>();
+  for (const spec of extra) {
+    const who = `alarm ${spec.name} (wanted by ${spec.origin.entryId})`;
+    if (!spec.name.startsWith(prefix) || spec.name.length === prefix.length) {
+      warn(
+        `${who} is left out: its name does not start with the prefix ${prefix}, so it could never be managed`,
+      );
+      continue;
+    }
+    if (spec.name.length > MAX_ALARM_NAME) {
+      warn(`${who} is left out: its name is longer than ${MAX_ALARM_NAME} characters`);
+      continue;
+    }
+    if (
+      spec.thresholdMetricId !== undefined &&
+      !(spec.metrics ?? []).some((query) => query.id === spec.thresholdMetricId)
+    ) {
+      warn(`${who} is left out: its ThresholdMetricId ${spec.thresholdMetricId} names none of its queries`);
+      continue;
+    }
+    const catalog = catalogByName.get(spec.name);
+    if (catalog) {
+      warn(
+        `${who} has the same name as the catalog's alarm for ${catalog.origin.entryId}: the catalog's alarm is kept and ${spec.origin.entryId}'s is left out`,
+      );
+      continue;
+    }
+    const first = seen.get(spec.name);
+    if (first) {
+      warn(`${who} is wanted twice (also by ${first.origin.entryId}): the first is kept`);
+      continue;
+    }
+    const { tags, dropped } = acceptableTags({ ...spec.tags, [ALARM_TAGS.managed]: MANAGED_TAG.value });
+    for (const key of dropped) {
+      warn(
+        `tag ${key} is left off alarm ${spec.name}: its value is longer than 256 characters or has characters CloudWatch tags do not allow`,
+      );
+    }
+    let description = spec.description;
+    if (description.length > MAX_DESCRIPTION) {
+      warn(`${who}: its description is longer than ${MAX_DESCRIPTION} characters and is shortened`);
+      description = `${description.slice(0, MAX_DESCRIPTION - 1)}…`;
+    }
+    seen.set(spec.name, { ...spec, tags, description });
+  }
+  return [...seen.values()];
+}
+
 const ACTION_ORDER: Readonly<Record<AlarmChange["action"], number>> = {
   delete: 0,
   create: 1,
@@ -575,18 +658,23 @@ function tagDiff(desired: AlarmSpec, actual: ExistingAlarm): FieldDiff | undefin
 }
 
 /**
- * Plans the account's managed alarms. `existing` holds the alarms found with the prefix (see
- * `readExistingAlarms`); alarms without the prefix are never touched, whatever is passed.
+ * Plans the account's managed alarms: the catalog's for the inventory, and `options.extra` from other
+ * capabilities. `existing` holds the alarms found with the prefix (see `readExistingAlarms`); alarms
+ * without the prefix are never touched, whatever is passed.
  */
 export function planAlarms(
   inventory: Inventory,
   policy: AlarmPolicy,
   existing: readonly ExistingAlarm[],
-  catalog: readonly CatalogEntry[] = CATALOG,
+  options: PlanAlarmsOptions = {},
 ): AlarmPlan {
-  const planner = new Planner(inventory, policy, catalog);
+  const planner = new Planner(inventory, policy, options.catalog ?? CATALOG);
   planner.run();
-  const desired = uniqueNames(planner.specs, (message) => planner.warn(message));
+  const warn = (message: string) => planner.warn(message);
+  const catalogSpecs = uniqueNames(planner.specs, warn);
+  const extra = checkExtraSpecs(options.extra ?? [], catalogSpecs, policy.prefix, warn);
+  planner.checkInsightsQuota(extra);
+  const desired = extra.length > 0 ? sortByName([...catalogSpecs, ...extra]) : catalogSpecs;
   const actualByName = new Map<string, ExistingAlarm>();
   for (const alarm of existing) if (alarm.name.startsWith(policy.prefix)) actualByName.set(alarm.name, alarm);
 
@@ -650,7 +738,8 @@ export function planAlarms(
         action: "delete",
         kind: "alarm",
         target: actual.name,
-        reason: "no longer needed: its resource is gone, ignored, or no longer needs its own alarm",
+        reason:
+          "no longer needed: its resource is gone, ignored, or no longer needs its own alarm (or the capability that wanted it no longer does)",
         actual,
       });
     } else {

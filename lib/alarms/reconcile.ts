@@ -12,6 +12,7 @@ import { alarmOperations } from "./apply.js";
 import { estimatePlanCost, type PlanCost } from "./cost.js";
 import { planAlarms, type AlarmChange, type AlarmPlan } from "./plan.js";
 import type { AlarmPolicy } from "./policy.js";
+import type { AlarmSpec } from "./spec.js";
 
 export interface ReconcileOptions {
   readonly clock: Clock;
@@ -22,6 +23,8 @@ export interface ReconcileOptions {
   /** Time kept in reserve for the write in flight (default 5 s). */
   readonly operationBudgetMs?: number;
   readonly ownership?: "auto" | OwnershipSource;
+  /** Alarms other capabilities want (the breaker's trip alarms), planned with the catalog's: see `planAlarms`. */
+  readonly extra?: readonly AlarmSpec[];
   readonly onOutcome?: (outcome: ChangeOutcome<Change<unknown, unknown>>) => void;
 }
 
@@ -44,7 +47,7 @@ export async function reconcileAlarms(
     prefix: policy.prefix,
     ...(options.ownership ? { ownership: options.ownership } : {}),
   });
-  const plan = planAlarms(inventory, policy, existing.alarms);
+  const plan = planAlarms(inventory, policy, existing.alarms, options.extra ? { extra: options.extra } : {});
   const report = await applyOperations(alarmOperations(aws, plan.changes), {
     clock: options.clock,
     ...(options.dryRun !== undefined ? { dryRun: options.dryRun } : {}),

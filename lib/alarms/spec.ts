@@ -1,14 +1,15 @@
 /**
  * How CloudWatch wants an alarm written: the desired alarm (AlarmSpec), the existing one
- * (ExistingAlarm), names within 255 characters, descriptions within 1,024, Metrics Insights
- * queries, and the PutMetricAlarm input. Pure: no I/O.
+ * (ExistingAlarm), static thresholds and anomaly-detection bands, names within 255 characters,
+ * descriptions within 1,024, Metrics Insights queries, and the PutMetricAlarm input. Pure: no I/O.
  */
 import { createHash } from "node:crypto";
 import type { PutMetricAlarmCommandInput } from "@aws-sdk/client-cloudwatch";
 import type {
-  ComparisonOperator,
+  BandComparisonOperator,
   Dimension,
   Statistic,
+  ThresholdComparisonOperator,
   ThresholdUnit,
   TreatMissingData,
 } from "./catalog/types.js";
@@ -47,21 +48,47 @@ export interface MetricQuery {
   readonly returnData: boolean;
 }
 
-/** The fields PutMetricAlarm overwrites, shared by what is wanted and what exists. */
-export interface AlarmDefinition {
+/** The fields PutMetricAlarm overwrites besides what the metric is compared with. */
+export interface AlarmSettings {
   readonly description: string;
-  /** A single metric, or `metrics` (metric math / Metrics Insights), never both. */
+  /** A single metric, or `metrics` (metric math / Metrics Insights / anomaly band), never both. */
   readonly metric?: SingleMetric;
   readonly metrics?: readonly MetricQuery[];
   readonly evaluationPeriods: number;
   readonly datapointsToAlarm: number;
-  readonly threshold: number;
-  readonly comparisonOperator: ComparisonOperator;
   readonly treatMissingData: TreatMissingData;
   readonly alarmActions: readonly string[];
   readonly okActions: readonly string[];
   readonly insufficientDataActions: readonly string[];
   readonly actionsEnabled: boolean;
+}
+
+/** Compared with a static number. */
+export interface StaticThreshold {
+  readonly threshold: number;
+  readonly thresholdMetricId?: never;
+  readonly comparisonOperator: ThresholdComparisonOperator;
+}
+
+/**
+ * Compared with an anomaly-detection band: `thresholdMetricId` is the id of the query in `metrics` that
+ * computes it (`ANOMALY_DETECTION_BAND(m1, 2)`, which returns data alongside the metric), and the operator
+ * says which side of the band breaches. PutMetricAlarm then takes no Threshold.
+ */
+export interface BandThreshold {
+  readonly thresholdMetricId: string;
+  readonly threshold?: never;
+  readonly comparisonOperator: BandComparisonOperator;
+}
+
+/**
+ * The fields PutMetricAlarm overwrites, shared by what is wanted and what exists. Exactly one of
+ * `threshold` (with a static operator) or `thresholdMetricId` (with a band operator): the type rejects a mix.
+ */
+export type AlarmDefinition = AlarmSettings & (StaticThreshold | BandThreshold);
+
+export function isBandAlarm(definition: AlarmDefinition): definition is AlarmSettings & BandThreshold {
+  return definition.thresholdMetricId !== undefined;
 }
 
 export type AlarmLevel = "aggregate" | "individual";
@@ -72,7 +99,10 @@ export interface AlarmOrigin {
   readonly level: AlarmLevel;
   /** The resource an individual alarm watches. */
   readonly resourceArn?: string;
-  /** Metrics the alarm reads, for the cost estimate: 1 for a single metric, the covered resources for a query. */
+  /**
+   * Metrics the alarm reads: 1 for a single metric, the covered resources for a Metrics Insights query
+   * (the cost estimate takes those from here; for other alarms it counts them from the definition).
+   */
   readonly metricsAnalyzed: number;
   /** Period under 60 s: billed as a high-resolution alarm. */
   readonly highResolution: boolean;
@@ -80,21 +110,21 @@ export interface AlarmOrigin {
 }
 
 /** The desired alarm, exactly as PutMetricAlarm takes it (see `toPutMetricAlarmInput`). */
-export interface AlarmSpec extends AlarmDefinition {
+export type AlarmSpec = AlarmDefinition & {
   readonly name: string;
   readonly tags: Readonly<Record<string, string>>;
   readonly origin: AlarmOrigin;
-}
+};
 
 /** An alarm as DescribeAlarms returns it, normalized, and whether Watchkeeper owns it. */
-export interface ExistingAlarm extends AlarmDefinition {
+export type ExistingAlarm = AlarmDefinition & {
   readonly name: string;
   readonly arn: string;
   /** Carries `watchkeeper:managed=true`. */
   readonly managed: boolean;
   /** All its tags when known (always for managed alarms). */
   readonly tags: Readonly<Record<string, string>>;
-}
+};
 
 function shortHash(text: string): string {
   return createHash("sha256").update(text).digest("hex").slice(0, 8);
@@ -143,7 +173,7 @@ function humanDuration(seconds: number): string {
   return `${+(seconds / 60).toFixed(2)} min`;
 }
 
-const OPERATORS: Readonly<Record<ComparisonOperator, string>> = {
+const OPERATORS: Readonly<Record<ThresholdComparisonOperator, string>> = {
   GreaterThanThreshold: ">",
   GreaterThanOrEqualToThreshold: "≥",
   LessThanThreshold: "<",
@@ -155,7 +185,7 @@ export interface DescriptionParts {
   readonly meaning: string;
   /** "Maximum of ApproximateAgeOfOldestMessage over 60 s, 15 of 15 periods" */
   readonly condition: string;
-  readonly comparison: ComparisonOperator;
+  readonly comparison: ThresholdComparisonOperator;
   readonly threshold: string;
   readonly thresholdRule: string;
   readonly scope: string;
@@ -316,6 +346,7 @@ export const ALARM_FIELDS = [
   "EvaluationPeriods",
   "DatapointsToAlarm",
   "Threshold",
+  "ThresholdMetricId",
   "ComparisonOperator",
   "TreatMissingData",
   "ActionsEnabled",
@@ -355,7 +386,8 @@ export function alarmFields(definition: AlarmDefinition): AlarmFields {
     Metrics: metrics,
     EvaluationPeriods: definition.evaluationPeriods,
     DatapointsToAlarm: definition.datapointsToAlarm,
-    Threshold: definition.threshold,
+    Threshold: definition.threshold ?? null,
+    ThresholdMetricId: definition.thresholdMetricId ?? null,
     ComparisonOperator: definition.comparisonOperator,
     TreatMissingData: definition.treatMissingData,
     ActionsEnabled: definition.actionsEnabled,
@@ -389,11 +421,13 @@ export function toPutMetricAlarmInput(spec: AlarmSpec): PutMetricAlarmCommandInp
     InsufficientDataActions: [...spec.insufficientDataActions],
     EvaluationPeriods: spec.evaluationPeriods,
     DatapointsToAlarm: spec.datapointsToAlarm,
-    Threshold: spec.threshold,
     ComparisonOperator: spec.comparisonOperator,
     TreatMissingData: spec.treatMissingData,
     Tags: Object.entries(spec.tags).map(([Key, Value]) => ({ Key, Value })),
   };
+  // A band alarm takes ThresholdMetricId and no Threshold: CloudWatch rejects the pair.
+  if (spec.thresholdMetricId !== undefined) input.ThresholdMetricId = spec.thresholdMetricId;
+  else input.Threshold = spec.threshold;
   if (spec.metric) {
     input.Namespace = spec.metric.namespace;
     input.MetricName = spec.metric.metricName;

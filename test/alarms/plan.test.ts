@@ -48,6 +48,12 @@ function existingFrom(
   };
 }
 
+/** A catalog spec (always a static threshold) with another threshold. */
+function withThreshold(spec: AlarmSpec, threshold: number): AlarmSpec {
+  if (spec.thresholdMetricId !== undefined) throw new Error(`${spec.name} compares with a band`);
+  return { ...spec, threshold };
+}
+
 function plan(resources: Resource[], existing: ExistingAlarm[] = []): AlarmPlan {
   return planAlarms(inventoryOf(resources), policy, existing);
 }
@@ -266,7 +272,7 @@ describe("ownership", () => {
   it("a prefixed alarm without the managed tag is never updated, even when it differs", () => {
     const spec = desired().find((s) => s.name === "watchkeeper-lambda-errors") as AlarmSpec;
     const foreign = existingFrom(
-      { ...spec, threshold: 99, description: "someone else's" },
+      { ...withThreshold(spec, 99), description: "someone else's" },
       { managed: false },
     );
     const result = plan(resources, [foreign]);
@@ -315,7 +321,7 @@ describe("updates and noops", () => {
   it("lists the fields that differ", () => {
     const existing = plan(resources).desired.map((spec) =>
       spec.name === "watchkeeper-lambda-duration-checkout"
-        ? existingFrom({ ...spec, threshold: 2700, alarmActions: [], datapointsToAlarm: 10 })
+        ? existingFrom({ ...withThreshold(spec, 2700), alarmActions: [], datapointsToAlarm: 10 })
         : existingFrom(spec),
     );
     const result = plan(resources, existing);
@@ -376,7 +382,7 @@ describe("updates and noops", () => {
       .filter((s) => s.name !== "watchkeeper-lambda-errors")
       .map((spec) =>
         spec.name === "watchkeeper-lambda-throttles"
-          ? existingFrom({ ...spec, threshold: 5 })
+          ? existingFrom(withThreshold(spec, 5))
           : existingFrom(spec),
       );
     existing.push(existingFrom({ ...(base.desired[0] as AlarmSpec), name: "watchkeeper-old" }));
@@ -392,7 +398,7 @@ describe("updates and noops", () => {
   it("the same inputs in any order give the same plan", () => {
     const existing = plan(resources)
       .desired.slice(0, 5)
-      .map((spec) => existingFrom({ ...spec, threshold: 42 }));
+      .map((spec) => existingFrom(withThreshold(spec, 42)));
     const a = planAlarms(inventoryOf(resources), policy, existing);
     const shuffled = {
       ...inventoryOf(resources),

@@ -8,11 +8,27 @@ import type { Resource, ResourceKind, ResourceOfKind } from "../../inventory/typ
 export type Statistic = "Sum" | "Average" | "Maximum" | "Minimum" | "SampleCount";
 /** Percentiles go in PutMetricAlarm's ExtendedStatistic, e.g. "p90". */
 export type Percentile = `p${number}`;
-export type ComparisonOperator =
+/** Compares the metric with a static `threshold`. */
+export type ThresholdComparisonOperator =
   | "GreaterThanThreshold"
   | "GreaterThanOrEqualToThreshold"
   | "LessThanThreshold"
   | "LessThanOrEqualToThreshold";
+/** Compares the metric with an anomaly-detection band, the query named by `thresholdMetricId`. */
+export type BandComparisonOperator =
+  "LessThanLowerOrGreaterThanUpperThreshold" | "LessThanLowerThreshold" | "GreaterThanUpperThreshold";
+/** Every operator PutMetricAlarm takes (metric alarms). */
+export type ComparisonOperator = ThresholdComparisonOperator | BandComparisonOperator;
+
+export const BAND_COMPARISON_OPERATORS: readonly BandComparisonOperator[] = [
+  "LessThanLowerOrGreaterThanUpperThreshold",
+  "LessThanLowerThreshold",
+  "GreaterThanUpperThreshold",
+];
+
+export function isBandOperator(operator: string): operator is BandComparisonOperator {
+  return (BAND_COMPARISON_OPERATORS as readonly string[]).includes(operator);
+}
 export type TreatMissingData = "breaching" | "notBreaching" | "ignore" | "missing";
 
 /**
@@ -102,7 +118,8 @@ interface EntryFields<K extends ResourceKind> {
   readonly period: number;
   readonly evaluationPeriods: number;
   readonly datapointsToAlarm: number;
-  readonly comparison: ComparisonOperator;
+  /** Catalog alarms always have a static threshold. */
+  readonly comparison: ThresholdComparisonOperator;
   readonly treatMissingData: TreatMissingData;
   readonly unit: ThresholdUnit;
   /** The dimension that names one resource (FunctionName, QueueName, ...). */
