@@ -20,12 +20,15 @@
  *   SLACK_ALLOWED_USERS     required: comma-separated Slack user IDs (U0123,U0456) allowed to act
  *   SLACK_ALLOWED_CHANNELS  required: comma-separated channel IDs whose messages may be acted on
  *   SLACK_API_URL           optional: the Slack Web API base URL
+ *   WATCHKEEPER_CONFIG      the deployment's config (functions/runtime.ts): prefix, breaker policy, ...
+ *                           for the actions, which are lib/actions' (slackRunAction)
  *   AWS_LAMBDA_FUNCTION_NAME, AWS_REGION  set by Lambda
  */
 import { InvokeCommand, LambdaClient } from "@aws-sdk/client-lambda";
 import { z } from "zod";
 import { Aws } from "../lib/aws/clients.js";
 import { systemClock, type Clock } from "../lib/aws/clock.js";
+import { slackRunAction } from "../lib/actions/index.js";
 import { createLogger, type Logger } from "../lib/log.js";
 import {
   ACTION_NAMES,
@@ -39,6 +42,7 @@ import { parseInteraction } from "../lib/notify/interaction.js";
 import { containerSlackSecrets, type SlackSecrets } from "../lib/notify/secrets.js";
 import { ReplayGuard, verifySlackRequest } from "../lib/notify/signature.js";
 import { SlackClient, type SlackClientOptions } from "../lib/notify/slack.js";
+import { configFromEnvironment, once, type InvocationContext } from "./runtime.js";
 
 export const JOB_KIND = "watchkeeper.slack-action";
 
@@ -359,19 +363,31 @@ function loadConfig(): InteractionsConfig {
 
 const awsOfContainer = () => (aws ??= new Aws({ region: process.env.AWS_REGION ?? "" }));
 
-/**
- * Until the typed runbook actions (lib/actions) land, every action answers that it is not available:
- * the endpoint, its checks and the thread reply work, and nothing is changed in the account.
- */
-const notYetAvailable: RunAction = async (request) => ({
-  ok: false,
-  text: `${request.action} is not available from Slack yet; run it with the watchkeeper CLI`,
-});
+/** The deployment's config (WATCHKEEPER_CONFIG): prefix, breaker policy, retention, ... for the actions. */
+const watchkeeperConfig = once(() => configFromEnvironment());
 
-export const handler = createInteractionHandler({
+/** Kept back from the invocation's time limit so a long action (a re-invoke redrive) stops and answers. */
+const SAFETY_MS = 20_000;
+let deadline: number | undefined;
+
+/** A click runs the same runbook action as the CLI and the runbook Lambda (lib/actions). */
+const runAction: RunAction = slackRunAction(awsOfContainer, () => ({
+  config: watchkeeperConfig(),
+  logger,
+  ...(deadline !== undefined ? { deadline } : {}),
+}));
+
+const handle = createInteractionHandler({
   logger,
   config: loadConfig,
   secrets: containerSlackSecrets(awsOfContainer, () => loadConfig().secretId),
-  runAction: notYetAvailable,
+  runAction,
   startJob: selfInvoker(awsOfContainer, process.env.AWS_LAMBDA_FUNCTION_NAME),
 });
+
+export function handler(event: unknown, context?: InvocationContext): ReturnType<typeof handle> {
+  // One invocation at a time per container: the deadline is this invocation's.
+  const remaining = context?.getRemainingTimeInMillis();
+  deadline = remaining === undefined ? undefined : Date.now() + Math.max(0, remaining - SAFETY_MS);
+  return handle(event);
+}

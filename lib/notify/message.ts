@@ -224,7 +224,8 @@ function actionButtons(
     buttons.push(
       button("alarm-silence", "Silence 1 h", change.alarmName, change, undefined, {
         title: "Silence this alarm for 1 hour?",
-        text: "Turns off the alarm's actions (no notifications, no automatic trips) for 1 hour. It keeps evaluating.",
+        // A silence disables the alarm's actions only: EventBridge still gets its state changes, so trips go on.
+        text: "Turns off this alarm's notifications for 1 hour; they come back on their own. It keeps evaluating, and a circuit breaker it feeds still trips.",
         confirm: "Silence",
       }),
     );
