@@ -5,19 +5,14 @@
  * reverse mapping the handler needs: from an alarm back to its function.
  *
  * Names: `<prefix>breaker-<kind>-<function>`. The prefix is Watchkeeper's, so a trip alarm is also a
- * managed alarm (tagged like lib/alarms tags its own): the alarms reconciler must count these among the
- * alarms it wants, or it would delete them as stale.
- *
- * `AlarmSpec` (lib/alarms/spec.ts) has no ThresholdMetricId and only the four static comparison
- * operators, so it cannot say "above the band". Error-rate specs are plain AlarmSpecs; band specs carry
- * `thresholdMetricId` and a band operator on top, and `breakerAlarmInput` writes either one as
- * PutMetricAlarm wants it.
+ * managed alarm (tagged like lib/alarms tags its own, plus `watchkeeper:breaker-function`). The specs are
+ * plain `AlarmSpec`s — the band alarm compares with its `thresholdMetricId` — and the account reconcile
+ * hands them to the alarms plan as extra specs (`planAlarms(..., { extra })`), which creates, updates and
+ * deletes them with the catalog's alarms; `toPutMetricAlarmInput` writes either shape.
  */
-import type { PutMetricAlarmCommandInput } from "@aws-sdk/client-cloudwatch";
 import { DEFAULT_ALARM_POLICY, type AlarmPolicy } from "../alarms/policy.js";
 import { ALARM_TAGS } from "../alarms/plan.js";
-import { toPutMetricAlarmInput, type AlarmSpec } from "../alarms/spec.js";
-import type { ComparisonOperator } from "../alarms/catalog/types.js";
+import type { AlarmSpec } from "../alarms/spec.js";
 import type { Inventory, LambdaFunction } from "../inventory/types.js";
 import { MANAGED_TAG, isIgnored } from "../policy/tags.js";
 import { breakerOptIn, isWatchkeeperFunction, tripAlarmKinds } from "./facts.js";
@@ -26,29 +21,6 @@ import { BREAKER_ALARM_KINDS, type BreakerAlarmKind, type BreakerPolicy } from "
 export const BREAKER_RUNBOOK = "lambda-circuit-breaker";
 /** Tag on a trip alarm naming the function it trips. */
 export const BREAKER_FUNCTION_TAG = "watchkeeper:breaker-function";
-
-export type BandComparisonOperator = "GreaterThanUpperThreshold";
-
-/** An AlarmSpec, or an anomaly-band alarm that AlarmSpec cannot express (`thresholdMetricId` set, no threshold). */
-export interface BreakerAlarmSpec extends Omit<AlarmSpec, "comparisonOperator" | "threshold"> {
-  readonly comparisonOperator: ComparisonOperator | BandComparisonOperator;
-  readonly threshold?: number;
-  readonly thresholdMetricId?: string;
-  readonly breaker: {
-    readonly kind: BreakerAlarmKind;
-    readonly functionName: string;
-    readonly functionArn: string;
-  };
-}
-
-/** Error-rate specs are exactly AlarmSpecs: lib/alarms can plan and apply them as they are. */
-export function isPlainAlarmSpec(spec: BreakerAlarmSpec): spec is BreakerAlarmSpec & AlarmSpec {
-  return (
-    spec.thresholdMetricId === undefined &&
-    spec.threshold !== undefined &&
-    !spec.comparisonOperator.endsWith("UpperThreshold")
-  );
-}
 
 export function breakerAlarmName(prefix: string, kind: BreakerAlarmKind, functionName: string): string {
   return `${prefix}breaker-${kind}-${functionName}`;
@@ -91,7 +63,8 @@ export function breakerFunctions(inventory: Inventory, policy: BreakerPolicy): L
 }
 
 export interface BreakerAlarmPlan {
-  readonly specs: BreakerAlarmSpec[];
+  /** By name; each tagged with its function (`BREAKER_FUNCTION_TAG`), its entry id `breaker-<kind>`. */
+  readonly specs: AlarmSpec[];
   readonly warnings: string[];
 }
 
@@ -104,7 +77,7 @@ export function breakerAlarmSpecs(
   inventory: Inventory,
   policy: BreakerPolicy,
   alarmPolicy: Pick<AlarmPolicy, "runbookBaseUrl" | "notificationTopicArn"> = DEFAULT_ALARM_POLICY,
-): BreakerAlarmSpec[] {
+): AlarmSpec[] {
   return planBreakerAlarms(inventory, policy, alarmPolicy).specs;
 }
 
@@ -114,7 +87,7 @@ export function planBreakerAlarms(
   policy: BreakerPolicy,
   alarmPolicy: Pick<AlarmPolicy, "runbookBaseUrl" | "notificationTopicArn"> = DEFAULT_ALARM_POLICY,
 ): BreakerAlarmPlan {
-  const specs: BreakerAlarmSpec[] = [];
+  const specs: AlarmSpec[] = [];
   const warnings: string[] = [];
   for (const fn of breakerFunctions(inventory, policy)) {
     const { kinds, warning } = tripAlarmKinds(fn, policy);
@@ -160,7 +133,6 @@ function common(
       highResolution: false,
       usesMetricsInsights: false,
     },
-    breaker: { kind, functionName: fn.name, functionArn: fn.arn },
     runbook,
   };
 }
@@ -177,7 +149,7 @@ function errorRate(
   fn: LambdaFunction,
   policy: BreakerPolicy,
   alarmPolicy: Pick<AlarmPolicy, "runbookBaseUrl" | "notificationTopicArn">,
-): BreakerAlarmSpec {
+): AlarmSpec {
   const { runbook, ...base } = common(fn, "error-rate", policy, alarmPolicy, 2);
   const periods = policy.errorRatePeriods;
   return {
@@ -208,7 +180,7 @@ function anomaly(
   fn: LambdaFunction,
   policy: BreakerPolicy,
   alarmPolicy: Pick<AlarmPolicy, "runbookBaseUrl" | "notificationTopicArn">,
-): BreakerAlarmSpec {
+): AlarmSpec {
   const { runbook, ...base } = common(fn, "invocations-anomaly", policy, alarmPolicy, 1);
   const periods = policy.anomalyPeriods;
   return {
@@ -230,20 +202,4 @@ function anomaly(
     thresholdMetricId: "band",
     comparisonOperator: "GreaterThanUpperThreshold",
   };
-}
-
-/** The PutMetricAlarm request for a trip alarm of either shape. */
-export function breakerAlarmInput(spec: BreakerAlarmSpec): PutMetricAlarmCommandInput {
-  const { breaker: _breaker, thresholdMetricId, ...rest } = spec;
-  const input = toPutMetricAlarmInput({
-    ...rest,
-    comparisonOperator: "GreaterThanThreshold",
-    threshold: spec.threshold ?? 0,
-  });
-  input.ComparisonOperator = spec.comparisonOperator;
-  if (thresholdMetricId !== undefined) {
-    delete input.Threshold;
-    input.ThresholdMetricId = thresholdMetricId;
-  }
-  return input;
 }

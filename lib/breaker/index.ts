@@ -10,7 +10,8 @@
  * - `observe.ts`: fresh reads (the function, its invokers, recent trips, trip alarms).
  * - `breaker.ts`: `tripBreaker`, `resetBreaker`, `breakerStatus`.
  * - `signal.ts`: `onAlarmStateChange` (the EventBridge handler's core), `evaluateBreakers` (schedule).
- * - `alarms.ts`: the trip alarms as data (`breakerAlarmSpecs`) and alarm → function.
+ * - `alarms.ts`: the trip alarms as AlarmSpecs (`breakerAlarmSpecs`, planned by the alarms capability
+ *   in every account reconcile) and alarm → function.
  * - `metrics.ts`: BreakerTrips, BreakerResets, BreakerResetFailures in the Watchkeeper namespace.
  */
 export {
@@ -84,17 +85,13 @@ export {
 export {
   BREAKER_FUNCTION_TAG,
   BREAKER_RUNBOOK,
-  breakerAlarmInput,
   breakerAlarmName,
   breakerAlarmPrefix,
   breakerAlarmSpecs,
   breakerFunctions,
   functionOfAlarm,
-  isPlainAlarmSpec,
   planBreakerAlarms,
-  type BandComparisonOperator,
   type BreakerAlarmPlan,
-  type BreakerAlarmSpec,
 } from "./alarms.js";
 export {
   BREAKER_METRICS,

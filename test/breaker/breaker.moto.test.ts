@@ -34,8 +34,12 @@ import {
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { pino } from "pino";
 import { beforeAll, describe, expect, it } from "vitest";
+import { readExistingAlarms } from "../../lib/alarms/actual.js";
+import { planAlarms } from "../../lib/alarms/plan.js";
+import { DEFAULT_ALARM_POLICY } from "../../lib/alarms/policy.js";
+import { toPutMetricAlarmInput } from "../../lib/alarms/spec.js";
 import type { Aws } from "../../lib/aws/index.js";
-import { breakerAlarmInput, breakerAlarmSpecs } from "../../lib/breaker/alarms.js";
+import { BREAKER_FUNCTION_TAG, breakerAlarmSpecs } from "../../lib/breaker/alarms.js";
 import { breakerStatus, resetBreaker, tripBreaker } from "../../lib/breaker/breaker.js";
 import { readTripAlarms } from "../../lib/breaker/observe.js";
 import { DEFAULT_BREAKER_POLICY } from "../../lib/breaker/policy.js";
@@ -270,10 +274,11 @@ describe("trip alarms and the handler against moto", () => {
   it("creates both trip-alarm shapes, maps them back to their function, and trips on an ALARM event", async () => {
     const inventory = await discoverInventory(aws, { kinds: ["lambda-function"] });
     const specs = breakerAlarmSpecs(inventory, DEFAULT_BREAKER_POLICY).filter(
-      (s) => s.breaker.functionName === "alarmed",
+      (s) => s.tags[BREAKER_FUNCTION_TAG] === "alarmed",
     );
+    expect(specs).toHaveLength(2);
     const cloudwatch = aws.client(CloudWatchClient);
-    for (const spec of specs) await cloudwatch.send(new PutMetricAlarmCommand(breakerAlarmInput(spec)));
+    for (const spec of specs) await cloudwatch.send(new PutMetricAlarmCommand(toPutMetricAlarmInput(spec)));
     const described = await cloudwatch.send(
       new DescribeAlarmsCommand({ AlarmNamePrefix: "watchkeeper-breaker-" }),
     );
@@ -281,6 +286,18 @@ describe("trip alarms and the handler against moto", () => {
       (a) => a.AlarmName === "watchkeeper-breaker-invocations-anomaly-alarmed",
     );
     expect(band?.ThresholdMetricId).toBe("band");
+    expect(band?.ComparisonOperator).toBe("GreaterThanUpperThreshold");
+    // Read back over the wire, both shapes compare equal to what was written: the alarms plan keeps them.
+    const existing = await readExistingAlarms(aws, { prefix: "watchkeeper-breaker-" });
+    const replan = planAlarms(inventory, DEFAULT_ALARM_POLICY, existing.alarms, { extra: specs });
+    expect(
+      replan.changes
+        .filter((c) => c.target.startsWith("watchkeeper-breaker-"))
+        .map((c) => `${c.action} ${c.target} ${c.reason}`),
+    ).toEqual([
+      "noop watchkeeper-breaker-error-rate-alarmed up to date",
+      "noop watchkeeper-breaker-invocations-anomaly-alarmed up to date",
+    ]);
     expect(
       (await readTripAlarms(aws, "watchkeeper-")).map((a) => `${a.name} → ${a.functionName}`).sort(),
     ).toEqual([

@@ -9,7 +9,8 @@ import { InvokeCommand, LambdaClient, PutFunctionConcurrencyCommand } from "@aws
 import { pino } from "pino";
 import { describe, expect, it } from "vitest";
 import type { Aws } from "../../lib/aws/index.js";
-import { breakerAlarmInput, breakerAlarmSpecs } from "../../lib/breaker/alarms.js";
+import { toPutMetricAlarmInput } from "../../lib/alarms/spec.js";
+import { breakerAlarmSpecs } from "../../lib/breaker/alarms.js";
 import { breakerStatus, resetBreaker, tripBreaker } from "../../lib/breaker/breaker.js";
 import {
   resolveBreakerPolicy,
@@ -236,7 +237,7 @@ async function harness(input: BreakerPolicyInput = {}): Promise<Harness> {
   const inventory = await discoverInventory(aws, { kinds: ["lambda-function"] });
   const cloudwatch = aws.client(CloudWatchClient);
   for (const spec of breakerAlarmSpecs(inventory, policy))
-    await cloudwatch.send(new PutMetricAlarmCommand(breakerAlarmInput(spec)));
+    await cloudwatch.send(new PutMetricAlarmCommand(toPutMetricAlarmInput(spec)));
   const { lines, logger } = capture();
   const handle = createBreakerHandler({ aws: () => aws, logger, policy: () => policy });
   return {
@@ -540,7 +541,7 @@ describe("the sample account: a simulated anomaly trips a breaker and it resets"
       "watchkeeper-breaker-invocations-anomaly-payments-consumer",
     ]);
     const cloudwatch = aws.client(CloudWatchClient);
-    for (const spec of specs) await cloudwatch.send(new PutMetricAlarmCommand(breakerAlarmInput(spec)));
+    for (const spec of specs) await cloudwatch.send(new PutMetricAlarmCommand(toPutMetricAlarmInput(spec)));
 
     // The anomaly: every invocation fails for three minutes.
     for (let minute = 0; minute < 3; minute++) {

@@ -1,10 +1,10 @@
 /** The breaker's rules, pure: every decision from facts and records, no I/O. */
 import { describe, expect, it } from "vitest";
+import { isBandAlarm, toPutMetricAlarmInput } from "../../lib/alarms/spec.js";
 import {
-  breakerAlarmInput,
+  BREAKER_FUNCTION_TAG,
   breakerAlarmSpecs,
   functionOfAlarm,
-  isPlainAlarmSpec,
   planBreakerAlarms,
 } from "../../lib/breaker/alarms.js";
 import {
@@ -687,18 +687,25 @@ describe("trip alarms as data", () => {
     expect(warnings).toEqual([
       expect.stringMatching(/breaker-alarms=latency on bogus: latency is not a trip alarm/),
     ]);
+    expect(specs.map((s) => s.tags[BREAKER_FUNCTION_TAG])).toEqual([
+      "bogus",
+      "orders",
+      "payments",
+      "bogus",
+      "orders",
+    ]);
     for (const spec of specs) {
-      expect(functionOfAlarm("watchkeeper-", spec.name)).toBe(spec.breaker.functionName);
+      expect(functionOfAlarm("watchkeeper-", spec.name)).toBe(spec.tags[BREAKER_FUNCTION_TAG]);
       expect(spec.tags["watchkeeper:managed"]).toBe("true");
     }
     expect(breakerAlarmSpecs(inventory, DEFAULT_BREAKER_POLICY)).toEqual(specs);
   });
 
-  it("writes the error rate as a plain AlarmSpec and the band with ThresholdMetricId", () => {
+  it("writes the error rate with a static threshold and the band with ThresholdMetricId", () => {
     const specs = breakerAlarmSpecs(inventory, policy({ errorRatePercent: 25, anomalyBandWidth: 2 }));
     const rate = specs.find((s) => s.name === "watchkeeper-breaker-error-rate-orders")!;
-    expect(isPlainAlarmSpec(rate)).toBe(true);
-    expect(breakerAlarmInput(rate)).toMatchObject({
+    expect(isBandAlarm(rate)).toBe(false);
+    expect(toPutMetricAlarmInput(rate)).toMatchObject({
       Threshold: 25,
       ComparisonOperator: "GreaterThanThreshold",
       Metrics: expect.arrayContaining([
@@ -710,8 +717,8 @@ describe("trip alarms as data", () => {
       ]),
     });
     const band = specs.find((s) => s.name === "watchkeeper-breaker-invocations-anomaly-orders")!;
-    expect(isPlainAlarmSpec(band)).toBe(false);
-    const input = breakerAlarmInput(band);
+    expect(isBandAlarm(band)).toBe(true);
+    const input = toPutMetricAlarmInput(band);
     expect(input.ThresholdMetricId).toBe("band");
     expect(input.ComparisonOperator).toBe("GreaterThanUpperThreshold");
     expect("Threshold" in input).toBe(false);
