@@ -1,11 +1,13 @@
 /**
  * One level-triggered run over an account and region: every capability plans from the same fresh
- * inventory and applies within one time budget. Alarms go first (they matter most at 3 a.m.), then
- * log retention, then the dashboard. A run cut short is finished by the next one.
+ * inventory and applies within one time budget. Alarms go first (they matter most at 3 a.m.; the
+ * circuit breaker's trip alarms among them), then log retention, then the dashboard. A run cut short
+ * is finished by the next one.
  */
 import type { ApplyReport, ChangeOutcome } from "../apply/apply.js";
 import { reconcileAlarms, type ReconcileResult } from "../alarms/reconcile.js";
 import type { Aws } from "../aws/clients.js";
+import { planBreakerAlarms } from "../breaker/alarms.js";
 import type { WatchkeeperConfig } from "../config/schema.js";
 import { applyDashboards, planAccountDashboards, type DashboardPlan } from "../../dashboards/apply.js";
 import type { DashboardChange } from "../../dashboards/plan.js";
@@ -51,7 +53,16 @@ export async function reconcileAccount(
     ...(options.deadline !== undefined ? { deadline: options.deadline } : {}),
     ...(options.onOutcome ? { onOutcome: options.onOutcome } : {}),
   };
-  const alarms = await reconcileAlarms(aws, inventory, config.alarms, { clock, ...common });
+  // The breaker's trip alarms carry the prefix and the managed tag: planned with the catalog's, so a run
+  // creates them for opted-in functions and deletes them once a function opts out or is gone.
+  const trip = planBreakerAlarms(inventory, config.breaker, config.alarms);
+  const alarmRun = await reconcileAlarms(aws, inventory, config.alarms, {
+    clock,
+    ...common,
+    extra: trip.specs,
+  });
+  const alarms: ReconcileResult =
+    trip.warnings.length > 0 ? { ...alarmRun, warnings: [...alarmRun.warnings, ...trip.warnings] } : alarmRun;
   const retention = await reconcileRetention(aws, inventory, config.retention, { clock, ...common });
   // Findings describe the account as this run leaves it, so the dashboard does not show a
   // never-expiring log group that the run has just fixed.

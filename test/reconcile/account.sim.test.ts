@@ -1,3 +1,4 @@
+import { LambdaClient, UntagResourceCommand } from "@aws-sdk/client-lambda";
 import { describe, expect, it } from "vitest";
 import { parseConfig } from "../../lib/config/index.js";
 import { discoverInventory } from "../../lib/inventory/index.js";
@@ -34,6 +35,55 @@ describe("reconcileAccount on the sample account", () => {
     expect(writes(again)).toEqual([]);
     // The findings the dashboard shows already describe the account after the run.
     expect(applied.findings.filter((f) => f.checkId === "log-group-never-expires")).toEqual([]);
+  });
+
+  it("creates the circuit breaker's trip alarms, keeps them, and deletes them once the function opts out", async () => {
+    const sim = sampleAccount();
+    const aws = simulatedAws(sim);
+    const config = parseConfig({});
+    const trip = [
+      "watchkeeper-breaker-error-rate-payments-consumer",
+      "watchkeeper-breaker-invocations-anomaly-payments-consumer",
+    ];
+    const tripAlarms = () => [...sim.alarms.keys()].filter((name) => name.startsWith("watchkeeper-breaker-"));
+
+    const first = await reconcileAccount(aws, await discoverInventory(aws), config);
+    expect(first.alarms.report.failed).toBe(0);
+    expect(writes(first).filter((w) => w.includes("breaker"))).toEqual(trip.map((n) => `alarm create ${n}`));
+    expect(tripAlarms()).toEqual(trip);
+    const band = sim.alarms.get(trip[1]!);
+    expect(band?.config).toMatchObject({
+      ThresholdMetricId: "band",
+      ComparisonOperator: "GreaterThanUpperThreshold",
+    });
+    expect(band?.config.Threshold).toBeUndefined();
+    expect(sim.alarms.get(trip[0]!)?.config).toMatchObject({
+      Threshold: 10,
+      ComparisonOperator: "GreaterThanThreshold",
+    });
+    for (const name of trip) {
+      expect(sim.alarms.get(name)?.tags).toMatchObject({
+        "watchkeeper:managed": "true",
+        "watchkeeper:breaker-function": "payments-consumer",
+      });
+    }
+
+    // Read back, both shapes are what the plan wants: a second run writes nothing.
+    const second = await reconcileAccount(aws, await discoverInventory(aws), config);
+    expect(writes(second)).toEqual([]);
+    expect(tripAlarms()).toEqual(trip);
+
+    // The function opts out: the next run deletes its trip alarms, and only those.
+    const fn = first.inventory.resources.find((r) => r.name === "payments-consumer");
+    await aws
+      .client(LambdaClient)
+      .send(new UntagResourceCommand({ Resource: fn!.arn, TagKeys: ["watchkeeper:breaker"] }));
+    const before = new Set(sim.alarms.keys());
+    const third = await reconcileAccount(aws, await discoverInventory(aws), config);
+    expect(third.alarms.report.failed).toBe(0);
+    expect(writes(third)).toEqual(trip.map((n) => `alarm delete ${n}`));
+    expect(tripAlarms()).toEqual([]);
+    expect([...before].filter((name) => !sim.alarms.has(name))).toEqual(trip);
   });
 
   it("writes nothing on a dry run", async () => {
