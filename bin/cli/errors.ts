@@ -6,3 +6,8 @@ export class UsageError extends Error {
 export const EXIT_OK = 0;
 export const EXIT_FAILURE = 1;
 export const EXIT_USAGE = 2;
+
+/** The work could not be done, for a reason the message says in full: exit code 1. */
+export class CommandFailed extends Error {
+  override readonly name = "CommandFailed";
+}

@@ -1,9 +1,10 @@
 import { Command, CommanderError, Option } from "commander";
 import { describeAwsError } from "../../lib/aws/errors.js";
 import { ConfigError } from "../../lib/config/schema.js";
-import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, UsageError } from "./errors.js";
+import { CommandFailed, EXIT_FAILURE, EXIT_OK, EXIT_USAGE, UsageError } from "./errors.js";
 import type { Io } from "./io.js";
 import { registerCommands } from "./commands/index.js";
+import { openSession, type Session } from "./session.js";
 
 export const VERSION = "0.1.0";
 
@@ -20,8 +21,15 @@ export interface GlobalOptions {
 /** What a command needs from the CLI around it. */
 export interface CommandContext {
   readonly io: Io;
+  /** The account the command works on, from the global options (tests hand in their own). */
+  readonly openSession: (options: GlobalOptions) => Promise<Session>;
   /** A command that finished but must report failure (e.g. some changes failed) sets this. */
   exitCode: number;
+}
+
+export interface MainDependencies {
+  /** Default: AWS, an endpoint, or (--demo) a fresh simulated sample account. */
+  readonly openSession?: (options: GlobalOptions) => Promise<Session>;
 }
 
 export function buildProgram(context: CommandContext): Command {
@@ -50,8 +58,8 @@ export function buildProgram(context: CommandContext): Command {
 }
 
 /** Runs the CLI and returns the exit code: 0 ok, 1 the work failed, 2 the command line was wrong. */
-export async function main(argv: readonly string[], io: Io): Promise<number> {
-  const context: CommandContext = { io, exitCode: EXIT_OK };
+export async function main(argv: readonly string[], io: Io, deps: MainDependencies = {}): Promise<number> {
+  const context: CommandContext = { io, openSession: deps.openSession ?? openSession, exitCode: EXIT_OK };
   const program = buildProgram(context);
   if (argv.length === 0) {
     program.outputHelp();
@@ -69,7 +77,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       io.err(`watchkeeper: ${error.message}\n`);
       return EXIT_USAGE;
     }
-    io.err(`watchkeeper: ${describeAwsError(error)}\n`);
+    io.err(`watchkeeper: ${error instanceof CommandFailed ? error.message : describeAwsError(error)}\n`);
     return EXIT_FAILURE;
   }
 }

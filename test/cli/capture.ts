@@ -1,9 +1,20 @@
 import type { Io } from "../../bin/cli/io.js";
-import { main } from "../../bin/cli/main.js";
+import { main, type GlobalOptions } from "../../bin/cli/main.js";
+import { openSession } from "../../bin/cli/session.js";
+import { simulatedAws, type SimAccount } from "../../lib/sim/index.js";
+
+export interface RunOptions {
+  /**
+   * With `--demo`, work on this simulated account instead of a fresh sample, so that one test can run
+   * several commands on the same account and assert on its state afterwards.
+   */
+  readonly sim?: SimAccount;
+}
 
 /** Runs the CLI in-process with captured output, as a non-interactive shell would. */
 export async function runMain(
   args: readonly string[],
+  options: RunOptions = {},
 ): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = "";
   let stderr = "";
@@ -13,6 +24,12 @@ export async function runMain(
     interactive: false,
     color: false,
   };
-  const code = await main(args, io);
+  const { sim } = options;
+  const code = await main(args, io, {
+    openSession: async (global: GlobalOptions) =>
+      sim && global.demo
+        ? { aws: simulatedAws(sim), sim, label: `simulated account, ${sim.region}` }
+        : openSession(global),
+  });
   return { code, stdout, stderr };
 }

@@ -10,6 +10,7 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { CATALOG } from "../../lib/alarms/catalog/index.js";
 import { BREAKER_RUNBOOK } from "../../lib/breaker/alarms.js";
+import { COMMANDS, GLOBAL_FLAGS } from "./commands.js";
 import { githubSlug, invocationsIn, parseMarkdown, placeholdersIn, type ParsedMarkdown } from "./markdown.js";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
@@ -34,34 +35,6 @@ const ACTION_RUNBOOKS = ["redrive-dlq", "breaker", "silence", "retention", "reco
 /** Alarms outside the catalog that link to a runbook of their own: the circuit breaker's trip alarms. */
 const EXTRA_ALARM_RUNBOOKS = [BREAKER_RUNBOOK];
 
-/**
- * Every `watchkeeper` command a runbook may name, with the flags it takes besides the global ones.
- * Keep this in step with the CLI (bin/cli): a command or flag that changes there fails here, naming
- * the runbook to update.
- */
-const GLOBAL_FLAGS = ["--region", "--profile", "--endpoint", "--config", "--json", "--demo", "--help"];
-const COMMANDS: Readonly<Record<string, readonly string[]>> = {
-  inventory: [],
-  plan: [],
-  apply: ["--yes", "--dry-run"],
-  retention: [],
-  findings: ["--severity"],
-  dashboard: ["--out"],
-  demo: [],
-  reconcile: [],
-  status: [],
-  top: [],
-  silence: ["--for"],
-  unsilence: [],
-  "breaker status": [],
-  "breaker trip": ["--reason", "--dry-run", "--yes"],
-  "breaker reset": ["--dry-run", "--yes"],
-  "dlq list": [],
-  "dlq show": [],
-  "dlq redrive": ["--dry-run", "--yes", "--rate", "--max-messages", "--via", "--function"],
-  "dlq status": [],
-  "dlq cancel": ["--yes"],
-};
 const COMMAND_GROUPS = new Set(
   Object.keys(COMMANDS).flatMap((key) => (key.includes(" ") ? [key.split(" ")[0]] : [])),
 );
@@ -297,7 +270,7 @@ describe("runbook commands", () => {
           const flags = COMMANDS[key];
           if (!flags) {
             problems.push(
-              `${where}: "watchkeeper ${key}" is not a documented command (update the runbook, or COMMANDS in this test)`,
+              `${where}: "watchkeeper ${key}" is not a documented command (update the runbook, or COMMANDS in test/runbooks/commands.ts)`,
             );
             continue;
           }

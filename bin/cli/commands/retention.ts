@@ -1,25 +1,57 @@
 import type { Command } from "commander";
-import { retentionState, type RetentionStateRow } from "../../../lib/logs/index.js";
+import { RETENTION_DAYS, retentionState, type RetentionStateRow } from "../../../lib/logs/index.js";
+import type { SetRetentionOutcome } from "../../../lib/logs/set.js";
+import { integerFlag, runCliAction } from "../actions.js";
 import { colorsFor, type Colors } from "../io.js";
 import type { CommandContext } from "../main.js";
-import { openSession } from "../session.js";
 import { formatTable } from "../table.js";
 import { discover } from "./inventory.js";
 import { configOf } from "./plan.js";
 import { globalOptions, printJson } from "./shared.js";
 
 export function registerRetention(program: Command, context: CommandContext): void {
-  program
+  const retention = program
     .command("retention")
     .description("show each log group's retention now and after apply")
     .action(async (_flags, command: Command) => {
       const options = globalOptions(command);
       const config = configOf(options);
-      const inventory = await discover(context.io, await openSession(options));
+      const inventory = await discover(context.io, await context.openSession(options));
       const state = retentionState(inventory, config.retention);
       if (options.json) printJson(context.io, state);
       else context.io.out(renderRetention(state.rows, state.warnings, colorsFor(context.io)));
     });
+
+  retention
+    .command("set")
+    .description("set one log group's retention now (asks first when it shortens it)")
+    .argument("<log-group>", "the log group's name")
+    .requiredOption("--days <n>", `days: ${RETENTION_DAYS.join(", ")}`)
+    .option("--dry-run", "say what it would change; change nothing")
+    .option("--yes", "shorten without asking")
+    .action(
+      async (
+        logGroup: string,
+        flags: { days: string; dryRun?: boolean; yes?: boolean },
+        command: Command,
+      ) => {
+        await runCliAction(context, command, {
+          input: {
+            action: "retention-set",
+            logGroup,
+            days: integerFlag(flags.days, "--days"),
+            ...(flags.dryRun ? { dryRun: true } : {}),
+          },
+          labels: { logGroup: "<log-group>", days: "--days" },
+          yes: flags.yes,
+          // Only a shorter retention deletes anything: that one asks.
+          confirm: (preview) =>
+            (preview.details as SetRetentionOutcome | undefined)?.shortens
+              ? `Shorten the retention of ${logGroup}?`
+              : undefined,
+        });
+      },
+    );
 }
 
 function days(value: number | string): string {

@@ -1,0 +1,117 @@
+/**
+ * How a CLI command runs a runbook action (lib/actions): its flags become the action's input and are
+ * validated by the action's schema (a bad value is a usage error naming the flag, exit 2); commands
+ * that stop a function, move messages or delete log events show a dry run and ask first (`--yes`
+ * skips the question); the result is printed (stdout when it worked, one line on stderr when it was
+ * refused or failed, exit 1), or the whole result with `--json`.
+ */
+import { userInfo } from "node:os";
+import type { Command } from "commander";
+import {
+  parseAction,
+  runAction,
+  type ActionResult,
+  type ReconcileProgress,
+} from "../../lib/actions/index.js";
+import { createLogger, silentLogger, type Logger } from "../../lib/log.js";
+import { confirmed } from "./confirm.js";
+import { EXIT_FAILURE, UsageError } from "./errors.js";
+import type { Io } from "./io.js";
+import type { CommandContext } from "./main.js";
+import { withProgress } from "./progress.js";
+import { configOf } from "./commands/plan.js";
+import { globalOptions, printJson } from "./commands/shared.js";
+
+export interface CliAction {
+  /** The action's input, from the command's arguments and flags. */
+  readonly input: Record<string, unknown>;
+  /** Action field → how the command line calls it, for messages (`{ minutes: "--for" }`). */
+  readonly labels?: Readonly<Record<string, string>>;
+  /** Ask before acting (after a dry run): the question, from the dry run's result; undefined: no need. */
+  readonly confirm?: (preview: ActionResult) => string | undefined;
+  /** `--yes` was given. */
+  readonly yes?: boolean;
+  /** A spinner with this label while it runs (on a terminal). */
+  readonly progress?: string;
+  /** How to print a result for a person; default: its text. */
+  readonly render?: (result: ActionResult) => string;
+}
+
+/** Who runs the CLI, for the audit line and what actions record (breaker-by, silenced-by). */
+export function cliActor(): string {
+  let name: string | undefined;
+  try {
+    name = userInfo().username;
+  } catch {
+    name = process.env.USER ?? process.env.USERNAME;
+  }
+  return `user:${(name ?? "cli").replace(/[^\p{L}\p{N}_.:/=+@ -]/gu, "_") || "cli"}`;
+}
+
+/** The audit line goes to stderr as JSON when LOG_LEVEL asks for logs; silent otherwise. */
+function cliLogger(io: Io): Logger {
+  if (!process.env.LOG_LEVEL) return silentLogger;
+  return createLogger({ cli: "watchkeeper" }, { write: (line: string) => io.err(line) });
+}
+
+export async function runCliAction(
+  context: CommandContext,
+  command: Command,
+  spec: CliAction,
+): Promise<void> {
+  const { io } = context;
+  const options = globalOptions(command);
+  const parsed = parseAction(spec.input, spec.labels ? { labels: spec.labels } : {});
+  if (!parsed.ok) throw new UsageError(parsed.error);
+  const action = parsed.action;
+  const config = configOf(options);
+  const session = await context.openSession(options);
+  const base = { actor: cliActor(), config, logger: cliLogger(io) };
+
+  if (spec.confirm && !action.dryRun && !spec.yes) {
+    const preview = await runAction(session.aws, { ...action, dryRun: true }, base);
+    if (!preview.ok || preview.outcome === "unchanged") return report(context, preview, options.json, spec);
+    const question = spec.confirm(preview);
+    if (question !== undefined) {
+      if (!options.json) io.out(`${(spec.render ?? ((r: ActionResult) => r.text))(preview)}\n`);
+      if (!(await confirmed(io, question, spec.yes))) {
+        io.err("Not run.\n");
+        return;
+      }
+    }
+  }
+  const run = (onProgress?: (progress: ReconcileProgress) => void) =>
+    runAction(session.aws, action, { ...base, ...(onProgress ? { onProgress } : {}) });
+  const result = spec.progress ? await withProgress(io, spec.progress, (report) => run(report)) : await run();
+  report(context, result, options.json, spec);
+}
+
+function report(
+  context: CommandContext,
+  result: ActionResult,
+  json: boolean | undefined,
+  spec: CliAction,
+): void {
+  const { io } = context;
+  if (!result.ok) context.exitCode = EXIT_FAILURE;
+  if (json) return printJson(io, result);
+  if (result.ok) io.out(`${(spec.render ?? ((r: ActionResult) => r.text))(result)}\n`);
+  else io.err(`watchkeeper: ${result.text}\n`);
+}
+
+/** A whole number from a flag, or a usage error naming the flag. */
+export function integerFlag(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\s*-?\d+\s*$/.test(value)) throw new UsageError(`${flag} "${value}" is not a whole number`);
+  return Number(value);
+}
+
+/** `30m`, `1h`, `1h30m`, `2d` → minutes; a usage error naming the flag otherwise. */
+export function durationFlag(value: string, flag: string): number {
+  const text = value.trim().toLowerCase();
+  const match = /^(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?$/.exec(text);
+  if (!text || !match || match.slice(1).every((part) => part === undefined))
+    throw new UsageError(`${flag} "${value}" is not a duration; use e.g. 30m, 1h, 1h30m or 2d`);
+  const [, d = "0", h = "0", m = "0"] = match;
+  return Number(d) * 1440 + Number(h) * 60 + Number(m);
+}

@@ -1,0 +1,22 @@
+import type { Command } from "commander";
+import { runCliAction } from "../actions.js";
+import type { CommandContext } from "../main.js";
+
+/**
+ * `watchkeeper reconcile`: the scheduled run, now: `apply --yes` without the plan printed first, through
+ * the same runbook action the Lambda and Slack run. `plan` shows what it would change.
+ */
+export function registerReconcile(program: Command, context: CommandContext): void {
+  program
+    .command("reconcile")
+    .description(
+      "run the reconcile now (inventory, alarms, log retention, dashboard), like the schedule does",
+    )
+    .option("--dry-run", "plan only; change nothing (same as `watchkeeper plan`, in short)")
+    .action(async (flags: { dryRun?: boolean }, command: Command) => {
+      await runCliAction(context, command, {
+        input: { action: "reconcile", ...(flags.dryRun ? { dryRun: true } : {}) },
+        progress: "Reconciling",
+      });
+    });
+}
