@@ -112,5 +112,6 @@ export function describeAwsError(error: unknown): string {
   ) {
     return `AWS rejected the credentials (${code}): refresh them or choose another --profile`;
   }
-  return `${code || "error"}: ${e.message ?? String(error)}`;
+  // One line: some endpoints answer an HTML page, which the SDK quotes in a multi-line message.
+  return `${code || "error"}: ${(e.message ?? String(error)).replace(/\s*\n\s*/g, " ")}`;
 }
