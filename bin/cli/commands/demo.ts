@@ -6,10 +6,21 @@ import { parseConfig } from "../../../lib/config/index.js";
 import { runChecks } from "../../../lib/findings/index.js";
 import { plannedWrites, reconcileAccount } from "../../../lib/reconcile/index.js";
 import type { SimApiStats } from "../../../lib/sim/index.js";
+import { CloudWatchClient, DescribeAlarmsCommand, SetAlarmStateCommand } from "@aws-sdk/client-cloudwatch";
+import { renderStatus, runAction, type Action, type OnCallStatus } from "../../../lib/actions/index.js";
+import { onAlarmStateChange } from "../../../lib/breaker/index.js";
+import type { WatchkeeperConfig } from "../../../lib/config/index.js";
+import {
+  SlackClient,
+  SlackStandIn,
+  changeFromAlarm,
+  notifyAlarm,
+  type SlackMessage,
+} from "../../../lib/notify/index.js";
 import { colorsFor, type Colors, type Io } from "../io.js";
 import type { CommandContext } from "../main.js";
 import { renderApply, renderPlan } from "../render-plan.js";
-import { openSession } from "../session.js";
+import { type Session } from "../session.js";
 import { renderFindings } from "./findings.js";
 import { discover, renderInventory } from "./inventory.js";
 
@@ -27,7 +38,7 @@ export function registerDemo(program: Command, context: CommandContext): void {
     .action(async () => {
       const { io } = context;
       const c = colorsFor(io);
-      const session = await openSession({ demo: true });
+      const session = await context.openSession({ demo: true });
       const sim = session.sim!;
       const config = parseConfig({}, "demo config");
       io.out("Watchkeeper demo: a simulated AWS account in memory; nothing leaves this machine.\n");
@@ -70,7 +81,107 @@ export function registerDemo(program: Command, context: CommandContext): void {
         applied.dashboards?.plan.changes.flatMap((change) => (change.desired ? [change.desired] : [])) ?? [];
       writeFileSync(file, reviewJson(specs));
       io.out(`Wrote ${resolve(file)}\n`);
+
+      await onCall(io, c, session, config);
     });
+}
+
+/** What on-call does with it: the breaker on an anomaly, a Slack message, a redrive, a silence, status. */
+async function onCall(io: Io, c: Colors, session: Session, config: WatchkeeperConfig): Promise<void> {
+  const { aws } = session;
+  const sim = session.sim!;
+  const cloudwatch = aws.client(CloudWatchClient);
+  const act = (action: Action) => runAction(aws, action, { actor: "user:demo", config });
+  const setState = (name: string, state: "ALARM" | "OK", reason: string) =>
+    cloudwatch.send(new SetAlarmStateCommand({ AlarmName: name, StateValue: state, StateReason: reason }));
+
+  heading(io, c, 7, "Circuit breaker: an anomaly trips payments-consumer, then a reset");
+  // Every invocation fails for three minutes; CloudWatch puts the trip alarm in ALARM.
+  for (let minute = 0; minute < 3; minute++) {
+    for (const metricName of ["Invocations", "Errors"]) {
+      sim.emitMetric({
+        namespace: "AWS/Lambda",
+        metricName,
+        dimensions: { FunctionName: "payments-consumer" },
+        values: [120],
+      });
+    }
+    sim.advanceTime(60_000);
+  }
+  const tripAlarm = `${config.prefix}breaker-error-rate-payments-consumer`;
+  await setState(tripAlarm, "ALARM", "100% of invocations failed for 3 minutes");
+  io.out(`${tripAlarm} → ALARM (every invocation failed for 3 minutes)\n`);
+  const tripped = await onAlarmStateChange(
+    aws,
+    {
+      alarmName: tripAlarm,
+      state: "ALARM",
+      stateTimestamp: new Date(sim.clock.now()),
+      functionNames: ["payments-consumer"],
+    },
+    { policy: config.breaker },
+  );
+  io.out(`the breaker function hears it: ${tripped.sentence}\n`);
+  const mapping = [...sim.eventSourceMappings.values()].find((m) => m.functionName === "payments-consumer");
+  io.out(c.dim(`  its SQS mapping is ${mapping?.state}: messages wait in the payments queue\n`));
+  await setState(tripAlarm, "OK", "recovered");
+  const reset = await act({ action: "breaker-reset", function: "payments-consumer", reason: "fixed" });
+  io.out(`watchkeeper breaker reset payments-consumer --yes: ${reset.text}\n`);
+
+  heading(io, c, 8, "Slack: the DLQ alarm fires, posted to a local webhook receiver");
+  const dlqAlarm = `${config.prefix}sqs-dlq-messages-visible-payments-dlq`;
+  await setState(
+    dlqAlarm,
+    "ALARM",
+    "Threshold Crossed: 1 datapoint [3.0] was greater than the threshold (0.0)",
+  );
+  const standIn = await SlackStandIn.start();
+  try {
+    const answer = await cloudwatch.send(new DescribeAlarmsCommand({ AlarmNames: [dlqAlarm] }));
+    const change = changeFromAlarm(answer.MetricAlarms![0]!);
+    await notifyAlarm(change, {
+      aws,
+      slack: new SlackClient({ webhookUrl: standIn.webhookUrl() }),
+      settings: { prefix: config.prefix, runbookBaseUrl: config.runbookBaseUrl, interactive: true },
+    });
+    for (const { path, body } of standIn.delivered()) {
+      io.out(`The receiver got POST ${path}:\n`);
+      io.out(renderSlackMessage(body as unknown as SlackMessage, c));
+    }
+  } finally {
+    await standIn.close();
+  }
+
+  heading(io, c, 9, "DLQ redrive: payments-dlq back to its queue (watchkeeper dlq redrive)");
+  io.out(`${(await act({ action: "dlq-redrive", queue: "payments-dlq" })).text}\n`);
+  sim.advanceTime(5_000);
+  io.out(`${(await act({ action: "dlq-status", queue: "payments-dlq" })).text}\n`);
+
+  heading(io, c, 10, "On call: silence the alarm, then one screen (watchkeeper status)");
+  io.out(`${(await act({ action: "alarm-silence", alarm: dlqAlarm, minutes: 60 })).text}\n`);
+  const status = await act({ action: "status" });
+  io.out(
+    renderStatus(status.details as OnCallStatus, {
+      heading: (t) => c.bold(t),
+      bad: (t) => c.red(t),
+      dim: (t) => c.dim(t),
+    }),
+  );
+}
+
+/** What Slack would show, in a few lines: the header, the text sections, the buttons. */
+function renderSlackMessage(message: SlackMessage, c: Colors): string {
+  const lines: string[] = [];
+  for (const block of message.blocks as unknown as readonly Record<string, unknown>[]) {
+    const text = (block.text as { text?: string } | undefined)?.text;
+    if (block.type === "header" && text) lines.push(c.bold(text));
+    else if (block.type === "section" && text) lines.push(text.split("\n")[0] ?? "");
+    else if (block.type === "actions") {
+      const labels = (block.elements as { text?: { text?: string } }[]).map((e) => `[${e.text?.text ?? ""}]`);
+      lines.push(labels.join(" "));
+    }
+  }
+  return lines.map((line) => `  ${line}\n`).join("");
 }
 
 function throttles(stats: readonly SimApiStats[]): number {
