@@ -67,18 +67,24 @@ const slackSchema = z
     allowedUsers: z
       .array(z.string().regex(/^[UW][A-Z0-9]{2,}$/, "must be a Slack user ID such as U0123ABCD"))
       .default([]),
-    /** Channel IDs actions are accepted from; empty: any channel the app is in. */
+    /** Channel IDs whose messages may be acted on. */
     allowedChannels: z
       .array(z.string().regex(/^[CGD][A-Z0-9]{2,}$/, "must be a Slack channel ID such as C0123ABCD"))
       .default([]),
   })
   .superRefine((slack, ctx) => {
-    if (slack.interactive && slack.allowedUsers.length === 0) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["allowedUsers"],
-        message: "interactive actions need at least one allowed Slack user ID",
-      });
+    if (!slack.interactive) return;
+    for (const [field, what] of [
+      ["allowedUsers", "user"],
+      ["allowedChannels", "channel"],
+    ] as const) {
+      if (slack[field].length === 0) {
+        ctx.addIssue({
+          code: "custom",
+          path: [field],
+          message: `interactive actions need at least one allowed Slack ${what} ID`,
+        });
+      }
     }
   });
 

@@ -62,7 +62,8 @@ export function esbuildOptions(entry: string, outfile: string): BuildOptions {
 }
 
 /**
- * The most a function's bundle may weigh (minified, before zip): past it `npm run build:functions`
- * fails. zod's classic API alone is about 450 KB of every bundle (it does not tree-shake, locales included).
+ * The most a function's bundle may weigh (minified, before zip): past it `npm run build:functions` and
+ * the bundling test fail. The largest is about 1.5 MB today; zod's classic API is about 445 KB of every
+ * bundle (it does not tree-shake; 260 KB of it are locales), the SDK's core and clients most of the rest.
  */
-export const BUNDLE_BUDGET_BYTES = 1.5 * 1024 * 1024;
+export const BUNDLE_BUDGET_BYTES = 2 * 1024 * 1024;

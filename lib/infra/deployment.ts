@@ -5,7 +5,7 @@
 import type { App, Environment } from "aws-cdk-lib";
 import { ConfigError, parseConfig, type ConfigInput, type WatchkeeperConfig } from "../config/schema.js";
 import type { ConfigSource } from "../config/load.js";
-import { LONGEST_FUNCTION_NAME } from "./functions.js";
+import { FUNCTIONS, LONGEST_FUNCTION_NAME } from "./functions.js";
 import { WatchkeeperStack } from "./stack.js";
 
 /** The variable functions/runtime.ts reads the config from (test/infra checks they agree). */
@@ -46,7 +46,18 @@ export function planDeployment(
     );
   }
   const { targets: _targets, ...functionConfig } = (input ?? {}) as ConfigInput;
-  const size = Buffer.byteLength(JSON.stringify(functionConfig)) + ENVIRONMENT_RESERVE_BYTES;
+  const configBytes = Buffer.byteLength(JSON.stringify(functionConfig));
+  const size = Math.max(
+    ...FUNCTIONS.filter((spec) => !spec.when || spec.when(config)).map(
+      (spec) =>
+        configBytes +
+        ENVIRONMENT_RESERVE_BYTES +
+        Object.entries(spec.environment?.(config) ?? {}).reduce(
+          (sum, [name, value]) => sum + Buffer.byteLength(name) + Buffer.byteLength(value),
+          0,
+        ),
+    ),
+  );
   if (size > ENVIRONMENT_LIMIT_BYTES) {
     const largest = Object.entries(functionConfig)
       .map(([key, value]) => [key, Buffer.byteLength(JSON.stringify(value))] as const)

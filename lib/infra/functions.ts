@@ -7,26 +7,41 @@ import { Duration } from "aws-cdk-lib";
 import type { Construct } from "constructs";
 import type { WatchkeeperConfig } from "../config/schema.js";
 import {
+  alarmSilences,
+  alarmThreadTags,
   alarmWrites,
   apiGatewayRead,
   breakerWrites,
   dashboardWrites,
   discoveryRead,
+  dlqRedrive,
   logGroupRead,
   metricWrites,
+  notificationRead,
   retentionWrites,
+  slackSecretRead,
   type Permission,
 } from "./permissions.js";
 
 export type Trigger =
-  /** EventBridge schedule; the rate in minutes. */
-  | { readonly kind: "schedule"; readonly everyMinutes: (config: WatchkeeperConfig) => number }
+  /** EventBridge schedule; the rate in minutes, and the event the function gets (default: the schedule's own). */
+  | {
+      readonly kind: "schedule";
+      readonly id: string;
+      readonly everyMinutes: (config: WatchkeeperConfig) => number;
+      readonly input?: Readonly<Record<string, unknown>>;
+      readonly when?: (config: WatchkeeperConfig) => boolean;
+    }
   /** The resource-created hints queue, read in batches (lib/infra/events.ts RESOURCE_CREATED). */
   | { readonly kind: "resource-created-hints" }
   /** CreateLogGroup events, straight to the function. */
   | { readonly kind: "log-group-created" }
   /** State changes of the breaker's trip alarms. */
-  | { readonly kind: "breaker-alarms" };
+  | { readonly kind: "breaker-alarms" }
+  /** The SNS topic every Watchkeeper alarm notifies. */
+  | { readonly kind: "alarm-topic" }
+  /** A public HTTPS endpoint (Function URL, no IAM auth): the handler verifies Slack's signature itself. */
+  | { readonly kind: "function-url" };
 
 export interface FunctionSpec {
   /** The function is named `<prefix><name>`. */
@@ -34,18 +49,48 @@ export interface FunctionSpec {
   /** The handler module, relative to the repository root; it exports `handler`. */
   readonly entry: string;
   readonly description: string;
+  /** Built only when this says so (default: always). */
+  readonly when?: (config: WatchkeeperConfig) => boolean;
   readonly timeout: Duration;
   readonly memoryMiB: number;
   /** Set where runs must not overlap; it takes concurrency from the account's unreserved pool. */
   readonly reservedConcurrency?: number;
   /** Lambda's retries of a failed asynchronous invocation (0-2) before it goes to the DLQ. */
   readonly asyncRetries: number;
+  /** Settings the handler reads from its own variables, besides WATCHKEEPER_CONFIG. Never a secret. */
+  readonly environment?: (config: WatchkeeperConfig) => Readonly<Record<string, string>>;
   readonly triggers: readonly Trigger[];
   readonly permissions: (scope: Construct, config: WatchkeeperConfig) => readonly Permission[];
 }
 
 /** How often open breakers are evaluated (auto-reset, half-open, drift); the shortest cool-down is minutes. */
 export const BREAKER_EVALUATION_MINUTES = 5;
+/** How often ended silences get their alarm actions back. */
+export const SILENCE_EXPIRY_MINUTES = 5;
+/** How often the opt-in auto-redrive looks at tagged DLQs (when `redrive.auto` is on). */
+export const AUTO_REDRIVE_MINUTES = 15;
+
+/** Everything a runbook action may do (lib/actions: status, DLQ, breaker, silence, retention, reconcile). */
+function runbookActions(scope: Construct, config: WatchkeeperConfig): Permission[] {
+  return [
+    discoveryRead(),
+    apiGatewayRead(scope),
+    notificationRead(),
+    alarmWrites(scope, config),
+    alarmSilences(scope, config),
+    dashboardWrites(scope, config),
+    retentionWrites(scope),
+    metricWrites(),
+    breakerWrites(scope, config),
+    dlqRedrive(scope),
+  ];
+}
+
+/** The Slack settings, for the functions that only exist with Slack on. */
+function slackOf(config: WatchkeeperConfig) {
+  if (!config.slack) throw new Error("Slack is not configured");
+  return config.slack;
+}
 
 export const FUNCTIONS: readonly FunctionSpec[] = [
   {
@@ -60,7 +105,7 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
     // Level-triggered: the next scheduled run repairs what a failed one left; retrying it only doubles the load.
     asyncRetries: 0,
     triggers: [
-      { kind: "schedule", everyMinutes: (config) => config.schedule.reconcileEveryMinutes },
+      { kind: "schedule", id: "schedule", everyMinutes: (config) => config.schedule.reconcileEveryMinutes },
       { kind: "resource-created-hints" },
     ],
     permissions: (scope, config) => [
@@ -94,12 +139,88 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
     asyncRetries: 2,
     triggers: [
       { kind: "breaker-alarms" },
-      { kind: "schedule", everyMinutes: () => BREAKER_EVALUATION_MINUTES },
+      { kind: "schedule", id: "schedule", everyMinutes: () => BREAKER_EVALUATION_MINUTES },
     ],
     // Discovery finds who invokes a function (rules, topics) before the breaker throttles it.
     permissions: (scope, config) => [discoveryRead(), breakerWrites(scope, config), metricWrites()],
   },
+  {
+    name: "runbook-action",
+    entry: "functions/runbook-action.ts",
+    description: "Watchkeeper: runs one runbook action (DLQ redrive, breaker, silence, retention, reconcile)",
+    // A reconcile or a re-invoke redrive can take long; the handler stops in time and answers.
+    timeout: Duration.minutes(15),
+    memoryMiB: 1024,
+    // An action must not run twice because its first run failed late.
+    asyncRetries: 0,
+    triggers: [
+      {
+        kind: "schedule",
+        id: "expire-silences",
+        everyMinutes: () => SILENCE_EXPIRY_MINUTES,
+        input: { action: "expire-silences" },
+      },
+      {
+        kind: "schedule",
+        id: "auto-redrive",
+        everyMinutes: () => AUTO_REDRIVE_MINUTES,
+        input: { action: "dlq-auto-redrive" },
+        when: (config) => config.redrive.auto,
+      },
+    ],
+    permissions: runbookActions,
+  },
+  {
+    name: "notifier",
+    entry: "functions/notifier.ts",
+    description: "Watchkeeper: posts alarm state changes to Slack",
+    when: (config) => config.slack !== undefined,
+    // Slack's rate limits are waited out with Retry-After, up to five attempts.
+    timeout: Duration.minutes(2),
+    memoryMiB: 512,
+    asyncRetries: 2,
+    environment: (config) => {
+      const slack = slackOf(config);
+      return {
+        SLACK_SECRET_ID: slack.secretName,
+        SLACK_INTERACTIVE: String(slack.interactive),
+        ALARM_PREFIX: config.prefix,
+        RUNBOOK_BASE_URL: config.runbookBaseUrl,
+        ...(slack.defaultChannel ? { SLACK_DEFAULT_CHANNEL: slack.defaultChannel } : {}),
+      };
+    },
+    triggers: [{ kind: "alarm-topic" }],
+    permissions: (scope, config) => [
+      notificationRead(),
+      alarmThreadTags(scope, config),
+      slackSecretRead(scope, slackOf(config).secretName),
+    ],
+  },
+  {
+    name: "slack-interactions",
+    entry: "functions/slack-interactions.ts",
+    description: "Watchkeeper: Slack button clicks (signature checked, allow-listed users and channels)",
+    when: (config) => config.slack?.interactive === true,
+    timeout: Duration.minutes(5),
+    memoryMiB: 1024,
+    // It runs each action by invoking itself asynchronously: an action must never run twice.
+    asyncRetries: 0,
+    environment: (config) => {
+      const slack = slackOf(config);
+      return {
+        SLACK_SECRET_ID: slack.secretName,
+        SLACK_ALLOWED_USERS: slack.allowedUsers.join(","),
+        SLACK_ALLOWED_CHANNELS: slack.allowedChannels.join(","),
+      };
+    },
+    triggers: [{ kind: "function-url" }],
+    // dlqRedrive's lambda:InvokeFunction also covers the function invoking itself.
+    permissions: (scope, config) => [
+      ...runbookActions(scope, config),
+      slackSecretRead(scope, slackOf(config).secretName),
+    ],
+  },
 ];
 
-/** Function names and log groups are built from the prefix: the longest name must still fit Lambda's 64. */
+/** Function and log group names are built from the prefix: the longest name must still fit Lambda's 64. */
 export const LONGEST_FUNCTION_NAME = Math.max(...FUNCTIONS.map((spec) => spec.name.length));

@@ -141,6 +141,96 @@ export function alarmWrites(scope: Construct, config: WatchkeeperConfig): Permis
   };
 }
 
+/** Silences: alarm actions off and on, with the silence recorded as a tag; Watchkeeper's alarms only. */
+export function alarmSilences(scope: Construct, config: WatchkeeperConfig): Permission {
+  return {
+    statements: [
+      new PolicyStatement({
+        sid: "SilenceAlarmsWithPrefix",
+        actions: [
+          "cloudwatch:DisableAlarmActions",
+          "cloudwatch:EnableAlarmActions",
+          "cloudwatch:TagResource",
+          "cloudwatch:UntagResource",
+        ],
+        resources: [colonArn(scope, "cloudwatch", "alarm", `${config.prefix}*`)],
+      }),
+    ],
+    why: `Silences apply to alarms named with Watchkeeper's prefix "${config.prefix}" only.`,
+  };
+}
+
+/** What a notification reads (the alarm, its tags, its resource's tags, top offenders, a graph). */
+export function notificationRead(): Permission {
+  return {
+    statements: [
+      new PolicyStatement({
+        sid: "NotificationReadOnly",
+        actions: [
+          "cloudwatch:DescribeAlarms",
+          "cloudwatch:ListTagsForResource",
+          "cloudwatch:GetMetricData",
+          "cloudwatch:GetMetricWidgetImage",
+          "tag:GetResources",
+        ],
+        resources: ["*"],
+      }),
+    ],
+    why: "Read-only: the alarm that changed and the resources behind it are known only when it fires.",
+  };
+}
+
+/** The Slack thread of an alarm is remembered as a tag on it: Watchkeeper's alarms only. */
+export function alarmThreadTags(scope: Construct, config: WatchkeeperConfig): Permission {
+  return {
+    statements: [
+      new PolicyStatement({
+        sid: "ThreadTagOnAlarmsWithPrefix",
+        actions: ["cloudwatch:TagResource"],
+        resources: [colonArn(scope, "cloudwatch", "alarm", `${config.prefix}*`)],
+      }),
+    ],
+    why: `Thread tags go on alarms named with Watchkeeper's prefix "${config.prefix}" only.`,
+  };
+}
+
+/**
+ * DLQ redrive, on request (CLI, Slack, runbook) or by the opt-in auto-redrive: a move task from an SQS
+ * DLQ back to its sources, or, for a function's async DLQ, receive → invoke the function → delete. The
+ * DLQs and functions are the account's, named by the person asking (or tagged for auto-redrive), so the
+ * statements name this account and region's queues and functions, not any one of them.
+ */
+export function dlqRedrive(scope: Construct): Permission {
+  return {
+    statements: [
+      new PolicyStatement({
+        sid: "RedriveQueues",
+        actions: [
+          "sqs:StartMessageMoveTask",
+          "sqs:ListMessageMoveTasks",
+          "sqs:CancelMessageMoveTask",
+          "sqs:ReceiveMessage",
+          "sqs:DeleteMessage",
+          "sqs:ChangeMessageVisibility",
+          "sqs:SendMessage",
+          "sqs:GetQueueAttributes",
+          "sqs:TagQueue",
+        ],
+        resources: [arn(scope, { service: "sqs", resource: "*" })],
+      }),
+      new PolicyStatement({
+        sid: "RedriveIntoFunctions",
+        actions: ["lambda:InvokeFunction"],
+        resources: [colonArn(scope, "lambda", "function", "*")],
+      }),
+    ],
+    why:
+      "Redrive acts on the DLQ a person names (or one tagged watchkeeper:auto-redrive) and sends its messages back " +
+      "to that queue's sources or function, all created by other teams: this account and region's queues and " +
+      "functions only. A move task needs receive/delete on the DLQ and send on the source.",
+  };
+}
+
 /** Dashboard writes: only dashboards named with the prefix. Dashboards are global: no region in the ARN. */
 export function dashboardWrites(scope: Construct, config: WatchkeeperConfig): Permission {
   return {

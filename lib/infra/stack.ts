@@ -4,11 +4,13 @@
  * retention and alarms (it watches itself).
  */
 import { CfnOutput, Duration, Stack, type StackProps } from "aws-cdk-lib";
-import { Rule, Schedule } from "aws-cdk-lib/aws-events";
+import { Rule, RuleTargetInput, Schedule } from "aws-cdk-lib/aws-events";
 import { LambdaFunction, SqsQueue } from "aws-cdk-lib/aws-events-targets";
+import { FunctionUrlAuthType } from "aws-cdk-lib/aws-lambda";
 import { SqsEventSource } from "aws-cdk-lib/aws-lambda-event-sources";
 import type { RetentionDays } from "aws-cdk-lib/aws-logs";
 import { Topic, type ITopic } from "aws-cdk-lib/aws-sns";
+import { LambdaSubscription } from "aws-cdk-lib/aws-sns-subscriptions";
 import { Queue, QueueEncryption } from "aws-cdk-lib/aws-sqs";
 import { SnsAction } from "aws-cdk-lib/aws-cloudwatch-actions";
 import type { Construct } from "constructs";
@@ -61,13 +63,14 @@ export class WatchkeeperStack extends Stack {
       ...props.functionConfig,
       alarms: { ...props.functionConfig.alarms, notificationTopicArn: this.alarmTopic.topicArn },
     };
-    const environment = { [CONFIG_VARIABLE]: this.toJsonString(functionConfig) };
+    const configJson = this.toJsonString(functionConfig);
 
     for (const spec of FUNCTIONS) {
+      if (spec.when && !spec.when(config)) continue;
       const fn = new WatchkeeperFunction(this, constructId(spec.name), {
         spec,
         prefix,
-        environment,
+        environment: { [CONFIG_VARIABLE]: configJson, ...spec.environment?.(config) },
         logRetention: ownLogRetention(`/aws/lambda/${prefix}${spec.name}`, config.retention),
         alarmTopic: this.alarmTopic,
       });
@@ -102,12 +105,27 @@ export class WatchkeeperStack extends Stack {
     const target = new LambdaFunction(fn.function);
     switch (trigger.kind) {
       case "schedule": {
+        if (trigger.when && !trigger.when(this.config)) return;
         const minutes = trigger.everyMinutes(this.config);
-        new Rule(this, `${constructId(spec.name)}Schedule`, {
-          ruleName: `${prefix}${spec.name}-schedule`,
-          description: `Watchkeeper: runs ${spec.name} every ${minutes} minutes`,
+        const input = trigger.input;
+        new Rule(this, `${constructId(spec.name)}${constructId(trigger.id)}`, {
+          ruleName: `${prefix}${spec.name}-${trigger.id}`,
+          description: `Watchkeeper: runs ${spec.name}${input ? ` ${JSON.stringify(input)}` : ""} every ${minutes} minutes`,
           schedule: Schedule.rate(Duration.minutes(minutes)),
-          targets: [target],
+          targets: [
+            input ? new LambdaFunction(fn.function, { event: RuleTargetInput.fromObject(input) }) : target,
+          ],
+        });
+        return;
+      }
+      case "alarm-topic":
+        this.alarmTopic.addSubscription(new LambdaSubscription(fn.function));
+        return;
+      case "function-url": {
+        const url = fn.function.addFunctionUrl({ authType: FunctionUrlAuthType.NONE });
+        new CfnOutput(this, `${constructId(spec.name)}Url`, {
+          description: `${spec.name}: paste into the Slack app's Interactivity Request URL`,
+          value: url.url,
         });
         return;
       }

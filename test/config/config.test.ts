@@ -106,6 +106,7 @@ describe("parseConfig: slack, breaker and redrive", () => {
         defaultChannel: "C0123ABCD",
         interactive: true,
         allowedUsers: ["U0123ABCD"],
+        allowedChannels: ["C0123ABCD"],
       },
     });
     expect(config.slack).toEqual({
@@ -113,7 +114,11 @@ describe("parseConfig: slack, breaker and redrive", () => {
       defaultChannel: "C0123ABCD",
       interactive: true,
       allowedUsers: ["U0123ABCD"],
-      allowedChannels: [],
+      allowedChannels: ["C0123ABCD"],
+    });
+    expect(parseConfig({ slack: { secretName: "s" } }).slack).toMatchObject({
+      interactive: false,
+      allowedUsers: [],
     });
   });
 

@@ -14,10 +14,19 @@ const CONFIG = {
   schedule: { reconcileEveryMinutes: 15 },
   retention: { defaultDays: 14, rules: [{ prefix: "/aws/lambda/ops-", days: 90 }] },
   breaker: { functions: ["payments-consumer"], autoReset: true },
-  slack: { secretName: "ops/slack", defaultChannel: "C0123ABCD" },
+  slack: {
+    secretName: "ops/slack",
+    defaultChannel: "C0123ABCD",
+    interactive: true,
+    allowedUsers: ["U0123ABCD", "U0456EFGH"],
+    allowedChannels: ["C0123ABCD"],
+  },
+  redrive: { auto: true },
 };
 
 const { template } = templateOf(CONFIG);
+/** With Slack interactive, every function of the table is built. */
+const ALL = FUNCTIONS.map((spec) => spec.name);
 const functions = resourcesOf(template, "AWS::Lambda::Function");
 const rules = resourcesOf(template, "AWS::Events::Rule");
 
@@ -63,7 +72,10 @@ describe("functions", () => {
       Object.values(functions)
         .map((p) => p.FunctionName)
         .sort(),
-    ).toEqual(FUNCTIONS.map((spec) => `ops-${spec.name}`).sort());
+    ).toEqual(ALL.map((name) => `ops-${name}`).sort());
+    expect([...ALL].sort()).toEqual(
+      ["breaker", "log-retention", "notifier", "reconcile", "runbook-action", "slack-interactions"].sort(),
+    );
     for (const props of Object.values(functions)) {
       expect(props).toMatchObject({
         Runtime: "nodejs24.x",
@@ -83,9 +95,27 @@ describe("functions", () => {
     expect(functionNamed("ops-log-retention")[1].ReservedConcurrentExecutions).toBeUndefined();
   });
 
-  it("hands every function the config as written, with the alarm topic, and nothing else", () => {
-    for (const [id, props] of Object.entries(functions)) {
-      expect(Object.keys((props.Environment as { Variables: object }).Variables)).toEqual([CONFIG_VARIABLE]);
+  it("hands every function the config as written, with the alarm topic; Slack functions their settings, no secret", () => {
+    const variables = (name: string) =>
+      (functionNamed(`ops-${name}`)[1].Environment as { Variables: Record<string, unknown> }).Variables;
+    for (const name of ["reconcile", "log-retention", "breaker", "runbook-action"]) {
+      expect(Object.keys(variables(name))).toEqual([CONFIG_VARIABLE]);
+    }
+    expect(variables("notifier")).toEqual({
+      [CONFIG_VARIABLE]: expect.anything(),
+      SLACK_SECRET_ID: "ops/slack",
+      SLACK_INTERACTIVE: "true",
+      SLACK_DEFAULT_CHANNEL: "C0123ABCD",
+      ALARM_PREFIX: "ops-",
+      RUNBOOK_BASE_URL: expect.stringMatching(/^https:\/\/.+\/$/),
+    });
+    expect(variables("slack-interactions")).toEqual({
+      [CONFIG_VARIABLE]: expect.anything(),
+      SLACK_SECRET_ID: "ops/slack",
+      SLACK_ALLOWED_USERS: "U0123ABCD,U0456EFGH",
+      SLACK_ALLOWED_CHANNELS: "C0123ABCD",
+    });
+    for (const [id] of Object.entries(functions)) {
       const { config, text } = deployedConfig(template, id);
       expect(config.prefix).toBe("ops-");
       expect(config.retention.defaultDays).toBe(14);
@@ -104,26 +134,37 @@ describe("functions", () => {
     const groups = Object.values(resourcesOf(template, "AWS::Logs::LogGroup"));
     // The rule for /aws/lambda/ops- wins over the default, as in the reconcile's own plan.
     expect(groups.map((g) => [g.LogGroupName, g.RetentionInDays]).sort()).toEqual(
-      FUNCTIONS.map((spec) => [`/aws/lambda/ops-${spec.name}`, 90]).sort(),
+      ALL.map((name) => [`/aws/lambda/ops-${name}`, 90]).sort(),
     );
     for (const [, props] of Object.entries(functions)) {
       expect(props.LoggingConfig).toMatchObject({ LogGroup: { Ref: expect.stringMatching(/Logs/) } });
     }
   });
 
-  it("sends failed asynchronous invocations to a DLQ per function; reconcile is not retried", () => {
+  it("sends failed asynchronous invocations to a DLQ per function; nothing that must not run twice is retried", () => {
     const queues = resourcesOf(template, "AWS::SQS::Queue");
-    for (const spec of FUNCTIONS) {
-      const [, props] = functionNamed(`ops-${spec.name}`);
+    for (const name of ALL) {
+      const [, props] = functionNamed(`ops-${name}`);
       const dlq = (props.DeadLetterConfig as { TargetArn: { "Fn::GetAtt": [string] } }).TargetArn[
         "Fn::GetAtt"
       ][0];
-      expect(queues[dlq]).toMatchObject({ QueueName: `ops-${spec.name}-dlq`, SqsManagedSseEnabled: true });
+      expect(queues[dlq]).toMatchObject({ QueueName: `ops-${name}-dlq`, SqsManagedSseEnabled: true });
     }
-    const retries = Object.values(resourcesOf(template, "AWS::Lambda::EventInvokeConfig")).map(
-      (c) => c.MaximumRetryAttempts,
+    const nameOf = (ref: unknown) => functions[(ref as { Ref: string }).Ref]!.FunctionName;
+    const retries = Object.fromEntries(
+      Object.values(resourcesOf(template, "AWS::Lambda::EventInvokeConfig")).map((c) => [
+        nameOf(c.FunctionName),
+        c.MaximumRetryAttempts,
+      ]),
     );
-    expect(retries.sort()).toEqual([0, 2, 2]);
+    expect(retries).toEqual({
+      "ops-reconcile": 0,
+      "ops-log-retention": 2,
+      "ops-breaker": 2,
+      "ops-runbook-action": 0,
+      "ops-notifier": 2,
+      "ops-slack-interactions": 0,
+    });
   });
 });
 
@@ -209,6 +250,76 @@ describe("triggers", () => {
   });
 });
 
+describe("runbook actions, notifications and the Slack endpoint", () => {
+  it("expires silences every 5 minutes and runs the opt-in auto-redrive when redrive.auto is on", () => {
+    const runbook = functionNamed("ops-runbook-action")[0];
+    const expire = ruleNamed("ops-runbook-action-expire-silences");
+    expect(expire.ScheduleExpression).toBe("rate(5 minutes)");
+    expect(expire.Targets).toEqual([
+      expect.objectContaining({
+        Arn: { "Fn::GetAtt": [runbook, "Arn"] },
+        Input: '{"action":"expire-silences"}',
+      }),
+    ]);
+    const redrive = ruleNamed("ops-runbook-action-auto-redrive");
+    expect(redrive.ScheduleExpression).toBe("rate(15 minutes)");
+    expect(redrive.Targets).toEqual([
+      expect.objectContaining({
+        Arn: { "Fn::GetAtt": [runbook, "Arn"] },
+        Input: '{"action":"dlq-auto-redrive"}',
+      }),
+    ]);
+    const off = Object.values(resourcesOf(templateOf({}).template, "AWS::Events::Rule")).map((r) => r.Name);
+    expect(off).toContain("watchkeeper-runbook-action-expire-silences");
+    expect(off).not.toContain("watchkeeper-runbook-action-auto-redrive");
+  });
+
+  it("subscribes the notifier to the alarm topic", () => {
+    template.hasResourceProperties("AWS::SNS::Subscription", {
+      Protocol: "lambda",
+      TopicArn: { Ref: Match.stringLikeRegexp("^AlarmTopic") },
+      Endpoint: { "Fn::GetAtt": [functionNamed("ops-notifier")[0], "Arn"] },
+    });
+    template.resourceCountIs("AWS::SNS::Subscription", 1);
+  });
+
+  it("serves Slack interactions from a Function URL without IAM auth (the handler checks Slack's signature)", () => {
+    template.hasResourceProperties("AWS::Lambda::Url", {
+      AuthType: "NONE",
+      TargetFunctionArn: { "Fn::GetAtt": [functionNamed("ops-slack-interactions")[0], "Arn"] },
+    });
+    template.resourceCountIs("AWS::Lambda::Url", 1);
+    // Anyone may call the URL, but nobody may invoke the function directly: a direct invoke is how it
+    // starts the actions it has checked (functions/slack-interactions.ts).
+    const publicGrants = Object.values(resourcesOf(template, "AWS::Lambda::Permission")).filter(
+      (p) => p.Principal === "*",
+    );
+    expect(publicGrants).toEqual([
+      expect.objectContaining({ Action: "lambda:InvokeFunctionUrl", FunctionUrlAuthType: "NONE" }),
+      expect.objectContaining({ Action: "lambda:InvokeFunction", InvokedViaFunctionUrl: true }),
+    ]);
+    expect(Object.keys(template.findOutputs("*"))).toEqual(
+      expect.arrayContaining(["AlarmTopicArn", "SlackInteractionsUrl"]),
+    );
+  });
+
+  it("Slack off: no notifier, no endpoint, no secret permission; Slack without buttons: no endpoint", () => {
+    const off = templateOf({}).template;
+    const names = (t: Template) =>
+      Object.values(resourcesOf(t, "AWS::Lambda::Function")).map((p) =>
+        String(p.FunctionName).replace("watchkeeper-", ""),
+      );
+    expect(names(off).sort()).toEqual(["breaker", "log-retention", "reconcile", "runbook-action"]);
+    off.resourceCountIs("AWS::Lambda::Url", 0);
+    off.resourceCountIs("AWS::SNS::Subscription", 0);
+    expect(JSON.stringify(off.toJSON())).not.toContain("secretsmanager:");
+    const quiet = templateOf({ slack: { secretName: "ops/slack" } }).template;
+    expect(names(quiet)).toContain("notifier");
+    expect(names(quiet)).not.toContain("slack-interactions");
+    quiet.resourceCountIs("AWS::Lambda::Url", 0);
+  });
+});
+
 describe("alarm topic", () => {
   it("creates the topic when the config names none, TLS only", () => {
     template.hasResourceProperties("AWS::SNS::Topic", { TopicName: "ops-alarms" });
@@ -239,7 +350,7 @@ describe("it watches itself", () => {
 
   it("alarms on each function's errors and each DLQ's depth, named with the prefix, notifying the topic", () => {
     const names = [
-      ...FUNCTIONS.flatMap((spec) => [`ops-self-${spec.name}-errors`, `ops-self-${spec.name}-dlq-depth`]),
+      ...ALL.flatMap((name) => [`ops-self-${name}-errors`, `ops-self-${name}-dlq-depth`]),
       "ops-self-resource-created-hints-dlq-depth",
     ];
     expect([...byName.keys()].sort()).toEqual(names.sort());

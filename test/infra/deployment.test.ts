@@ -1,0 +1,141 @@
+/**
+ * From config to stacks: a bad config fails synthesis naming the field (in the app and through the
+ * real `cdk synth`), targets make one stack per account and region, and the functions read the config
+ * the way functions/runtime.ts does.
+ */
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Template } from "aws-cdk-lib/assertions";
+import { afterAll, describe, expect, it } from "vitest";
+import { CONFIG_VARIABLE as RUNTIME_CONFIG_VARIABLE } from "../../functions/runtime.js";
+import { ConfigError } from "../../lib/config/schema.js";
+import { CONFIG_VARIABLE, planDeployment } from "../../lib/infra/deployment.js";
+import { PROJECT_ROOT } from "../../lib/infra/paths.js";
+import { buildApp, resourcesOf, templateOf } from "./synth.js";
+
+const dir = mkdtempSync(join(tmpdir(), "watchkeeper-deploy-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function rejection(input: unknown): string {
+  try {
+    buildApp(input);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as Error).message;
+  }
+  throw new Error("expected the config to be rejected");
+}
+
+describe("a bad config fails synthesis, naming the field", () => {
+  it("names config values the schema rejects", () => {
+    expect(rejection({ schedule: { reconcileEveryMinutes: 2 } })).toMatch(
+      /^watchkeeper\.config\.json is not valid:\n {2}schedule\.reconcileEveryMinutes: /,
+    );
+    expect(rejection({ breaker: { maxTripsPerHour: -1 } })).toMatch(/breaker\.maxTripsPerHour: /);
+    expect(rejection({ slack: { secretName: "s", interactive: true } })).toMatch(
+      /slack\.allowedUsers: interactive actions need at least one allowed Slack user ID/,
+    );
+  });
+
+  it("refuses a secret in the config: Slack secrets are named, never written", () => {
+    expect(
+      rejection({ slack: { secretName: "s", webhookUrl: "https://hooks.slack.com/services/T/B/X" } }),
+    ).toMatch(/slack: unknown setting "webhookUrl"/);
+  });
+
+  it("names a prefix the deployed resources cannot carry", () => {
+    expect(rejection({ prefix: "ops.team-" })).toMatch(
+      /prefix: deployed functions, queues and trip alarms are named with it/,
+    );
+    expect(rejection({ prefix: "x".repeat(33) })).toMatch(/prefix: /);
+  });
+
+  it("names a config too large for the functions' environment", () => {
+    const critical = Array.from(
+      { length: 80 },
+      (_, i) => `arn:aws:sqs:eu-west-1:123456789012:queue-number-${i}`,
+    );
+    expect(rejection({ alarms: { critical } })).toMatch(
+      /\(top level\): the functions read the config from an environment variable, and Lambda allows 4096 bytes of them; this config needs about \d+\. Largest: alarms \d+ bytes/,
+    );
+  });
+
+  it("names a target listed twice", () => {
+    const targets = [
+      { account: "123456789012", regions: ["eu-west-1"] },
+      { account: "123456789012", regions: ["eu-west-1"] },
+    ];
+    expect(rejection({ targets })).toMatch(/targets: Watchkeeper-123456789012-eu-west-1 is listed twice/);
+  });
+
+  it("fails `cdk synth` itself with the message, before any bundling", () => {
+    const file = join(dir, "bad.json");
+    writeFileSync(file, JSON.stringify({ retention: { defaultDays: 45 } }));
+    const synth = spawnSync(
+      join(PROJECT_ROOT, "node_modules", ".bin", "cdk"),
+      ["synth", "--quiet", "-c", `config=${file}`, "-o", join(dir, "cdk.out")],
+      { cwd: PROJECT_ROOT, encoding: "utf8", env: { ...process.env, CDK_VALIDATION: "false" } },
+    );
+    expect(synth.status).not.toBe(0);
+    expect(synth.stderr).toContain(
+      `${file} is not valid:\n  retention.defaultDays: retention 45 is not valid`,
+    );
+    expect(synth.stderr).not.toContain("Bundling asset");
+  }, 60_000);
+});
+
+describe("stacks", () => {
+  it("makes one stack per target account and region, each in its environment", () => {
+    const { stacks } = buildApp({
+      targets: [
+        { account: "111111111111", regions: ["eu-west-1", "us-east-1"] },
+        { account: "222222222222", regions: ["ap-southeast-2"] },
+      ],
+    });
+    expect(stacks.map((s) => [s.stackName, s.account, s.region])).toEqual([
+      ["Watchkeeper-111111111111-eu-west-1", "111111111111", "eu-west-1"],
+      ["Watchkeeper-111111111111-us-east-1", "111111111111", "us-east-1"],
+      ["Watchkeeper-222222222222-ap-southeast-2", "222222222222", "ap-southeast-2"],
+    ]);
+  });
+
+  it("without targets: the CLI's account and region when it has them, else environment-agnostic", () => {
+    const here = planDeployment(
+      { input: {}, source: "c" },
+      { account: "333333333333", region: "eu-north-1" },
+    );
+    expect(here.stacks).toEqual([
+      { id: "Watchkeeper", env: { account: "333333333333", region: "eu-north-1" } },
+    ]);
+    expect(planDeployment({ input: {}, source: "c" }, { region: "eu-north-1" }).stacks).toEqual([
+      { id: "Watchkeeper" },
+    ]);
+    const { stack, template } = templateOf({});
+    expect(stack.resolve(stack.region)).toEqual({ Ref: "AWS::Region" });
+    expect(stack.resolve(stack.account)).toEqual({ Ref: "AWS::AccountId" });
+    // Offline: no context lookups were needed.
+    expect(Object.keys(template.toJSON().Resources).length).toBeGreaterThan(20);
+  });
+
+  it("hands the functions the config as written, less targets", () => {
+    const input = {
+      prefix: "ops-",
+      retention: { defaultDays: 14 },
+      targets: [{ account: "111111111111", regions: ["eu-west-1"] }],
+    };
+    expect(planDeployment({ input, source: "c" }).functionConfig).toEqual({
+      prefix: "ops-",
+      retention: { defaultDays: 14 },
+    });
+    const { stacks } = buildApp(input);
+    const functions = resourcesOf(Template.fromStack(stacks[0]!), "AWS::Lambda::Function");
+    expect(Object.keys(functions).length).toBeGreaterThan(0);
+    for (const fn of Object.values(functions)) {
+      const variables = (fn.Environment as { Variables: Record<string, unknown> }).Variables;
+      expect(Object.keys(variables)).toEqual([RUNTIME_CONFIG_VARIABLE]);
+    }
+    expect(CONFIG_VARIABLE).toBe(RUNTIME_CONFIG_VARIABLE);
+  });
+});

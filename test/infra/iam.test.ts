@@ -1,0 +1,339 @@
+/**
+ * Every IAM statement the stack makes, walked: no write action on "*", no action wildcards, writes
+ * limited by Watchkeeper's prefix or the breaker's opt-in, and the conditions that say so.
+ */
+import type { Template } from "aws-cdk-lib/assertions";
+import { describe, expect, it } from "vitest";
+import { breakerOptIn } from "../../lib/breaker/facts.js";
+import { BREAKER_METRIC_NAMESPACE } from "../../lib/breaker/metrics.js";
+import { resolveBreakerPolicy } from "../../lib/breaker/policy.js";
+import { BREAKER_TAGS } from "../../lib/breaker/record.js";
+import { FINDINGS_NAMESPACE } from "../../lib/findings/metrics.js";
+import type { LambdaFunction } from "../../lib/inventory/types.js";
+import {
+  BREAKER_RECORD_TAGS,
+  BREAKER_TAG,
+  BREAKER_TAG_ON,
+  METRIC_NAMESPACE,
+} from "../../lib/infra/permissions.js";
+import { TAGS } from "../../lib/policy/tags.js";
+import { resourcesOf, templateOf } from "./synth.js";
+
+interface Statement {
+  readonly Sid?: string;
+  readonly Effect: "Allow" | "Deny";
+  readonly Action: string | string[];
+  readonly Resource: unknown;
+  readonly Condition?: Record<string, Record<string, unknown>>;
+}
+
+const READS_ONLY_ON_ANY =
+  "read-only; AWS supports it only on '*' or discovery reads every resource of its kind";
+/**
+ * The only actions allowed on Resource "*", each with why. Everything else, and every write, must name
+ * resources.
+ */
+const ALLOWED_ON_ANY: Readonly<Record<string, string>> = {
+  ...Object.fromEntries(
+    [
+      "lambda:ListFunctions",
+      "lambda:GetFunction",
+      "lambda:ListTags",
+      "lambda:ListEventSourceMappings",
+      "lambda:ListFunctionEventInvokeConfigs",
+      "lambda:GetFunctionConcurrency",
+      "lambda:GetAccountSettings",
+      "sqs:ListQueues",
+      "sqs:GetQueueAttributes",
+      "sqs:ListQueueTags",
+      "kinesis:ListStreams",
+      "kinesis:DescribeStreamSummary",
+      "kinesis:ListStreamConsumers",
+      "dynamodb:ListTables",
+      "dynamodb:DescribeTable",
+      "states:ListStateMachines",
+      "states:DescribeStateMachine",
+      "events:ListEventBuses",
+      "events:ListRules",
+      "events:ListTargetsByRule",
+      "sns:ListTopics",
+      "sns:ListSubscriptions",
+      "sns:GetSubscriptionAttributes",
+      "logs:DescribeLogGroups",
+      "logs:ListTagsForResource",
+      "tag:GetResources",
+      "cloudwatch:DescribeAlarms",
+      "cloudwatch:ListTagsForResource",
+      "cloudwatch:GetMetricData",
+      "cloudwatch:ListDashboards",
+      "cloudwatch:GetDashboard",
+      "cloudwatch:GetMetricWidgetImage",
+    ].map((action) => [action, READS_ONLY_ON_ANY]),
+  ),
+  "cloudwatch:PutMetricData":
+    "supports no resource; allowed only with cloudwatch:namespace = Watchkeeper (checked below)",
+};
+
+const FULL = {
+  prefix: "ops-",
+  breaker: { functions: ["payments-consumer"], syncFunctions: ["checkout-api"] },
+  slack: {
+    secretName: "ops/slack",
+    defaultChannel: "C0123ABCD",
+    interactive: true,
+    allowedUsers: ["U0123ABCD"],
+    allowedChannels: ["C0123ABCD"],
+  },
+};
+const { template } = templateOf(FULL);
+const { template: plain } = templateOf({});
+
+/** Every statement of every policy, with the role it belongs to. */
+function statements(template: Template): (Statement & { role: string })[] {
+  const policies = resourcesOf(template, "AWS::IAM::Policy");
+  return Object.values(policies).flatMap((policy) => {
+    const roles = policy.Roles as { Ref: string }[];
+    const doc = policy.PolicyDocument as { Statement: Statement[] };
+    return doc.Statement.map((statement) => ({ ...statement, role: roles.map((r) => r.Ref).join(",") }));
+  });
+}
+
+const actionsOf = (s: Statement) => [s.Action].flat();
+const resourcesOfStatement = (s: Statement) => [s.Resource].flat();
+
+/** A resolved ARN as text: pseudo parameters as <AWS::X>, other references as <Ref>. */
+function flat(value: unknown): string {
+  if (typeof value === "string") return value;
+  const node = value as Record<string, unknown>;
+  if (node["Fn::Join"]) {
+    const [delimiter, parts] = node["Fn::Join"] as [string, unknown[]];
+    return parts.map(flat).join(delimiter);
+  }
+  if (node.Ref) return `<${String(node.Ref)}>`;
+  if (node["Fn::GetAtt"]) return `<${(node["Fn::GetAtt"] as string[]).join(".")}>`;
+  return JSON.stringify(value);
+}
+
+function statementsWith(template: Template, action: string): (Statement & { role: string })[] {
+  return statements(template).filter((s) => actionsOf(s).includes(action));
+}
+
+describe("every IAM statement", () => {
+  for (const [name, t] of [
+    ["full config", template],
+    ["default config", plain],
+  ] as const) {
+    it(`allows nothing but listed reads on "*", and no action wildcards (${name})`, () => {
+      const all = statements(t);
+      expect(all.length).toBeGreaterThan(10);
+      for (const statement of all) {
+        for (const action of actionsOf(statement)) expect(action, statement.Sid).not.toContain("*");
+        if (statement.Effect !== "Allow") continue;
+        const onAny = resourcesOfStatement(statement).some((r) => r === "*");
+        if (!onAny) continue;
+        for (const action of actionsOf(statement)) {
+          expect(ALLOWED_ON_ANY[action], `${statement.Sid}: ${action} on "*"`).toBeDefined();
+          if (action === "cloudwatch:PutMetricData") {
+            expect(statement.Condition).toEqual({ StringEquals: { "cloudwatch:namespace": "Watchkeeper" } });
+          }
+        }
+      }
+    });
+  }
+
+  it("gives every role only inline policies: no managed policies", () => {
+    for (const role of Object.values(resourcesOf(template, "AWS::IAM::Role"))) {
+      expect(role.ManagedPolicyArns).toBeUndefined();
+      expect(role.AssumeRolePolicyDocument).toMatchObject({
+        Statement: [{ Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }],
+      });
+    }
+  });
+});
+
+describe("writes", () => {
+  /** Function logical id → role logical id, to tell the roles apart by their function's name. */
+  const roleOf = (name: string) => {
+    const fn = Object.values(resourcesOf(template, "AWS::Lambda::Function")).find(
+      (p) => p.FunctionName === `ops-${name}`,
+    );
+    return (fn!.Role as { "Fn::GetAtt": [string] })["Fn::GetAtt"][0];
+  };
+  const rolesWith = (action: string, effect = "Allow") =>
+    [
+      ...new Set(
+        statementsWith(template, action)
+          .filter((s) => s.Effect === effect)
+          .map((s) => s.role),
+      ),
+    ].sort();
+
+  it("limits every alarm write to alarms named with the prefix", () => {
+    const alarmWrites = [
+      "cloudwatch:PutMetricAlarm",
+      "cloudwatch:DeleteAlarms",
+      "cloudwatch:TagResource",
+      "cloudwatch:UntagResource",
+      "cloudwatch:DisableAlarmActions",
+      "cloudwatch:EnableAlarmActions",
+      "cloudwatch:SetAlarmState",
+    ];
+    const found = statements(template).filter((s) => actionsOf(s).some((a) => alarmWrites.includes(a)));
+    expect(found.length).toBeGreaterThanOrEqual(4);
+    for (const statement of found) {
+      expect(resourcesOfStatement(statement).map(flat), statement.Sid).toEqual([
+        "arn:<AWS::Partition>:cloudwatch:<AWS::Region>:<AWS::AccountId>:alarm:ops-*",
+      ]);
+    }
+    // Who writes alarms: the reconcile and the runbook actions (CLI, Slack); the notifier only tags.
+    expect(rolesWith("cloudwatch:PutMetricAlarm")).toEqual(
+      [roleOf("reconcile"), roleOf("runbook-action"), roleOf("slack-interactions")].sort(),
+    );
+    const notifier = statements(template).filter((s) => s.role === roleOf("notifier"));
+    expect(notifier.flatMap(actionsOf).filter((a) => alarmWrites.includes(a))).toEqual([
+      "cloudwatch:TagResource",
+    ]);
+  });
+
+  it("limits dashboard writes to dashboards named with the prefix", () => {
+    for (const statement of statementsWith(template, "cloudwatch:PutDashboard")) {
+      expect(resourcesOfStatement(statement).map(flat)).toEqual([
+        "arn:<AWS::Partition>:cloudwatch::<AWS::AccountId>:dashboard/ops-*",
+      ]);
+    }
+  });
+
+  it("sets retention on the log groups of this account and region only", () => {
+    const retention = statementsWith(template, "logs:PutRetentionPolicy");
+    expect(retention.map((s) => s.role).sort()).toEqual(
+      ["reconcile", "log-retention", "runbook-action", "slack-interactions"].map(roleOf).sort(),
+    );
+    for (const statement of retention) {
+      expect(actionsOf(statement)).toEqual(["logs:PutRetentionPolicy"]);
+      expect(resourcesOfStatement(statement).map(flat)).toEqual([
+        "arn:<AWS::Partition>:logs:<AWS::Region>:<AWS::AccountId>:log-group:*",
+      ]);
+    }
+  });
+
+  it("lets the breaker change concurrency only on tag-opted or listed functions, never on Watchkeeper's own", () => {
+    const fn = (name: string) =>
+      `arn:<AWS::Partition>:lambda:<AWS::Region>:<AWS::AccountId>:function:${name}`;
+    const roles = ["breaker", "runbook-action", "slack-interactions"].map(roleOf).sort();
+    expect(rolesWith("lambda:PutFunctionConcurrency")).toEqual(roles);
+    expect(rolesWith("lambda:PutFunctionConcurrency", "Deny")).toEqual(roles);
+    for (const role of roles) {
+      const concurrency = statementsWith(template, "lambda:PutFunctionConcurrency").filter(
+        (s) => s.role === role,
+      );
+      const allows = concurrency.filter((s) => s.Effect === "Allow");
+      expect(allows).toHaveLength(2);
+      const tagged = allows.find((s) => s.Condition)!;
+      expect(resourcesOfStatement(tagged).map(flat)).toEqual([fn("*")]);
+      expect(tagged.Condition).toEqual({
+        StringEqualsIgnoreCase: { [`aws:ResourceTag/${BREAKER_TAG}`]: [...BREAKER_TAG_ON] },
+      });
+      const listed = allows.find((s) => !s.Condition)!;
+      expect(resourcesOfStatement(listed).map(flat).sort()).toEqual([
+        fn("checkout-api"),
+        fn("payments-consumer"),
+      ]);
+      const deny = concurrency.find((s) => s.Effect === "Deny")!;
+      expect(resourcesOfStatement(deny).map(flat)).toEqual([fn("ops-*")]);
+      expect(actionsOf(deny).sort()).toEqual(
+        [
+          "lambda:DeleteFunctionConcurrency",
+          "lambda:PutFunctionConcurrency",
+          "lambda:TagResource",
+          "lambda:UntagResource",
+        ].sort(),
+      );
+    }
+  });
+
+  it("lets the breaker write only its own record tags, never the opt-in tag", () => {
+    const tagging = statementsWith(template, "lambda:TagResource").filter((s) => s.Effect === "Allow");
+    expect(tagging).toHaveLength(6); // tagged and listed functions, in three roles
+    for (const statement of tagging) {
+      expect(actionsOf(statement).sort()).toEqual(["lambda:TagResource", "lambda:UntagResource"]);
+      expect(statement.Condition?.["ForAllValues:StringLike"]).toEqual({
+        "aws:TagKeys": [BREAKER_RECORD_TAGS],
+      });
+    }
+    const pattern = new RegExp(`^${BREAKER_RECORD_TAGS.replace("*", ".*")}$`);
+    for (const key of Object.values(BREAKER_TAGS)) expect(key).toMatch(pattern);
+    expect(TAGS.breaker).not.toMatch(pattern);
+  });
+
+  it("lets the breaker update event source mappings of this account and region, except Watchkeeper's own", () => {
+    const mappings = statementsWith(template, "lambda:UpdateEventSourceMapping").filter(
+      (s) => s.role === roleOf("breaker"),
+    );
+    const esm = "arn:<AWS::Partition>:lambda:<AWS::Region>:<AWS::AccountId>:event-source-mapping:*";
+    expect(mappings.map((s) => [s.Effect, actionsOf(s), resourcesOfStatement(s).map(flat)])).toEqual([
+      ["Allow", ["lambda:UpdateEventSourceMapping"], [esm]],
+      ["Deny", ["lambda:UpdateEventSourceMapping"], [esm]],
+    ]);
+    const deny = mappings.find((s) => s.Effect === "Deny")!;
+    expect(Object.keys(deny.Condition!)).toEqual(["ArnLike"]);
+    expect(flat(deny.Condition!.ArnLike!["lambda:FunctionArn"])).toBe(
+      "arn:<AWS::Partition>:lambda:<AWS::Region>:<AWS::AccountId>:function:ops-*",
+    );
+  });
+
+  it("reads the Slack secret by name, only in the functions that talk to Slack, and none without Slack", () => {
+    expect(rolesWith("secretsmanager:GetSecretValue")).toEqual(
+      [roleOf("notifier"), roleOf("slack-interactions")].sort(),
+    );
+    for (const statement of statements(template).filter((s) =>
+      actionsOf(s).some((a) => a.startsWith("secretsmanager:")),
+    )) {
+      expect(actionsOf(statement)).toEqual(["secretsmanager:GetSecretValue"]);
+      expect(resourcesOfStatement(statement).map(flat)).toEqual([
+        "arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:ops/slack-??????",
+      ]);
+    }
+    expect(
+      statements(plain)
+        .flatMap(actionsOf)
+        .filter((a) => a.startsWith("secretsmanager:")),
+    ).toEqual([]);
+  });
+
+  it("redrives only within this account and region", () => {
+    for (const statement of statementsWith(template, "sqs:StartMessageMoveTask")) {
+      expect(resourcesOfStatement(statement).map(flat)).toEqual([
+        "arn:<AWS::Partition>:sqs:<AWS::Region>:<AWS::AccountId>:*",
+      ]);
+    }
+    for (const statement of statementsWith(template, "lambda:InvokeFunction")) {
+      expect(resourcesOfStatement(statement).map(flat)).toEqual([
+        "arn:<AWS::Partition>:lambda:<AWS::Region>:<AWS::AccountId>:function:*",
+      ]);
+    }
+    expect(rolesWith("sqs:StartMessageMoveTask")).toEqual(
+      [roleOf("runbook-action"), roleOf("slack-interactions")].sort(),
+    );
+  });
+});
+
+describe("the conditions agree with the code they guard", () => {
+  it("the opt-in values IAM accepts are exactly those lib/breaker opts in", () => {
+    expect(BREAKER_TAG).toBe(TAGS.breaker);
+    const policy = resolveBreakerPolicy({});
+    const fn = (value: string) =>
+      ({ name: "f", tags: { [BREAKER_TAG]: value } }) as unknown as LambdaFunction;
+    for (const value of BREAKER_TAG_ON) {
+      expect(breakerOptIn(fn(value), policy).optedIn, value).toBe(true);
+      expect(breakerOptIn(fn(value.toUpperCase()), policy).optedIn, value).toBe(true);
+    }
+    for (const value of ["off", "false", "no", "0", "maybe", "enabled"]) {
+      expect(breakerOptIn(fn(value), policy).optedIn, value).toBe(false);
+    }
+  });
+
+  it("PutMetricData's namespace is the one Watchkeeper publishes to", () => {
+    expect(METRIC_NAMESPACE).toBe(FINDINGS_NAMESPACE);
+    expect(METRIC_NAMESPACE).toBe(BREAKER_METRIC_NAMESPACE);
+  });
+});
