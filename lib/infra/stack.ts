@@ -12,7 +12,6 @@ import type { RetentionDays } from "aws-cdk-lib/aws-logs";
 import { Topic, type ITopic } from "aws-cdk-lib/aws-sns";
 import { LambdaSubscription } from "aws-cdk-lib/aws-sns-subscriptions";
 import { Queue, QueueEncryption } from "aws-cdk-lib/aws-sqs";
-import { SnsAction } from "aws-cdk-lib/aws-cloudwatch-actions";
 import type { Construct } from "constructs";
 import type { WatchkeeperConfig } from "../config/schema.js";
 import { planGroupRetention } from "../logs/plan.js";
@@ -102,7 +101,7 @@ export class WatchkeeperStack extends Stack {
 
   private connect(trigger: Trigger, fn: WatchkeeperFunction, spec: FunctionSpec): void {
     const prefix = this.config.prefix;
-    const target = new LambdaFunction(fn.function);
+    const target = () => new LambdaFunction(fn.function);
     switch (trigger.kind) {
       case "schedule": {
         if (trigger.when && !trigger.when(this.config)) return;
@@ -113,7 +112,7 @@ export class WatchkeeperStack extends Stack {
           description: `Watchkeeper: runs ${spec.name}${input ? ` ${JSON.stringify(input)}` : ""} every ${minutes} minutes`,
           schedule: Schedule.rate(Duration.minutes(minutes)),
           targets: [
-            input ? new LambdaFunction(fn.function, { event: RuleTargetInput.fromObject(input) }) : target,
+            input ? new LambdaFunction(fn.function, { event: RuleTargetInput.fromObject(input) }) : target(),
           ],
         });
         return;
@@ -134,7 +133,7 @@ export class WatchkeeperStack extends Stack {
           ruleName: `${prefix}created-${LOG_GROUP_CREATED.kind}`,
           description: "Watchkeeper: a new log group gets its retention within seconds",
           eventPattern: resourceCreatedPattern(LOG_GROUP_CREATED),
-          targets: [target],
+          targets: [target()],
         });
         return;
       case "breaker-alarms":
@@ -142,7 +141,7 @@ export class WatchkeeperStack extends Stack {
           ruleName: `${prefix}breaker-alarms`,
           description: "Watchkeeper: state changes of the circuit breaker's trip alarms",
           eventPattern: breakerAlarmPattern(prefix),
-          targets: [target],
+          targets: [target()],
         });
         return;
       case "resource-created-hints": {
@@ -169,15 +168,13 @@ export class WatchkeeperStack extends Stack {
       visibilityTimeout: Duration.seconds(spec.timeout.toSeconds() * 6),
       deadLetterQueue: { queue: dlq, maxReceiveCount: HINT_MAX_RECEIVES },
     });
-    const alarm = depthAlarm(
+    depthAlarm(
       this,
       "HintsDeadLettersDepth",
+      this.alarmTopic,
       `${prefix}self-resource-created-hints-dlq-depth`,
       dlq,
     );
-    const action = new SnsAction(this.alarmTopic);
-    alarm.addAlarmAction(action);
-    alarm.addOkAction(action);
     for (const created of RESOURCE_CREATED) {
       new Rule(this, `Created${constructId(created.kind)}`, {
         ruleName: `${prefix}created-${created.kind}`,

@@ -5,7 +5,7 @@
  */
 import { join } from "node:path";
 import { Duration, RemovalPolicy } from "aws-cdk-lib";
-import { Alarm, ComparisonOperator, TreatMissingData } from "aws-cdk-lib/aws-cloudwatch";
+import { Alarm, ComparisonOperator, TreatMissingData, type AlarmProps } from "aws-cdk-lib/aws-cloudwatch";
 import { SnsAction } from "aws-cdk-lib/aws-cloudwatch-actions";
 import { PolicyStatement, Role, ServicePrincipal } from "aws-cdk-lib/aws-iam";
 import { Architecture, Tracing } from "aws-cdk-lib/aws-lambda";
@@ -84,22 +84,18 @@ export class WatchkeeperFunction extends Construct {
       maxEventAge: MAX_EVENT_AGE,
     });
 
-    const action = new SnsAction(props.alarmTopic);
-    for (const alarm of [
-      new Alarm(this, "Errors", {
-        alarmName: `${prefix}self-${spec.name}-errors`,
-        alarmDescription: `Watchkeeper's own function ${functionName} failed (see its log group /aws/lambda/${functionName}).`,
-        metric: this.function.metricErrors({ period: Duration.minutes(5), statistic: "Sum" }),
-        threshold: 1,
-        evaluationPeriods: 1,
-        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        treatMissingData: TreatMissingData.NOT_BREACHING,
-      }),
-      depthAlarm(this, "DeadLettersDepth", `${prefix}self-${spec.name}-dlq-depth`, this.deadLetterQueue),
-    ]) {
-      alarm.addAlarmAction(action);
-      alarm.addOkAction(action);
-    }
+    selfAlarm(this, "Errors", props.alarmTopic, {
+      alarmName: `${prefix}self-${spec.name}-errors`,
+      alarmDescription: `Watchkeeper's own function ${functionName} failed (see its log group /aws/lambda/${functionName}).`,
+      metric: this.function.metricErrors({ period: Duration.minutes(5), statistic: "Sum" }),
+    });
+    depthAlarm(
+      this,
+      "DeadLettersDepth",
+      props.alarmTopic,
+      `${prefix}self-${spec.name}-dlq-depth`,
+      this.deadLetterQueue,
+    );
   }
 
   /** Adds a permission set to the function's role, and tells cdk-nag why each wildcard is needed. */
@@ -122,17 +118,39 @@ export function deadLetterQueue(scope: Construct, id: string, queueName: string)
 }
 
 /** Any message in a DLQ is worth a look: something failed for good. */
-export function depthAlarm(scope: Construct, id: string, alarmName: string, queue: Queue): Alarm {
-  return new Alarm(scope, id, {
+export function depthAlarm(
+  scope: Construct,
+  id: string,
+  topic: ITopic,
+  alarmName: string,
+  queue: Queue,
+): Alarm {
+  return selfAlarm(scope, id, topic, {
     alarmName,
     alarmDescription: `Messages are waiting in Watchkeeper's dead-letter queue ${queue.queueName}: something it does failed for good. Inspect them, then redrive or purge.`,
     metric: queue.metricApproximateNumberOfMessagesVisible({
       period: Duration.minutes(5),
       statistic: "Maximum",
     }),
+  });
+}
+
+/** One of Watchkeeper's alarms on itself: any occurrence in five minutes, notifying the topic both ways. */
+function selfAlarm(
+  scope: Construct,
+  id: string,
+  topic: ITopic,
+  props: Pick<AlarmProps, "alarmName" | "alarmDescription" | "metric">,
+): Alarm {
+  const alarm = new Alarm(scope, id, {
+    ...props,
     threshold: 1,
     evaluationPeriods: 1,
     comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
     treatMissingData: TreatMissingData.NOT_BREACHING,
   });
+  const action = new SnsAction(topic);
+  alarm.addAlarmAction(action);
+  alarm.addOkAction(action);
+  return alarm;
 }
