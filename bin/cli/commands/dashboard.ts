@@ -4,7 +4,6 @@ import { generateDashboards, reviewJson } from "../../../dashboards/index.js";
 import { renderSummaryMarkdown, runChecks, summarizeFindings } from "../../../lib/findings/index.js";
 import { UsageError } from "../errors.js";
 import type { CommandContext } from "../main.js";
-import { openSession } from "../session.js";
 import { discover } from "./inventory.js";
 import { configOf } from "./plan.js";
 import { globalOptions } from "./shared.js";
@@ -17,7 +16,7 @@ export function registerDashboard(program: Command, context: CommandContext): vo
     .action(async (flags: { out: string }, command: Command) => {
       const options = globalOptions(command);
       const config = configOf(options);
-      const inventory = await discover(context.io, await openSession(options));
+      const inventory = await discover(context.io, await context.openSession(options));
       const specs = generateDashboards(inventory, {
         prefix: config.prefix,
         runbookBaseUrl: config.runbookBaseUrl,

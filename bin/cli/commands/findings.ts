@@ -9,7 +9,6 @@ import {
 import { UsageError } from "../errors.js";
 import { colorsFor, type Colors } from "../io.js";
 import type { CommandContext } from "../main.js";
-import { openSession } from "../session.js";
 import { discover } from "./inventory.js";
 import { globalOptions, printJson } from "./shared.js";
 
@@ -21,7 +20,7 @@ export function registerFindings(program: Command, context: CommandContext): voi
     .action(async (flags: { severity?: string }, command: Command) => {
       const options = globalOptions(command);
       const minSeverity = flags.severity === undefined ? undefined : severityFlag(flags.severity);
-      const inventory = await discover(context.io, await openSession(options));
+      const inventory = await discover(context.io, await context.openSession(options));
       const findings = runChecks(inventory, minSeverity ? { minSeverity } : {});
       if (options.json) printJson(context.io, findings);
       else context.io.out(renderFindings(findings, colorsFor(context.io)));
