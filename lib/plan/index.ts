@@ -3,6 +3,7 @@ export {
   countChanges,
   diffFields,
   isWrite,
+  sameJson,
   type Change,
   type ChangeAction,
   type ChangeCounts,
