@@ -141,8 +141,14 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
       { kind: "breaker-alarms" },
       { kind: "schedule", id: "schedule", everyMinutes: () => BREAKER_EVALUATION_MINUTES },
     ],
-    // Discovery finds who invokes a function (rules, topics) before the breaker throttles it.
-    permissions: (scope, config) => [discoveryRead(), breakerWrites(scope, config), metricWrites()],
+    // Discovery finds who invokes a function (rules, topics) before the breaker throttles it; its
+    // bundle holds the whole discovery, so it gets the same reads as the reconcile.
+    permissions: (scope, config) => [
+      discoveryRead(),
+      apiGatewayRead(scope),
+      breakerWrites(scope, config),
+      metricWrites(),
+    ],
   },
   {
     name: "runbook-action",
