@@ -27,7 +27,16 @@ export interface DiscoveryContext {
   progress(progress: DiscoveryProgress): void;
   /** Operations the endpoint showed it does not offer: not called again in this run. */
   readonly unsupported: Set<string>;
+  /** See `DiscoverOptions.detail`; absent: "full". */
+  readonly detail?: DiscoveryDetail;
 }
+
+/**
+ * "full": every fact the `Inventory` type holds. "reconcile": what the reconcile capabilities (alarms,
+ * retention, dashboards, findings) use, skipping per-resource reads that only other capabilities need
+ * (see `LambdaFunction.notRead`, `KinesisStream.consumers` and docs/performance.md).
+ */
+export type DiscoveryDetail = "full" | "reconcile";
 
 export interface Call {
   readonly service: AwsService;

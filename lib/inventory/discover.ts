@@ -1,16 +1,17 @@
 /** Discovery: one paced, paginated read of the account and region into a normalized `Inventory`. */
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import type { Aws } from "../aws/index.js";
-import type { DiscoveryContext, DiscoveryProgress } from "./context.js";
+import type { DiscoveryContext, DiscoveryDetail, DiscoveryProgress } from "./context.js";
+import { unqualifiedFunctionArn } from "./arn.js";
 import { compareText } from "./order.js";
 import { deriveRelations } from "./relations.js";
 import { discoverHttpApis, discoverRestApis } from "./services/apigateway.js";
 import { discoverDynamoDbTables } from "./services/dynamodb.js";
 import { discoverEventBridgeRules } from "./services/eventbridge.js";
 import { discoverKinesisStreams } from "./services/kinesis.js";
-import { discoverLambdaAccount, discoverLambdaFunctions } from "./services/lambda.js";
+import { discoverLambdaAccount, discoverLambdaFunctions, readFunctionDetails } from "./services/lambda.js";
 import { discoverLogGroups } from "./services/logs.js";
-import { discoverSnsTopics } from "./services/sns.js";
+import { discoverSnsTopics, listConfirmedSubscriptions } from "./services/sns.js";
 import { discoverSqsQueues } from "./services/sqs.js";
 import { discoverStateMachines } from "./services/stepfunctions.js";
 import { discoverTags } from "./tags.js";
@@ -18,6 +19,7 @@ import {
   RESOURCE_KINDS,
   type DiscoveryWarning,
   type Inventory,
+  type LambdaFunction,
   type Resource,
   type ResourceKind,
 } from "./types.js";
@@ -33,10 +35,19 @@ export interface DiscoverOptions {
   readonly onProgress?: (progress: DiscoveryProgress) => void;
   /** The snapshot's timestamp (default: the time on `aws`'s clock). */
   readonly now?: () => Date;
+  /**
+   * "full" (default): every fact the types hold. "reconcile": only what the reconcile capabilities use,
+   * which keeps a run of a large account inside one Lambda invocation: no GetFunction (tags from the
+   * Tagging API, reserved concurrency "unknown" and marked not read), async invoke configs only of
+   * functions that rules, topics or an async DLQ show to be invoked asynchronously, no Kinesis consumers.
+   * See docs/performance.md for what that leaves out.
+   */
+  readonly detail?: DiscoveryDetail;
 }
 
-const DISCOVERERS: Readonly<Record<ResourceKind, (ctx: DiscoveryContext) => Promise<Resource[]>>> = {
-  "lambda-function": discoverLambdaFunctions,
+const DISCOVERERS: Readonly<
+  Record<Exclude<ResourceKind, "lambda-function">, (ctx: DiscoveryContext) => Promise<Resource[]>>
+> = {
   "sqs-queue": discoverSqsQueues,
   "kinesis-stream": discoverKinesisStreams,
   "dynamodb-table": discoverDynamoDbTables,
@@ -44,7 +55,7 @@ const DISCOVERERS: Readonly<Record<ResourceKind, (ctx: DiscoveryContext) => Prom
   "http-api": discoverHttpApis,
   "state-machine": discoverStateMachines,
   "eventbridge-rule": discoverEventBridgeRules,
-  "sns-topic": discoverSnsTopics,
+  "sns-topic": (ctx) => discoverSnsTopics(ctx),
   "log-group": discoverLogGroups,
 };
 
@@ -71,18 +82,29 @@ export async function discoverInventory(aws: Aws, options: DiscoverOptions = {})
     warn: (warning) => warnings.push(warning),
     progress: (progress) => options.onProgress?.(progress),
     unsupported: new Set(),
+    detail: options.detail ?? "full",
   };
 
   const [found, tags, lambdaAccount] = await Promise.all([
-    Promise.all(kinds.map((kind) => DISCOVERERS[kind](ctx))),
+    Promise.all(discoverKinds(ctx, kinds)),
     discoverTags(ctx, kinds),
     kinds.includes("lambda-function") ? discoverLambdaAccount(ctx) : Promise.resolve(undefined),
   ]);
+  let all = found.flat();
+  if (ctx.detail === "reconcile" && tags.unread.has("lambda-function")) {
+    // Without the Tagging API a function's tags (watchkeeper:ignore among them) come from GetFunction.
+    const functions = all.filter((r): r is LambdaFunction => r.kind === "lambda-function");
+    all = [
+      ...all.filter((r) => r.kind !== "lambda-function"),
+      ...(await readFunctionDetails(ctx, functions)),
+    ];
+  }
 
   // Tagging API first, the service's own answer over it: it is authoritative and not eventually consistent.
-  const resources = found
-    .flat()
-    .map((resource) => ({ ...resource, tags: { ...tags.get(resource.arn), ...resource.tags } }) as Resource)
+  const resources = all
+    .map(
+      (resource) => ({ ...resource, tags: { ...tags.tags.get(resource.arn), ...resource.tags } }) as Resource,
+    )
     .sort(byKindThenArn);
 
   return {
@@ -93,6 +115,59 @@ export async function discoverInventory(aws: Aws, options: DiscoverOptions = {})
     relations: deriveRelations(resources),
     ...(lambdaAccount ? { lambdaAccount } : {}),
     warnings: warnings.sort(byWarning),
+  };
+}
+
+/**
+ * One discovery per kind, all started at once. Lambda's learns which functions are invoked
+ * asynchronously from the rules' targets and the SNS subscriptions, when both kinds are discovered and
+ * fully readable; otherwise it reads every function's async invoke config.
+ */
+function discoverKinds(ctx: DiscoveryContext, kinds: readonly ResourceKind[]): Promise<Resource[]>[] {
+  const rules = watched(ctx);
+  const subscriptions = watched(ctx);
+  const confirmed = kinds.includes("sns-topic") ? listConfirmedSubscriptions(subscriptions.ctx) : undefined;
+  const started = new Map<ResourceKind, Promise<Resource[]>>();
+  for (const kind of kinds) {
+    if (kind === "lambda-function") continue;
+    if (kind === "eventbridge-rule") started.set(kind, DISCOVERERS[kind](rules.ctx));
+    else if (kind === "sns-topic") started.set(kind, discoverSnsTopics(ctx, confirmed));
+    else started.set(kind, DISCOVERERS[kind](ctx));
+  }
+  if (kinds.includes("lambda-function")) {
+    const ruleList = started.get("eventbridge-rule");
+    const asyncInvokers =
+      ruleList && confirmed
+        ? Promise.all([ruleList, confirmed]).then(([found, subs]): ReadonlySet<string> | undefined => {
+            if (rules.warned() || subs === undefined || subscriptions.warned()) return undefined;
+            const arns = new Set<string>();
+            for (const rule of found) {
+              if (rule.kind !== "eventbridge-rule") continue;
+              for (const target of rule.targets) arns.add(unqualifiedFunctionArn(target.arn));
+            }
+            for (const sub of subs) {
+              if (sub.Protocol === "lambda" && sub.Endpoint) arns.add(unqualifiedFunctionArn(sub.Endpoint));
+            }
+            return arns;
+          })
+        : undefined;
+    started.set("lambda-function", discoverLambdaFunctions(ctx, asyncInvokers ? { asyncInvokers } : {}));
+  }
+  return kinds.map((kind) => started.get(kind)!);
+}
+
+/** A context whose warnings are also counted, to tell a complete listing from a partial one. */
+function watched(ctx: DiscoveryContext): { ctx: DiscoveryContext; warned: () => boolean } {
+  let warnings = 0;
+  return {
+    ctx: {
+      ...ctx,
+      warn: (warning) => {
+        warnings += 1;
+        ctx.warn(warning);
+      },
+    },
+    warned: () => warnings > 0,
   };
 }
 

@@ -1,7 +1,7 @@
 /** Inventory: the normalized snapshot of an account and region that every plan reads. */
 export * from "./types.js";
 export { discoverInventory, type DiscoverOptions } from "./discover.js";
-export type { DiscoveryProgress } from "./context.js";
+export type { DiscoveryDetail, DiscoveryProgress } from "./context.js";
 export { deriveRelations } from "./relations.js";
 export { indexInventory, FAILURE_RELATIONS, type InventoryIndex } from "./query.js";
 export { TAG_RESOURCE_TYPES } from "./tags.js";

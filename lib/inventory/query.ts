@@ -32,7 +32,20 @@ export interface InventoryIndex {
   consumersOf(arn: string): readonly ResourceOfKind<"lambda-function">[];
 }
 
+/** Indexes by snapshot: the plans of one run (alarms, findings, dashboards) share one. */
+const indexes = new WeakMap<Inventory, InventoryIndex>();
+
+/** The snapshot's index, built once per snapshot (a snapshot is never changed after discovery). */
 export function indexInventory(inventory: Inventory): InventoryIndex {
+  let index = indexes.get(inventory);
+  if (!index) {
+    index = buildIndex(inventory);
+    indexes.set(inventory, index);
+  }
+  return index;
+}
+
+function buildIndex(inventory: Inventory): InventoryIndex {
   const byArn = new Map<string, Resource>();
   for (const resource of inventory.resources) byArn.set(resource.arn, resource);
   const byKind = groupBy(inventory.resources, (r) => r.kind);

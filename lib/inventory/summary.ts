@@ -12,7 +12,8 @@ export interface InventorySummary {
   /** Queues that are not DLQs and have no redrive policy: a failing message is retried until it expires. */
   readonly queuesWithoutDlq: readonly string[];
   readonly logGroupsNeverExpiring: readonly string[];
-  readonly functionsWithReservedConcurrency: number;
+  /** "not-read": a "reconcile" discovery did not read reserved concurrency (see `LambdaFunction.notRead`). */
+  readonly functionsWithReservedConcurrency: number | "not-read";
   readonly warnings: readonly DiscoveryWarning[];
 }
 
@@ -37,8 +38,9 @@ export function summarizeInventory(inventory: Inventory): InventorySummary {
       .ofKind("log-group")
       .filter((group) => group.retentionInDays === undefined)
       .map((group) => group.name),
-    functionsWithReservedConcurrency: functions.filter((fn) => typeof fn.reservedConcurrency === "number")
-      .length,
+    functionsWithReservedConcurrency: functions.some((fn) => fn.notRead?.includes("reserved-concurrency"))
+      ? "not-read"
+      : functions.filter((fn) => typeof fn.reservedConcurrency === "number").length,
     warnings: inventory.warnings,
   };
 }

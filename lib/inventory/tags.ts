@@ -34,32 +34,45 @@ export function normalizeTaggedArn(arn: string): string {
 }
 
 /**
- * Tags by normalized ARN for the given kinds. One listing per kind, so a filter an endpoint rejects
- * costs only that kind's tags; a denied or unsupported API stops after the first warning.
+ * Tags by normalized ARN for the given kinds, and the kinds whose tags could not be listed. One listing
+ * for all kinds (the fewest pages); when that fails, one listing per kind, so a filter an endpoint
+ * rejects costs only that kind's tags; a denied or unsupported API stops after the first warning.
  */
 export async function discoverTags(
   ctx: DiscoveryContext,
   kinds: readonly ResourceKind[],
-): Promise<Map<string, Tags>> {
+): Promise<{ readonly tags: Map<string, Tags>; readonly unread: ReadonlySet<ResourceKind> }> {
   const client = ctx.aws.client(ResourceGroupsTaggingAPIClient);
   const tags = new Map<string, Tags>();
+  const unread = new Set(kinds);
   let done = 0;
   ctx.progress({ phase: "tags", done, total: kinds.length });
+  const list = (filters: readonly string[]) =>
+    collect(
+      paginateGetResources(
+        { client, stopOnSameToken: true },
+        { ResourceTypeFilters: [...filters], ResourcesPerPage: 100 },
+      ),
+      (page) => page.ResourceTagMappingList,
+    );
+  if (kinds.length > 1) {
+    const all = await list(kinds.flatMap((kind) => TAG_RESOURCE_TYPES[kind])).catch(() => undefined);
+    if (all) {
+      for (const mapping of all) addMapping(tags, mapping);
+      ctx.progress({ phase: "tags", done: kinds.length, total: kinds.length });
+      return { tags, unread: new Set() };
+    }
+  }
   for (const kind of kinds) {
     const listed = await attempt(ctx, { service: "tagging", operation: "GetResources" }, () =>
-      collect(
-        paginateGetResources(
-          { client, stopOnSameToken: true },
-          { ResourceTypeFilters: [...TAG_RESOURCE_TYPES[kind]], ResourcesPerPage: 100 },
-        ),
-        (page) => page.ResourceTagMappingList,
-      ),
+      list(TAG_RESOURCE_TYPES[kind]),
     );
     if (!listed.ok && listed.reason !== "missing") break;
     for (const mapping of listed.ok ? listed.value : []) addMapping(tags, mapping);
+    unread.delete(kind);
     ctx.progress({ phase: "tags", done: ++done, total: kinds.length });
   }
-  return tags;
+  return { tags, unread };
 }
 
 function addMapping(tags: Map<string, Tags>, mapping: ResourceTagMapping): void {

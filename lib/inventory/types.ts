@@ -72,18 +72,34 @@ export interface QualifiedAsyncInvokeConfig extends AsyncInvokeConfig {
   readonly qualifier: string;
 }
 
+/**
+ * Facts of a function that discovery chose not to read (`DiscoverOptions.detail: "reconcile"`), so that
+ * their absence says nothing:
+ * - "async-invoke": `asyncInvoke` and `qualifiedAsyncInvoke` were not read, because nothing in the
+ *   account shows the function is invoked asynchronously (no EventBridge rule target, no SNS
+ *   subscription, no async DLQ);
+ * - "reserved-concurrency": `reservedConcurrency` is "unknown" because it was not read (the circuit
+ *   breaker reads it fresh before acting; tags come from the Tagging API instead of GetFunction).
+ */
+export type FunctionFactNotRead = "async-invoke" | "reserved-concurrency";
+
 export interface LambdaFunction extends ResourceBase<"lambda-function"> {
   readonly runtime?: string;
   readonly packageType: "Zip" | "Image";
   readonly timeoutSeconds: number;
   readonly memoryMb: number;
-  /** "unknown": GetFunction could not be read (see the inventory's warnings); never plan a restore from it. */
+  /**
+   * "unknown": not known from this snapshot — GetFunction could not be read (see the inventory's
+   * warnings) or was not called (`notRead` holds "reserved-concurrency"); never plan a restore from it.
+   */
   readonly reservedConcurrency: ReservedConcurrency | "unknown";
   readonly deadLetterTargetArn?: string;
-  /** Async invoke config of the unqualified function ($LATEST). */
+  /** Async invoke config of the unqualified function ($LATEST). Not read when `notRead` holds "async-invoke". */
   readonly asyncInvoke?: AsyncInvokeConfig;
   /** Async invoke configs set on versions or aliases (SAM puts them on the alias), sorted by qualifier. */
   readonly qualifiedAsyncInvoke?: readonly QualifiedAsyncInvokeConfig[];
+  /** Facts discovery chose not to read, sorted; absent when every fact was read (or tried: see warnings). */
+  readonly notRead?: readonly FunctionFactNotRead[];
   readonly eventSources: readonly EventSourceMapping[];
   /** `/aws/lambda/<name>` unless advanced logging names another group. */
   readonly logGroupName: string;
@@ -112,7 +128,8 @@ export interface KinesisStream extends ResourceBase<"kinesis-stream"> {
   readonly openShards: number;
   readonly mode: "PROVISIONED" | "ON_DEMAND";
   readonly encryption: "kms" | "none";
-  readonly consumers: readonly { readonly name: string; readonly arn: string }[];
+  /** Enhanced fan-out consumers; not read (absent) with `DiscoverOptions.detail: "reconcile"`, whose plans do not use them. */
+  readonly consumers?: readonly { readonly name: string; readonly arn: string }[];
 }
 
 export interface DynamoDbTable extends ResourceBase<"dynamodb-table"> {

@@ -141,6 +141,22 @@ describe("sqs-no-dlq", () => {
     );
     expect(findings[0]?.fix).toContain("Create a DLQ (FIFO)");
   });
+
+  it("says when the queue may be an on-failure destination whose function's async config was not read", () => {
+    const inventory = inventoryOf([
+      queue("failures"),
+      queue("orders"),
+      lambdaFunction("worker", { eventSources: [mapping(queueArn("orders"))] }),
+      lambdaFunction("resizer", { notRead: ["async-invoke", "reserved-concurrency"] }),
+    ]);
+    const findings = run("sqs-no-dlq", inventory);
+    expect(names(findings)).toEqual(["failures", "orders"]);
+    expect(findings[0]?.message).toBe(
+      "no dead-letter queue (redrive policy): a message that always fails is received again and again until it expires after 4 d; 1 functions' async invoke configs were not read, so if it is one's on-failure destination, accept this finding",
+    );
+    // A queue a function consumes is no function's failure destination.
+    expect(findings[1]?.message).not.toContain("not read");
+  });
 });
 
 describe("sqs-dlq-retention", () => {

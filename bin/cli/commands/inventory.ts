@@ -1,5 +1,10 @@
 import type { Command } from "commander";
-import { discoverInventory, summarizeInventory, type Inventory } from "../../../lib/inventory/index.js";
+import {
+  discoverInventory,
+  summarizeInventory,
+  type DiscoveryDetail,
+  type Inventory,
+} from "../../../lib/inventory/index.js";
 import { colorsFor, type Io } from "../io.js";
 import type { CommandContext } from "../main.js";
 import { withProgress } from "../progress.js";
@@ -20,9 +25,10 @@ export function registerInventory(program: Command, context: CommandContext): vo
     });
 }
 
-export function discover(io: Io, session: Session): Promise<Inventory> {
+/** `detail: "reconcile"` reads what plan and apply use, exactly as the scheduled reconcile does. */
+export function discover(io: Io, session: Session, detail: DiscoveryDetail = "full"): Promise<Inventory> {
   return withProgress(io, `Discovering ${session.label}`, (report) =>
-    discoverInventory(session.aws, { onProgress: report }),
+    discoverInventory(session.aws, { onProgress: report, detail }),
   );
 }
 
@@ -46,7 +52,9 @@ export function renderInventory(inventory: Inventory, io: Io): string {
     ]),
     "",
     `  ${summary.eventSourceMappings} event source mappings, ${summary.deadLetterQueues} dead-letter queues, ` +
-      `${summary.functionsWithReservedConcurrency} functions with reserved concurrency`,
+      (summary.functionsWithReservedConcurrency === "not-read"
+        ? "reserved concurrency not read"
+        : `${summary.functionsWithReservedConcurrency} functions with reserved concurrency`),
   ];
   const attention: string[] = [];
   if (summary.queuesWithoutDlq.length > 0) {

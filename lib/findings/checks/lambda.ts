@@ -35,8 +35,9 @@ function invokerLabel(index: FindingsIndex, relation: Relation): string {
   return `${kind} ${displayName(index, relation.from)}${qualifier ? ` (alias/version ${qualifier})` : ""}`;
 }
 
-/** Why the function's asynchronous invocation config is unknown, when discovery could not read it. */
+/** Why the function's asynchronous invocation config is unknown, when discovery could not (or did not) read it. */
 function unreadableAsyncConfig(inventory: Inventory, fn: LambdaFunction): string | undefined {
+  if (fn.notRead?.includes("async-invoke")) return "ListFunctionEventInvokeConfigs: not read by discovery";
   const warning = inventory.warnings.find(
     (w) =>
       w.service === "lambda" &&

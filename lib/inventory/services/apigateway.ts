@@ -45,7 +45,8 @@ export async function discoverHttpApis(ctx: DiscoveryContext): Promise<HttpApi[]
   const listed = await attempt(ctx, { service: "apigatewayv2", operation: "GetApis" }, () =>
     collect(
       paginate(
-        (token) => client.send(new GetApisCommand(token ? { NextToken: token } : {})),
+        (token) =>
+          client.send(new GetApisCommand({ MaxResults: "500", ...(token ? { NextToken: token } : {}) })),
         (page) => page.NextToken,
       ),
       (page) => page.Items,

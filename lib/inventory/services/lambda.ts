@@ -12,52 +12,197 @@ import {
   type FunctionConfiguration,
   type FunctionEventInvokeConfig,
 } from "@aws-sdk/client-lambda";
+import { DEFAULT_HEADROOM } from "../../aws/pacer.js";
+import { quotaFor } from "../../aws/quotas.js";
 import { functionQualifier, serviceOfArn, unqualifiedFunctionArn } from "../arn.js";
 import { attempt, collect, detailEach, type DiscoveryContext } from "../context.js";
 import type {
   AsyncInvokeConfig,
   EventSourceKind,
   EventSourceMapping,
+  FunctionFactNotRead,
   LambdaAccountFacts,
   LambdaFunction,
   QualifiedAsyncInvokeConfig,
   ReservedConcurrency,
 } from "../types.js";
 
-export async function discoverLambdaFunctions(ctx: DiscoveryContext): Promise<LambdaFunction[]> {
+/** What the Lambda discoverer needs to know from the rest of discovery. */
+export interface LambdaDiscoveryOptions {
+  /**
+   * Unqualified ARNs of the functions something in the account invokes asynchronously (EventBridge rule
+   * targets, SNS subscriptions); undefined when that is not known (those kinds not discovered, or not
+   * fully readable), and then every function's async invoke config is read.
+   */
+  readonly asyncInvokers?: Promise<ReadonlySet<string> | undefined>;
+}
+
+/** Time of Lambda's control-plane quota a "reconcile" discovery may spend on every function's async invoke configs. */
+export const ASYNC_CONFIG_ALLOWANCE_MS = 5 * 60_000;
+
+/**
+ * Whether a "reconcile" discovery reads every function's async invoke configs: when one call each fits in
+ * ASYNC_CONFIG_ALLOWANCE_MS of the control-plane quota (15 requests per second across all its APIs,
+ * paced at 80 %), i.e. up to 3,600 functions. Above that, only the functions `needsAsyncInvokeConfig`
+ * names are read: 20,000 functions would take 28 minutes, more than one Lambda invocation.
+ */
+export function readsEveryAsyncConfig(functions: number): boolean {
+  const { rps } = quotaFor("lambda", "ListFunctionEventInvokeConfigs");
+  return functions <= Math.floor((ASYNC_CONFIG_ALLOWANCE_MS / 1000) * rps * DEFAULT_HEADROOM);
+}
+
+/**
+ * In a large account, whether a "reconcile" discovery reads a function's async invoke configs: only when
+ * something shows the function is invoked asynchronously (an EventBridge rule target, an SNS
+ * subscription, an async DLQ). What is lost for the others (an on-failure destination known only from
+ * their config) is described in docs/performance.md.
+ */
+export function needsAsyncInvokeConfig(facts: {
+  readonly invokedAsync: boolean;
+  readonly deadLetterTarget: boolean;
+}): boolean {
+  return facts.invokedAsync || facts.deadLetterTarget;
+}
+
+export async function discoverLambdaFunctions(
+  ctx: DiscoveryContext,
+  options: LambdaDiscoveryOptions = {},
+): Promise<LambdaFunction[]> {
   const client = ctx.aws.client(LambdaClient);
   const listed = await attempt(ctx, { service: "lambda", operation: "ListFunctions" }, () =>
-    collect(paginateListFunctions({ client, stopOnSameToken: true }, {}), (page) => page.Functions),
+    collect(
+      paginateListFunctions({ client, stopOnSameToken: true, pageSize: 50 }, {}),
+      (page) => page.Functions,
+    ),
   );
   if (!listed.ok) return [];
   const mappings = await eventSourceMappingsByFunction(ctx, client);
+  const functions = listed.value.filter(
+    (config): config is FunctionConfiguration & { FunctionName: string; FunctionArn: string } =>
+      !!config.FunctionName && !!config.FunctionArn,
+  );
+  const eventSourcesOf = (config: FunctionConfiguration & { FunctionArn: string }) =>
+    mappings.get(unqualifiedFunctionArn(config.FunctionArn)) ?? [];
 
-  return detailEach(ctx, "lambda-function", listed.value, async (listedConfig) => {
-    const name = listedConfig.FunctionName;
-    if (!name || !listedConfig.FunctionArn) return undefined;
-    const call = { service: "lambda", resource: listedConfig.FunctionArn } as const;
-    const got = await attempt(ctx, { ...call, operation: "GetFunction" }, () =>
-      client.send(new GetFunctionCommand({ FunctionName: name })),
-    );
-    if (!got.ok && got.reason === "missing") return undefined;
-    const invokeConfigs = await attempt(ctx, { ...call, operation: "ListFunctionEventInvokeConfigs" }, () =>
-      collect(
-        paginateListFunctionEventInvokeConfigs({ client, stopOnSameToken: true }, { FunctionName: name }),
-        (page) => page.FunctionEventInvokeConfigs,
+  if (ctx.detail !== "reconcile") {
+    return detailEach(ctx, "lambda-function", functions, async (listedConfig) => {
+      const name = listedConfig.FunctionName;
+      const call = { service: "lambda", resource: listedConfig.FunctionArn } as const;
+      const got = await attempt(ctx, { ...call, operation: "GetFunction" }, () =>
+        client.send(new GetFunctionCommand({ FunctionName: name })),
+      );
+      if (!got.ok && got.reason === "missing") return undefined;
+      const invokeConfigs = await readInvokeConfigs(ctx, client, listedConfig);
+      if (invokeConfigs === "missing") return undefined;
+
+      const config = (got.ok ? got.value.Configuration : undefined) ?? listedConfig;
+      const reservedConcurrency: ReservedConcurrency | "unknown" = got.ok
+        ? (got.value.Concurrency?.ReservedConcurrentExecutions ?? "unset")
+        : "unknown";
+      return toFunction(ctx, config, {
+        reservedConcurrency,
+        tags: got.ok ? (got.value.Tags ?? {}) : {},
+        invokeConfigs,
+        eventSources: eventSourcesOf(listedConfig),
+      });
+    });
+  }
+
+  // "reconcile": the listing holds every configuration field the plans use. Tags come from the Tagging
+  // API (discover.ts falls back to GetFunction when it cannot be read). In a large account, async invoke
+  // configs are read first for functions with an async DLQ (known now), then for those the rules and
+  // topics invoke.
+  type Listed = (typeof functions)[number];
+  const read = new Map<string, readonly FunctionEventInvokeConfig[] | "missing">();
+  const readEach = (configs: readonly Listed[]) =>
+    detailEach(ctx, "lambda-function", configs, async (config) => {
+      read.set(config.FunctionArn, await readInvokeConfigs(ctx, client, config));
+      return undefined;
+    });
+  if (readsEveryAsyncConfig(functions.length)) {
+    await readEach(functions);
+  } else {
+    await readEach(
+      functions.filter((config) =>
+        needsAsyncInvokeConfig({
+          invokedAsync: false,
+          deadLetterTarget: !!config.DeadLetterConfig?.TargetArn,
+        }),
       ),
     );
-    if (!invokeConfigs.ok && invokeConfigs.reason === "missing") return undefined;
+    const invokers = await (options.asyncInvokers ?? Promise.resolve(undefined));
+    await readEach(
+      functions.filter(
+        (config) =>
+          !read.has(config.FunctionArn) &&
+          (invokers === undefined ||
+            needsAsyncInvokeConfig({
+              invokedAsync: invokers.has(unqualifiedFunctionArn(config.FunctionArn)),
+              deadLetterTarget: false,
+            })),
+      ),
+    );
+  }
+  return functions.flatMap((config) => {
+    const invokeConfigs = read.get(config.FunctionArn);
+    if (invokeConfigs === "missing") return [];
+    return [
+      toFunction(ctx, config, {
+        reservedConcurrency: "unknown",
+        tags: {},
+        invokeConfigs: invokeConfigs ?? "not-read",
+        eventSources: eventSourcesOf(config),
+        notRead:
+          invokeConfigs === undefined ? ["async-invoke", "reserved-concurrency"] : ["reserved-concurrency"],
+      }),
+    ];
+  });
+}
 
-    const config = (got.ok ? got.value.Configuration : undefined) ?? listedConfig;
-    const reservedConcurrency: ReservedConcurrency | "unknown" = got.ok
-      ? (got.value.Concurrency?.ReservedConcurrentExecutions ?? "unset")
-      : "unknown";
-    return toFunction(ctx, config, {
-      reservedConcurrency,
-      tags: got.ok ? (got.value.Tags ?? {}) : {},
-      invokeConfigs: invokeConfigs.ok ? invokeConfigs.value : [],
-      eventSources: mappings.get(unqualifiedFunctionArn(listedConfig.FunctionArn)) ?? [],
-    });
+/** The function's async invoke configs; [] when unreadable (a warning says so), "missing" when the function is gone. */
+async function readInvokeConfigs(
+  ctx: DiscoveryContext,
+  client: LambdaClient,
+  config: FunctionConfiguration & { FunctionName: string; FunctionArn: string },
+): Promise<readonly FunctionEventInvokeConfig[] | "missing"> {
+  const invokeConfigs = await attempt(
+    ctx,
+    { service: "lambda", resource: config.FunctionArn, operation: "ListFunctionEventInvokeConfigs" },
+    () =>
+      collect(
+        paginateListFunctionEventInvokeConfigs(
+          { client, stopOnSameToken: true, pageSize: 50 },
+          { FunctionName: config.FunctionName },
+        ),
+        (page) => page.FunctionEventInvokeConfigs,
+      ),
+  );
+  if (!invokeConfigs.ok && invokeConfigs.reason === "missing") return "missing";
+  return invokeConfigs.ok ? invokeConfigs.value : [];
+}
+
+/**
+ * Tags and reserved concurrency from GetFunction, for functions a "reconcile" discovery listed when the
+ * Tagging API could not give their tags (a function's `watchkeeper:ignore` must never be missed).
+ */
+export async function readFunctionDetails(
+  ctx: DiscoveryContext,
+  functions: readonly LambdaFunction[],
+): Promise<LambdaFunction[]> {
+  const client = ctx.aws.client(LambdaClient);
+  return detailEach(ctx, "lambda-function-tags", functions, async (fn) => {
+    const got = await attempt(ctx, { service: "lambda", resource: fn.arn, operation: "GetFunction" }, () =>
+      client.send(new GetFunctionCommand({ FunctionName: fn.name })),
+    );
+    if (!got.ok) return got.reason === "missing" ? undefined : fn;
+    const notRead = (fn.notRead ?? []).filter((fact) => fact !== "reserved-concurrency");
+    const { notRead: _previous, ...rest } = fn;
+    return {
+      ...rest,
+      tags: got.value.Tags ?? {},
+      reservedConcurrency: got.value.Concurrency?.ReservedConcurrentExecutions ?? "unset",
+      ...(notRead.length > 0 ? { notRead } : {}),
+    };
   });
 }
 
@@ -65,8 +210,11 @@ export async function discoverLambdaFunctions(ctx: DiscoveryContext): Promise<La
 export interface FunctionDetails {
   readonly reservedConcurrency: ReservedConcurrency | "unknown";
   readonly tags: Readonly<Record<string, string>>;
-  readonly invokeConfigs: readonly FunctionEventInvokeConfig[];
+  /** "not-read": discovery chose not to read them (`notRead` then holds "async-invoke"). */
+  readonly invokeConfigs: readonly FunctionEventInvokeConfig[] | "not-read";
   readonly eventSources: readonly EventSourceMapping[];
+  /** Facts not read; absent: all read. */
+  readonly notRead?: readonly FunctionFactNotRead[];
 }
 
 export function toFunction(
@@ -76,7 +224,10 @@ export function toFunction(
 ): LambdaFunction {
   const name = config.FunctionName ?? "";
   const arn = unqualifiedFunctionArn(config.FunctionArn ?? "");
-  const { unqualified, qualified } = splitInvokeConfigs(details.invokeConfigs);
+  const { unqualified, qualified } = splitInvokeConfigs(
+    details.invokeConfigs === "not-read" ? [] : details.invokeConfigs,
+  );
+  const notRead = [...new Set(details.notRead ?? [])].sort();
   return {
     kind: "lambda-function",
     arn,
@@ -96,6 +247,7 @@ export function toFunction(
     logGroupName: config.LoggingConfig?.LogGroup || `/aws/lambda/${name}`,
     logFormat: config.LoggingConfig?.LogFormat === "JSON" ? "JSON" : "Text",
     ...(config.LastModified ? { lastModified: config.LastModified } : {}),
+    ...(notRead.length > 0 ? { notRead } : {}),
   };
 }
 
@@ -144,7 +296,7 @@ async function eventSourceMappingsByFunction(
 ): Promise<Map<string, EventSourceMapping[]>> {
   const listed = await attempt(ctx, { service: "lambda", operation: "ListEventSourceMappings" }, () =>
     collect(
-      paginateListEventSourceMappings({ client, stopOnSameToken: true }, {}),
+      paginateListEventSourceMappings({ client, stopOnSameToken: true, pageSize: 100 }, {}),
       (page) => page.EventSourceMappings,
     ),
   );

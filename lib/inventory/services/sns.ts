@@ -11,20 +11,37 @@ import { nameOfArn } from "../arn.js";
 import { attempt, collect, detailEach, type DiscoveryContext } from "../context.js";
 import type { SnsSubscription, SnsTopic } from "../types.js";
 
-export async function discoverSnsTopics(ctx: DiscoveryContext): Promise<SnsTopic[]> {
+export type ConfirmedSubscription = Subscription & { SubscriptionArn: string; TopicArn: string };
+
+/**
+ * The account's confirmed subscriptions, one listing (undefined when it cannot be read). Discovery shares
+ * it: Lambda discovery learns from it which functions SNS invokes asynchronously.
+ */
+export async function listConfirmedSubscriptions(
+  ctx: DiscoveryContext,
+): Promise<ConfirmedSubscription[] | undefined> {
   const client = ctx.aws.client(SNSClient);
-  const topics = await attempt(ctx, { service: "sns", operation: "ListTopics" }, () =>
-    collect(paginateListTopics({ client, stopOnSameToken: true }, {}), (page) => page.Topics),
-  );
-  if (!topics.ok) return [];
   const listed = await attempt(ctx, { service: "sns", operation: "ListSubscriptions" }, () =>
     collect(paginateListSubscriptions({ client, stopOnSameToken: true }, {}), (page) => page.Subscriptions),
   );
   // Unconfirmed subscriptions have no ARN yet ("PendingConfirmation") and deliver nothing.
-  const confirmed = (listed.ok ? listed.value : []).filter(
-    (s): s is Subscription & { SubscriptionArn: string; TopicArn: string } =>
-      !!s.SubscriptionArn?.startsWith("arn:") && !!s.TopicArn,
+  return listed.ok
+    ? listed.value.filter(
+        (s): s is ConfirmedSubscription => !!s.SubscriptionArn?.startsWith("arn:") && !!s.TopicArn,
+      )
+    : undefined;
+}
+
+export async function discoverSnsTopics(
+  ctx: DiscoveryContext,
+  listing: Promise<ConfirmedSubscription[] | undefined> = listConfirmedSubscriptions(ctx),
+): Promise<SnsTopic[]> {
+  const client = ctx.aws.client(SNSClient);
+  const topics = await attempt(ctx, { service: "sns", operation: "ListTopics" }, () =>
+    collect(paginateListTopics({ client, stopOnSameToken: true }, {}), (page) => page.Topics),
   );
+  const confirmed = (await listing) ?? [];
+  if (!topics.ok) return [];
 
   const subscriptions = await detailEach(ctx, "sns-subscription", confirmed, async (subscription) => {
     const arn = subscription.SubscriptionArn;

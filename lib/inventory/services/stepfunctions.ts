@@ -6,7 +6,11 @@ import type { StateMachine } from "../types.js";
 export async function discoverStateMachines(ctx: DiscoveryContext): Promise<StateMachine[]> {
   const client = ctx.aws.client(SFNClient);
   const listed = await attempt(ctx, { service: "sfn", operation: "ListStateMachines" }, () =>
-    collect(paginateListStateMachines({ client, stopOnSameToken: true }, {}), (page) => page.stateMachines),
+    collect(
+      // 1,000 a page, the maximum (the default is 100).
+      paginateListStateMachines({ client, stopOnSameToken: true }, { maxResults: 1000 }),
+      (page) => page.stateMachines,
+    ),
   );
   if (!listed.ok) return [];
 
