@@ -118,7 +118,10 @@ export interface DashboardPlan {
 export async function planAccountDashboards(
   aws: Aws,
   inventory: Inventory,
-  options: DashboardOptions = {},
+  options: DashboardOptions & {
+    /** What `readDashboards` returned for this base name, when the caller read it already. */
+    readonly existing?: readonly ExistingDashboard[];
+  } = {},
 ): Promise<DashboardPlan> {
   if (inventory.region !== aws.region) {
     throw new Error(
@@ -126,7 +129,8 @@ export async function planAccountDashboards(
     );
   }
   const base = dashboardBaseName(options.prefix ?? DEFAULT_DASHBOARD_PREFIX, inventory.region);
-  const desired = generateDashboards(inventory, options);
-  const existing = await readDashboards(aws, base);
+  const { existing: read, ...generateOptions } = options;
+  const desired = generateDashboards(inventory, generateOptions);
+  const existing = read ?? (await readDashboards(aws, base));
   return { base, changes: planDashboards(base, desired, existing) };
 }

@@ -10,9 +10,8 @@
 import { z } from "zod";
 import type { Aws } from "../lib/aws/clients.js";
 import type { WatchkeeperConfig } from "../lib/config/schema.js";
-import { discoverInventory } from "../lib/inventory/discover.js";
 import { createLogger, type Logger } from "../lib/log.js";
-import { reconcileAccount, runReports, runTotals } from "../lib/reconcile/account.js";
+import { discoverAndReconcile, runReports, runTotals } from "../lib/reconcile/account.js";
 import {
   configFromEnvironment,
   containerAws,
@@ -79,9 +78,9 @@ export function createReconcileHandler(deps: ReconcileDependencies) {
     const deadline = remaining === undefined ? undefined : clock.now() + remaining - SAFETY_MARGIN_MS;
     log.info({ trigger: parsed.trigger }, "reconcile started");
 
-    const inventory = await discoverInventory(aws);
+    const run = await discoverAndReconcile(aws, config, deadline === undefined ? {} : { deadline });
+    const { inventory } = run;
     for (const warning of inventory.warnings) log.warn({ warning }, `could not read: ${warning.operation}`);
-    const run = await reconcileAccount(aws, inventory, config, deadline === undefined ? {} : { deadline });
 
     for (const outcome of runReports(run).flatMap((report) => report.outcomes)) {
       if (outcome.status === "failed") {

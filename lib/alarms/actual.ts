@@ -203,15 +203,25 @@ async function tagsByAlarm(
  */
 export async function readExistingAlarms(aws: Aws, options: ReadAlarmsOptions): Promise<ExistingAlarms> {
   const warnings: string[] = [];
-  const raw = await describePrefixed(aws, options.prefix);
   const mode = options.ownership ?? "auto";
+  // Both listings at once: they draw on different quotas (CloudWatch's and the Tagging API's).
+  const managed =
+    mode === "alarm-tags"
+      ? undefined
+      : managedByTaggingApi(aws).then(
+          (found) => ({ ok: true as const, found }),
+          (error: unknown) => ({ ok: false as const, error }),
+        );
+  const raw = await describePrefixed(aws, options.prefix);
   let tags: Map<string, Record<string, string>> | undefined;
   let ownershipSource: OwnershipSource = "alarm-tags";
-  if (mode !== "alarm-tags" && raw.length > 0) {
-    try {
-      tags = await managedByTaggingApi(aws);
+  if (managed && raw.length > 0) {
+    const listed = await managed;
+    if (listed.ok) {
+      tags = listed.found;
       ownershipSource = "tagging-api";
-    } catch (error) {
+    } else {
+      const error = listed.error;
       if (mode === "tagging-api") throw error;
       warnings.push(
         `the Resource Groups Tagging API could not list managed alarms (${describeAwsError(error)}); reading each alarm's tags instead`,

@@ -7,7 +7,7 @@ import type { Aws } from "../aws/clients.js";
 import type { Clock } from "../aws/clock.js";
 import type { Change } from "../plan/change.js";
 import type { Inventory } from "../inventory/types.js";
-import { readExistingAlarms, type OwnershipSource } from "./actual.js";
+import { readExistingAlarms, type ExistingAlarms, type OwnershipSource } from "./actual.js";
 import { alarmOperations } from "./apply.js";
 import { estimatePlanCost, type PlanCost } from "./cost.js";
 import { planAlarms, type AlarmChange, type AlarmPlan } from "./plan.js";
@@ -25,6 +25,8 @@ export interface ReconcileOptions {
   readonly ownership?: "auto" | OwnershipSource;
   /** Alarms other capabilities want (the breaker's trip alarms), planned with the catalog's: see `planAlarms`. */
   readonly extra?: readonly AlarmSpec[];
+  /** What `readExistingAlarms` returned, when the caller read it already (e.g. alongside discovery). */
+  readonly existing?: ExistingAlarms;
   readonly onOutcome?: (outcome: ChangeOutcome<Change<unknown, unknown>>) => void;
 }
 
@@ -43,10 +45,12 @@ export async function reconcileAlarms(
   policy: AlarmPolicy,
   options: ReconcileOptions,
 ): Promise<ReconcileResult> {
-  const existing = await readExistingAlarms(aws, {
-    prefix: policy.prefix,
-    ...(options.ownership ? { ownership: options.ownership } : {}),
-  });
+  const existing =
+    options.existing ??
+    (await readExistingAlarms(aws, {
+      prefix: policy.prefix,
+      ...(options.ownership ? { ownership: options.ownership } : {}),
+    }));
   const plan = planAlarms(inventory, policy, existing.alarms, options.extra ? { extra: options.extra } : {});
   const report = await applyOperations(alarmOperations(aws, plan.changes), {
     clock: options.clock,

@@ -5,16 +5,24 @@
  * is finished by the next one.
  */
 import type { ApplyReport, ChangeOutcome } from "../apply/apply.js";
+import { readExistingAlarms, type ExistingAlarms } from "../alarms/actual.js";
 import { reconcileAlarms, type ReconcileResult } from "../alarms/reconcile.js";
 import type { Aws } from "../aws/clients.js";
 import { planBreakerAlarms } from "../breaker/alarms.js";
 import type { WatchkeeperConfig } from "../config/schema.js";
-import { applyDashboards, planAccountDashboards, type DashboardPlan } from "../../dashboards/apply.js";
-import type { DashboardChange } from "../../dashboards/plan.js";
+import {
+  applyDashboards,
+  planAccountDashboards,
+  readDashboards,
+  type DashboardPlan,
+} from "../../dashboards/apply.js";
+import { dashboardBaseName } from "../../dashboards/generate.js";
+import type { DashboardChange, ExistingDashboard } from "../../dashboards/plan.js";
 import { renderSummaryMarkdown, summarizeFindings } from "../findings/report.js";
 import { runChecks } from "../findings/run.js";
 import type { Finding } from "../findings/types.js";
 import { partitionOf } from "../aws/arn.js";
+import { discoverInventory, type DiscoverOptions } from "../inventory/discover.js";
 import type { Inventory } from "../inventory/types.js";
 import { reconcileRetention, type RetentionRun } from "../logs/apply.js";
 import type { Change } from "../plan/change.js";
@@ -25,6 +33,11 @@ export interface AccountRunOptions {
   /** Epoch ms (on the Aws clock) after which no new write starts. */
   readonly deadline?: number;
   readonly onOutcome?: (outcome: ChangeOutcome<Change<unknown, unknown>>) => void;
+  /** What Watchkeeper owns, when the caller read it already (`discoverAndReconcile` reads it alongside discovery). */
+  readonly existing?: {
+    readonly alarms?: ExistingAlarms;
+    readonly dashboards?: readonly ExistingDashboard[];
+  };
 }
 
 export interface DashboardRun {
@@ -60,6 +73,7 @@ export async function reconcileAccount(
     clock,
     ...common,
     extra: trip.specs,
+    ...(options.existing?.alarms ? { existing: options.existing.alarms } : {}),
   });
   const alarms: ReconcileResult =
     trip.warnings.length > 0 ? { ...alarmRun, warnings: [...alarmRun.warnings, ...trip.warnings] } : alarmRun;
@@ -74,9 +88,39 @@ export async function reconcileAccount(
     runbookBaseUrl: config.runbookBaseUrl,
     alarmArns: dashboardAlarmArns(alarms, inventory),
     findingsMarkdown: renderSummaryMarkdown(summarizeFindings(findings), {}),
+    ...(options.existing?.dashboards ? { existing: options.existing.dashboards } : {}),
   });
   const report = await applyDashboards(aws, plan.changes, { clock, ...common });
   return { inventory, findings, alarms, retention, dashboards: { plan, report } };
+}
+
+export interface DiscoverAndReconcileOptions extends Omit<AccountRunOptions, "existing"> {
+  readonly onProgress?: DiscoverOptions["onProgress"];
+}
+
+/**
+ * One scheduled run from nothing: discovery (with the detail the reconcile capabilities use) and the
+ * reads of what Watchkeeper owns (alarms by prefix, dashboards by name) at the same time — they draw on
+ * different quotas — then `reconcileAccount`. The CLI's plan and apply and the reconcile Lambda share it,
+ * so they plan the same changes.
+ */
+export async function discoverAndReconcile(
+  aws: Aws,
+  config: WatchkeeperConfig,
+  options: DiscoverAndReconcileOptions = {},
+): Promise<AccountRun> {
+  const { onProgress, ...runOptions } = options;
+  const [inventory, alarms, dashboards] = await Promise.all([
+    discoverInventory(aws, { detail: "reconcile", ...(onProgress ? { onProgress } : {}) }),
+    readExistingAlarms(aws, { prefix: config.alarms.prefix }),
+    config.dashboards.enabled
+      ? readDashboards(aws, dashboardBaseName(config.prefix, aws.region))
+      : Promise.resolve(undefined),
+  ]);
+  return reconcileAccount(aws, inventory, config, {
+    ...runOptions,
+    existing: { alarms, ...(dashboards ? { dashboards } : {}) },
+  });
 }
 
 export type AnyReport = ApplyReport<Change<unknown, unknown>>;

@@ -1,4 +1,5 @@
 export {
+  discoverAndReconcile,
   plannedWrites,
   reconcileAccount,
   runReports,
@@ -7,5 +8,6 @@ export {
   type AccountRunOptions,
   type AnyReport,
   type DashboardRun,
+  type DiscoverAndReconcileOptions,
   type RunTotals,
 } from "./account.js";

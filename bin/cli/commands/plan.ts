@@ -40,7 +40,8 @@ export async function planRun(
   config: WatchkeeperConfig,
   context: CommandContext,
 ): Promise<AccountRun> {
-  const inventory = await discover(context.io, session);
+  // The scheduled reconcile's detail, so that plan and apply change what it would (and it keeps them).
+  const inventory = await discover(context.io, session, "reconcile");
   return withProgress(context.io, "Planning", () =>
     reconcileAccount(session.aws, inventory, config, { dryRun: true }),
   );

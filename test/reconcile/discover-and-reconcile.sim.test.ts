@@ -1,0 +1,87 @@
+/**
+ * discoverAndReconcile: the scheduled run from nothing (discovery with the reconcile detail, and the reads
+ * of what Watchkeeper owns alongside it). Plans what a full discovery would plan; a run cut short by its
+ * deadline is finished by the next without applying anything twice.
+ */
+import { describe, expect, it } from "vitest";
+import { parseConfig } from "../../lib/config/index.js";
+import { discoverInventory } from "../../lib/inventory/index.js";
+import {
+  discoverAndReconcile,
+  plannedWrites,
+  reconcileAccount,
+  runReports,
+  type AccountRun,
+} from "../../lib/reconcile/index.js";
+import { generateAccount, sampleAccount, simulatedAws, type SimAccount } from "../../lib/sim/index.js";
+
+function writes(run: AccountRun): string[] {
+  return plannedWrites(run).map((change) => `${change.kind} ${change.action} ${change.target}`);
+}
+
+function applied(run: AccountRun): string[] {
+  return runReports(run)
+    .flatMap((report) => report.outcomes)
+    .filter((outcome) => outcome.status === "applied")
+    .map((outcome) => `${outcome.change.kind} ${outcome.change.action} ${outcome.change.target}`);
+}
+
+function calls(account: SimAccount, api: string): number {
+  return account.stats().find((s) => s.api === api)?.calls ?? 0;
+}
+
+describe("discoverAndReconcile", () => {
+  it("plans what a run over a full discovery plans, and converges in one run", async () => {
+    const config = parseConfig({});
+    const reference = sampleAccount();
+    const referenceAws = simulatedAws(reference);
+    const full = await reconcileAccount(referenceAws, await discoverInventory(referenceAws), config, {
+      dryRun: true,
+    });
+
+    const account = sampleAccount();
+    const aws = simulatedAws(account);
+    const dry = await discoverAndReconcile(aws, config, { dryRun: true });
+    expect(writes(dry)).toEqual(writes(full));
+    expect(dry.findings).toEqual(full.findings);
+
+    const run = await discoverAndReconcile(aws, config);
+    expect(applied(run).sort()).toEqual(writes(full).sort());
+    const again = await discoverAndReconcile(aws, config, { dryRun: true });
+    expect(writes(again)).toEqual([]);
+    expect(account.stats().filter((s) => s.throttled > 0)).toEqual([]);
+  });
+
+  it("reads the alarms and dashboards it owns once per run", async () => {
+    const account = sampleAccount();
+    const aws = simulatedAws(account);
+    const config = parseConfig({});
+    await discoverAndReconcile(aws, config);
+    account.resetStats();
+    await discoverAndReconcile(aws, config);
+    expect(calls(account, "DescribeAlarms")).toBe(1);
+    expect(calls(account, "ListDashboards")).toBe(1);
+    expect(calls(account, "GetDashboard")).toBe(1);
+    expect(account.stats().filter((s) => /^(Put|Delete|Tag)/.test(s.api))).toEqual([]);
+  });
+
+  it("stops writing at its deadline; the next run finishes without applying anything twice", async () => {
+    const account = generateAccount({ resources: 600, seed: 3 });
+    const aws = simulatedAws(account);
+    const config = parseConfig({});
+    const seen = new Set<string>();
+    let runs = 0;
+    for (let deferred = Infinity; deferred > 0 && runs < 10; runs++) {
+      // Two minutes a run: discovery plus a few hundred alarm writes at the PutMetricAlarm quota.
+      const run = await discoverAndReconcile(aws, config, { deadline: account.clock.now() + 120_000 });
+      for (const change of applied(run)) {
+        expect(seen.has(change), change).toBe(false);
+        seen.add(change);
+      }
+      deferred = runReports(run).reduce((n, report) => n + report.deferred, 0);
+    }
+    expect(runs).toBeGreaterThan(1);
+    expect(writes(await discoverAndReconcile(aws, config, { dryRun: true }))).toEqual([]);
+    expect(account.stats().filter((s) => s.throttled > 0)).toEqual([]);
+  });
+});
