@@ -9,10 +9,13 @@ import {
   DeleteAlarmsCommand,
   PutMetricAlarmCommand,
   TagResourceCommand,
+  UntagResourceCommand,
 } from "@aws-sdk/client-cloudwatch";
 import { applyOperations, type ApplyOptions, type ApplyReport, type Operation } from "../apply/apply.js";
 import type { Aws } from "../aws/clients.js";
+import { TAGS } from "../policy/tags.js";
 import type { AlarmChange } from "./plan.js";
+import { SILENCE_FIELD } from "./silence.js";
 import { missingTags, toPutMetricAlarmInput } from "./spec.js";
 
 /** DeleteAlarms takes at most 100 alarm names. */
@@ -49,7 +52,11 @@ export function alarmOperations(aws: Aws, changes: readonly AlarmChange[]): Oper
       });
     } else if (change.action === "update") {
       const actual = change.actual;
-      const configChanged = (change.diff ?? []).some((diff) => diff.field !== "Tags");
+      const configChanged = (change.diff ?? []).some(
+        (diff) => diff.field !== "Tags" && diff.field !== SILENCE_FIELD,
+      );
+      // An ended silence: its tags go after the actions are back on (see silence.ts for the order).
+      const lift = (change.diff ?? []).some((diff) => diff.field === SILENCE_FIELD);
       const tags = actual ? missingTags(desired.tags, actual.tags) : desired.tags;
       operations.push({
         changes: [change],
@@ -63,6 +70,14 @@ export function alarmOperations(aws: Aws, changes: readonly AlarmChange[]): Oper
               new TagResourceCommand({
                 ResourceARN: actual.arn,
                 Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })),
+              }),
+            );
+          }
+          if (actual && lift) {
+            await cloudwatch.send(
+              new UntagResourceCommand({
+                ResourceARN: actual.arn,
+                TagKeys: [TAGS.silencedUntil, TAGS.silencedBy],
               }),
             );
           }

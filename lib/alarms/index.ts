@@ -10,6 +10,7 @@
  * - `apply.ts`: changes → paced write calls.
  * - `cost.ts`: monthly cost before and after a plan.
  * - `reconcile.ts`: read, plan, apply in one call, for the CLI and the scheduled function.
+ * - `silence.ts`: silences (actions off until a time, kept on the alarm), which the plan respects.
  */
 export { CATALOG, catalogEntry, entriesForKind, alarmMetricsOfKind } from "./catalog/index.js";
 export { BAND_COMPARISON_OPERATORS, isBandOperator } from "./catalog/types.js";
@@ -81,3 +82,18 @@ export {
   type PlanCost,
 } from "./cost.js";
 export { reconcileAlarms, type ReconcileOptions, type ReconcileResult } from "./reconcile.js";
+export {
+  MAX_SILENCE_MINUTES,
+  SILENCE_FIELD,
+  expireSilences,
+  readSilence,
+  readSilencedAlarms,
+  silenceAlarm,
+  silencedActions,
+  unsilenceAlarm,
+  type SilenceExpiry,
+  type SilenceOutcome,
+  type SilenceReading,
+  type SilencedAlarm,
+  type UnsilenceOutcome,
+} from "./silence.js";

@@ -35,6 +35,7 @@ import {
   type AlarmPolicy,
   type ResourceAlarmTags,
 } from "./policy.js";
+import { SILENCE_FIELD, silencedActions } from "./silence.js";
 import {
   ALARM_FIELDS,
   acceptableTags,
@@ -67,6 +68,12 @@ export interface PlanAlarmsOptions {
   readonly extra?: readonly AlarmSpec[];
   /** The recommended alarms (default: the built-in catalog). */
   readonly catalog?: readonly CatalogEntry[];
+  /**
+   * When silences are judged (`watchkeeper:silenced-until` on an alarm, see silence.ts): an alarm whose
+   * silence runs keeps its actions off, whatever else changes; one whose silence ended gets its actions
+   * back and loses the silence tags. Absent: every silence is kept and none is lifted.
+   */
+  readonly now?: Date;
 }
 
 export interface AlarmPlan {
@@ -657,6 +664,12 @@ function tagDiff(desired: AlarmSpec, actual: ExistingAlarm): FieldDiff | undefin
   return { field: "Tags", from, to: missing };
 }
 
+/** A silence on an existing alarm: judged at `now`, or, without a time, kept and never lifted. */
+function silenceOf(actual: ExistingAlarm, now: Date | undefined): { off: boolean; lift: boolean } {
+  if (now) return silencedActions(actual.tags, now);
+  return { off: actual.tags[TAGS.silencedUntil] !== undefined, lift: false };
+}
+
 /**
  * Plans the account's managed alarms: the catalog's for the inventory, and `options.extra` from other
  * capabilities. `existing` holds the alarms found with the prefix (see `readExistingAlarms`); alarms
@@ -707,16 +720,21 @@ export function planAlarms(
       });
       continue;
     }
-    const diff = diffFields(alarmFields(actual), alarmFields(spec), ALARM_FIELDS);
-    const tags = tagDiff(spec, actual);
+    // A running silence is the alarm's actions turned off on purpose: never fight it.
+    const silence = silenceOf(actual, options.now);
+    const want: AlarmSpec = silence.off ? { ...spec, actionsEnabled: false } : spec;
+    const diff = diffFields(alarmFields(actual), alarmFields(want), ALARM_FIELDS);
+    const tags = tagDiff(want, actual);
     if (tags) diff.push(tags);
+    if (silence.lift) diff.push({ field: SILENCE_FIELD, from: actual.tags[TAGS.silencedUntil], to: "ended" });
+    const note = silence.off ? ` (silenced until ${actual.tags[TAGS.silencedUntil]}: actions stay off)` : "";
     if (diff.length === 0) {
       changes.push({
         action: "noop",
         kind: "alarm",
         target: spec.name,
-        reason: "up to date",
-        desired: spec,
+        reason: `up to date${note}`,
+        desired: want,
         actual,
       });
     } else {
@@ -724,8 +742,8 @@ export function planAlarms(
         action: "update",
         kind: "alarm",
         target: spec.name,
-        reason: `differs in ${diff.map((d) => d.field).join(", ")}`,
-        desired: spec,
+        reason: `differs in ${diff.map((d) => d.field).join(", ")}${note}`,
+        desired: want,
         actual,
         diff,
       });

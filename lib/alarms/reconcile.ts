@@ -51,7 +51,11 @@ export async function reconcileAlarms(
       prefix: policy.prefix,
       ...(options.ownership ? { ownership: options.ownership } : {}),
     }));
-  const plan = planAlarms(inventory, policy, existing.alarms, options.extra ? { extra: options.extra } : {});
+  const plan = planAlarms(inventory, policy, existing.alarms, {
+    ...(options.extra ? { extra: options.extra } : {}),
+    // Silences are judged at the time of the run: running ones are kept, ended ones lifted.
+    now: new Date(options.clock.now()),
+  });
   const report = await applyOperations(alarmOperations(aws, plan.changes), {
     clock: options.clock,
     ...(options.dryRun !== undefined ? { dryRun: options.dryRun } : {}),

@@ -30,6 +30,9 @@ import { paginate } from "../aws/paginate.js";
 import type { Tags } from "../inventory/types.js";
 import { MANAGED_TAG, TAGS, isManaged } from "../policy/tags.js";
 
+/** How a plan's diff says a silence is lifted (its tags removed); not an alarm field. */
+export const SILENCE_FIELD = "Silence";
+
 /** The longest silence: a week (the Slack button asks for an hour). */
 export const MAX_SILENCE_MINUTES = 7 * 24 * 60;
 
