@@ -3,8 +3,7 @@
  * whole account, writing what the plan says (`watchkeeper apply --yes` semantics). A dry run plans only.
  */
 import type { Aws } from "../aws/clients.js";
-import { discoverInventory } from "../inventory/discover.js";
-import { reconcileAccount, runReports, runTotals } from "../reconcile/account.js";
+import { discoverAndReconcile, runReports, runTotals } from "../reconcile/account.js";
 import type { ActionAnswer, ActionContext } from "./types.js";
 
 /** Lines of writes listed in the text; the rest are counted (all are in `details`). */
@@ -21,13 +20,15 @@ export async function reconcileNow(
   ctx: ActionContext,
   progress: (p: ReconcileProgress) => void = () => {},
 ): Promise<ActionAnswer> {
-  const inventory = await discoverInventory(aws, { onProgress: progress });
   let done = 0;
-  const run = await reconcileAccount(aws, inventory, ctx.config, {
+  // The scheduled run's own path (functions/reconcile.ts, watchkeeper plan and apply): same reads, same plan.
+  const run = await discoverAndReconcile(aws, ctx.config, {
     dryRun: ctx.dryRun,
     ...(ctx.deadline !== undefined ? { deadline: ctx.deadline } : {}),
+    onProgress: progress,
     onOutcome: () => progress({ phase: "changes", done: ++done }),
   });
+  const { inventory } = run;
   const outcomes = runReports(run).flatMap((report) => report.outcomes);
   const writes = outcomes.map((o) => ({
     kind: o.change.kind,
