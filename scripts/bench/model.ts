@@ -93,15 +93,22 @@ export interface SizeResult {
   };
   readonly steady: ConvergenceRun & { readonly calls: readonly ApiCalls[] };
   readonly bound: LowerBound;
-  /** Planning CPU in the benchmark's own process, after the runs (warm). */
+  /** Planning CPU in the benchmark's own process, after the runs (warm, beside the simulator's heap). */
   readonly planning: PlanningCpu;
-  /** Planning in a fresh process over the same inventory (cold), and that process's peak memory. */
-  readonly freshPlanning?: { readonly cpu: PlanningCpu; readonly maxRssMb: number };
+  /** Planning in fresh processes over the same inventory (see plan.ts): the median of `samples` processes. */
+  readonly freshPlanning?: FreshPlanning;
   readonly process: {
     readonly cpuMs: number;
     readonly wallMs: number;
     readonly maxRssMb: number;
   };
+}
+
+export interface FreshPlanning {
+  readonly cold: PlanningCpu;
+  readonly warm: PlanningCpu;
+  readonly maxRssMb: number;
+  readonly samples: number;
 }
 
 export interface BundleResult {
