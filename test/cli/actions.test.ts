@@ -67,6 +67,19 @@ describe("watchkeeper reconcile", () => {
   });
 });
 
+describe("watchkeeper apply and reconcile on one account", () => {
+  it("apply --yes and reconcile plan the same: after either, nothing is left to change", async () => {
+    const sim = sampleAccount();
+    expect((await runMain(["apply", "--yes", "--demo"], { sim })).code).toBe(0);
+    expect((await runMain(["reconcile", "--dry-run", "--demo"], { sim })).stdout).toMatch(
+      /^dry run over \d+ resources: 0 changes to make$/m,
+    );
+    const plan = await runMain(["plan", "--demo", "--json"], { sim });
+    const changes = (JSON.parse(plan.stdout) as { alarms: { changes: { action: string }[] } }).alarms.changes;
+    expect(changes.filter((c) => c.action !== "noop")).toEqual([]);
+  });
+});
+
 describe("watchkeeper silence and unsilence", () => {
   it("silences for --for, shows it in status, and unsilences", async () => {
     const sim = await reconciled();

@@ -8,7 +8,7 @@ import {
 import { colorsFor, type Io } from "../io.js";
 import type { CommandContext } from "../main.js";
 import { withProgress } from "../progress.js";
-import { openSession, type Session } from "../session.js";
+import type { Session } from "../session.js";
 import { formatTable } from "../table.js";
 import { globalOptions, printJson } from "./shared.js";
 
@@ -18,7 +18,7 @@ export function registerInventory(program: Command, context: CommandContext): vo
     .description("discover the account's serverless resources and print a summary")
     .action(async (_options, command: Command) => {
       const options = globalOptions(command);
-      const session = await openSession(options);
+      const session = await context.openSession(options);
       const inventory = await discover(context.io, session);
       if (options.json) printJson(context.io, inventory);
       else context.io.out(renderInventory(inventory, context.io));

@@ -7,7 +7,7 @@ import { colorsFor } from "../io.js";
 import type { CommandContext, GlobalOptions } from "../main.js";
 import { withProgress } from "../progress.js";
 import { renderApply, renderPlan } from "../render-plan.js";
-import { openSession, type Session } from "../session.js";
+import type { Session } from "../session.js";
 import { discover } from "./inventory.js";
 import { globalOptions, printJson } from "./shared.js";
 
@@ -54,7 +54,7 @@ export function registerPlan(program: Command, context: CommandContext): void {
     .action(async (_options, command: Command) => {
       const options = globalOptions(command);
       const config = configOf(options);
-      const run = await planRun(await openSession(options), config, context);
+      const run = await planRun(await context.openSession(options), config, context);
       if (options.json) printJson(context.io, runJson(run));
       else context.io.out(renderPlan(run, colorsFor(context.io)));
     });
@@ -67,7 +67,7 @@ export function registerPlan(program: Command, context: CommandContext): void {
     .action(async (flags: { yes?: boolean; dryRun?: boolean }, command: Command) => {
       const options = globalOptions(command);
       const config = configOf(options);
-      const session = await openSession(options);
+      const session = await context.openSession(options);
       const { io } = context;
       const colors = colorsFor(io);
       const planned = await planRun(session, config, context);
