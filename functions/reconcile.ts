@@ -87,6 +87,7 @@ export function createReconcileHandler(deps: ReconcileDependencies) {
         log.error({ kind: outcome.change.kind, target: outcome.change.target }, `failed: ${outcome.error}`);
       }
     }
+    if (run.findingsMetricError) log.error(`OpenFindings metric not published: ${run.findingsMetricError}`);
     const summary = {
       resources: inventory.resources.length,
       ...runTotals(run),

@@ -8,6 +8,7 @@ import type { ApplyReport, ChangeOutcome } from "../apply/apply.js";
 import { readExistingAlarms, type ExistingAlarms } from "../alarms/actual.js";
 import { reconcileAlarms, type ReconcileResult } from "../alarms/reconcile.js";
 import type { Aws } from "../aws/clients.js";
+import { describeAwsError } from "../aws/errors.js";
 import { planBreakerAlarms } from "../breaker/alarms.js";
 import type { WatchkeeperConfig } from "../config/schema.js";
 import {
@@ -18,6 +19,7 @@ import {
 } from "../../dashboards/apply.js";
 import { dashboardBaseName } from "../../dashboards/generate.js";
 import type { DashboardChange, ExistingDashboard } from "../../dashboards/plan.js";
+import { publishFindingMetrics } from "../findings/metrics.js";
 import { renderSummaryMarkdown, summarizeFindings } from "../findings/report.js";
 import { runChecks } from "../findings/run.js";
 import type { Finding } from "../findings/types.js";
@@ -52,6 +54,8 @@ export interface AccountRun {
   readonly retention: RetentionRun;
   /** Absent when dashboards are turned off in the config. */
   readonly dashboards?: DashboardRun;
+  /** Why the OpenFindings metric could not be published, when it could not (the run goes on). */
+  readonly findingsMetricError?: string;
 }
 
 export async function reconcileAccount(
@@ -81,7 +85,15 @@ export async function reconcileAccount(
   // Findings describe the account as this run leaves it, so the dashboard does not show a
   // never-expiring log group that the run has just fixed.
   const findings = runChecks(withAppliedRetention(inventory, retention));
-  if (!config.dashboards.enabled) return { inventory, findings, alarms, retention };
+  const findingsMetricError = options.dryRun ? undefined : await publishFindings(aws, findings);
+  const base = {
+    inventory,
+    findings,
+    alarms,
+    retention,
+    ...(findingsMetricError !== undefined ? { findingsMetricError } : {}),
+  };
+  if (!config.dashboards.enabled) return base;
 
   const plan = await planAccountDashboards(aws, inventory, {
     prefix: config.prefix,
@@ -91,7 +103,17 @@ export async function reconcileAccount(
     ...(options.existing?.dashboards ? { existing: options.existing.dashboards } : {}),
   });
   const report = await applyDashboards(aws, plan.changes, { clock, ...common });
-  return { inventory, findings, alarms, retention, dashboards: { plan, report } };
+  return { ...base, dashboards: { plan, report } };
+}
+
+/** OpenFindings by severity, so a team can alarm on new high-severity findings; a failure is reported, not fatal. */
+async function publishFindings(aws: Aws, findings: readonly Finding[]): Promise<string | undefined> {
+  try {
+    await publishFindingMetrics(aws, findings, { timestamp: new Date(aws.pacer.clock.now()) });
+    return undefined;
+  } catch (error) {
+    return describeAwsError(error);
+  }
 }
 
 export interface DiscoverAndReconcileOptions extends Omit<AccountRunOptions, "existing"> {

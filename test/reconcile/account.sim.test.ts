@@ -33,6 +33,10 @@ describe("reconcileAccount on the sample account", () => {
 
     const again = await reconcileAccount(aws, await discoverInventory(aws), config, { dryRun: true });
     expect(writes(again)).toEqual([]);
+    // OpenFindings by severity, published once by the applying run (not by the dry runs).
+    const published = sim.stats().find((s) => s.api === "PutMetricData");
+    expect(published?.calls).toBe(1);
+    expect(applied.findingsMetricError).toBeUndefined();
     // The findings the dashboard shows already describe the account after the run.
     expect(applied.findings.filter((f) => f.checkId === "log-group-never-expires")).toEqual([]);
   });

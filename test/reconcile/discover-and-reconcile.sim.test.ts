@@ -62,7 +62,11 @@ describe("discoverAndReconcile", () => {
     expect(calls(account, "DescribeAlarms")).toBe(1);
     expect(calls(account, "ListDashboards")).toBe(1);
     expect(calls(account, "GetDashboard")).toBe(1);
-    expect(account.stats().filter((s) => /^(Put|Delete|Tag)/.test(s.api))).toEqual([]);
+    // No change to the account; only the OpenFindings metric that every applying run publishes.
+    expect(
+      account.stats().filter((s) => /^(Put|Delete|Tag)/.test(s.api) && s.api !== "PutMetricData"),
+    ).toEqual([]);
+    expect(calls(account, "PutMetricData")).toBe(1);
   });
 
   it("stops writing at its deadline; the next run finishes without applying anything twice", async () => {
