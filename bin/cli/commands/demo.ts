@@ -121,12 +121,16 @@ async function onCall(io: Io, c: Colors, session: Session, config: WatchkeeperCo
     },
     { policy: config.breaker },
   );
-  io.out(`the breaker function hears it: ${tripped.sentence}\n`);
+  // The sentences carry who and why in full; the demo shows what happened.
+  io.out(`the breaker function hears it: ${tripped.sentence.replace(/ \(by [^]*\)$/, "")}\n`);
   const mapping = [...sim.eventSourceMappings.values()].find((m) => m.functionName === "payments-consumer");
   io.out(c.dim(`  its SQS mapping is ${mapping?.state}: messages wait in the payments queue\n`));
   await setState(tripAlarm, "OK", "recovered");
   const reset = await act({ action: "breaker-reset", function: "payments-consumer", reason: "fixed" });
-  io.out(`watchkeeper breaker reset payments-consumer --yes: ${reset.text}\n`);
+  io.out(
+    `watchkeeper breaker reset payments-consumer --yes: ` +
+      (reset.ok ? `reset; its mapping is ${mapping?.state} again\n` : `${reset.text}\n`),
+  );
 
   heading(io, c, 8, "Slack: the DLQ alarm fires, posted to a local webhook receiver");
   const dlqAlarm = `${config.prefix}sqs-dlq-messages-visible-payments-dlq`;
