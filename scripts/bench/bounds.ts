@@ -1,6 +1,7 @@
 /**
  * The lower bound of a steady-state run: the calls the agent cannot avoid for the data it uses (list
- * pages at each API's maximum page size, the per-resource reads no list API answers, and no writes), and
+ * pages at each API's maximum page size, the per-resource reads no list API answers, the one metric each
+ * run publishes, and no writes), and
  * the time those calls take at the full published quotas, every quota bucket drawn in parallel.
  */
 import { quotaBucket, quotaFor } from "../../lib/aws/quotas.js";
@@ -214,6 +215,12 @@ export function steadyStateNeeds(account: SimAccount, prefix: string): Need[] {
       why: "dashboards",
     },
     { service: "cloudwatch", api: "GetDashboard", calls: dashboards, why: "body, per dashboard, to compare" },
+    {
+      service: "cloudwatch",
+      api: "PutMetricData",
+      calls: 1,
+      why: "the OpenFindings metric every applying run publishes",
+    },
   ];
   return needs.filter((need) => need.calls > 0);
 }

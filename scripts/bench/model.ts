@@ -13,11 +13,15 @@ export const SCHEDULE_MS = 60 * 60_000;
 
 export const SIZES = [1_000, 10_000, 50_000] as const;
 
-/** Write APIs: every call that changes the account. */
+/** Write APIs: every call that changes the account's resources or configuration. */
 const WRITE_VERBS = /^(Put|Delete|Tag|Untag|Create|Update|Set|Start|Cancel|Enable|Disable|Send)/;
 
+/**
+ * PutMetricData publishes a data point (every applying run publishes the OpenFindings metric): telemetry,
+ * not a change to anything Watchkeeper reconciles, so it is counted as a call and not as a write.
+ */
 export function isWriteApi(api: string): boolean {
-  return WRITE_VERBS.test(api);
+  return WRITE_VERBS.test(api) && api !== "PutMetricData";
 }
 
 export interface ApiCalls {
