@@ -136,6 +136,23 @@ describe("runbook-action: every action on the sample account", () => {
     expect(alarm(sim, name).tags[TAGS.silencedBy]).toBeUndefined();
     expect(ok(await handle({ action: "alarm-unsilence", alarm: name })).outcome).toBe("unchanged");
 
+    // Only these fields (and pino's own): nothing from the input beyond what is named, no secret.
+    for (const line of audit())
+      expect(Object.keys(line).sort()).toEqual(
+        [
+          "action",
+          "actor",
+          "audit",
+          "dryRun",
+          "hostname",
+          "level",
+          "msg",
+          "outcome",
+          "pid",
+          "target",
+          "time",
+        ].sort(),
+      );
     expect(audit().slice(-3)).toEqual([
       expect.objectContaining({
         actor: "user:alice",
