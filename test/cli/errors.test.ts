@@ -88,6 +88,28 @@ describe("the CLI's errors", () => {
     expect(oneLine(result.stderr)).toMatch(/^watchkeeper: no AWS credentials found/);
   });
 
+  it("names a bad on-call flag value and exits 2; a refusal exits 1 with one line", async () => {
+    const bad = await runCli(
+      cli,
+      ["dlq", "redrive", "payments-dlq", "--rate", "0", "--demo"],
+      bareEnvironment(),
+    );
+    expect(bad.code).toBe(2);
+    expect(oneLine(bad.stderr)).toBe("watchkeeper: --rate: a whole number from 1 to 500");
+    const refused = await runCli(
+      cli,
+      ["silence", "orders-api-5xx", "--for", "1h", "--demo"],
+      bareEnvironment(),
+    );
+    expect(refused.code).toBe(1);
+    expect(oneLine(refused.stderr)).toMatch(
+      /^watchkeeper: not silenced: orders-api-5xx is not Watchkeeper's/,
+    );
+    const status = await runCli(cli, ["status", "--demo"], bareEnvironment());
+    expect(status.code).toBe(0);
+    expect(status.stdout).toMatch(/^DLQs with messages: 2$/m);
+  });
+
   it("prints help with exit 0, and usage with exit 2 when given nothing", async () => {
     const help = await runCli(cli, ["--help"], bareEnvironment());
     expect(help.code).toBe(0);
