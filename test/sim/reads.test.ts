@@ -58,6 +58,14 @@ function setup() {
 }
 
 describe("Kinesis", () => {
+  it("returns at most 100 streams a page, whatever Limit asks for", async () => {
+    const { account, aws } = setup();
+    for (let i = 0; i < 150; i++) account.addStream({ name: `s-${String(i).padStart(3, "0")}` });
+    const page = await aws.client(KinesisClient).send(new ListStreamsCommand({ Limit: 1000 }));
+    expect(page.StreamNames).toHaveLength(100);
+    expect(page.HasMoreStreams).toBe(true);
+  });
+
   it("pages streams with summaries, describes one, lists its consumers and tags", async () => {
     const { account, aws } = setup();
     const kinesis = aws.client(KinesisClient);

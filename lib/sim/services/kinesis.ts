@@ -52,9 +52,10 @@ export const kinesis: SimService = {
       if (input.NextToken !== undefined && input.ExclusiveStartStreamName !== undefined) {
         throw invalid("NextToken and ExclusiveStartStreamName cannot be provided together.");
       }
+      // "If you specify a value greater than 100, at most 100 results are returned." (API_ListStreams)
       const page = sim.streams.page({
         after: decodeToken(input.NextToken) ?? input.ExclusiveStartStreamName,
-        limit: input.Limit ?? 100,
+        limit: Math.min(input.Limit ?? 100, 100),
       });
       return {
         StreamNames: page.items.map((s) => s.name),
