@@ -151,6 +151,9 @@ function discoverKinds(ctx: DiscoveryContext, kinds: readonly ResourceKind[]): P
             return arns;
           })
         : undefined;
+    // A rule or topic discovery that fails fails discovery through its own promise; this one must not
+    // also reject unobserved (small accounts never wait for it).
+    asyncInvokers?.catch(() => undefined);
     started.set("lambda-function", discoverLambdaFunctions(ctx, asyncInvokers ? { asyncInvokers } : {}));
   }
   return kinds.map((kind) => started.get(kind)!);

@@ -107,6 +107,31 @@ describe('discoverInventory with detail "reconcile" on the sample account', asyn
   });
 });
 
+describe('discoverInventory with detail "reconcile" when a service fails', () => {
+  it("fails with that service's error, once", async () => {
+    const account = sampleAccount();
+    const plugin = simPlugin(account);
+    const aws = new Aws({
+      region: account.region,
+      clock: account.clock,
+      plugin: (service) =>
+        service === "eventbridge"
+          ? {
+              applyToStack(stack) {
+                stack.add(
+                  () => async () => {
+                    throw Object.assign(new Error("socket hang up"), { name: "NetworkingError" });
+                  },
+                  { step: "initialize", name: "failEventBridge", priority: "low" },
+                );
+              },
+            }
+          : plugin(service),
+    });
+    await expect(discoverInventory(aws, { detail: "reconcile" })).rejects.toThrow("socket hang up");
+  });
+});
+
 describe('discoverInventory with detail "reconcile" on a large account', () => {
   it("reads every function's async config up to what fits its allowance of the control-plane quota", () => {
     // 15 requests per second, paced at 80 %, for five minutes.
