@@ -130,6 +130,31 @@ describe('discoverInventory with detail "reconcile" when a service fails', () =>
     });
     await expect(discoverInventory(aws, { detail: "reconcile" })).rejects.toThrow("socket hang up");
   });
+
+  it("fails with SNS's error when topics and subscriptions both fail, without a second unobserved one", async () => {
+    const account = sampleAccount();
+    const plugin = simPlugin(account);
+    const aws = new Aws({
+      region: account.region,
+      clock: account.clock,
+      plugin: (service) =>
+        service === "sns"
+          ? {
+              applyToStack(stack) {
+                stack.add(
+                  () => async () => {
+                    throw Object.assign(new Error("connection reset"), { name: "NetworkingError" });
+                  },
+                  { step: "initialize", name: "failSns", priority: "low" },
+                );
+              },
+            }
+          : plugin(service),
+    });
+    await expect(discoverInventory(aws, { kinds: ["sns-topic", "eventbridge-rule"] })).rejects.toThrow(
+      "connection reset",
+    );
+  });
 });
 
 describe('discoverInventory with detail "reconcile" on a large account', () => {

@@ -37,6 +37,8 @@ export async function discoverSnsTopics(
   listing: Promise<ConfirmedSubscription[] | undefined> = listConfirmedSubscriptions(ctx),
 ): Promise<SnsTopic[]> {
   const client = ctx.aws.client(SNSClient);
+  // When ListTopics fails, the listing's own failure must not go unobserved (the first error is reported).
+  listing.catch(() => undefined);
   const topics = await attempt(ctx, { service: "sns", operation: "ListTopics" }, () =>
     collect(paginateListTopics({ client, stopOnSameToken: true }, {}), (page) => page.Topics),
   );
