@@ -2,21 +2,15 @@
  * The alarms capability on lib/sim: a generated account with quotas enforced on a virtual clock. The
  * account holds the alarms afterwards; the tests assert on them and on the report, not on calls.
  */
+import { simulatedAwsDenying } from "../support/sim.js";
 import { describe, expect, it } from "vitest";
 import { readExistingAlarms } from "../../lib/alarms/actual.js";
 import { applyAlarmChanges } from "../../lib/alarms/apply.js";
-import { Aws } from "../../lib/aws/clients.js";
 import { resolveAlarmPolicy } from "../../lib/alarms/policy.js";
 import { reconcileAlarms } from "../../lib/alarms/reconcile.js";
 import { toPutMetricAlarmInput } from "../../lib/alarms/spec.js";
 import { discoverInventory } from "../../lib/inventory/discover.js";
-import {
-  generateAccount,
-  sampleAccount,
-  simPlugin,
-  simulatedAws,
-  type SimAccount,
-} from "../../lib/sim/index.js";
+import { generateAccount, sampleAccount, simulatedAws, type SimAccount } from "../../lib/sim/index.js";
 
 function policyFor(sim: SimAccount) {
   return resolveAlarmPolicy({ notificationTopicArn: `arn:aws:sns:${sim.region}:${sim.accountId}:oncall` })
@@ -142,27 +136,7 @@ describe("alarms on a simulated account with quotas enforced", () => {
     await reconcileAlarms(aws, inventory, policy, { clock: sim.clock });
 
     // The same account, but GetResources answers AccessDenied, as for a role without tag:GetResources.
-    const plugin = simPlugin(sim);
-    const denied = new Aws({
-      region: sim.region,
-      clock: sim.clock,
-      plugin: (service) =>
-        service === "tagging"
-          ? {
-              applyToStack(stack) {
-                stack.add(
-                  () => async () => {
-                    throw Object.assign(new Error("User is not authorized to perform: tag:GetResources"), {
-                      name: "AccessDeniedException",
-                      $metadata: { httpStatusCode: 400 },
-                    });
-                  },
-                  { step: "initialize", name: "denyTagging", priority: "low" },
-                );
-              },
-            }
-          : plugin(service),
-    });
+    const denied = simulatedAwsDenying(sim, "tagging", "tag:GetResources");
     const viaTags = await readExistingAlarms(denied, { prefix: policy.prefix });
     expect(viaTags.ownershipSource).toBe("alarm-tags");
     expect(viaTags.warnings).toEqual([

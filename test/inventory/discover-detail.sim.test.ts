@@ -3,6 +3,7 @@
  * the Tagging API, reserved concurrency marked not read), no Kinesis consumers, and in large accounts
  * async invoke configs only of functions something shows to be invoked asynchronously.
  */
+import { simulatedAwsDenying } from "../support/sim.js";
 import { describe, expect, it } from "vitest";
 import { Aws } from "../../lib/aws/index.js";
 import { discoverInventory, type Inventory, type Resource } from "../../lib/inventory/index.js";
@@ -32,27 +33,7 @@ function byName(inventory: Inventory, name: string) {
 
 /** The same account behind an Aws whose Tagging API answers AccessDenied. */
 function withoutTaggingApi(account: SimAccount): Aws {
-  const plugin = simPlugin(account);
-  return new Aws({
-    region: account.region,
-    clock: account.clock,
-    plugin: (service) =>
-      service === "tagging"
-        ? {
-            applyToStack(stack) {
-              stack.add(
-                () => async () => {
-                  throw Object.assign(new Error("User is not authorized to perform: tag:GetResources"), {
-                    name: "AccessDeniedException",
-                    $metadata: { httpStatusCode: 400 },
-                  });
-                },
-                { step: "initialize", name: "denyTagging", priority: "low" },
-              );
-            },
-          }
-        : plugin(service),
-  });
+  return simulatedAwsDenying(account, "tagging", "tag:GetResources");
 }
 
 describe('discoverInventory with detail "reconcile" on the sample account', async () => {
