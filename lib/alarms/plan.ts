@@ -50,9 +50,12 @@ import {
   MAX_ALARM_NAME,
   MAX_DESCRIPTION,
   missingTags,
+  sameAlarmFields,
   type AlarmDefinition,
+  type AlarmLevel,
   type AlarmSpec,
   type ExistingAlarm,
+  type SingleMetric,
 } from "./spec.js";
 
 export type AlarmChange = Change<AlarmSpec, ExistingAlarm>;
@@ -196,6 +199,17 @@ function orderExclusions(exclusions: readonly Exclusion[]): string[] {
     .map(([value]) => value);
 }
 
+/** The parts of an alarm's description and metric that depend only on its catalog entry. */
+interface EntryText {
+  readonly runbookUrl: string;
+  readonly condition: string;
+  /** The condition of an aggregate query alarm: "…, for any SQS queue". */
+  readonly queryCondition: string;
+  readonly statistic: Pick<SingleMetric, "statistic" | "extendedStatistic">;
+  /** The tags every alarm of the entry carries, by level, checked once (the resource's ARN is per alarm). */
+  readonly tags: Readonly<Record<AlarmLevel, ReturnType<typeof acceptableTags>>>;
+}
+
 interface Item {
   readonly resource: Resource;
   readonly tags: ResourceAlarmTags;
@@ -225,6 +239,7 @@ class Planner {
   private readonly retentionByArn = new Map<string, number>();
   private readonly knownMetrics = new Map<ResourceKind, string[]>();
   private readonly actions: readonly string[];
+  private readonly entryTexts = new Map<CatalogEntry, EntryText>();
   private insightsAlarms = 0;
 
   constructor(
@@ -408,7 +423,7 @@ class Planner {
           namespace: entry.namespace,
           metricName: entry.metricName,
           dimensions: [],
-          ...this.statisticFields(entry),
+          ...this.textOf(entry).statistic,
           period: entry.period,
         },
         threshold,
@@ -479,7 +494,7 @@ class Planner {
         namespace: entry.namespace,
         metricName: entry.metricName,
         dimensions: target.dimensions,
-        ...this.statisticFields(entry),
+        ...this.textOf(entry).statistic,
         period: entry.period,
       },
       threshold,
@@ -488,17 +503,38 @@ class Planner {
     });
   }
 
-  private statisticFields(entry: CatalogEntry) {
-    return entry.statistic.startsWith("p")
-      ? { extendedStatistic: entry.statistic }
-      : { statistic: entry.statistic as Exclude<CatalogEntry["statistic"], `p${number}`> };
+  /** What every alarm of the entry shares, worked out once per entry rather than once per alarm. */
+  private textOf(entry: CatalogEntry): EntryText {
+    let text = this.entryTexts.get(entry);
+    if (!text) {
+      const condition = `${entry.statistic} of ${entry.metricName} over ${entry.period} s, ${entry.datapointsToAlarm} of ${entry.evaluationPeriods} periods`;
+      const url = runbookUrl(this.policy, entry.runbook);
+      const tagsOf = (level: AlarmLevel) =>
+        acceptableTags({
+          [ALARM_TAGS.managed]: MANAGED_TAG.value,
+          [ALARM_TAGS.runbook]: url,
+          [ALARM_TAGS.entry]: entry.id,
+          [ALARM_TAGS.level]: level,
+        });
+      text = {
+        runbookUrl: url,
+        tags: { aggregate: tagsOf("aggregate"), individual: tagsOf("individual") },
+        condition,
+        queryCondition: `${condition}, for any ${KIND_LABELS[entry.resourceKind]}`,
+        statistic: entry.statistic.startsWith("p")
+          ? { extendedStatistic: entry.statistic }
+          : { statistic: entry.statistic as Exclude<CatalogEntry["statistic"], `p${number}`> },
+      };
+      this.entryTexts.set(entry, text);
+    }
+    return text;
   }
 
   private push(
     entry: CatalogEntry,
     alarm: {
       name: string;
-      level: "aggregate" | "individual";
+      level: AlarmLevel;
       resource?: Resource;
       metric?: AlarmDefinition["metric"];
       metrics?: AlarmDefinition["metrics"];
@@ -507,19 +543,13 @@ class Planner {
       metricsAnalyzed: number;
     },
   ): void {
-    const url = runbookUrl(this.policy, entry.runbook);
-    const condition =
-      `${entry.statistic} of ${entry.metricName} over ${entry.period} s, ${entry.datapointsToAlarm} of ${entry.evaluationPeriods} periods` +
-      (alarm.metrics ? `, for any ${KIND_LABELS[entry.resourceKind]}` : "");
-    const wanted: Record<string, string> = {
-      [ALARM_TAGS.managed]: MANAGED_TAG.value,
-      [ALARM_TAGS.runbook]: url,
-      [ALARM_TAGS.entry]: entry.id,
-      [ALARM_TAGS.level]: alarm.level,
-      ...(alarm.resource ? { [ALARM_TAGS.resource]: alarm.resource.arn } : {}),
-    };
-    const { tags, dropped } = acceptableTags(wanted);
-    for (const key of dropped) {
+    const text = this.textOf(entry);
+    const url = text.runbookUrl;
+    const condition = alarm.metrics ? text.queryCondition : text.condition;
+    const shared = text.tags[alarm.level];
+    const own = alarm.resource ? acceptableTags({ [ALARM_TAGS.resource]: alarm.resource.arn }) : undefined;
+    const tags = Object.assign({}, shared.tags, own?.tags);
+    for (const key of own ? [...shared.dropped, ...own.dropped] : shared.dropped) {
       if (key === ALARM_TAGS.managed) throw new Error("the managed tag must always be acceptable");
       this.warn(
         `tag ${key} is left off alarm ${alarm.name}: its value is longer than 256 characters or has characters CloudWatch tags do not allow`,
@@ -563,31 +593,33 @@ class Planner {
 
 /** Two resources wanting the same alarm name (REST APIs may share a name): identical specs merge, others get a hash of their ARN. */
 function uniqueNames(specs: AlarmSpec[], warn: (message: string) => void): AlarmSpec[] {
-  const byName = new Map<string, AlarmSpec[]>();
-  for (const spec of specs) {
-    const list = byName.get(spec.name);
-    if (list) list.push(spec);
-    else byName.set(spec.name, [spec]);
-  }
+  // Sorted (stable), a name's specs sit together in the order they were planned.
+  sortByName(specs);
   const result: AlarmSpec[] = [];
-  for (const [name, group] of byName) {
-    const first = group[0] as AlarmSpec;
-    if (group.length === 1) {
+  let renamed = false;
+  for (let start = 0, end = 1; start < specs.length; start = end, end = start + 1) {
+    const first = specs[start] as AlarmSpec;
+    while (end < specs.length && (specs[end] as AlarmSpec).name === first.name) end += 1;
+    if (end - start === 1) {
       result.push(first);
       continue;
     }
+    const group = specs.slice(start, end);
     const json = JSON.stringify(alarmFields(first));
     if (group.every((spec) => JSON.stringify(alarmFields(spec)) === json)) {
       result.push(first);
       continue;
     }
-    warn(`${group.length} resources want the alarm name ${name}; each gets a hash of its ARN appended`);
+    warn(`${group.length} resources want the alarm name ${first.name}; each gets a hash of its ARN appended`);
+    renamed = true;
     for (const spec of group) {
-      const renamed = disambiguate(name, spec.origin.resourceArn ?? spec.origin.entryId);
-      result.push({ ...spec, name: renamed });
+      result.push({
+        ...spec,
+        name: disambiguate(first.name, spec.origin.resourceArn ?? spec.origin.entryId),
+      });
     }
   }
-  return sortByName(result);
+  return renamed ? sortByName(result) : result;
 }
 
 /**
@@ -601,6 +633,7 @@ function checkExtraSpecs(
   prefix: string,
   warn: (message: string) => void,
 ): AlarmSpec[] {
+  if (extra.length === 0) return [];
   const catalogByName = new Map(catalogSpecs.map((spec) => [spec.name, spec]));
   const seen = new Map<string, AlarmSpec>();
   for (const spec of extra) {
@@ -650,12 +683,16 @@ function checkExtraSpecs(
   return [...seen.values()];
 }
 
-const ACTION_ORDER: Readonly<Record<AlarmChange["action"], number>> = {
-  delete: 0,
-  create: 1,
-  update: 2,
-  noop: 3,
-};
+const ACTION_ORDER: readonly AlarmChange["action"][] = ["delete", "create", "update", "noop"];
+
+/** By action, then target. Most come in target order already, which keeps the sorts cheap. */
+function inActionOrder(changes: readonly AlarmChange[]): AlarmChange[] {
+  const byAction = new Map(ACTION_ORDER.map((action) => [action, [] as AlarmChange[]]));
+  for (const change of changes) byAction.get(change.action)!.push(change);
+  return ACTION_ORDER.flatMap((action) =>
+    byAction.get(action)!.sort((a, b) => (a.target < b.target ? -1 : a.target > b.target ? 1 : 0)),
+  );
+}
 
 function tagDiff(desired: AlarmSpec, actual: ExistingAlarm): FieldDiff | undefined {
   const missing = missingTags(desired.tags, actual.tags);
@@ -723,7 +760,9 @@ export function planAlarms(
     // A running silence is the alarm's actions turned off on purpose: never fight it.
     const silence = silenceOf(actual, options.now);
     const want: AlarmSpec = silence.off ? { ...spec, actionsEnabled: false } : spec;
-    const diff = diffFields(alarmFields(actual), alarmFields(want), ALARM_FIELDS);
+    const diff = sameAlarmFields(actual, want)
+      ? []
+      : diffFields(alarmFields(actual), alarmFields(want), ALARM_FIELDS);
     const tags = tagDiff(want, actual);
     if (tags) diff.push(tags);
     if (silence.lift) diff.push({ field: SILENCE_FIELD, from: actual.tags[TAGS.silencedUntil], to: "ended" });
@@ -764,10 +803,5 @@ export function planAlarms(
       changes.push({ action: "noop", kind: "alarm", target: actual.name, reason: NOT_OWNED_REASON, actual });
     }
   }
-  changes.sort(
-    (a, b) =>
-      ACTION_ORDER[a.action] - ACTION_ORDER[b.action] ||
-      (a.target < b.target ? -1 : a.target > b.target ? 1 : 0),
-  );
-  return { changes, desired, warnings: planner.warnings };
+  return { changes: inActionOrder(changes), desired, warnings: planner.warnings };
 }

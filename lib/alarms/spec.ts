@@ -21,6 +21,8 @@ export const MAX_DESCRIPTION = 1024;
 /** At most 50 tags per alarm; keys ≤ 128, values ≤ 256 characters. */
 export const MAX_TAG_VALUE = 256;
 const TAG_VALUE = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
+/** The ASCII part of TAG_VALUE: most values are ARNs and URLs, and this test is much cheaper. */
+const ASCII_TAG_VALUE = /^[A-Za-z0-9 _.:/=+\-@]*$/;
 
 export interface SingleMetric {
   readonly namespace: string;
@@ -153,8 +155,11 @@ export function disambiguate(name: string, arn: string): string {
   return name.length + suffix.length <= MAX_ALARM_NAME ? name + suffix : fitName(name + suffix);
 }
 
+/** One formatter for every threshold: `toLocaleString` builds a new one per call. */
+const GROUPED = new Intl.NumberFormat("en-US");
+
 export function formatThreshold(value: number, unit: ThresholdUnit): string {
-  const number = Number.isInteger(value) ? value.toLocaleString("en-US") : String(value);
+  const number = Number.isInteger(value) ? GROUPED.format(value) : String(value);
   switch (unit) {
     case "milliseconds":
       return `${number} ms${value >= 60_000 ? ` (${humanDuration(value / 1000)})` : ""}`;
@@ -215,7 +220,8 @@ export function acceptableTags(tags: Readonly<Record<string, string>>): {
   const kept: Record<string, string> = {};
   const dropped: string[] = [];
   for (const [key, value] of Object.entries(tags)) {
-    if (value.length <= MAX_TAG_VALUE && TAG_VALUE.test(value) && key.length <= 128) kept[key] = value;
+    const allowed = ASCII_TAG_VALUE.test(value) || TAG_VALUE.test(value);
+    if (value.length <= MAX_TAG_VALUE && allowed && key.length <= 128) kept[key] = value;
     else dropped.push(key);
   }
   return { tags: kept, dropped };
@@ -397,13 +403,74 @@ export function alarmFields(definition: AlarmDefinition): AlarmFields {
   };
 }
 
+const sameDimensions = (a: readonly Dimension[], b: readonly Dimension[]) =>
+  a.length === b.length && a.every((d, i) => d.name === b[i]!.name && d.value === b[i]!.value);
+
+const sameStrings = (a: readonly string[] | undefined, b: readonly string[] | undefined) =>
+  (a ?? []).length === (b ?? []).length && (a ?? []).every((value, i) => value === b![i]);
+
+function sameQuery(a: MetricQuery, b: MetricQuery): boolean {
+  const x = a.metricStat;
+  const y = b.metricStat;
+  return (
+    a.id === b.id &&
+    (a.expression ?? null) === (b.expression ?? null) &&
+    (a.period ?? null) === (b.period ?? null) &&
+    (a.label ?? null) === (b.label ?? null) &&
+    a.returnData === b.returnData &&
+    (x === undefined
+      ? y === undefined
+      : y !== undefined &&
+        x.namespace === y.namespace &&
+        x.metricName === y.metricName &&
+        x.stat === y.stat &&
+        x.period === y.period &&
+        sameDimensions(x.dimensions, y.dimensions))
+  );
+}
+
+/**
+ * True when `alarmFields` of the two would be equal, read in place: a plan compares tens of thousands of
+ * alarms that almost all match. Lists must match in order here, so false only means "compare the fields".
+ */
+export function sameAlarmFields(a: AlarmDefinition, b: AlarmDefinition): boolean {
+  const m = a.metric;
+  const n = b.metric;
+  const metricsA = a.metrics ?? [];
+  const metricsB = b.metrics ?? [];
+  return (
+    a.description === b.description &&
+    a.evaluationPeriods === b.evaluationPeriods &&
+    a.datapointsToAlarm === b.datapointsToAlarm &&
+    (a.threshold ?? null) === (b.threshold ?? null) &&
+    (a.thresholdMetricId ?? null) === (b.thresholdMetricId ?? null) &&
+    a.comparisonOperator === b.comparisonOperator &&
+    a.treatMissingData === b.treatMissingData &&
+    a.actionsEnabled === b.actionsEnabled &&
+    sameStrings(a.alarmActions, b.alarmActions) &&
+    sameStrings(a.okActions, b.okActions) &&
+    sameStrings(a.insufficientDataActions, b.insufficientDataActions) &&
+    (m === undefined
+      ? n === undefined
+      : n !== undefined &&
+        m.namespace === n.namespace &&
+        m.metricName === n.metricName &&
+        (m.statistic ?? null) === (n.statistic ?? null) &&
+        (m.extendedStatistic ?? null) === (n.extendedStatistic ?? null) &&
+        m.period === n.period &&
+        sameDimensions(m.dimensions, n.dimensions)) &&
+    metricsA.length === metricsB.length &&
+    metricsA.every((query, i) => sameQuery(query, metricsB[i]!))
+  );
+}
+
 /** Tags the alarm is missing or carries with another value; extra tags someone added are left alone. */
 export function missingTags(
   desired: Readonly<Record<string, string>>,
   actual: Readonly<Record<string, string>>,
 ): Record<string, string> {
   const missing: Record<string, string> = {};
-  for (const [key, value] of Object.entries(desired)) if (actual[key] !== value) missing[key] = value;
+  for (const key in desired) if (actual[key] !== desired[key]) missing[key] = desired[key] as string;
   return missing;
 }
 

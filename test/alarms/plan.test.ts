@@ -318,6 +318,49 @@ describe("updates and noops", () => {
     expect(result.changes.every((c) => c.action === "noop" && c.reason === "up to date")).toBe(true);
   });
 
+  it("dimensions in another order and absent values written as undefined are still up to date", () => {
+    const desired = plan(resources).desired;
+    const existing = desired.map((spec) => {
+      const alarm = existingFrom(spec);
+      return alarm.metric
+        ? { ...alarm, metric: { ...alarm.metric, dimensions: [...alarm.metric.dimensions].reverse() } }
+        : { ...alarm, thresholdMetricId: undefined };
+    });
+    expect(existing.some((alarm) => (alarm.metric?.dimensions.length ?? 0) > 1)).toBe(true);
+    const result = plan(resources, existing as ExistingAlarm[]);
+    expect(result.changes.every((c) => c.action === "noop" && c.reason === "up to date")).toBe(true);
+  });
+
+  it("every field PutMetricAlarm overwrites is compared", () => {
+    const specs = plan(resources).desired;
+    const single = specs.find((spec) => spec.metric !== undefined)!;
+    const query = specs.find((spec) => spec.metrics !== undefined)!;
+    const changed: [AlarmSpec, Partial<ExistingAlarm>, string][] = [
+      [single, { description: "other" }, "AlarmDescription"],
+      [single, { metric: { ...single.metric!, namespace: "Other" } }, "Namespace"],
+      [single, { metric: { ...single.metric!, metricName: "Other" } }, "MetricName"],
+      [single, { metric: { ...single.metric!, dimensions: [{ name: "X", value: "y" }] } }, "Dimensions"],
+      [single, { metric: { ...single.metric!, period: 1 } }, "Period"],
+      [single, { evaluationPeriods: 99 }, "EvaluationPeriods"],
+      [single, { datapointsToAlarm: 99 }, "DatapointsToAlarm"],
+      [single, { threshold: -1 } as Partial<ExistingAlarm>, "Threshold"],
+      [single, { treatMissingData: "ignore" }, "TreatMissingData"],
+      [single, { actionsEnabled: false }, "ActionsEnabled"],
+      [single, { okActions: [] }, "OKActions"],
+      [single, { insufficientDataActions: [TOPIC_ARN] }, "InsufficientDataActions"],
+      [query, { metrics: query.metrics!.map((q) => ({ ...q, expression: "SELECT 1" })) }, "Metrics"],
+      [query, { metrics: query.metrics!.map((q) => ({ ...q, period: 300 })) }, "Metrics"],
+      [query, { metrics: query.metrics!.map((q) => ({ ...q, returnData: false })) }, "Metrics"],
+    ];
+    for (const [spec, change, field] of changed) {
+      const existing = specs.map((s) => (s === spec ? { ...existingFrom(s), ...change } : existingFrom(s)));
+      const update = plan(resources, existing as ExistingAlarm[]).changes.filter(
+        (c) => c.action === "update",
+      );
+      expect(update.map((c) => [c.target, c.diff?.map((d) => d.field)])).toEqual([[spec.name, [field]]]);
+    }
+  });
+
   it("lists the fields that differ", () => {
     const existing = plan(resources).desired.map((spec) =>
       spec.name === "watchkeeper-lambda-duration-checkout"
