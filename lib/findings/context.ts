@@ -3,7 +3,12 @@
  * it, resolving ARNs that name a resource indirectly (a function alias, a table's stream, a Kinesis
  * consumer) and relations that arrive at a function through any of its qualifiers.
  */
-import { indexInventory, tableArnOfStream, unqualifiedFunctionArn } from "../inventory/index.js";
+import {
+  indexInventory,
+  serviceOfArn,
+  tableArnOfStream,
+  unqualifiedFunctionArn,
+} from "../inventory/index.js";
 import type { InventoryIndex } from "../inventory/index.js";
 import type { Inventory, Relation, RelationType, Resource } from "../inventory/types.js";
 
@@ -16,7 +21,7 @@ export interface FindingsIndex extends InventoryIndex {
 
 /** The ARN an inventoried resource is keyed by. */
 export function canonicalArn(arn: string): string {
-  const kinesisConsumer = arn.split(":")[2] === "kinesis" ? arn.indexOf("/consumer/") : -1;
+  const kinesisConsumer = serviceOfArn(arn) === "kinesis" ? arn.indexOf("/consumer/") : -1;
   if (kinesisConsumer > 0) return arn.slice(0, kinesisConsumer);
   return tableArnOfStream(unqualifiedFunctionArn(arn));
 }
@@ -25,7 +30,7 @@ export function findingsIndex(inventory: Inventory): FindingsIndex {
   const index = indexInventory(inventory);
   const toFunction = new Map<string, Relation[]>();
   for (const relation of inventory.relations) {
-    if (relation.to.split(":")[2] !== "lambda") continue;
+    if (serviceOfArn(relation.to) !== "lambda") continue;
     const key = `${relation.type} ${unqualifiedFunctionArn(relation.to)}`;
     const list = toFunction.get(key) ?? [];
     list.push(relation);

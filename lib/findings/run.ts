@@ -84,7 +84,7 @@ export function runChecks(inventory: Inventory, options: RunChecksOptions = {}):
       const severity = draft.severity ?? check.severity;
       if (options.minSeverity && !isAtLeast(severity, options.minSeverity)) continue;
       const acceptReason =
-        (resource ? tagsUnder(resource.tags, TAGS.acceptPrefix)[check.id] : undefined) ??
+        resource?.tags[`${TAGS.acceptPrefix}${check.id}`] ??
         options.accepted?.find((a) => a.checkId === check.id && a.resourceArn === draft.resourceArn)?.reason;
       findings.push({
         checkId: check.id,

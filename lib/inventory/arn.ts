@@ -2,22 +2,40 @@
 
 import { partitionOf } from "../aws/arn.js";
 
+// These run for every relation and resource of large inventories: they find colons rather than split.
+
+/** Where the `n`th colon (from 1) of `text` is, or -1. */
+function nthColon(text: string, n: number): number {
+  let at = -1;
+  for (let i = 0; i < n && (at = text.indexOf(":", at + 1)) >= 0; i++);
+  return at;
+}
+
+/** Where a qualified function ARN's qualifier starts (after its 7th colon), or -1 for any other ARN. */
+function qualifierStart(arn: string): number {
+  const resourceType = nthColon(arn, 5);
+  const name = resourceType < 0 ? -1 : arn.indexOf(":", resourceType + 1);
+  if (name < 0 || arn.slice(resourceType + 1, name) !== "function") return -1;
+  const qualifier = arn.indexOf(":", name + 1);
+  return qualifier < 0 ? -1 : qualifier + 1;
+}
+
 /** `arn:aws:lambda:r:a:function:name:alias` (or `:42`, `:$LATEST`) → `arn:aws:lambda:r:a:function:name` */
 export function unqualifiedFunctionArn(arn: string): string {
-  const parts = arn.split(":");
-  return parts.length > 7 && parts[5] === "function" ? parts.slice(0, 7).join(":") : arn;
+  const qualifier = qualifierStart(arn);
+  return qualifier < 0 ? arn : arn.slice(0, qualifier - 1);
 }
 
 /** The qualifier of a function ARN (version number or alias), if any. */
 export function functionQualifier(arn: string): string | undefined {
-  const parts = arn.split(":");
-  return parts.length > 7 && parts[5] === "function" ? parts.slice(7).join(":") : undefined;
+  const qualifier = qualifierStart(arn);
+  return qualifier < 0 ? undefined : arn.slice(qualifier);
 }
 
 /** `arn:aws:dynamodb:r:a:table/t/stream/2024-...` → `arn:aws:dynamodb:r:a:table/t`; other ARNs unchanged. */
 export function tableArnOfStream(arn: string): string {
   const at = arn.indexOf("/stream/");
-  return arn.startsWith("arn:") && arn.split(":")[2] === "dynamodb" && at > 0 ? arn.slice(0, at) : arn;
+  return at > 0 && serviceOfArn(arn) === "dynamodb" ? arn.slice(0, at) : arn;
 }
 
 /** DescribeLogGroups' `arn` ends in `:*` (it names the streams); tags and relations use the group's own ARN. */
@@ -44,5 +62,9 @@ export function nameOfArn(arn: string): string {
 
 /** The service segment of an ARN (`sqs`, `sns`, `lambda`, ...), or undefined for anything else. */
 export function serviceOfArn(arn: string): string | undefined {
-  return arn.startsWith("arn:") ? arn.split(":")[2] : undefined;
+  if (!arn.startsWith("arn:")) return undefined;
+  const service = nthColon(arn, 2);
+  if (service < 0) return undefined;
+  const end = arn.indexOf(":", service + 1);
+  return arn.slice(service + 1, end < 0 ? undefined : end);
 }

@@ -11,6 +11,7 @@ export {
   logGroupArn,
   normalizeLogGroupArn,
   restApiArn,
+  serviceOfArn,
   tableArnOfStream,
   unqualifiedFunctionArn,
 } from "./arn.js";

@@ -21,14 +21,26 @@ interface StreamMapping {
   readonly retentionSeconds?: number;
 }
 
+/** Three checks read the same list: it is worked out once per index. */
+const mappingsByIndex = new WeakMap<FindingsIndex, readonly StreamMapping[]>();
+
 /** Every Kinesis or DynamoDB stream mapping, function by function, mapping by UUID. */
-export function streamMappings(index: FindingsIndex): StreamMapping[] {
+export function streamMappings(index: FindingsIndex): readonly StreamMapping[] {
+  let found = mappingsByIndex.get(index);
+  if (!found) {
+    found = findStreamMappings(index);
+    mappingsByIndex.set(index, found);
+  }
+  return found;
+}
+
+function findStreamMappings(index: FindingsIndex): StreamMapping[] {
   const found: StreamMapping[] = [];
   for (const fn of index.ofKind("lambda-function")) {
-    const mappings = fn.eventSources
-      .filter((m) => m.sourceKind === "kinesis" || m.sourceKind === "dynamodb-stream")
-      .filter((m) => m.state !== "Deleting")
-      .sort((a, b) => a.uuid.localeCompare(b.uuid));
+    const mappings = fn.eventSources.filter(
+      (m) => (m.sourceKind === "kinesis" || m.sourceKind === "dynamodb-stream") && m.state !== "Deleting",
+    );
+    if (mappings.length > 1) mappings.sort((a, b) => a.uuid.localeCompare(b.uuid));
     for (const mapping of mappings) {
       const source = mapping.sourceArn ? index.resource(mapping.sourceArn) : undefined;
       const retentionSeconds =
