@@ -91,11 +91,12 @@ function writersByGroup(input: RetentionInput): Map<string, LogGroupWriter[]> {
     groupByArn.set(stripWildcard(group.arn), group.name);
   }
   const functionByArn = new Map(input.functions.map((fn) => [fn.arn, fn]));
-  const found = new Map<string, Map<string, LogGroupWriter>>();
+  // Most groups have one writer: small arrays, each function once.
+  const found = new Map<string, LogGroupWriter[]>();
   const add = (groupName: string, fn: LogGroupWriter) => {
-    const writers = found.get(groupName) ?? new Map<string, LogGroupWriter>();
-    writers.set(fn.arn, fn);
-    found.set(groupName, writers);
+    const writers = found.get(groupName);
+    if (!writers) found.set(groupName, [fn]);
+    else if (!writers.some((writer) => writer.arn === fn.arn)) writers.push(fn);
   };
   for (const fn of input.functions) add(fn.logGroupName, fn);
   for (const relation of input.relations ?? []) {
@@ -104,12 +105,10 @@ function writersByGroup(input: RetentionInput): Map<string, LogGroupWriter[]> {
     const groupName = groupByArn.get(relation.to) ?? groupByArn.get(stripWildcard(relation.to));
     if (fn && groupName !== undefined) add(groupName, fn);
   }
-  return new Map(
-    [...found].map(([name, writers]) => [
-      name,
-      [...writers.values()].sort((a, b) => compare(a.name, b.name)),
-    ]),
-  );
+  for (const writers of found.values()) {
+    if (writers.length > 1) writers.sort((a, b) => compare(a.name, b.name));
+  }
+  return found;
 }
 
 interface Wanted {
@@ -127,20 +126,30 @@ function planOne(
 ): RetentionChange {
   const current = group.retentionInDays;
   const actual: RetentionTarget = target(group.name, current);
-  const base = {
-    kind: "log-retention" as const,
-    target: group.name,
-    actual,
-    functions: writers.map((fn) => fn.name),
-    ...(group.storedBytes !== undefined ? { storedBytes: group.storedBytes } : {}),
+  const functions = writers.map((fn) => fn.name);
+  // Every change of the plan is built here, in one shape: tens of thousands of groups are planned at once.
+  const change = (
+    action: "noop" | "update",
+    source: RetentionSource,
+    reason: string,
+    desired: RetentionTarget,
+  ): RetentionChange => {
+    const made: RetentionChange = {
+      action,
+      kind: "log-retention",
+      target: group.name,
+      reason,
+      desired,
+      actual,
+      source,
+      functions,
+      ...(action === "update"
+        ? { diff: [{ field: "retentionInDays", from: current ?? NEVER, to: desired.retentionInDays }] }
+        : {}),
+    };
+    return group.storedBytes === undefined ? made : { ...made, storedBytes: group.storedBytes };
   };
-  const keep = (source: RetentionSource, reason: string): RetentionChange => ({
-    ...base,
-    action: "noop",
-    source,
-    reason,
-    desired: actual,
-  });
+  const keep = (source: RetentionSource, reason: string) => change("noop", source, reason, actual);
 
   const exclusion = excludedBecause(group, writers, policy);
   if (exclusion) return keep("excluded", exclusion);
@@ -165,14 +174,7 @@ function planOne(
         wanted.value === NEVER ? "no expiry" : describeRetention(wanted.value)
       })`
     : `${describeRetention(days)} from ${wanted.from}`;
-  const set = (reason: string, to: number): RetentionChange => ({
-    ...base,
-    action: "update",
-    source: wanted.source,
-    reason,
-    desired: target(group.name, to),
-    diff: [{ field: "retentionInDays", from: current ?? NEVER, to }],
-  });
+  const set = (reason: string, to: number) => change("update", wanted.source, reason, target(group.name, to));
 
   if (current === undefined) return set(`never expires: set ${wantedText}`, days);
   if (current === days) return keep(wanted.source, `already ${wantedText}`);
