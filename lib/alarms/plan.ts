@@ -215,6 +215,17 @@ interface Item {
   readonly tags: ResourceAlarmTags;
 }
 
+/** What the planner learns of one entry while it reads the resources of the entry's kind. */
+interface EntryState {
+  readonly entry: CatalogEntry;
+  readonly aggregate: ThresholdChoice;
+  /** A "greater than" comparison: a higher threshold is looser. */
+  readonly greater: boolean;
+  readonly individual: { resource: Resource; threshold: ThresholdChoice }[];
+  readonly excluded: Exclusion[];
+  readonly covered: Item[];
+}
+
 const compareArn = (a: Resource, b: Resource) => (a.arn < b.arn ? -1 : a.arn > b.arn ? 1 : 0);
 
 function isSortedByArn(items: readonly Item[]): boolean {
@@ -304,9 +315,24 @@ class Planner {
         `the Lambda account concurrency limit is unknown (GetAccountSettings was not read); concurrency alarms assume ${this.policy.defaultAccountConcurrency}`,
       );
     }
-    for (const entry of this.catalog) {
-      if (isEntryEnabled(entry, this.policy)) this.planEntry(entry);
+    const states: EntryState[] = this.catalog
+      .filter((entry) => isEntryEnabled(entry, this.policy) && this.byKind.has(entry.resourceKind))
+      .map((entry) => ({
+        entry,
+        aggregate: this.aggregateThreshold(entry),
+        greater: entry.comparison.startsWith("Greater"),
+        individual: [],
+        excluded: [],
+        covered: [],
+      }));
+    // Resource by resource, each through every entry of its kind: the entries' rules alternate from the
+    // start, so the JIT compiles this loop once for all of them instead of again for each entry.
+    for (const [kind, items] of this.byKind) {
+      const ofKind = states.filter((state) => state.entry.resourceKind === kind);
+      if (ofKind.length === 0) continue;
+      for (const item of items) for (const state of ofKind) this.classify(state, item);
     }
+    for (const state of states) this.finishEntry(state);
   }
 
   private context(entry: CatalogEntry, resource?: Resource): ThresholdContext {
@@ -343,48 +369,43 @@ class Planner {
     return { value: entry.threshold.compute(this.context(entry, resource)), rule: entry.threshold.describe };
   }
 
-  private planEntry(entry: CatalogEntry): void {
-    const items = this.byKind.get(entry.resourceKind) ?? [];
-    if (items.length === 0) return;
-    const aggregate = this.aggregateThreshold(entry);
-    const individual: { resource: Resource; threshold: ThresholdChoice }[] = [];
-    const excluded: Exclusion[] = [];
-    const covered: Item[] = [];
-    const greater = entry.comparison.startsWith("Greater");
-
-    for (const item of items) {
-      const { resource, tags } = item;
-      if (tags.ignore) {
-        excluded.push({ value: dimensionValue(entry, resource), rank: 0 });
-        continue;
-      }
-      if (entry.applies && !entry.applies(resource, this.facts)) {
-        if (entry.excludeInapplicableFromAggregate) {
-          excluded.push({ value: dimensionValue(entry, resource), rank: 1 });
-        }
-        continue;
-      }
-      if (entry.individual === "never") {
-        covered.push(item);
-        continue;
-      }
-      const threshold = this.resourceThreshold(entry, resource, tags);
-      const own =
-        entry.individual === "always" ||
-        entry.aggregate === "none" ||
-        tags.individual ||
-        threshold.value !== aggregate.value;
-      if (own) {
-        individual.push({ resource, threshold });
-        // Left in the aggregate, a resource allowed more than the aggregate's threshold would alarm there
-        // too: those go first when not every exclusion fits; a stricter one only alarms twice.
-        const looser = greater ? threshold.value > aggregate.value : threshold.value < aggregate.value;
-        excluded.push({ value: dimensionValue(entry, resource), rank: looser ? 1 : 2 });
-      } else {
-        covered.push(item);
-      }
+  /** Where one resource stands for one entry: ignored, left out, in the aggregate, or with its own alarm. */
+  private classify(state: EntryState, item: Item): void {
+    const { entry, aggregate } = state;
+    const { resource, tags } = item;
+    if (tags.ignore) {
+      state.excluded.push({ value: dimensionValue(entry, resource), rank: 0 });
+      return;
     }
+    if (entry.applies && !entry.applies(resource, this.facts)) {
+      if (entry.excludeInapplicableFromAggregate) {
+        state.excluded.push({ value: dimensionValue(entry, resource), rank: 1 });
+      }
+      return;
+    }
+    if (entry.individual === "never") {
+      state.covered.push(item);
+      return;
+    }
+    const threshold = this.resourceThreshold(entry, resource, tags);
+    const own =
+      entry.individual === "always" ||
+      entry.aggregate === "none" ||
+      tags.individual ||
+      threshold.value !== aggregate.value;
+    if (own) {
+      state.individual.push({ resource, threshold });
+      // Left in the aggregate, a resource allowed more than the aggregate's threshold would alarm there
+      // too: those go first when not every exclusion fits; a stricter one only alarms twice.
+      const looser = state.greater ? threshold.value > aggregate.value : threshold.value < aggregate.value;
+      state.excluded.push({ value: dimensionValue(entry, resource), rank: looser ? 1 : 2 });
+    } else {
+      state.covered.push(item);
+    }
+  }
 
+  /** The entry's alarms, once every resource of its kind is classified. */
+  private finishEntry({ entry, aggregate, individual, excluded, covered }: EntryState): void {
     const maxMetrics = this.policy.metricsInsights.maxMetricsPerQuery;
     if (entry.aggregate === "metrics-insights" && covered.length > maxMetrics) {
       // AWS: a query processes only the first 10,000 metrics it finds, and WHERE supports only =, != and
@@ -395,7 +416,6 @@ class Planner {
       for (const { resource, tags } of covered) {
         individual.push({ resource, threshold: this.resourceThreshold(entry, resource, tags) });
       }
-      covered.length = 0;
     } else if (entry.aggregate !== "none") {
       this.aggregateSpec(entry, aggregate, covered.length, excluded);
     }
