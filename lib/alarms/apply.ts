@@ -57,7 +57,7 @@ export function alarmOperations(aws: Aws, changes: readonly AlarmChange[]): Oper
       );
       // An ended silence: its tags go after the actions are back on (see silence.ts for the order).
       const lift = (change.diff ?? []).some((diff) => diff.field === SILENCE_FIELD);
-      const tags = actual ? missingTags(desired.tags, actual.tags) : desired.tags;
+      const tags = (actual ? missingTags(desired.tags, actual.tags) : desired.tags) ?? {};
       operations.push({
         changes: [change],
         run: async () => {

@@ -39,6 +39,7 @@ import { SILENCE_FIELD, silencedActions } from "./silence.js";
 import {
   ALARM_FIELDS,
   acceptableTags,
+  acceptableTagValue,
   alarmDescription,
   alarmFields,
   alarmName,
@@ -567,9 +568,13 @@ class Planner {
     const url = text.runbookUrl;
     const condition = alarm.metrics ? text.queryCondition : text.condition;
     const shared = text.tags[alarm.level];
-    const own = alarm.resource ? acceptableTags({ [ALARM_TAGS.resource]: alarm.resource.arn }) : undefined;
-    const tags = Object.assign({}, shared.tags, own?.tags);
-    for (const key of own ? [...shared.dropped, ...own.dropped] : shared.dropped) {
+    const tags: Record<string, string> = { ...shared.tags };
+    const dropped = [...shared.dropped];
+    if (alarm.resource) {
+      if (acceptableTagValue(alarm.resource.arn)) tags[ALARM_TAGS.resource] = alarm.resource.arn;
+      else dropped.push(ALARM_TAGS.resource);
+    }
+    for (const key of dropped) {
       if (key === ALARM_TAGS.managed) throw new Error("the managed tag must always be acceptable");
       this.warn(
         `tag ${key} is left off alarm ${alarm.name}: its value is longer than 256 characters or has characters CloudWatch tags do not allow`,
@@ -716,7 +721,7 @@ function inActionOrder(changes: readonly AlarmChange[]): AlarmChange[] {
 
 function tagDiff(desired: AlarmSpec, actual: ExistingAlarm): FieldDiff | undefined {
   const missing = missingTags(desired.tags, actual.tags);
-  if (Object.keys(missing).length === 0) return undefined;
+  if (missing === undefined) return undefined;
   const from = Object.fromEntries(Object.keys(missing).map((key) => [key, actual.tags[key] ?? null]));
   return { field: "Tags", from, to: missing };
 }

@@ -220,11 +220,15 @@ export function acceptableTags(tags: Readonly<Record<string, string>>): {
   const kept: Record<string, string> = {};
   const dropped: string[] = [];
   for (const [key, value] of Object.entries(tags)) {
-    const allowed = ASCII_TAG_VALUE.test(value) || TAG_VALUE.test(value);
-    if (value.length <= MAX_TAG_VALUE && allowed && key.length <= 128) kept[key] = value;
+    if (acceptableTagValue(value) && key.length <= 128) kept[key] = value;
     else dropped.push(key);
   }
   return { tags: kept, dropped };
+}
+
+/** A value CloudWatch takes as a tag: at most 256 letters, digits, spaces and _.:/=+-@. */
+export function acceptableTagValue(value: string): boolean {
+  return value.length <= MAX_TAG_VALUE && (ASCII_TAG_VALUE.test(value) || TAG_VALUE.test(value));
 }
 
 const SIMPLE_IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -464,13 +468,18 @@ export function sameAlarmFields(a: AlarmDefinition, b: AlarmDefinition): boolean
   );
 }
 
-/** Tags the alarm is missing or carries with another value; extra tags someone added are left alone. */
+/**
+ * Tags the alarm is missing or carries with another value, or undefined when it has them all; extra tags
+ * someone added are left alone.
+ */
 export function missingTags(
   desired: Readonly<Record<string, string>>,
   actual: Readonly<Record<string, string>>,
-): Record<string, string> {
-  const missing: Record<string, string> = {};
-  for (const key in desired) if (actual[key] !== desired[key]) missing[key] = desired[key] as string;
+): Record<string, string> | undefined {
+  let missing: Record<string, string> | undefined;
+  for (const key in desired) {
+    if (actual[key] !== desired[key]) (missing ??= {})[key] = desired[key] as string;
+  }
   return missing;
 }
 

@@ -28,18 +28,21 @@ export function canonicalArn(arn: string): string {
 
 export function findingsIndex(inventory: Inventory): FindingsIndex {
   const index = indexInventory(inventory);
-  const toFunction = new Map<string, Relation[]>();
+  // By type, then by unqualified function ARN: no key strings to build for 10,000s of relations.
+  const toFunction = new Map<RelationType, Map<string, Relation[]>>();
   for (const relation of inventory.relations) {
     if (serviceOfArn(relation.to) !== "lambda") continue;
-    const key = `${relation.type} ${unqualifiedFunctionArn(relation.to)}`;
-    const list = toFunction.get(key) ?? [];
-    list.push(relation);
-    toFunction.set(key, list);
+    let byFunction = toFunction.get(relation.type);
+    if (!byFunction) toFunction.set(relation.type, (byFunction = new Map()));
+    const arn = unqualifiedFunctionArn(relation.to);
+    const list = byFunction.get(arn);
+    if (list) list.push(relation);
+    else byFunction.set(arn, [relation]);
   }
   return {
     ...index,
     resource: (arn) => index.byArn(arn) ?? index.byArn(canonicalArn(arn)),
-    relationsToFunction: (functionArn, type) => toFunction.get(`${type} ${functionArn}`) ?? [],
+    relationsToFunction: (functionArn, type) => toFunction.get(type)?.get(functionArn) ?? [],
   };
 }
 
