@@ -222,7 +222,6 @@ interface EntryState {
   readonly aggregate: ThresholdChoice;
   /** A "greater than" comparison: a higher threshold is looser. */
   readonly greater: boolean;
-  readonly individual: { resource: Resource; threshold: ThresholdChoice }[];
   readonly excluded: Exclusion[];
   readonly covered: Item[];
 }
@@ -322,7 +321,6 @@ class Planner {
         entry,
         aggregate: this.aggregateThreshold(entry),
         greater: entry.comparison.startsWith("Greater"),
-        individual: [],
         excluded: [],
         covered: [],
       }));
@@ -395,7 +393,8 @@ class Planner {
       tags.individual ||
       threshold.value !== aggregate.value;
     if (own) {
-      state.individual.push({ resource, threshold });
+      // Its alarms now, resource by resource: the order is the plan's by name in the end.
+      this.individualSpecs(entry, resource, threshold);
       // Left in the aggregate, a resource allowed more than the aggregate's threshold would alarm there
       // too: those go first when not every exclusion fits; a stricter one only alarms twice.
       const looser = state.greater ? threshold.value > aggregate.value : threshold.value < aggregate.value;
@@ -406,7 +405,7 @@ class Planner {
   }
 
   /** The entry's alarms, once every resource of its kind is classified. */
-  private finishEntry({ entry, aggregate, individual, excluded, covered }: EntryState): void {
+  private finishEntry({ entry, aggregate, excluded, covered }: EntryState): void {
     const maxMetrics = this.policy.metricsInsights.maxMetricsPerQuery;
     if (entry.aggregate === "metrics-insights" && covered.length > maxMetrics) {
       // AWS: a query processes only the first 10,000 metrics it finds, and WHERE supports only =, != and
@@ -415,16 +414,15 @@ class Planner {
         `${entry.id}: ${covered.length} ${KIND_LABELS[entry.resourceKind]}s exceed the ${maxMetrics} metrics one Metrics Insights query processes; each gets its own alarm instead of the aggregate`,
       );
       for (const { resource, tags } of covered) {
-        individual.push({ resource, threshold: this.resourceThreshold(entry, resource, tags) });
+        this.individualSpecs(entry, resource, this.resourceThreshold(entry, resource, tags));
       }
     } else if (entry.aggregate !== "none") {
       this.aggregateSpec(entry, aggregate, covered.length, excluded);
     }
+  }
 
-    for (const { resource, threshold } of individual) {
-      for (const target of alarmTargets(entry, resource))
-        this.individualSpec(entry, resource, target, threshold);
-    }
+  private individualSpecs(entry: CatalogEntry, resource: Resource, threshold: ThresholdChoice): void {
+    for (const target of alarmTargets(entry, resource)) this.individualSpec(entry, resource, target, threshold);
   }
 
   private aggregateSpec(
