@@ -422,7 +422,8 @@ class Planner {
   }
 
   private individualSpecs(entry: CatalogEntry, resource: Resource, threshold: ThresholdChoice): void {
-    for (const target of alarmTargets(entry, resource)) this.individualSpec(entry, resource, target, threshold);
+    for (const target of alarmTargets(entry, resource))
+      this.individualSpec(entry, resource, target, threshold);
   }
 
   private aggregateSpec(

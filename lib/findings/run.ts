@@ -13,9 +13,9 @@ import { LOGS_CHECKS } from "./checks/logs.js";
 import { SNS_CHECKS } from "./checks/sns.js";
 import { SQS_CHECKS } from "./checks/sqs.js";
 import { STREAM_CHECKS } from "./checks/streams.js";
-import { findingsIndex } from "./context.js";
+import { findingsIndex, type FindingsIndex } from "./context.js";
 import { SEVERITIES } from "./types.js";
-import type { Check, Finding, FindingThresholds, RunChecksOptions, Severity } from "./types.js";
+import type { Check, Finding, FindingDraft, FindingThresholds, RunChecksOptions, Severity } from "./types.js";
 
 /** Every check, in the order the catalog documents them. */
 export const CHECKS: readonly Check[] = [
@@ -79,29 +79,40 @@ export function runChecks(inventory: Inventory, options: RunChecksOptions = {}):
   const findings: Finding[] = [];
   for (const check of checks) {
     for (const draft of check.run(context)) {
-      const resource = context.index.resource(draft.resourceArn);
-      if (resource && isIgnored(resource.tags)) continue;
-      const severity = draft.severity ?? check.severity;
-      if (options.minSeverity && !isAtLeast(severity, options.minSeverity)) continue;
-      const acceptReason =
-        resource?.tags[`${TAGS.acceptPrefix}${check.id}`] ??
-        options.accepted?.find((a) => a.checkId === check.id && a.resourceArn === draft.resourceArn)?.reason;
-      findings.push({
-        checkId: check.id,
-        severity,
-        resourceArn: draft.resourceArn,
-        resourceName: draft.resourceName,
-        resourceKind: draft.resourceKind,
-        message: draft.message,
-        fix: draft.fix,
-        source: check.source,
-        ...(acceptReason === undefined
-          ? { status: "open" as const }
-          : { status: "accepted" as const, acceptReason: acceptReason.trim() || "no reason given" }),
-      });
+      const finding = toFinding(check, draft, context.index, options);
+      if (finding) findings.push(finding);
     }
   }
   return findings.sort(compareFindings);
+}
+
+/** A check's draft as reported: undefined for an ignored resource or below the minimum severity. */
+function toFinding(
+  check: Check,
+  draft: FindingDraft,
+  index: FindingsIndex,
+  options: RunChecksOptions,
+): Finding | undefined {
+  const resource = index.resource(draft.resourceArn);
+  if (resource && isIgnored(resource.tags)) return undefined;
+  const severity = draft.severity ?? check.severity;
+  if (options.minSeverity && !isAtLeast(severity, options.minSeverity)) return undefined;
+  const acceptReason =
+    resource?.tags[`${TAGS.acceptPrefix}${check.id}`] ??
+    options.accepted?.find((a) => a.checkId === check.id && a.resourceArn === draft.resourceArn)?.reason;
+  return {
+    checkId: check.id,
+    severity,
+    resourceArn: draft.resourceArn,
+    resourceName: draft.resourceName,
+    resourceKind: draft.resourceKind,
+    message: draft.message,
+    fix: draft.fix,
+    source: check.source,
+    ...(acceptReason === undefined
+      ? { status: "open" as const }
+      : { status: "accepted" as const, acceptReason: acceptReason.trim() || "no reason given" }),
+  };
 }
 
 function selectChecks(ids: readonly string[] | undefined): readonly Check[] {

@@ -10,11 +10,10 @@ const TIMEOUT = "https://docs.aws.amazon.com/lambda/latest/dg/configuration-time
 
 /** Who invokes a function asynchronously, as far as the inventory shows: rule targets and SNS subscriptions. */
 function asyncInvokers(index: FindingsIndex, fn: LambdaFunction): Relation[] {
-  const invokers = [
-    ...index.relationsToFunction(fn.arn, "rule-target"),
-    ...index.relationsToFunction(fn.arn, "subscription"),
-  ];
-  return invokers.sort((a, b) => a.from.localeCompare(b.from) || a.to.localeCompare(b.to));
+  const rules = index.relationsToFunction(fn.arn, "rule-target");
+  const topics = index.relationsToFunction(fn.arn, "subscription");
+  if (rules.length + topics.length === 0) return [];
+  return [...rules, ...topics].sort((a, b) => a.from.localeCompare(b.from) || a.to.localeCompare(b.to));
 }
 
 /** Whether failed async events invoked through `target` (the function ARN, maybe qualified) are kept. */
