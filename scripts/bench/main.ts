@@ -11,6 +11,7 @@ import { cpus } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { gzipSync } from "node:zlib";
+import { FUNCTION_RUNTIME } from "../../lib/infra/bundling.js";
 import { SIZES, type BenchResult, type BundleResult, type FreshPlanning, type SizeResult } from "./model.js";
 import { report } from "./table.js";
 
@@ -21,8 +22,13 @@ const root = process.cwd();
 const env = { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" };
 
 /** Runs a bundled script in a fresh node process and parses the one JSON line it prints. */
-function runJson<T>(script: string, args: readonly string[]): T {
-  const child = spawnSync(process.execPath, [join(dirname(sizeScript!), script), ...args], {
+function runJson<T>(
+  script: string,
+  args: readonly string[],
+  node = process.execPath,
+  flags: string[] = [],
+): T {
+  const child = spawnSync(node, [...flags, join(dirname(sizeScript!), script), ...args], {
     env,
     encoding: "utf8",
     maxBuffer: 64 * 1024 * 1024,
@@ -32,16 +38,36 @@ function runJson<T>(script: string, args: readonly string[]): T {
   return JSON.parse(child.stdout) as T;
 }
 
-function runSize(resources: number): SizeResult {
-  process.stderr.write(`size ${resources.toLocaleString("en-US")}: generating, converging, steady state…\n`);
-  const planInput = join(dirname(sizeScript!), `plan-input-${resources}.json`);
-  const result = runJson<SizeResult>("size.mjs", [String(resources), planInput]);
-  // Planning CPU varies from process to process: the median of three.
-  const samples = [1, 2, 3].map(() => runJson<Omit<FreshPlanning, "samples">>("plan.mjs", [planInput]));
-  rmSync(planInput, { force: true });
+/**
+ * The Node of the Lambda runtime (FUNCTION_RUNTIME), to plan on it too: WATCHKEEPER_BENCH_LAMBDA_NODE, or
+ * `npx node@<major>` (the npm registry's build). Undefined when this machine's Node is that major, or none
+ * can be had (the report then says so).
+ */
+function lambdaNode(): string | undefined {
+  const major = /^nodejs(\d+)/.exec(FUNCTION_RUNTIME.name)?.[1];
+  if (!major || process.versions.node.split(".")[0] === major) return undefined;
+  const given = process.env.WATCHKEEPER_BENCH_LAMBDA_NODE;
+  if (given) return given;
+  process.stderr.write(`planning on Node ${major}, the Lambda runtime's: npx node@${major}…\n`);
+  const found = spawnSync("npx", ["--yes", `node@${major}`, "-p", "process.execPath"], {
+    env,
+    encoding: "utf8",
+  });
+  const path = found.status === 0 ? found.stdout.trim() : "";
+  if (!path)
+    process.stderr.write(`  Node ${major} could not be had (${found.stderr.trim().split("\n").at(-1)})\n`);
+  return path || undefined;
+}
+
+/** Planning CPU varies from process to process: the median of five fresh processes on `node`. */
+function planFresh(planInput: string, node: string): FreshPlanning {
+  const samples = [1, 2, 3, 4, 5].map(() =>
+    runJson<Omit<FreshPlanning, "samples">>("plan.mjs", [planInput], node, ["--expose-gc"]),
+  );
   const middle = <T>(pick: (s: (typeof samples)[number]) => T, by: (value: T) => number): T =>
-    samples.map(pick).sort((a, b) => by(a) - by(b))[1]!;
-  const freshPlanning: FreshPlanning = {
+    samples.map(pick).sort((a, b) => by(a) - by(b))[samples.length >> 1]!;
+  return {
+    node: samples[0]!.node,
     cold: middle(
       (s) => s.cold,
       (cpu) => cpu.totalMs,
@@ -56,7 +82,16 @@ function runSize(resources: number): SizeResult {
     ),
     samples: samples.length,
   };
-  return { ...result, freshPlanning };
+}
+
+function runSize(resources: number, otherNode: string | undefined): SizeResult {
+  process.stderr.write(`size ${resources.toLocaleString("en-US")}: generating, converging, steady state…\n`);
+  const planInput = join(dirname(sizeScript!), `plan-input-${resources}.json`);
+  const result = runJson<SizeResult>("size.mjs", [String(resources), planInput]);
+  const freshPlanning = planFresh(planInput, process.execPath);
+  const lambdaPlanning = otherNode ? planFresh(planInput, otherNode) : undefined;
+  rmSync(planInput, { force: true });
+  return { ...result, freshPlanning, ...(lambdaPlanning ? { lambdaPlanning } : {}) };
 }
 
 function median(values: readonly number[]): number {
@@ -108,12 +143,14 @@ function bundles(): { source: string; results: BundleResult[]; nodeStartupMs: nu
   };
 }
 
-const results = sizes.map(runSize);
+const otherNode = lambdaNode();
+const results = sizes.map((resources) => runSize(resources, otherNode));
 const measured = bundles();
 const result: BenchResult = {
   generatedAt: new Date().toISOString(),
   node: process.versions.node,
   platform: `${process.platform}-${process.arch}`,
+  lambdaRuntime: FUNCTION_RUNTIME.name,
   cpu: `${cpus()[0]?.model.trim() ?? "unknown CPU"} ×${cpus().length}`,
   sizes: results,
   bundles: measured.results,

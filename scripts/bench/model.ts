@@ -99,8 +99,10 @@ export interface SizeResult {
   readonly bound: LowerBound;
   /** Planning CPU in the benchmark's own process, after the runs (warm, beside the simulator's heap). */
   readonly planning: PlanningCpu;
-  /** Planning in fresh processes over the same inventory (see plan.ts): the median of `samples` processes. */
+  /** Planning in fresh processes over the same inventory (see plan.ts), on this machine's Node. */
   readonly freshPlanning?: FreshPlanning;
+  /** The same on the Node major of the Lambda runtime, when it differs from this machine's and can be had. */
+  readonly lambdaPlanning?: FreshPlanning;
   readonly process: {
     readonly cpuMs: number;
     readonly wallMs: number;
@@ -108,7 +110,10 @@ export interface SizeResult {
   };
 }
 
+/** Planning in fresh processes: the median of `samples` processes, each pass's CPU after a settled heap. */
 export interface FreshPlanning {
+  /** The Node version that ran them. */
+  readonly node: string;
   readonly cold: PlanningCpu;
   readonly warm: PlanningCpu;
   readonly maxRssMb: number;
@@ -128,6 +133,8 @@ export interface BenchResult {
   readonly generatedAt: string;
   readonly node: string;
   readonly platform: string;
+  /** The functions' runtime, e.g. nodejs24.x: planning is also measured on its Node when it can be had. */
+  readonly lambdaRuntime: string;
   readonly cpu: string;
   readonly sizes: readonly SizeResult[];
   readonly bundles: readonly BundleResult[];

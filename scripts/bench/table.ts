@@ -1,5 +1,13 @@
 /** The benchmark's report as plain text: pure, so it is tested without running the benchmark. */
-import { SCHEDULE_MS, isWriteApi, type BenchResult, type BundleResult, type SizeResult } from "./model.js";
+import {
+  SCHEDULE_MS,
+  isWriteApi,
+  type BenchResult,
+  type BundleResult,
+  type FreshPlanning,
+  type SizeResult,
+} from "./model.js";
+import type { PlanningCpu } from "./planning.js";
 
 /** Left-aligned first column, right-aligned others, two spaces apart. */
 export function formatTable(rows: readonly (readonly string[])[]): string {
@@ -80,20 +88,39 @@ export function summaryTable(sizes: readonly SizeResult[]): string {
     row("    ratio", (s) => ratio(steadyCalls(s), s.bound.calls)),
     row("  write calls", (s) => count(steadyWrites(s))),
     row("  throttling errors", (s) => count(s.steady.throttled)),
+    [
+      "Planning: alarms, retention, findings, dashboards (fresh processes, median of 5)",
+      ...sizes.map(() => ""),
+    ],
+    row(`  CPU, a new container's first pass, ${nodeOf(sizes, primary)}`, (s) => cpu(primary(s)?.cold)),
+    row("    alarms · retention", (s) => pair(primary(s)?.cold.alarmsMs, primary(s)?.cold.retentionMs)),
+    row("    findings · dashboards", (s) => pair(primary(s)?.cold.findingsMs, primary(s)?.cold.dashboardsMs)),
+    row(`  CPU, a warm container's next pass, ${nodeOf(sizes, primary)}`, (s) => cpu(primary(s)?.warm)),
+    ...(sizes.some((s) => s.lambdaPlanning)
+      ? [
+          row(`  CPU, a new container's first pass, ${nodeOf(sizes, (s) => s.freshPlanning)}`, (s) =>
+            cpu(s.freshPlanning?.cold),
+          ),
+        ]
+      : []),
+    row("  CPU, in the benchmark process (warm, beside lib/sim)", (s) => ms(s.planning.totalMs)),
+    row("  peak memory, planning process", (s) => (primary(s) ? mb(primary(s)!.maxRssMb) : "—")),
     ["Process", ...sizes.map(() => "")],
-    row("  planning CPU, first pass", (s) => (s.freshPlanning ? ms(s.freshPlanning.cold.totalMs) : "—")),
-    row("    alarms · retention", (s) =>
-      pair(s.freshPlanning?.cold.alarmsMs, s.freshPlanning?.cold.retentionMs),
-    ),
-    row("    findings · dashboards", (s) =>
-      pair(s.freshPlanning?.cold.findingsMs, s.freshPlanning?.cold.dashboardsMs),
-    ),
-    row("  planning CPU, next pass", (s) => (s.freshPlanning ? ms(s.freshPlanning.warm.totalMs) : "—")),
-    row("  planning CPU, in the benchmark process", (s) => ms(s.planning.totalMs)),
-    row("  peak memory, planning process", (s) => (s.freshPlanning ? mb(s.freshPlanning.maxRssMb) : "—")),
     row("  peak memory, whole run with lib/sim", (s) => mb(s.process.maxRssMb)),
     row("  CPU, whole benchmark of the size", (s) => duration(s.process.cpuMs)),
   ]);
+}
+
+/** The planning measured on the Lambda runtime's Node when there is one, else on this machine's. */
+const primary = (s: SizeResult) => s.lambdaPlanning ?? s.freshPlanning;
+
+function nodeOf(sizes: readonly SizeResult[], pick: (s: SizeResult) => FreshPlanning | undefined): string {
+  const node = sizes.map(pick).find((p) => p)?.node;
+  return node ? `Node ${node}` : "";
+}
+
+function cpu(planning: PlanningCpu | undefined): string {
+  return planning ? ms(planning.totalMs) : "—";
 }
 
 function ms(value: number): string {
@@ -157,7 +184,7 @@ export function bundleTable(bundles: readonly BundleResult[]): string {
 
 export function report(result: BenchResult): string {
   return [
-    `Watchkeeper benchmark — ${result.generatedAt}, Node ${result.node}, ${result.platform}, ${result.cpu}`,
+    `Watchkeeper benchmark — ${result.generatedAt}, Node ${result.node}, ${result.platform}, ${result.cpu}; functions run on ${result.lambdaRuntime}`,
     "",
     summaryTable(result.sizes),
     "",

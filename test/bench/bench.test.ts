@@ -139,6 +139,35 @@ describe("report formatting", () => {
     process: { cpuMs: 1200, wallMs: 2400, maxRssMb: 150 },
   };
 
+  it("shows planning on the Lambda runtime's Node first, and on this machine's when they differ", () => {
+    const cpu = (totalMs: number) => ({
+      alarmsMs: totalMs / 2,
+      retentionMs: totalMs / 4,
+      findingsMs: totalMs / 8,
+      dashboardsMs: totalMs / 8,
+      totalMs,
+    });
+    const fresh = (node: string, cold: number) => ({
+      node,
+      cold: cpu(cold),
+      warm: cpu(cold / 2),
+      maxRssMb: 110,
+      samples: 5,
+    });
+    const local = summaryTable([{ ...size, freshPlanning: fresh("20.20.2", 160) }]);
+    expect(local).toMatch(/^ {2}CPU, a new container's first pass, Node 20\.20\.2 +160 ms$/m);
+    expect(local).toMatch(/^ {4}alarms · retention +80 · 40 ms$/m);
+    expect(local).toMatch(/^ {2}CPU, a warm container's next pass, Node 20\.20\.2 +80 ms$/m);
+    expect(local).not.toMatch(/first pass.*\n(.*\n)*.*first pass/);
+
+    const both = summaryTable([
+      { ...size, freshPlanning: fresh("20.20.2", 160), lambdaPlanning: fresh("24.21.0", 120) },
+    ]);
+    expect(both).toMatch(/^ {2}CPU, a new container's first pass, Node 24\.21\.0 +120 ms$/m);
+    expect(both).toMatch(/^ {2}CPU, a new container's first pass, Node 20\.20\.2 +160 ms$/m);
+    expect(both.indexOf("Node 24.21.0")).toBeLessThan(both.indexOf("Node 20.20.2"));
+  });
+
   it("puts the actual next to its bound, with the ratio", () => {
     const summary = summaryTable([size]);
     expect(summary).toMatch(/^ {2}virtual time +24\.0 s$/m);
