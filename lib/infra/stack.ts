@@ -17,7 +17,7 @@ import type { WatchkeeperConfig } from "../config/schema.js";
 import { planGroupRetention } from "../logs/plan.js";
 import type { RetentionPolicy } from "../logs/policy.js";
 import { acknowledge } from "./acknowledge.js";
-import { CONFIG_VARIABLE, type FunctionConfig } from "./deployment.js";
+import { CONFIG_VARIABLE, HINTS_QUEUE_VARIABLE, type FunctionConfig } from "./deployment.js";
 import {
   breakerAlarmPattern,
   LOG_GROUP_CREATED,
@@ -149,12 +149,18 @@ export class WatchkeeperStack extends Stack {
         fn.function.addEventSource(
           new SqsEventSource(hints, { batchSize: HINT_BATCH_SIZE, maxBatchingWindow: HINT_BATCH_WINDOW }),
         );
+        // A run that deferred changes hints the next one itself (functions/reconcile.ts).
+        hints.grantSendMessages(fn.function);
+        fn.function.addEnvironment(HINTS_QUEUE_VARIABLE, hints.queueUrl);
         return;
       }
     }
   }
 
-  /** Resource-created events go to one queue, read in batches, so a burst makes one run. */
+  /**
+   * Resource-created events go to one queue, read in batches, so a burst makes one run; the reconcile's
+   * own "changes deferred" hints go there too.
+   */
   private hints(spec: FunctionSpec): Queue {
     if (this.hintsQueue) return this.hintsQueue;
     const prefix = this.config.prefix;

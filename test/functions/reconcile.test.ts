@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createReconcileHandler, parseTrigger } from "../../functions/reconcile.js";
+import { continuationHint, createReconcileHandler, parseTrigger } from "../../functions/reconcile.js";
 import { configFromEnvironment } from "../../functions/runtime.js";
 import { parseConfig } from "../../lib/config/index.js";
 import { sampleAccount, simulatedAws } from "../../lib/sim/index.js";
@@ -27,15 +27,26 @@ const hint = (eventName: string) => ({
   }),
 });
 
-function setup() {
+function setup(options: { hintsQueue?: string } = {}) {
   const sim = sampleAccount();
+  const hintsQueueUrl =
+    options.hintsQueue === undefined ? undefined : sim.addQueue({ name: options.hintsQueue }).url;
   const { logger, lines } = capturingLogger();
   const handler = createReconcileHandler({
     aws: () => simulatedAws(sim),
     config: () => parseConfig({}),
     logger,
+    ...(hintsQueueUrl ? { hintsQueueUrl } : {}),
   });
-  return { sim, handler, lines };
+  return { sim, handler, lines, hintsQueueUrl };
+}
+
+/** The messages on a simulated queue, as the SQS batch Lambda would deliver, taken off the queue. */
+function takeBatch(sim: ReturnType<typeof sampleAccount>, url: string) {
+  const queue = sim.queue(url)!;
+  const records = queue.messages.map((m) => ({ messageId: m.id, eventSource: "aws:sqs", body: m.body }));
+  queue.messages = [];
+  return { Records: records };
 }
 
 describe("reconcile handler", () => {
@@ -73,6 +84,59 @@ describe("reconcile handler", () => {
     expect((finished as { applied: number }).applied).toBeGreaterThan(0);
     expect(await handler(SCHEDULED)).toMatchObject({ applied: 0, deferred: 0 });
     expect(sim.alarms.size).toBeGreaterThan(40);
+  });
+
+  it("a run cut short with changes left asks for the next at once; that run finishes and asks no more", async () => {
+    const { sim, handler, hintsQueueUrl } = setup({ hintsQueue: "watchkeeper-resource-created-hints" });
+    // 45 s left, 30 s kept in reserve: some of the alarms are created, the rest deferred.
+    const cut = await handler(SCHEDULED, { getRemainingTimeInMillis: () => 45_000 });
+    expect(cut).toMatchObject({ status: "done", failed: 0, nextRunAsked: true });
+    expect((cut as { applied: number }).applied).toBeGreaterThan(0);
+    const deferred = (cut as { deferred: number }).deferred;
+    expect(deferred).toBeGreaterThan(0);
+    const batch = takeBatch(sim, hintsQueueUrl!);
+    expect(batch.Records.map((r) => JSON.parse(r.body) as unknown)).toEqual([
+      JSON.parse(continuationHint(deferred)),
+    ]);
+    expect(parseTrigger(batch)).toEqual({
+      trigger: { kind: "hints", events: ["watchkeeper ContinueReconcile"] },
+    });
+
+    const next = await handler(batch, { getRemainingTimeInMillis: () => 900_000 });
+    expect(next).toMatchObject({ status: "done", failed: 0, deferred: 0, nextRunAsked: false });
+    expect((next as { applied: number }).applied).toBeGreaterThan(0);
+    expect(sim.queue(hintsQueueUrl!)!.messages).toEqual([]);
+  });
+
+  it("a run that applied nothing asks for no next run: the schedule takes the rest, no loop", async () => {
+    const { sim, handler, hintsQueueUrl } = setup({ hintsQueue: "watchkeeper-resource-created-hints" });
+    // 30 s left is all safety margin: nothing is started.
+    const result = await handler(SCHEDULED, { getRemainingTimeInMillis: () => 30_000 });
+    expect(result).toMatchObject({ status: "done", applied: 0, nextRunAsked: false });
+    expect((result as { deferred: number }).deferred).toBeGreaterThan(0);
+    expect(sim.queue(hintsQueueUrl!)!.messages).toEqual([]);
+  });
+
+  it("a hint that cannot be sent is logged; the run still reports what it did", async () => {
+    const sim = sampleAccount();
+    const { logger, lines } = capturingLogger();
+    const handler = createReconcileHandler({
+      aws: () => simulatedAws(sim),
+      config: () => parseConfig({}),
+      logger,
+      hintsQueueUrl: `https://sqs.us-east-1.amazonaws.com/${sim.accountId}/no-such-queue`,
+    });
+    const result = await handler(SCHEDULED, { getRemainingTimeInMillis: () => 45_000 });
+    expect(result).toMatchObject({ status: "done", failed: 0, nextRunAsked: false });
+    expect((result as { applied: number }).applied).toBeGreaterThan(0);
+    expect(lines).toContainEqual(
+      expect.objectContaining({
+        level: LEVEL.warn,
+        msg: expect.stringMatching(
+          /^could not ask for the next run \(QueueDoesNotExist: .*\): the \d+ deferred changes wait for the schedule$/,
+        ),
+      }),
+    );
   });
 
   it("rejects what is neither a schedule nor a hint batch, with a log line naming the problem", async () => {

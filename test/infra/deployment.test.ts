@@ -11,7 +11,7 @@ import { Template } from "aws-cdk-lib/assertions";
 import { afterAll, describe, expect, it } from "vitest";
 import { CONFIG_VARIABLE as RUNTIME_CONFIG_VARIABLE } from "../../functions/runtime.js";
 import { ConfigError } from "../../lib/config/schema.js";
-import { CONFIG_VARIABLE, planDeployment } from "../../lib/infra/deployment.js";
+import { CONFIG_VARIABLE, HINTS_QUEUE_VARIABLE, planDeployment } from "../../lib/infra/deployment.js";
 import { PROJECT_ROOT } from "../../lib/infra/paths.js";
 import { buildApp, resourcesOf, templateOf } from "./synth.js";
 
@@ -134,7 +134,12 @@ describe("stacks", () => {
     expect(Object.keys(functions).length).toBeGreaterThan(0);
     for (const fn of Object.values(functions)) {
       const variables = (fn.Environment as { Variables: Record<string, unknown> }).Variables;
-      expect(Object.keys(variables)).toEqual([RUNTIME_CONFIG_VARIABLE]);
+      // Besides the config, only the reconcile function gets a variable: the hints queue it reads.
+      expect(Object.keys(variables)).toEqual(
+        fn.FunctionName === "ops-reconcile"
+          ? [RUNTIME_CONFIG_VARIABLE, HINTS_QUEUE_VARIABLE]
+          : [RUNTIME_CONFIG_VARIABLE],
+      );
     }
     expect(CONFIG_VARIABLE).toBe(RUNTIME_CONFIG_VARIABLE);
   });

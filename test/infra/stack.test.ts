@@ -4,8 +4,9 @@
  */
 import { Match, type Template } from "aws-cdk-lib/assertions";
 import { describe, expect, it } from "vitest";
+import { HINTS_QUEUE_VARIABLE as RECONCILE_HINTS_VARIABLE } from "../../functions/reconcile.js";
 import { configFromEnvironment } from "../../functions/runtime.js";
-import { CONFIG_VARIABLE } from "../../lib/infra/deployment.js";
+import { CONFIG_VARIABLE, HINTS_QUEUE_VARIABLE } from "../../lib/infra/deployment.js";
 import { FUNCTIONS } from "../../lib/infra/functions.js";
 import { resourcesOf, templateOf } from "./synth.js";
 
@@ -98,9 +99,10 @@ describe("functions", () => {
   it("hands every function the config as written, with the alarm topic; Slack functions their settings, no secret", () => {
     const variables = (name: string) =>
       (functionNamed(`ops-${name}`)[1].Environment as { Variables: Record<string, unknown> }).Variables;
-    for (const name of ["reconcile", "log-retention", "breaker", "runbook-action"]) {
+    for (const name of ["log-retention", "breaker", "runbook-action"]) {
       expect(Object.keys(variables(name))).toEqual([CONFIG_VARIABLE]);
     }
+    expect(Object.keys(variables("reconcile"))).toEqual([CONFIG_VARIABLE, HINTS_QUEUE_VARIABLE]);
     expect(variables("notifier")).toEqual({
       [CONFIG_VARIABLE]: expect.anything(),
       SLACK_SECRET_ID: "ops/slack",
@@ -220,6 +222,33 @@ describe("triggers", () => {
       SqsManagedSseEnabled: true,
       RedrivePolicy: { maxReceiveCount: 10, deadLetterTargetArn: Match.anyValue() },
     });
+  });
+
+  it("lets the reconcile function hint its own next run on the hints queue, and tells it where", () => {
+    const [reconcileId, reconcile] = functionNamed("ops-reconcile");
+    const hints = Object.entries(resourcesOf(template, "AWS::SQS::Queue")).find(
+      ([, q]) => q.QueueName === "ops-resource-created-hints",
+    )![0];
+    const variables = (reconcile.Environment as { Variables: Record<string, unknown> }).Variables;
+    expect(variables[HINTS_QUEUE_VARIABLE]).toEqual({ Ref: hints });
+    expect(HINTS_QUEUE_VARIABLE).toBe(RECONCILE_HINTS_VARIABLE);
+    const role = (reconcile.Role as { "Fn::GetAtt": [string, string] })["Fn::GetAtt"][0];
+    const statements = Object.values(resourcesOf(template, "AWS::IAM::Policy"))
+      .filter((policy) => (policy.Roles as { Ref: string }[]).some((r) => r.Ref === role))
+      .flatMap((policy) => (policy.PolicyDocument as { Statement: Record<string, unknown>[] }).Statement);
+    expect(statements).toContainEqual(
+      expect.objectContaining({
+        Action: expect.arrayContaining(["sqs:SendMessage"]),
+        Resource: { "Fn::GetAtt": [hints, "Arn"] },
+      }),
+    );
+    // No other function may send to it.
+    for (const [id, fn] of Object.entries(functions)) {
+      if (id === reconcileId) continue;
+      expect(Object.keys((fn.Environment as { Variables: object }).Variables)).not.toContain(
+        HINTS_QUEUE_VARIABLE,
+      );
+    }
   });
 
   it("sends CreateLogGroup straight to the log-retention function", () => {
