@@ -10,6 +10,11 @@ export const LAMBDA_BUDGET_MS = LAMBDA_TIMEOUT_MS - 30_000;
 export const MAX_RUNS = 40;
 /** The default schedule (config `schedule.reconcileEveryMinutes`): how far apart scheduled runs start. */
 export const SCHEDULE_MS = 60 * 60_000;
+/**
+ * How long a run's hint for the next waits on the hints queue: the event source's batching window
+ * (lib/infra/stack.ts HINT_BATCH_WINDOW; test/bench checks they agree).
+ */
+export const HINT_WAIT_MS = 120_000;
 
 export const SIZES = [1_000, 10_000, 50_000] as const;
 

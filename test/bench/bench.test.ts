@@ -1,7 +1,8 @@
 /** The benchmark's pure pieces: lower bounds from quota buckets, and the report's formatting. */
 import { describe, expect, it } from "vitest";
 import { convergenceBound, lowerBound, steadyStateNeeds } from "../../scripts/bench/bounds.js";
-import { isWriteApi, type SizeResult } from "../../scripts/bench/model.js";
+import { HINT_BATCH_WINDOW } from "../../lib/infra/stack.js";
+import { HINT_WAIT_MS, isWriteApi, type SizeResult } from "../../scripts/bench/model.js";
 import { count, duration, familyTable, formatTable, ratio, summaryTable } from "../../scripts/bench/table.js";
 import { sampleAccount } from "../../lib/sim/index.js";
 
@@ -166,6 +167,16 @@ describe("report formatting", () => {
     expect(both).toMatch(/^ {2}CPU, a new container's first pass, Node 24\.21\.0 +120 ms$/m);
     expect(both).toMatch(/^ {2}CPU, a new container's first pass, Node 20\.20\.2 +160 ms$/m);
     expect(both.indexOf("Node 24.21.0")).toBeLessThan(both.indexOf("Node 20.20.2"));
+  });
+
+  it("counts the hints queue's batching window between runs that hint the next", () => {
+    expect(HINT_WAIT_MS).toBe(HINT_BATCH_WINDOW.toMilliseconds());
+    const runs = [1, 2, 3].map((index) => ({ ...size.convergence.runs[0]!, index, durationMs: 870_000 }));
+    const summary = summaryTable([
+      { ...size, convergence: { ...size.convergence, runs, virtualMs: 3 * 870_000 } },
+    ]);
+    expect(summary).toMatch(/^ {2}elapsed, each run hinting the next +47 min 30 s$/m);
+    expect(summary).toMatch(/^ {2}elapsed on the hourly schedule alone +2 h 14 min$/m);
   });
 
   it("puts the actual next to its bound, with the ratio", () => {
