@@ -43,6 +43,12 @@ export function normalizeLogGroupArn(arn: string): string {
   return arn.endsWith(":*") ? arn.slice(0, -2) : arn;
 }
 
+/** The group name in a log group ARN (`…:log-group:<name>`, with or without `:*`), or undefined. */
+export function logGroupNameOfArn(arn: string): string | undefined {
+  const at = arn.indexOf(":log-group:");
+  return at < 0 ? undefined : normalizeLogGroupArn(arn).slice(at + ":log-group:".length);
+}
+
 export function logGroupArn(region: string, accountId: string, name: string): string {
   return `arn:${partitionOf(region)}:logs:${region}:${accountId}:log-group:${name}`;
 }

@@ -9,6 +9,7 @@ export {
   functionQualifier,
   httpApiArn,
   logGroupArn,
+  logGroupNameOfArn,
   normalizeLogGroupArn,
   restApiArn,
   serviceOfArn,

@@ -12,6 +12,7 @@
  *   its function, or `shortenLonger` is on; above `maxDays` → capped whatever the source.
  * Watchkeeper only ever sets a retention: it never removes one and never deletes a group.
  */
+import { logGroupNameOfArn } from "../inventory/arn.js";
 import type { Inventory, LambdaFunction, LogGroup, Relation } from "../inventory/types.js";
 import type { Change } from "../plan/change.js";
 import { isIgnored, TAGS } from "../policy/tags.js";
@@ -85,12 +86,6 @@ export function planGroupRetention(input: RetentionInput, policy: RetentionPolic
 
 /** Log group name → the functions writing to it, sorted by name. */
 function writersByGroup(input: RetentionInput): Map<string, LogGroupWriter[]> {
-  const groupByArn = new Map<string, string>();
-  for (const group of input.logGroups) {
-    groupByArn.set(group.arn, group.name);
-    groupByArn.set(stripWildcard(group.arn), group.name);
-  }
-  const functionByArn = new Map(input.functions.map((fn) => [fn.arn, fn]));
   // Most groups have one writer: small arrays, each function once.
   const found = new Map<string, LogGroupWriter[]>();
   const add = (groupName: string, fn: LogGroupWriter) => {
@@ -99,11 +94,15 @@ function writersByGroup(input: RetentionInput): Map<string, LogGroupWriter[]> {
     else if (!writers.some((writer) => writer.arn === fn.arn)) writers.push(fn);
   };
   for (const fn of input.functions) add(fn.logGroupName, fn);
-  for (const relation of input.relations ?? []) {
-    if (relation.type !== "log-group") continue;
-    const fn = functionByArn.get(relation.from);
-    const groupName = groupByArn.get(relation.to) ?? groupByArn.get(stripWildcard(relation.to));
-    if (fn && groupName !== undefined) add(groupName, fn);
+  const relations = (input.relations ?? []).filter((relation) => relation.type === "log-group");
+  if (relations.length > 0) {
+    const functionByArn = new Map(input.functions.map((fn) => [fn.arn, fn]));
+    for (const relation of relations) {
+      const fn = functionByArn.get(relation.from);
+      const groupName = logGroupNameOfArn(relation.to);
+      // The relation to the group a function names itself is the common case, already counted above.
+      if (fn && groupName !== undefined && groupName !== fn.logGroupName) add(groupName, fn);
+    }
   }
   for (const writers of found.values()) {
     if (writers.length > 1) writers.sort((a, b) => compare(a.name, b.name));
@@ -290,10 +289,6 @@ function rank(value: RetentionDays | Never): number {
 
 function target(logGroupName: string, days: number | undefined): RetentionTarget {
   return days === undefined ? { logGroupName } : { logGroupName, retentionInDays: days };
-}
-
-function stripWildcard(arn: string): string {
-  return arn.endsWith(":*") ? arn.slice(0, -2) : arn;
 }
 
 function compare(a: string, b: string): number {
