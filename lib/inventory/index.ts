@@ -9,7 +9,6 @@ export {
   functionQualifier,
   httpApiArn,
   logGroupArn,
-  logGroupNameOfArn,
   normalizeLogGroupArn,
   restApiArn,
   serviceOfArn,
