@@ -749,14 +749,14 @@ export function planAlarms(
   const extra = checkExtraSpecs(options.extra ?? [], catalogSpecs, policy.prefix, warn);
   planner.checkInsightsQuota(extra);
   const desired = extra.length > 0 ? sortByName([...catalogSpecs, ...extra]) : catalogSpecs;
-  const actualByName = new Map<string, ExistingAlarm>();
-  for (const alarm of existing) if (alarm.name.startsWith(policy.prefix)) actualByName.set(alarm.name, alarm);
+  // Existing alarms by name: each desired alarm takes its own out, so what is left nobody wants.
+  const unclaimed = new Map<string, ExistingAlarm>();
+  for (const alarm of existing) if (alarm.name.startsWith(policy.prefix)) unclaimed.set(alarm.name, alarm);
 
   const changes: AlarmChange[] = [];
-  const wanted = new Set<string>();
   for (const spec of desired) {
-    wanted.add(spec.name);
-    const actual = actualByName.get(spec.name);
+    const actual = unclaimed.get(spec.name);
+    unclaimed.delete(spec.name);
     if (!actual) {
       changes.push({
         action: "create",
@@ -812,8 +812,7 @@ export function planAlarms(
       });
     }
   }
-  for (const actual of actualByName.values()) {
-    if (wanted.has(actual.name)) continue;
+  for (const actual of unclaimed.values()) {
     if (actual.managed) {
       changes.push({
         action: "delete",

@@ -49,8 +49,9 @@ function buildIndex(inventory: Inventory): InventoryIndex {
   const byArn = new Map<string, Resource>();
   for (const resource of inventory.resources) byArn.set(resource.arn, resource);
   const byKind = groupBy(inventory.resources, (r) => r.kind);
-  const from = groupBy(inventory.relations, (r) => r.from);
   const to = groupBy(inventory.relations, (r) => r.to);
+  // Few plans ask what leaves a resource: that map is built on the first question.
+  let from: Map<string, Relation[]> | undefined;
   const dlqArns = new Set(
     inventory.relations
       .filter((r) => FAILURE_RELATIONS.includes(r.type) && serviceOfArn(r.to) === "sqs")
@@ -63,7 +64,8 @@ function buildIndex(inventory: Inventory): InventoryIndex {
     inventory,
     byArn: (arn) => byArn.get(arn),
     ofKind: <K extends ResourceKind>(kind: K) => (byKind.get(kind) ?? []) as ResourceOfKind<K>[],
-    relationsFrom: (arn, type) => ofType(from.get(arn), type),
+    relationsFrom: (arn, type) =>
+      ofType((from ??= groupBy(inventory.relations, (r) => r.from)).get(arn), type),
     relationsTo: (arn, type) => ofType(to.get(arn), type),
     dlqArns,
     isDlq: (arn) => dlqArns.has(arn),
