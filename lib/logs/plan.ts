@@ -12,7 +12,7 @@
  *   its function, or `shortenLonger` is on; above `maxDays` → capped whatever the source.
  * Watchkeeper only ever sets a retention: it never removes one and never deletes a group.
  */
-import { logGroupNameOfArn } from "../inventory/arn.js";
+import { logGroupNameOfArn, normalizeLogGroupArn } from "../inventory/arn.js";
 import type { Inventory, LambdaFunction, LogGroup, Relation } from "../inventory/types.js";
 import type { Change } from "../plan/change.js";
 import { isIgnored, TAGS } from "../policy/tags.js";
@@ -97,11 +97,14 @@ function writersByGroup(input: RetentionInput): Map<string, LogGroupWriter[]> {
   const relations = (input.relations ?? []).filter((relation) => relation.type === "log-group");
   if (relations.length > 0) {
     const functionByArn = new Map(input.functions.map((fn) => [fn.arn, fn]));
+    let groupByArn: Map<string, string> | undefined;
     for (const relation of relations) {
       const fn = functionByArn.get(relation.from);
-      const groupName = logGroupNameOfArn(relation.to);
       // The relation to the group a function names itself is the common case, already counted above.
-      if (fn && groupName !== undefined && groupName !== fn.logGroupName) add(groupName, fn);
+      if (!fn || logGroupNameOfArn(relation.to) === fn.logGroupName) continue;
+      groupByArn ??= new Map(input.logGroups.map((group) => [normalizeLogGroupArn(group.arn), group.name]));
+      const groupName = groupByArn.get(normalizeLogGroupArn(relation.to));
+      if (groupName !== undefined) add(groupName, fn);
     }
   }
   for (const writers of found.values()) {

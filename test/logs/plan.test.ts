@@ -428,6 +428,18 @@ describe("log groups of functions", () => {
     });
   });
 
+  it("ignores a relation to a group the inventory does not hold, even one of the same name elsewhere", () => {
+    const fn = lambdaFunction("relay", { tags: { "watchkeeper:retention": "7" } });
+    const group = logGroup("/shared/relay");
+    const elsewhere = group.arn.replace(/:\d{12}:/, ":999999999999:");
+    expect(elsewhere).not.toBe(group.arn);
+    const result = planRetention(
+      inventory([fn, group], [{ type: "log-group", from: fn.arn, to: elsewhere }]),
+      DEFAULT_RETENTION_POLICY,
+    );
+    expect(only(result)).toMatchObject({ functions: [], source: "default" });
+  });
+
   it("lets the group's own tag win over its function's", () => {
     const change = only(
       plan([
