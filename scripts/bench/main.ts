@@ -41,7 +41,7 @@ function runJson<T>(
 /**
  * The Node of the Lambda runtime (FUNCTION_RUNTIME), to plan on it too: WATCHKEEPER_BENCH_LAMBDA_NODE, or
  * `npx node@<major>` (the npm registry's build). Undefined when this machine's Node is that major, or none
- * can be had (the report then says so).
+ * can be had (stderr says why): planning is then measured on this machine's Node alone.
  */
 function lambdaNode(): string | undefined {
   const major = /^nodejs(\d+)/.exec(FUNCTION_RUNTIME.name)?.[1];
