@@ -15,7 +15,8 @@ import {
 } from "../../lib/actions/index.js";
 import { createLogger, silentLogger, type Logger } from "../../lib/log.js";
 import { confirmed } from "./confirm.js";
-import { EXIT_FAILURE, UsageError } from "./errors.js";
+import { EXIT_FAILURE, EXIT_INTERRUPTED, UsageError } from "./errors.js";
+import { withStopOnSignal } from "./interrupt.js";
 import type { Io } from "./io.js";
 import type { CommandContext } from "./main.js";
 import { withProgress } from "./progress.js";
@@ -33,6 +34,8 @@ export interface CliAction {
   readonly yes?: boolean;
   /** A spinner with this label while it runs (on a terminal). */
   readonly progress?: string;
+  /** It writes through applyOperations: Ctrl-C stops it after the write in flight, with a report (exit 130). */
+  readonly stoppable?: boolean;
   /** How to print a result for a person; default: its text. */
   readonly render?: (result: ActionResult) => string;
 }
@@ -80,10 +83,20 @@ export async function runCliAction(
       }
     }
   }
-  const run = (onProgress?: (progress: ReconcileProgress) => void) =>
-    runAction(session.aws, action, { ...base, ...(onProgress ? { onProgress } : {}) });
-  const result = spec.progress ? await withProgress(io, spec.progress, (report) => run(report)) : await run();
+  const run = (stop?: AbortSignal) => {
+    const call = (onProgress?: (progress: ReconcileProgress) => void) =>
+      runAction(session.aws, action, {
+        ...base,
+        ...(onProgress ? { onProgress } : {}),
+        ...(stop ? { stop } : {}),
+      });
+    return spec.progress ? withProgress(io, spec.progress, call) : call();
+  };
+  // A dry run writes nothing: Ctrl-C ends it as usual.
+  if (!spec.stoppable || action.dryRun) return report(context, await run(), options.json, spec);
+  const { result, stopped } = await withStopOnSignal(io, context.interrupts, run);
   report(context, result, options.json, spec);
+  if (stopped) context.exitCode = EXIT_INTERRUPTED;
 }
 
 function report(

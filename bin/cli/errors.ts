@@ -6,6 +6,8 @@ export class UsageError extends Error {
 export const EXIT_OK = 0;
 export const EXIT_FAILURE = 1;
 export const EXIT_USAGE = 2;
+/** 128 + SIGINT: what a shell reports for a command Ctrl-C ended, here after it reported what it did. */
+export const EXIT_INTERRUPTED = 130;
 
 /** The work could not be done, for a reason the message says in full: exit code 1. */
 export class CommandFailed extends Error {

@@ -2,6 +2,7 @@ import { Command, CommanderError, Option } from "commander";
 import { describeAwsError } from "../../lib/aws/errors.js";
 import { ConfigError } from "../../lib/config/schema.js";
 import { CommandFailed, EXIT_FAILURE, EXIT_OK, EXIT_USAGE, UsageError } from "./errors.js";
+import { processInterrupts, type Interrupts } from "./interrupt.js";
 import type { Io } from "./io.js";
 import { registerCommands } from "./commands/index.js";
 import { openSession, type Session } from "./session.js";
@@ -23,6 +24,8 @@ export interface CommandContext {
   readonly io: Io;
   /** The account the command works on, from the global options (tests hand in their own). */
   readonly openSession: (options: GlobalOptions) => Promise<Session>;
+  /** Where Ctrl-C comes from while a command writes (tests raise their own). */
+  readonly interrupts: Interrupts;
   /** A command that finished but must report failure (e.g. some changes failed) sets this. */
   exitCode: number;
 }
@@ -30,6 +33,8 @@ export interface CommandContext {
 export interface MainDependencies {
   /** Default: AWS, an endpoint, or (--demo) a fresh simulated sample account. */
   readonly openSession?: (options: GlobalOptions) => Promise<Session>;
+  /** Default: the process's SIGINT and SIGTERM, and process.exit. */
+  readonly interrupts?: Interrupts;
 }
 
 export function buildProgram(context: CommandContext): Command {
@@ -57,9 +62,17 @@ export function buildProgram(context: CommandContext): Command {
   return program;
 }
 
-/** Runs the CLI and returns the exit code: 0 ok, 1 the work failed, 2 the command line was wrong. */
+/**
+ * Runs the CLI and returns the exit code: 0 ok, 1 the work failed, 2 the command line was wrong, 130
+ * writes stopped by Ctrl-C.
+ */
 export async function main(argv: readonly string[], io: Io, deps: MainDependencies = {}): Promise<number> {
-  const context: CommandContext = { io, openSession: deps.openSession ?? openSession, exitCode: EXIT_OK };
+  const context: CommandContext = {
+    io,
+    openSession: deps.openSession ?? openSession,
+    interrupts: deps.interrupts ?? processInterrupts,
+    exitCode: EXIT_OK,
+  };
   const program = buildProgram(context);
   if (argv.length === 0) {
     program.outputHelp();

@@ -87,8 +87,9 @@ export function renderPlan(run: AccountRun, c: Colors, limit = Infinity): string
 
 export function renderApply(run: AccountRun, c: Colors): string {
   const t = runTotals(run);
-  const failures = runReports(run)
-    .flatMap((report) => report.outcomes)
+  const outcomes = runReports(run).flatMap((report) => report.outcomes);
+  const interrupted = outcomes.filter((outcome) => outcome.cause === "interrupted").length;
+  const failures = outcomes
     .filter((outcome: ChangeOutcome<AnyChange>) => outcome.status === "failed")
     .map((outcome) =>
       c.red(`  ! ${outcome.change.kind} ${outcome.change.target}: ${outcome.error ?? "failed"}`),
@@ -96,8 +97,12 @@ export function renderApply(run: AccountRun, c: Colors): string {
   const lines = [
     c.bold(`Applied ${t.applied} changes`) +
       (t.failed ? c.red(`, ${t.failed} failed`) : "") +
-      (t.deferred ? c.yellow(`, ${t.deferred} deferred to the next run (time budget)`) : ""),
+      (t.deferred > interrupted
+        ? c.yellow(`, ${t.deferred - interrupted} deferred to the next run (time budget)`)
+        : "") +
+      (interrupted ? c.yellow(`, ${interrupted} not applied (interrupted)`) : ""),
     ...failures,
+    ...(interrupted ? ["Run it again to apply the rest."] : []),
   ];
   return lines.join("\n") + "\n";
 }

@@ -25,6 +25,7 @@ export async function reconcileNow(
   const run = await discoverAndReconcile(aws, ctx.config, {
     dryRun: ctx.dryRun,
     ...(ctx.deadline !== undefined ? { deadline: ctx.deadline } : {}),
+    ...(ctx.stop ? { stop: ctx.stop } : {}),
     onProgress: progress,
     onOutcome: () => progress({ phase: "changes", done: ++done }),
   });
@@ -37,6 +38,7 @@ export async function reconcileNow(
     reason: o.change.reason,
     status: o.status,
     ...(o.error !== undefined ? { error: o.error } : {}),
+    ...(o.cause !== undefined ? { cause: o.cause } : {}),
   }));
   const totals = runTotals(run);
   const warnings = [
@@ -45,7 +47,8 @@ export async function reconcileNow(
   ];
   const head = ctx.dryRun
     ? `dry run over ${inventory.resources.length} resources: ${writes.length} change${writes.length === 1 ? "" : "s"} to make`
-    : `reconciled ${inventory.resources.length} resources: ${totals.applied} applied, ${totals.failed} failed, ${totals.deferred} deferred`;
+    : `reconciled ${inventory.resources.length} resources: ${totals.applied} applied, ${totals.failed} failed, ${totals.deferred} deferred` +
+      (ctx.stop?.aborted ? " (interrupted: the deferred changes were not applied)" : "");
   const sign = { create: "+", update: "~", delete: "-", noop: " " } as const;
   const listed = [
     ...writes.filter((w) => w.status === "failed"),

@@ -60,6 +60,7 @@ export async function runAction(aws: Aws, action: Action, options: RunActionOpti
     now: new Date(clock.now()),
     logger: options.logger ?? silentLogger,
     ...(options.deadline !== undefined ? { deadline: options.deadline } : {}),
+    ...(options.stop ? { stop: options.stop } : {}),
   };
   const target = targetOf(action);
   let answer: ActionAnswer;

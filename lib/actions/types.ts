@@ -16,6 +16,8 @@ export interface ActionOptions {
   readonly logger?: Logger;
   /** Epoch ms on the clock by which long work (a re-invoke redrive, a reconcile) must stop. */
   readonly deadline?: number;
+  /** Aborted (the CLI's Ctrl-C): a reconcile starts no new write and reports what is left. */
+  readonly stop?: AbortSignal;
 }
 
 /**
@@ -57,4 +59,5 @@ export interface ActionContext {
   readonly now: Date;
   readonly logger: Logger;
   readonly deadline?: number;
+  readonly stop?: AbortSignal;
 }

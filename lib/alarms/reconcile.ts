@@ -22,6 +22,8 @@ export interface ReconcileOptions {
   readonly deadline?: number;
   /** Time kept in reserve for the write in flight (default 5 s). */
   readonly operationBudgetMs?: number;
+  /** Aborted (Ctrl-C): no new write starts; what is left is reported as deferred. */
+  readonly stop?: AbortSignal;
   readonly ownership?: "auto" | OwnershipSource;
   /** Alarms other capabilities want (the breaker's trip alarms), planned with the catalog's: see `planAlarms`. */
   readonly extra?: readonly AlarmSpec[];
@@ -61,6 +63,7 @@ export async function reconcileAlarms(
     ...(options.dryRun !== undefined ? { dryRun: options.dryRun } : {}),
     ...(options.deadline !== undefined ? { deadline: options.deadline } : {}),
     ...(options.operationBudgetMs !== undefined ? { operationBudgetMs: options.operationBudgetMs } : {}),
+    ...(options.stop ? { stop: options.stop } : {}),
     ...(options.onOutcome ? { onOutcome: options.onOutcome } : {}),
   });
   return {

@@ -13,10 +13,15 @@ export interface Operation<C extends Change<unknown, unknown>> {
 
 export type OutcomeStatus = "applied" | "failed" | "deferred" | "dry-run";
 
+/** Why a change was deferred: the run's time budget ran out, or it was told to stop (Ctrl-C). */
+export type DeferredCause = "deadline" | "interrupted";
+
 export interface ChangeOutcome<C extends Change<unknown, unknown>> {
   readonly change: C;
   readonly status: OutcomeStatus;
   readonly error?: string;
+  /** On deferred outcomes only. */
+  readonly cause?: DeferredCause;
 }
 
 export interface ApplyOptions {
@@ -26,6 +31,8 @@ export interface ApplyOptions {
   /** Time kept in reserve for one operation to finish before the deadline. */
   readonly operationBudgetMs?: number;
   readonly dryRun?: boolean;
+  /** Aborted (Ctrl-C): no new operation starts, the one in flight finishes, the rest are deferred. */
+  readonly stop?: AbortSignal;
   readonly onOutcome?: (outcome: ChangeOutcome<Change<unknown, unknown>>) => void;
 }
 
@@ -38,15 +45,16 @@ export interface ApplyReport<C extends Change<unknown, unknown>> {
 
 /**
  * Runs operations in order. A failed operation is reported and the rest go on; when the deadline
- * is near, the remaining operations are reported as deferred instead of being cut off halfway.
+ * is near or `stop` is aborted, the remaining operations are reported as deferred instead of being
+ * cut off halfway.
  */
 export async function applyOperations<C extends Change<unknown, unknown>>(
   operations: readonly Operation<C>[],
   options: ApplyOptions,
 ): Promise<ApplyReport<C>> {
   const outcomes: ChangeOutcome<C>[] = [];
-  const record = (change: C, status: OutcomeStatus, error?: string) => {
-    const outcome: ChangeOutcome<C> = error === undefined ? { change, status } : { change, status, error };
+  const record = (change: C, status: OutcomeStatus, why: { error?: string; cause?: DeferredCause } = {}) => {
+    const outcome: ChangeOutcome<C> = { change, status, ...why };
     outcomes.push(outcome);
     options.onOutcome?.(outcome);
   };
@@ -56,15 +64,20 @@ export async function applyOperations<C extends Change<unknown, unknown>>(
       for (const change of operation.changes) record(change, "dry-run");
       continue;
     }
-    if (options.deadline !== undefined && options.clock.now() + reserve > options.deadline) {
-      for (const change of operation.changes) record(change, "deferred");
+    const cause = options.stop?.aborted
+      ? "interrupted"
+      : options.deadline !== undefined && options.clock.now() + reserve > options.deadline
+        ? "deadline"
+        : undefined;
+    if (cause) {
+      for (const change of operation.changes) record(change, "deferred", { cause });
       continue;
     }
     try {
       await operation.run();
       for (const change of operation.changes) record(change, "applied");
     } catch (error) {
-      for (const change of operation.changes) record(change, "failed", errorMessage(error));
+      for (const change of operation.changes) record(change, "failed", { error: errorMessage(error) });
     }
   }
   const count = (status: OutcomeStatus) => outcomes.filter((o) => o.status === status).length;

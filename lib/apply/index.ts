@@ -3,6 +3,7 @@ export {
   type ApplyOptions,
   type ApplyReport,
   type ChangeOutcome,
+  type DeferredCause,
   type Operation,
   type OutcomeStatus,
 } from "./apply.js";

@@ -35,6 +35,8 @@ export interface ReconcileRetentionOptions {
   readonly dryRun?: boolean;
   /** Epoch ms after which no new write starts; the next run finishes the job. */
   readonly deadline?: number;
+  /** Aborted (Ctrl-C): no new write starts; what is left is reported as deferred. */
+  readonly stop?: AbortSignal;
   /** Defaults to the pacer's clock. */
   readonly clock?: Clock;
   readonly onOutcome?: (outcome: ChangeOutcome<Change<unknown, unknown>>) => void;
@@ -57,6 +59,7 @@ export async function reconcileRetention(
     clock: options.clock ?? aws.pacer.clock,
     ...(options.deadline !== undefined ? { deadline: options.deadline } : {}),
     ...(options.dryRun !== undefined ? { dryRun: options.dryRun } : {}),
+    ...(options.stop ? { stop: options.stop } : {}),
     ...(options.onOutcome ? { onOutcome: options.onOutcome } : {}),
   });
   return { plan, report };

@@ -34,6 +34,8 @@ export interface AccountRunOptions {
   readonly dryRun?: boolean;
   /** Epoch ms (on the Aws clock) after which no new write starts. */
   readonly deadline?: number;
+  /** Aborted (Ctrl-C): no new write starts, the one in flight finishes, the rest are deferred. */
+  readonly stop?: AbortSignal;
   readonly onOutcome?: (outcome: ChangeOutcome<Change<unknown, unknown>>) => void;
   /** What Watchkeeper owns, when the caller read it already (`discoverAndReconcile` reads it alongside discovery). */
   readonly existing?: {
@@ -68,6 +70,7 @@ export async function reconcileAccount(
   const common = {
     ...(options.dryRun !== undefined ? { dryRun: options.dryRun } : {}),
     ...(options.deadline !== undefined ? { deadline: options.deadline } : {}),
+    ...(options.stop ? { stop: options.stop } : {}),
     ...(options.onOutcome ? { onOutcome: options.onOutcome } : {}),
   };
   // The breaker's trip alarms carry the prefix and the managed tag: planned with the catalog's, so a run
@@ -85,7 +88,9 @@ export async function reconcileAccount(
   // Findings describe the account as this run leaves it, so the dashboard does not show a
   // never-expiring log group that the run has just fixed.
   const findings = runChecks(withAppliedRetention(inventory, retention));
-  const findingsMetricError = options.dryRun ? undefined : await publishFindings(aws, findings);
+  // A stopped run starts no new write, the findings metric included.
+  const findingsMetricError =
+    options.dryRun || options.stop?.aborted ? undefined : await publishFindings(aws, findings);
   const base = {
     inventory,
     findings,

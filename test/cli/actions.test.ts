@@ -7,6 +7,7 @@
  */
 import type { Command } from "commander";
 import { describe, expect, it } from "vitest";
+import { processInterrupts } from "../../bin/cli/interrupt.js";
 import type { Io } from "../../bin/cli/io.js";
 import { buildProgram } from "../../bin/cli/main.js";
 import { openSession } from "../../bin/cli/session.js";
@@ -351,7 +352,7 @@ describe("watchkeeper top and notify preview", () => {
 
 describe("the command line", () => {
   const io: Io = { out: () => {}, err: () => {}, interactive: false, color: false };
-  const program = buildProgram({ io, openSession, exitCode: 0 });
+  const program = buildProgram({ io, openSession, interrupts: processInterrupts, exitCode: 0 });
 
   function find(path: string): Command | undefined {
     let command: Command | undefined = program;

@@ -2,7 +2,8 @@ import type { Command } from "commander";
 import { loadConfig, type WatchkeeperConfig } from "../../../lib/config/index.js";
 import { plannedWrites, reconcileAccount, runTotals, type AccountRun } from "../../../lib/reconcile/index.js";
 import { confirmed } from "../confirm.js";
-import { EXIT_FAILURE } from "../errors.js";
+import { EXIT_FAILURE, EXIT_INTERRUPTED } from "../errors.js";
+import { withStopOnSignal } from "../interrupt.js";
 import { colorsFor } from "../io.js";
 import type { CommandContext, GlobalOptions } from "../main.js";
 import { withProgress } from "../progress.js";
@@ -92,13 +93,17 @@ export function registerPlan(program: Command, context: CommandContext): void {
         return;
       }
       let done = 0;
-      const run = await withProgress(io, "Applying", (report) =>
-        reconcileAccount(session.aws, planned.inventory, config, {
-          onOutcome: () => report({ phase: "changes", done: ++done, total: plannedWrites(planned).length }),
-        }),
+      const { result: run, stopped } = await withStopOnSignal(io, context.interrupts, (stop) =>
+        withProgress(io, "Applying", (report) =>
+          reconcileAccount(session.aws, planned.inventory, config, {
+            stop,
+            onOutcome: () => report({ phase: "changes", done: ++done, total: plannedWrites(planned).length }),
+          }),
+        ),
       );
       if (options.json) printJson(io, runJson(run));
       else io.out(renderApply(run, colors));
       if (runTotals(run).failed > 0) context.exitCode = EXIT_FAILURE;
+      if (stopped) context.exitCode = EXIT_INTERRUPTED;
     });
 }

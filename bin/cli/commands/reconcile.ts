@@ -17,6 +17,7 @@ export function registerReconcile(program: Command, context: CommandContext): vo
       await runCliAction(context, command, {
         input: { action: "reconcile", ...(flags.dryRun ? { dryRun: true } : {}) },
         progress: "Reconciling",
+        stoppable: true,
       });
     });
 }
