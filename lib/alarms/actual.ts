@@ -39,6 +39,13 @@ export interface ExistingAlarms {
   readonly alarms: readonly ExistingAlarm[];
   readonly ownershipSource: OwnershipSource;
   readonly warnings: readonly string[];
+  /** Why the alarms could not be read (then `alarms` is empty and no alarm change may be made). */
+  readonly unread?: string;
+}
+
+/** What a run knows of its alarms when reading them failed: nothing, and why. */
+export function unreadAlarms(error: unknown): ExistingAlarms {
+  return { alarms: [], ownershipSource: "alarm-tags", warnings: [], unread: describeAwsError(error) };
 }
 
 type TagList = readonly { readonly Key?: string; readonly Value?: string }[] | undefined;

@@ -35,6 +35,7 @@ import {
   type AlarmPolicy,
   type ResourceAlarmTags,
 } from "./policy.js";
+import { holdUnseen } from "./hold.js";
 import { SILENCE_FIELD, silencedActions } from "./silence.js";
 import {
   ALARM_FIELDS,
@@ -78,6 +79,11 @@ export interface PlanAlarmsOptions {
    * back and loses the silence tags. Absent: every silence is kept and none is lifted.
    */
   readonly now?: Date;
+  /**
+   * Why the alarms Watchkeeper owns could not be read, when they could not: every change is then held
+   * (see hold.ts), as are those a gap in the inventory covers.
+   */
+  readonly ownedUnread?: string;
 }
 
 export interface AlarmPlan {
@@ -826,5 +832,6 @@ export function planAlarms(
       changes.push({ action: "noop", kind: "alarm", target: actual.name, reason: NOT_OWNED_REASON, actual });
     }
   }
-  return { changes: inActionOrder(changes), desired, warnings: planner.warnings };
+  const seen = holdUnseen(changes, inventory, options.catalog ?? CATALOG, options.ownedUnread);
+  return { changes: inActionOrder(seen), desired, warnings: planner.warnings };
 }

@@ -57,6 +57,7 @@ export async function reconcileAlarms(
     ...(options.extra ? { extra: options.extra } : {}),
     // Silences are judged at the time of the run: running ones are kept, ended ones lifted.
     now: new Date(options.clock.now()),
+    ...(existing.unread !== undefined ? { ownedUnread: existing.unread } : {}),
   });
   const report = await applyOperations(alarmOperations(aws, plan.changes), {
     clock: options.clock,

@@ -1,6 +1,11 @@
 import { fromNodeProviderChain } from "@aws-sdk/credential-providers";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
-import type { AwsCredentialIdentity, AwsCredentialIdentityProvider, Pluggable } from "@smithy/types";
+import type {
+  AwsCredentialIdentity,
+  AwsCredentialIdentityProvider,
+  Pluggable,
+  RetryStrategyV2,
+} from "@smithy/types";
 import { systemClock, type Clock } from "./clock.js";
 import { Pacer } from "./pacer.js";
 import type { AwsService } from "./quotas.js";
@@ -23,6 +28,31 @@ export interface AwsOptions extends AwsTarget {
   /** Extra middleware per client; `lib/sim` plugs its in-memory account in here. */
   readonly plugin?: (service: AwsService) => Pluggable<object, object>;
   readonly maxAttempts?: number;
+  /** Replaces the adaptive retries with a strategy made per client for the same attempts (lib/sim's waits no wall time). */
+  readonly retryStrategy?: (maxAttempts: number) => RetryStrategyV2;
+  /**
+   * Epoch ms (on the clock) after which no call starts and calls in flight are abandoned: a run that
+   * must end with its report (a Lambda invocation) cannot wait on a hung endpoint past it.
+   */
+  readonly cutoff?: number;
+}
+
+/** Whole-request limit of one attempt; the request is aborted (not just logged) and then retried. */
+export const REQUEST_TIMEOUT_MS = 15_000;
+export const CONNECTION_TIMEOUT_MS = 3_000;
+export const MAX_ATTEMPTS = 3;
+/**
+ * The longest one call can take when every attempt times out: each attempt's timeout plus the adaptive
+ * retry's backoff between them (at most 1 s, then 2 s, for throttling) and room for its rate limiter.
+ */
+export const WORST_CASE_CALL_MS = MAX_ATTEMPTS * REQUEST_TIMEOUT_MS + 5_000;
+
+/** Thrown for a call that would start, or is still waiting, past the run's cutoff. */
+export class CutoffReached extends Error {
+  override readonly name = "CutoffReached";
+  constructor(readonly api: string) {
+    super(`${api} was not completed: the run's time limit was reached`);
+  }
 }
 
 /** Any SDK v3 client class. */
@@ -59,6 +89,11 @@ const SERVICE_IDS: Readonly<Record<string, AwsService>> = {
 export class Aws {
   readonly region: string;
   readonly pacer: Pacer;
+  /**
+   * The endpoint is not AWS's own (`--endpoint` or AWS_ENDPOINT_URL*): only then may an unreadable
+   * answer mean "this emulator lacks the API" (see `isUnsupported`).
+   */
+  readonly emulator: boolean;
   private readonly clients = new Map<ClientClass<unknown>, SdkClient>();
   private readonly credentials?: AwsCredentialIdentity | AwsCredentialIdentityProvider;
 
@@ -66,6 +101,11 @@ export class Aws {
     this.region = validateRegion(options.region);
     if (options.endpoint !== undefined) validateEndpoint(options.endpoint);
     this.pacer = options.pacer ?? new Pacer(options.clock ?? systemClock);
+    this.emulator =
+      options.endpoint !== undefined ||
+      Object.keys(process.env).some(
+        (name) => name === "AWS_ENDPOINT_URL" || name.startsWith("AWS_ENDPOINT_URL_"),
+      );
     this.credentials =
       options.credentials ??
       (options.plugin
@@ -81,16 +121,29 @@ export class Aws {
       ...(this.credentials ? { credentials: this.credentials } : {}),
       ...(this.options.endpoint ? { endpoint: this.options.endpoint } : {}),
       retryMode: "adaptive",
-      maxAttempts: this.options.maxAttempts ?? 3,
+      maxAttempts: this.options.maxAttempts ?? MAX_ATTEMPTS,
+      ...(this.options.retryStrategy
+        ? { retryStrategy: this.options.retryStrategy(this.options.maxAttempts ?? MAX_ATTEMPTS) }
+        : {}),
       // HTTP/1.1 with short connect timeouts: local emulators speak nothing else, and an unreachable
-      // endpoint should fail in seconds, not minutes.
-      requestHandler: new NodeHttpHandler({ connectionTimeout: 3000, requestTimeout: 30_000 }),
+      // endpoint should fail in seconds, not minutes. Without throwOnRequestTimeout this SDK version
+      // only logs a warning when requestTimeout passes and keeps waiting on a server that never answers.
+      requestHandler: new NodeHttpHandler({
+        connectionTimeout: CONNECTION_TIMEOUT_MS,
+        requestTimeout: REQUEST_TIMEOUT_MS,
+        throwOnRequestTimeout: true,
+      }),
     }) as C & SdkClient;
     const service = serviceOf(client);
-    client.middlewareStack.use(pacingPlugin(this.pacer, service));
+    client.middlewareStack.use(pacingPlugin(this.pacer, service, this.options.cutoff));
     if (this.options.plugin) client.middlewareStack.use(this.options.plugin(service));
     this.clients.set(Client as ClientClass<unknown>, client);
     return client;
+  }
+
+  /** The same target, pacer and clock, whose calls stop at `cutoff` (see `AwsOptions.cutoff`). */
+  until(cutoff: number): Aws {
+    return new Aws({ ...this.options, pacer: this.pacer, cutoff });
   }
 
   destroy(): void {
@@ -110,13 +163,30 @@ export function apiName(commandName: string | undefined): string {
   return (commandName ?? "Unknown").replace(/Command$/, "");
 }
 
-function pacingPlugin(pacer: Pacer, service: AwsService): Pluggable<object, object> {
+function pacingPlugin(pacer: Pacer, service: AwsService, cutoff?: number): Pluggable<object, object> {
   return {
     applyToStack(stack) {
       stack.add(
         (next, context) => async (args) => {
-          await pacer.take(service, apiName(context.commandName));
-          return next(args);
+          const api = apiName(context.commandName);
+          if (cutoff === undefined) {
+            await pacer.take(service, api);
+            return next(args);
+          }
+          const clock = pacer.clock;
+          if (clock.now() >= cutoff) throw new CutoffReached(api);
+          await pacer.take(service, api);
+          if (clock.now() >= cutoff) throw new CutoffReached(api);
+          // The call in flight is abandoned at the cutoff; its own timeout ends the socket.
+          let timer: ReturnType<typeof setTimeout> | undefined;
+          const abandoned = new Promise<never>((_, reject) => {
+            timer = setTimeout(() => reject(new CutoffReached(api)), cutoff - clock.now());
+          });
+          try {
+            return await Promise.race([next(args), abandoned]);
+          } finally {
+            clearTimeout(timer);
+          }
         },
         { step: "initialize", name: "watchkeeperPacing", priority: "high" },
       );

@@ -57,8 +57,37 @@ const NOT_FOUND = new Set([
   "StateMachineDoesNotExist",
 ]);
 
+/** A modeled "no such resource" answer; a 404 page from something in between is not one. */
 export function isNotFound(error: unknown): boolean {
-  return NOT_FOUND.has(errorCode(error));
+  return NOT_FOUND.has(errorCode(error)) && !isUnreadableAnswer(error);
+}
+
+interface ResponseShape {
+  readonly $response?: { readonly statusCode?: number };
+  readonly $fault?: string;
+}
+
+/** The HTTP status of the answer, when there was one. */
+export function httpStatusOf(error: unknown): number | undefined {
+  const e = shape(error) as SdkErrorShape & ResponseShape;
+  return e.$metadata?.httpStatusCode ?? e.$response?.statusCode;
+}
+
+/**
+ * The endpoint answered with something that is not an AWS error (an HTML page from a proxy, a load
+ * balancer or an emulator): the SDK attaches the raw `$response` and could not read a modeled error
+ * from it — a parse error (no `$fault`), or a query-protocol "Unknown".
+ */
+export function isUnreadableAnswer(error: unknown): boolean {
+  if (typeof error !== "object" || error === null || !("$response" in error)) return false;
+  const e = error as SdkErrorShape & ResponseShape;
+  return (
+    !("$fault" in error) ||
+    e.name === "Unknown" ||
+    e.name === "UnknownError" ||
+    e.message === "Unknown" ||
+    e.message === "UnknownError"
+  );
 }
 
 const UNSUPPORTED = new Set([
@@ -71,15 +100,17 @@ const UNSUPPORTED = new Set([
 ]);
 
 /**
- * The endpoint does not offer this API: it says so, or it answered with something the SDK cannot
- * read (an emulator's HTML 404/500 page, or a response that breaks the API's shape). Real AWS only
- * gets here for APIs a region lacks; emulators such as moto get here for what they do not implement.
+ * The endpoint does not offer this API. AWS says so with a code (or HTTP 501); an emulator such as moto
+ * answers an API it lacks with an HTML 500 or 404 page, or with a 200 whose body breaks the API's
+ * shape (an API it only half implements). Only where the endpoint is an emulator
+ * (`Aws.emulator`) is such a page read as "not offered"; from AWS's own endpoints, and with any other
+ * status (a proxy's 502, 503, 504), an unreadable answer is a failure like any other.
  */
-export function isUnsupported(error: unknown): boolean {
-  if (UNSUPPORTED.has(errorCode(error))) return true;
-  // The SDK's deserializer attaches the raw `$response` to what it throws; modeled service errors
-  // also carry `$fault`, so a `$response` without `$fault` is a body the SDK could not parse.
-  return typeof error === "object" && error !== null && "$response" in error && !("$fault" in error);
+export function isUnsupported(error: unknown, endpoint: { readonly emulator: boolean }): boolean {
+  if (UNSUPPORTED.has(errorCode(error)) || httpStatusOf(error) === 501) return true;
+  const status = httpStatusOf(error);
+  const lacking = status === 500 || status === 404 || (status !== undefined && status >= 200 && status < 300);
+  return endpoint.emulator && isUnreadableAnswer(error) && lacking;
 }
 
 const NETWORK = new Set([
@@ -97,6 +128,13 @@ export function describeAwsError(error: unknown): string {
   const code = e.code ?? e.name ?? "";
   if (e.name === "CredentialsProviderError" || /Could not load credentials/i.test(e.message ?? "")) {
     return "no AWS credentials found: set AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or pass --profile";
+  }
+  if (e.name === "TimeoutError" && /requestTimeout/.test(e.message ?? "")) {
+    return "the AWS endpoint accepted the request but did not answer in time (each attempt is cut off and retried)";
+  }
+  if (e.name === "CutoffReached") return e.message ?? "the run's time limit was reached";
+  if (isUnreadableAnswer(error)) {
+    return `the endpoint answered HTTP ${httpStatusOf(error) ?? "?"} with something that is not an AWS response (a proxy, load balancer or emulator page)`;
   }
   if (
     NETWORK.has(code) ||

@@ -1,4 +1,14 @@
-export { Aws, apiName, type AwsOptions, type AwsTarget, type ClientClass } from "./clients.js";
+export {
+  Aws,
+  apiName,
+  CutoffReached,
+  MAX_ATTEMPTS,
+  REQUEST_TIMEOUT_MS,
+  WORST_CASE_CALL_MS,
+  type AwsOptions,
+  type AwsTarget,
+  type ClientClass,
+} from "./clients.js";
 export { systemClock, type Clock } from "./clock.js";
 export { Pacer, DEFAULT_HEADROOM, type ApiCallCount } from "./pacer.js";
 export { QUOTAS, quotaBucket, quotaFor, type AwsService, type Quota } from "./quotas.js";
@@ -11,5 +21,7 @@ export {
   isNotFound,
   isThrottling,
   isUnsupported,
+  isUnreadableAnswer,
+  httpStatusOf,
 } from "./errors.js";
 export { paginate } from "./paginate.js";

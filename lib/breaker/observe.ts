@@ -65,7 +65,11 @@ export async function observeFunction(aws: Aws, ref: string): Promise<ObservedFu
     unsupported: new Set(),
   };
   const name = config.FunctionName;
-  const call = { service: "lambda", resource: arn } as const;
+  const call = {
+    service: "lambda",
+    resource: arn,
+    covers: { kind: "lambda-function", what: "facts", resource: arn },
+  } as const;
 
   const concurrency = await attempt(ctx, { ...call, operation: "GetFunctionConcurrency" }, () =>
     client.send(new GetFunctionConcurrencyCommand({ FunctionName: name })),

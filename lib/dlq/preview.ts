@@ -223,7 +223,7 @@ async function oldestAgeMetric(
     const value = out.MetricDataResults?.[0]?.Values?.[0];
     return value === undefined ? undefined : Math.round(value);
   } catch (error) {
-    if (isAccessDenied(error) || isUnsupported(error)) {
+    if (isAccessDenied(error) || isUnsupported(error, aws)) {
       warnings.push(
         `could not read ApproximateAgeOfOldestMessage (${describeAwsError(error)}): age from the sample only`,
       );
@@ -260,7 +260,7 @@ async function routeWarnings(
         );
       }
     } catch (error) {
-      if (!(isAccessDenied(error) || isUnsupported(error))) throw error;
+      if (!(isAccessDenied(error) || isUnsupported(error, aws))) throw error;
       warnings.push(`could not list message move tasks (${describeAwsError(error)})`);
     }
     return warnings;

@@ -1,14 +1,14 @@
 /** What every service module of discovery shares: the clients, the account, warnings and progress. */
 import {
+  describeAwsError,
   errorCode,
-  errorMessage,
   isAccessDenied,
   isNotFound,
   isUnsupported,
   type Aws,
   type AwsService,
 } from "../aws/index.js";
-import type { DiscoveryWarning } from "./types.js";
+import type { DiscoveryWarning, ReadScope } from "./types.js";
 
 /** Detail calls in flight per service; the pacer spaces them below each API's quota. */
 export const DETAIL_CONCURRENCY = 8;
@@ -43,16 +43,30 @@ export interface Call {
   readonly operation: string;
   /** The resource a detail call is about; absent for list calls. */
   readonly resource?: string;
+  /** What the snapshot does not know when this call fails. */
+  readonly covers: ReadScope;
 }
 
 export type Outcome<T> =
   | { readonly ok: true; readonly value: T }
-  | { readonly ok: false; readonly reason: "denied" | "unsupported" | "missing" };
+  | { readonly ok: false; readonly reason: "denied" | "failed" | "unsupported" | "missing" };
+
+/** Credentials that are missing or rejected fail every call: discovery stops with that one message. */
+const CREDENTIAL_ERRORS = new Set([
+  "CredentialsProviderError",
+  "UnrecognizedClientException",
+  "InvalidClientTokenId",
+  "ExpiredToken",
+  "ExpiredTokenException",
+]);
 
 /**
- * Runs one call (or one whole paginated listing) and turns what discovery tolerates into an outcome:
- * AccessDenied and APIs the endpoint lacks become warnings, a resource deleted since it was listed is
- * skipped quietly. Everything else (network, credentials, throttling beyond retries) propagates.
+ * Runs one call (or one whole paginated listing) and turns its failure into a warning that says what
+ * the snapshot therefore does not know (`call.covers`): AccessDenied, any other 4xx or 5xx, an answer
+ * that is not AWS's, a timeout, throttling past the retries, a page that failed — all the same to plans,
+ * which leave alone what a failed read covers. A resource deleted since it was listed (a modeled
+ * not-found) is skipped quietly; an API an emulator lacks is reported once and not called again.
+ * Only missing or rejected credentials propagate: then nothing at all can be read.
  */
 export async function attempt<T>(
   ctx: DiscoveryContext,
@@ -64,28 +78,30 @@ export async function attempt<T>(
   try {
     return { ok: true, value: await run() };
   } catch (error) {
-    if (isAccessDenied(error)) {
-      ctx.warn(warningOf(call, error, call.resource));
-      return { ok: false, reason: "denied" };
-    }
-    if (isUnsupported(error)) {
+    if (CREDENTIAL_ERRORS.has(errorCode(error))) throw error;
+    if (isUnsupported(error, ctx.aws)) {
       // Unsupported is a property of the endpoint, not of the resource: warn once, stop calling it.
-      if (!ctx.unsupported.has(key)) ctx.warn({ ...warningOf(call, error), code: unsupportedCode(error) });
+      if (!ctx.unsupported.has(key)) {
+        ctx.warn({ ...warningOf(call, error), code: unsupportedCode(error), unsupported: true });
+      }
       ctx.unsupported.add(key);
       return { ok: false, reason: "unsupported" };
     }
-    if (isNotFound(error)) return { ok: false, reason: "missing" };
-    throw error;
+    if (call.resource !== undefined && isNotFound(error)) return { ok: false, reason: "missing" };
+    ctx.warn(warningOf(call, error));
+    return { ok: false, reason: isAccessDenied(error) ? "denied" : "failed" };
   }
 }
 
-function warningOf(call: Call, error: unknown, resource?: string): DiscoveryWarning {
+/** The warning for a failed call: what failed, AWS's words on one line, and what it leaves unknown. */
+export function warningOf(call: Call, error: unknown): DiscoveryWarning {
   return {
     service: call.service,
     operation: call.operation,
     code: errorCode(error),
-    message: firstLine(errorMessage(error)),
-    ...(resource !== undefined ? { resource } : {}),
+    message: describeAwsError(error),
+    ...(call.resource !== undefined ? { resource: call.resource } : {}),
+    covers: call.covers,
   };
 }
 
@@ -93,10 +109,6 @@ function warningOf(call: Call, error: unknown, resource?: string): DiscoveryWarn
 function unsupportedCode(error: unknown): string {
   const code = errorCode(error);
   return code === "TypeError" || code === "SyntaxError" || code === "Error" ? "UnsupportedByEndpoint" : code;
-}
-
-function firstLine(text: string): string {
-  return text.split("\n")[0]?.trim() ?? text;
 }
 
 /** Collects a paginated listing into one array. */

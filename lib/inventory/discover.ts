@@ -99,6 +99,11 @@ export async function discoverInventory(aws: Aws, options: DiscoverOptions = {})
       ...(await readFunctionDetails(ctx, functions)),
     ];
   }
+  for (const [kind, failure] of tags.unread) {
+    // Every function's tags were read with GetFunction (a failure there covers that one function).
+    if (kind === "lambda-function") continue;
+    ctx.warn(failure);
+  }
 
   // Tagging API first, the service's own answer over it: it is authoritative and not eventually consistent.
   const resources = all

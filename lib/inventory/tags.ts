@@ -7,9 +7,10 @@ import {
   paginateGetResources,
   type ResourceTagMapping,
 } from "@aws-sdk/client-resource-groups-tagging-api";
+import { httpStatusOf, isAccessDenied, isThrottling, isUnreadableAnswer } from "../aws/index.js";
 import { normalizeLogGroupArn } from "./arn.js";
-import { attempt, collect, type DiscoveryContext } from "./context.js";
-import type { ResourceKind, Tags } from "./types.js";
+import { attempt, collect, warningOf, type DiscoveryContext } from "./context.js";
+import type { DiscoveryWarning, ResourceKind, Tags } from "./types.js";
 
 /**
  * ResourceTypeFilters per kind ("service[:type]"). SQS and SNS ARNs carry no type segment, so only the
@@ -33,18 +34,26 @@ export function normalizeTaggedArn(arn: string): string {
   return normalizeLogGroupArn(arn);
 }
 
+export interface DiscoveredTags {
+  readonly tags: Map<string, Tags>;
+  /** Kinds whose tags could not be listed, each with the failure (a warning covering its tags). */
+  readonly unread: ReadonlyMap<ResourceKind, DiscoveryWarning>;
+}
+
 /**
  * Tags by normalized ARN for the given kinds, and the kinds whose tags could not be listed. One listing
- * for all kinds (the fewest pages); when that fails, one listing per kind, so a filter an endpoint
- * rejects costs only that kind's tags; a denied or unsupported API stops after the first warning.
+ * for all kinds (the fewest pages); when the endpoint refuses that request itself (a filter it does not
+ * know), one listing per kind, so the refusal costs only that kind's tags. Any other failure — denied,
+ * throttled, 5xx, a timeout — leaves every kind's tags unread at once: retrying per kind would only
+ * multiply the wait.
  */
 export async function discoverTags(
   ctx: DiscoveryContext,
   kinds: readonly ResourceKind[],
-): Promise<{ readonly tags: Map<string, Tags>; readonly unread: ReadonlySet<ResourceKind> }> {
+): Promise<DiscoveredTags> {
   const client = ctx.aws.client(ResourceGroupsTaggingAPIClient);
   const tags = new Map<string, Tags>();
-  const unread = new Set(kinds);
+  const unread = new Map<ResourceKind, DiscoveryWarning>();
   let done = 0;
   ctx.progress({ phase: "tags", done, total: kinds.length });
   const list = (filters: readonly string[]) =>
@@ -55,24 +64,44 @@ export async function discoverTags(
       ),
       (page) => page.ResourceTagMappingList,
     );
+  const call = (kind: ResourceKind) =>
+    ({ service: "tagging", operation: "GetResources", covers: { kind, what: "tags" } }) as const;
   if (kinds.length > 1) {
-    const all = await list(kinds.flatMap((kind) => TAG_RESOURCE_TYPES[kind])).catch(() => undefined);
-    if (all) {
-      for (const mapping of all) addMapping(tags, mapping);
+    try {
+      for (const mapping of await list(kinds.flatMap((kind) => TAG_RESOURCE_TYPES[kind]))) {
+        addMapping(tags, mapping);
+      }
       ctx.progress({ phase: "tags", done: kinds.length, total: kinds.length });
-      return { tags, unread: new Set() };
+      return { tags, unread };
+    } catch (error) {
+      if (!isRefusedRequest(error)) {
+        for (const kind of kinds) unread.set(kind, warningOf(call(kind), error));
+        return { tags, unread };
+      }
     }
   }
   for (const kind of kinds) {
-    const listed = await attempt(ctx, { service: "tagging", operation: "GetResources" }, () =>
+    let failure: DiscoveryWarning | undefined;
+    const listed = await attempt({ ...ctx, warn: (warning) => (failure = warning) }, call(kind), () =>
       list(TAG_RESOURCE_TYPES[kind]),
     );
-    if (!listed.ok && listed.reason !== "missing") break;
+    if (failure) unread.set(kind, failure);
     for (const mapping of listed.ok ? listed.value : []) addMapping(tags, mapping);
-    unread.delete(kind);
     ctx.progress({ phase: "tags", done: ++done, total: kinds.length });
   }
   return { tags, unread };
+}
+
+/** The endpoint read the request and refused it (a 4xx of its own), not a denial or a failure to answer. */
+function isRefusedRequest(error: unknown): boolean {
+  const status = httpStatusOf(error) ?? 0;
+  return (
+    status >= 400 &&
+    status < 500 &&
+    !isAccessDenied(error) &&
+    !isThrottling(error) &&
+    !isUnreadableAnswer(error)
+  );
 }
 
 function addMapping(tags: Map<string, Tags>, mapping: ResourceTagMapping): void {

@@ -239,12 +239,33 @@ export interface LambdaAccountFacts {
   readonly unreservedConcurrentExecutions: number;
 }
 
+/**
+ * What a read that failed leaves unknown:
+ * - "resources": the kind's listing (or a per-resource read that decides whether a resource is in the
+ *   snapshot at all): any resource of the kind may be missing, and with it the relations it starts;
+ * - "tags": the tags of every resource of the kind (opt-outs and overrides among them);
+ * - "facts": some facts or tags of one resource (`resource`: its ARN or name as listed), or, without a
+ *   resource, facts of the whole kind (the Lambda account settings).
+ */
+export interface ReadScope {
+  readonly kind: ResourceKind;
+  readonly what: "resources" | "tags" | "facts";
+  readonly resource?: string;
+}
+
 export interface DiscoveryWarning {
   readonly service: string;
   readonly operation: string;
   readonly code: string;
   readonly message: string;
   readonly resource?: string;
+  /** Present when a read failed: what the snapshot therefore does not know (see `readGaps`). */
+  readonly covers?: ReadScope;
+  /**
+   * The endpoint (an emulator) does not offer the API: what it would have returned is known to be absent.
+   * Shown, but not a failure.
+   */
+  readonly unsupported?: true;
 }
 
 export interface Inventory {
@@ -255,6 +276,10 @@ export interface Inventory {
   readonly resources: readonly Resource[];
   readonly relations: readonly Relation[];
   readonly lambdaAccount?: LambdaAccountFacts;
-  /** What could not be read (AccessDenied, unsupported API): reported, never fatal. */
+  /**
+   * What could not be read, and what the snapshot therefore does not know (`covers`): any failed call —
+   * denied, 4xx, 5xx, unreadable answers, timeouts, throttling past retries — and APIs the endpoint lacks.
+   * Reported, never fatal; plans leave alone what it covers (see `readGaps`).
+   */
   readonly warnings: readonly DiscoveryWarning[];
 }

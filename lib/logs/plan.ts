@@ -14,7 +14,8 @@
  */
 import { logGroupNameOfArn, normalizeLogGroupArn } from "../inventory/arn.js";
 import type { Inventory, LambdaFunction, LogGroup, Relation } from "../inventory/types.js";
-import type { Change } from "../plan/change.js";
+import { describeFailure, readGaps } from "../inventory/gaps.js";
+import { held, type Change } from "../plan/change.js";
 import { isIgnored, TAGS } from "../policy/tags.js";
 import type { RetentionPolicy, RetentionRule } from "./policy.js";
 import { describeRetention, NEVER, readTagRetention, type Never, type RetentionDays } from "./retention.js";
@@ -72,8 +73,32 @@ export function retentionInput(inventory: Inventory): RetentionInput {
   return { logGroups, functions, relations: inventory.relations.filter((r) => r.type === "log-group") };
 }
 
+/**
+ * The account's plan. A group is changed only when the run saw it completely: its tags, and every
+ * function that writes to it with theirs (an opt-out on either protects it); otherwise the change is
+ * held back, naming the read that failed.
+ */
 export function planRetention(inventory: Inventory, policy: RetentionPolicy): RetentionPlan {
-  return planGroupRetention(retentionInput(inventory), policy);
+  const input = retentionInput(inventory);
+  const plan = planGroupRetention(input, policy);
+  const gaps = readGaps(inventory);
+  if (gaps.complete) return plan;
+  const groups = new Map(input.logGroups.map((group) => [group.name, group]));
+  const functions = new Map(input.functions.map((fn) => [fn.name, fn as LambdaFunction]));
+  const changes = plan.changes.map((change) => {
+    if (change.action === "noop") return change;
+    const failure =
+      gaps.why("log-group", groups.get(change.target)) ??
+      change.functions.map((name) => functions.get(name)).find((fn) => fn && !gaps.known(fn))?.arn;
+    if (failure === undefined) return change;
+    return held(
+      change,
+      typeof failure === "string"
+        ? `the tags or facts of ${failure}, which writes to the group, could not be read`
+        : describeFailure(failure),
+    );
+  });
+  return { ...plan, changes, saving: estimateRetentionSaving(changes) };
 }
 
 export function planGroupRetention(input: RetentionInput, policy: RetentionPolicy): RetentionPlan {

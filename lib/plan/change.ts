@@ -21,6 +21,17 @@ export interface Change<Desired, Actual = Desired> {
   readonly desired?: Desired;
   readonly actual?: Actual;
   readonly diff?: readonly FieldDiff[];
+  /**
+   * What the plan would have done had the run seen everything this change depends on; the change is then
+   * a `noop` whose reason names what could not be read.
+   */
+  readonly held?: Exclude<ChangeAction, "noop">;
+}
+
+/** The change, left undone because of what could not be read (`why`); noops are left as they are. */
+export function held<C extends Change<unknown, unknown>>(change: C, why: string): C {
+  if (change.action === "noop") return change;
+  return { ...change, action: "noop", held: change.action, reason: `held back: ${why}` };
 }
 
 export function isWrite(change: Change<unknown, unknown>): boolean {

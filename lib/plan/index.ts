@@ -2,6 +2,7 @@ export {
   canonicalJson,
   countChanges,
   diffFields,
+  held,
   isWrite,
   sameJson,
   type Change,

@@ -3,10 +3,25 @@ import { Aws } from "../../lib/aws/index.js";
 import { attempt, mapLimit, type DiscoveryContext } from "../../lib/inventory/context.js";
 import type { DiscoveryWarning } from "../../lib/inventory/index.js";
 
-function context(): DiscoveryContext & { warnings: DiscoveryWarning[] } {
+/** An Aws for AWS's own endpoints, or for an emulator at `endpoint` (whatever the test run's environment says). */
+function awsAt(endpoint?: string): Aws {
+  const fromEnvironment = process.env.AWS_ENDPOINT_URL;
+  delete process.env.AWS_ENDPOINT_URL;
+  try {
+    return new Aws({
+      region: "us-east-1",
+      credentials: { accessKeyId: "x", secretAccessKey: "x" },
+      ...(endpoint ? { endpoint } : {}),
+    });
+  } finally {
+    if (fromEnvironment !== undefined) process.env.AWS_ENDPOINT_URL = fromEnvironment;
+  }
+}
+
+function context(endpoint?: string): DiscoveryContext & { warnings: DiscoveryWarning[] } {
   const warnings: DiscoveryWarning[] = [];
   return {
-    aws: new Aws({ region: "us-east-1", credentials: { accessKeyId: "x", secretAccessKey: "x" } }),
+    aws: awsAt(endpoint),
     accountId: "111111111111",
     region: "us-east-1",
     warn: (w) => warnings.push(w),
@@ -20,27 +35,32 @@ const named = (name: string, extra: object = {}) =>
   Object.assign(new Error(`${name} happened`), { name, ...extra });
 
 /** What the SDK throws when a response does not parse: the raw response attached, no `$fault`. */
-function unparseable(): Error {
+function unparseable(statusCode: number): Error {
   const error = new SyntaxError("Unexpected token '<'\n  Deserialization error: to see the raw response ...");
-  Object.defineProperty(error, "$response", { value: { statusCode: 404 }, enumerable: false });
+  Object.defineProperty(error, "$response", { value: { statusCode }, enumerable: false });
+  Object.defineProperty(error, "$metadata", { value: { httpStatusCode: statusCode }, enumerable: false });
   return error;
 }
+
+const listQueues = {
+  service: "sqs",
+  operation: "ListQueues",
+  covers: { kind: "sqs-queue", what: "resources" },
+} as const;
 
 describe("attempt", () => {
   it("returns the value of a call that succeeds", async () => {
     const ctx = context();
-    expect(await attempt(ctx, { service: "sqs", operation: "ListQueues" }, async () => 42)).toEqual({
-      ok: true,
-      value: 42,
-    });
+    expect(await attempt(ctx, listQueues, async () => 42)).toEqual({ ok: true, value: 42 });
     expect(ctx.warnings).toEqual([]);
   });
 
-  it("turns AccessDenied into a warning naming the resource", async () => {
+  it("turns AccessDenied into a warning naming the resource and what it leaves unknown", async () => {
     const ctx = context();
+    const covers = { kind: "lambda-function", what: "facts", resource: "arn:f" } as const;
     const outcome = await attempt(
       ctx,
-      { service: "lambda", operation: "GetFunction", resource: "arn:f" },
+      { service: "lambda", operation: "GetFunction", resource: "arn:f", covers },
       () => Promise.reject(named("AccessDeniedException")),
     );
     expect(outcome).toEqual({ ok: false, reason: "denied" });
@@ -49,64 +69,119 @@ describe("attempt", () => {
         service: "lambda",
         operation: "GetFunction",
         code: "AccessDeniedException",
-        message: "AccessDeniedException happened",
+        message: "AccessDeniedException: AccessDeniedException happened",
         resource: "arn:f",
+        covers,
       },
     ]);
   });
 
-  it("warns once about an unsupported API and does not call it again", async () => {
-    const ctx = context();
-    let calls = 0;
-    const call = { service: "lambda", operation: "GetAccountSettings" } as const;
-    const run = async () => {
-      calls++;
-      throw unparseable();
-    };
-    expect(await attempt(ctx, { ...call, resource: "a" }, run)).toEqual({ ok: false, reason: "unsupported" });
-    expect(await attempt(ctx, { ...call, resource: "b" }, run)).toEqual({ ok: false, reason: "unsupported" });
-    expect(calls).toBe(1);
-    expect(ctx.warnings).toEqual([
-      {
+  it("on an emulator, reads an HTML 404 or 500 as an API it lacks: warns once, calls it no more", async () => {
+    for (const status of [404, 500]) {
+      const ctx = context("http://127.0.0.1:5000");
+      let calls = 0;
+      const call = {
         service: "lambda",
         operation: "GetAccountSettings",
-        code: "UnsupportedByEndpoint",
-        message: "Unexpected token '<'",
-      },
-    ]);
+        covers: { kind: "lambda-function", what: "facts" },
+      } as const;
+      const run = async () => {
+        calls++;
+        throw unparseable(status);
+      };
+      expect(await attempt(ctx, call, run)).toEqual({ ok: false, reason: "unsupported" });
+      expect(await attempt(ctx, call, run)).toEqual({ ok: false, reason: "unsupported" });
+      expect(calls).toBe(1);
+      expect(ctx.warnings).toMatchObject([
+        { operation: "GetAccountSettings", code: "UnsupportedByEndpoint", unsupported: true },
+      ]);
+    }
+  });
+
+  it("never reads a proxy's 502, 503 or 504 page, or any page from AWS's own endpoints, as an API it lacks", async () => {
+    const cases: [string | undefined, number][] = [
+      ["http://127.0.0.1:5000", 502],
+      ["http://127.0.0.1:5000", 503],
+      ["http://127.0.0.1:5000", 504],
+      [undefined, 404],
+      [undefined, 500],
+    ];
+    for (const [endpoint, status] of cases) {
+      const ctx = context(endpoint);
+      const outcome = await attempt(ctx, listQueues, () => Promise.reject(unparseable(status)));
+      expect(outcome).toEqual({ ok: false, reason: "failed" });
+      expect(ctx.warnings).toHaveLength(1);
+      expect(ctx.warnings[0]).toMatchObject({ covers: listQueues.covers });
+      expect(ctx.warnings[0]!.unsupported).toBeUndefined();
+      expect(ctx.warnings[0]!.message).toContain(`HTTP ${status}`);
+    }
   });
 
   it("keeps an endpoint's own unsupported code", async () => {
     const ctx = context();
-    await attempt(ctx, { service: "logs", operation: "X" }, () =>
-      Promise.reject(named("UnknownOperationException")),
+    await attempt(
+      ctx,
+      { service: "logs", operation: "X", covers: { kind: "log-group", what: "resources" } },
+      () => Promise.reject(named("UnknownOperationException")),
     );
-    expect(ctx.warnings.map((w) => w.code)).toEqual(["UnknownOperationException"]);
+    expect(ctx.warnings.map((w) => [w.code, w.unsupported])).toEqual([["UnknownOperationException", true]]);
   });
 
   it("skips a resource that disappeared, quietly", async () => {
     const ctx = context();
     for (const name of ["ResourceNotFoundException", "QueueDoesNotExist", "NotFoundException"]) {
       expect(
-        await attempt(ctx, { service: "sqs", operation: "GetQueueAttributes" }, () =>
-          Promise.reject(named(name)),
+        await attempt(ctx, { ...listQueues, operation: "GetQueueAttributes", resource: "https://q" }, () =>
+          Promise.reject(named(name, { $fault: "client" })),
         ),
       ).toEqual({ ok: false, reason: "missing" });
     }
     expect(ctx.warnings).toEqual([]);
   });
 
-  it("rethrows everything else: credentials, throttling, network, modeled server errors", async () => {
+  it("a listing's not-found, or one read from a page that is not AWS's, is a failure", async () => {
+    const ctx = context();
+    expect(await attempt(ctx, listQueues, () => Promise.reject(named("NotFoundException")))).toEqual({
+      ok: false,
+      reason: "failed",
+    });
+    const page404 = Object.assign(unparseable(404), {
+      name: "NotFound",
+      $fault: "client",
+      message: "Unknown",
+    });
+    expect(
+      await attempt(ctx, { ...listQueues, resource: "https://q" }, () => Promise.reject(page404)),
+    ).toEqual({ ok: false, reason: "failed" });
+    expect(ctx.warnings).toHaveLength(2);
+  });
+
+  it("throttling past retries, timeouts, network and server errors are failures that cover what the call reads", async () => {
     const ctx = context();
     for (const error of [
-      named("ExpiredTokenException", { $fault: "client" }),
       named("ThrottlingException", { $fault: "client" }),
+      Object.assign(new Error("a request has exceeded the configured 15000 ms requestTimeout"), {
+        name: "TimeoutError",
+        code: "ETIMEDOUT",
+      }),
       Object.assign(new Error("connect ECONNREFUSED"), { code: "ECONNREFUSED" }),
       Object.assign(named("InternalFailure", { $fault: "server" }), { $response: {} }),
     ]) {
-      await expect(
-        attempt(ctx, { service: "sqs", operation: "ListQueues" }, () => Promise.reject(error)),
-      ).rejects.toBe(error);
+      expect(await attempt(ctx, listQueues, () => Promise.reject(error))).toEqual({
+        ok: false,
+        reason: "failed",
+      });
+    }
+    expect(ctx.warnings.map((w) => w.covers)).toEqual(Array(4).fill(listQueues.covers));
+  });
+
+  it("rethrows missing or rejected credentials: then nothing at all can be read", async () => {
+    const ctx = context();
+    for (const error of [
+      named("ExpiredTokenException", { $fault: "client" }),
+      named("CredentialsProviderError"),
+    ]) {
+      await expect(attempt(ctx, listQueues, () => Promise.reject(error))).rejects.toBe(error);
     }
     expect(ctx.warnings).toEqual([]);
   });

@@ -6,7 +6,13 @@
 import { simulatedAwsDenying } from "../support/sim.js";
 import { describe, expect, it } from "vitest";
 import { Aws } from "../../lib/aws/index.js";
-import { discoverInventory, type Inventory, type Resource } from "../../lib/inventory/index.js";
+import {
+  discoverInventory,
+  readGaps,
+  RESOURCE_KINDS,
+  type Inventory,
+  type Resource,
+} from "../../lib/inventory/index.js";
 import {
   ASYNC_CONFIG_ALLOWANCE_MS,
   needsAsyncInvokeConfig,
@@ -33,7 +39,7 @@ function byName(inventory: Inventory, name: string) {
 
 /** The same account behind an Aws whose Tagging API answers AccessDenied. */
 function withoutTaggingApi(account: SimAccount): Aws {
-  return simulatedAwsDenying(account, "tagging", "tag:GetResources");
+  return simulatedAwsDenying(account, "tagging");
 }
 
 describe('discoverInventory with detail "reconcile" on the sample account', async () => {
@@ -82,14 +88,18 @@ describe('discoverInventory with detail "reconcile" on the sample account', asyn
       expect(fn.tags).toEqual(byName(full, fn.name).tags);
       expect(fn.notRead).toBeUndefined();
     }
-    expect(inventory.warnings.map((w) => `${w.service} ${w.operation} ${w.code}`)).toEqual([
-      "tagging GetResources AccessDeniedException",
-    ]);
+    // The other kinds' tags are unknown, each said once; the functions' came from GetFunction.
+    expect(inventory.warnings.map((w) => `${w.service} ${w.operation} ${w.code} ${w.covers?.kind}`)).toEqual(
+      RESOURCE_KINDS.filter((kind) => kind !== "lambda-function").map(
+        (kind) => `tagging GetResources AccessDeniedException ${kind}`,
+      ),
+    );
+    expect(new Set(inventory.warnings.map((w) => w.covers?.what))).toEqual(new Set(["tags"]));
   });
 });
 
 describe('discoverInventory with detail "reconcile" when a service fails', () => {
-  it("fails with that service's error, once", async () => {
+  it("records that service's failure, once, as what the snapshot does not know", async () => {
     const account = sampleAccount();
     const plugin = simPlugin(account);
     const aws = new Aws({
@@ -109,10 +119,20 @@ describe('discoverInventory with detail "reconcile" when a service fails', () =>
             }
           : plugin(service),
     });
-    await expect(discoverInventory(aws, { detail: "reconcile" })).rejects.toThrow("socket hang up");
+    const inventory = await discoverInventory(aws, { detail: "reconcile" });
+    const failed = inventory.warnings.filter((w) => w.service === "eventbridge");
+    expect(failed.map((w) => [w.operation, w.covers])).toEqual([
+      ["ListEventBuses", { kind: "eventbridge-rule", what: "resources" }],
+    ]);
+    expect(failed[0]!.message).toContain("socket hang up");
+    expect(readGaps(inventory).settled("eventbridge-rule")).toBe(false);
+    // A queue can be a rule target's DLQ: without the rules, queues are not settled either.
+    expect(readGaps(inventory).settled("sqs-queue")).toBe(false);
+    expect(readGaps(inventory).settled("dynamodb-table")).toBe(true);
+    expect(inventory.resources.some((r) => r.kind === "eventbridge-rule")).toBe(false);
   });
 
-  it("fails with SNS's error when topics and subscriptions both fail, without a second unobserved one", async () => {
+  it("records SNS's two failures when topics and subscriptions both fail, without an unobserved rejection", async () => {
     const account = sampleAccount();
     const plugin = simPlugin(account);
     const aws = new Aws({
@@ -132,9 +152,12 @@ describe('discoverInventory with detail "reconcile" when a service fails', () =>
             }
           : plugin(service),
     });
-    await expect(discoverInventory(aws, { kinds: ["sns-topic", "eventbridge-rule"] })).rejects.toThrow(
-      "connection reset",
-    );
+    const inventory = await discoverInventory(aws, { kinds: ["sns-topic", "eventbridge-rule"] });
+    expect(inventory.warnings.map((w) => `${w.operation} ${w.covers?.kind} ${w.covers?.what}`)).toEqual([
+      "ListSubscriptions sns-topic facts",
+      "ListTopics sns-topic resources",
+    ]);
+    expect(readGaps(inventory).settled("sns-topic")).toBe(false);
   });
 });
 

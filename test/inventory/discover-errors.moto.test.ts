@@ -121,7 +121,8 @@ describe("discovery when something cannot be read", () => {
         service: "sqs",
         operation: "ListQueues",
         code: "AccessDeniedException",
-        message: "AccessDeniedException (injected by the test)",
+        message: "AccessDeniedException: AccessDeniedException (injected by the test)",
+        covers: { kind: "sqs-queue", what: "resources" },
       },
     ]);
     expect(inventory.resources.map((r) => r.arn)).toEqual([WORKER, TABLE]);
@@ -137,19 +138,24 @@ describe("discovery when something cannot be read", () => {
       service: "lambda",
       operation: "GetFunction",
       code: "AccessDeniedException",
-      message: "AccessDeniedException (injected by the test)",
+      message: "AccessDeniedException: AccessDeniedException (injected by the test)",
       resource: WORKER,
+      covers: { kind: "lambda-function", what: "facts", resource: WORKER },
     });
     const worker = inventory.resources.find((r) => r.arn === WORKER);
     // Tags still arrive through the Tagging API.
     expect(worker).toMatchObject({ reservedConcurrency: "unknown", tags: { team: "ops" }, name: "worker" });
   });
 
-  it("keeps the services' own tags when the Tagging API is denied, with a single warning", async () => {
+  it("keeps the services' own tags when the Tagging API is denied, and says whose tags are unknown", async () => {
     const inventory = await discoverWith(
       failing("tagging", undefined, () => serviceError("AccessDeniedException", 403)),
     );
-    expect(inventory.warnings.filter((w) => w.service === "tagging")).toHaveLength(1);
+    // Functions' tags come from GetFunction; queues' and tables' are unknown, so plans leave them alone.
+    expect(inventory.warnings.filter((w) => w.service === "tagging").map((w) => w.covers)).toEqual([
+      { kind: "sqs-queue", what: "tags" },
+      { kind: "dynamodb-table", what: "tags" },
+    ]);
     const tags = Object.fromEntries(inventory.resources.map((r) => [r.arn, r.tags]));
     expect(tags).toEqual({ [WORKER]: { team: "ops" }, [QUEUE]: {}, [TABLE]: {} });
   });

@@ -13,8 +13,11 @@ import type { HttpApi, RestApi } from "../types.js";
 
 export async function discoverRestApis(ctx: DiscoveryContext): Promise<RestApi[]> {
   const client = ctx.aws.client(APIGatewayClient);
-  const listed = await attempt(ctx, { service: "apigateway", operation: "GetRestApis" }, () =>
-    collect(paginateGetRestApis({ client, stopOnSameToken: true }, { limit: 500 }), (page) => page.items),
+  const listed = await attempt(
+    ctx,
+    { service: "apigateway", operation: "GetRestApis", covers: { kind: "rest-api", what: "resources" } },
+    () =>
+      collect(paginateGetRestApis({ client, stopOnSameToken: true }, { limit: 500 }), (page) => page.items),
   );
   if (!listed.ok) return [];
 
@@ -22,8 +25,15 @@ export async function discoverRestApis(ctx: DiscoveryContext): Promise<RestApi[]
     const id = api.id;
     if (!id) return undefined;
     const arn = restApiArn(ctx.region, id);
-    const stages = await attempt(ctx, { service: "apigateway", operation: "GetStages", resource: arn }, () =>
-      client.send(new GetStagesCommand({ restApiId: id })),
+    const stages = await attempt(
+      ctx,
+      {
+        service: "apigateway",
+        operation: "GetStages",
+        resource: arn,
+        covers: { kind: "rest-api", what: "facts", resource: arn },
+      },
+      () => client.send(new GetStagesCommand({ restApiId: id })),
     );
     if (!stages.ok && stages.reason === "missing") return undefined;
     return {
@@ -42,15 +52,18 @@ export async function discoverRestApis(ctx: DiscoveryContext): Promise<RestApi[]
 
 export async function discoverHttpApis(ctx: DiscoveryContext): Promise<HttpApi[]> {
   const client = ctx.aws.client(ApiGatewayV2Client);
-  const listed = await attempt(ctx, { service: "apigatewayv2", operation: "GetApis" }, () =>
-    collect(
-      paginate(
-        (token) =>
-          client.send(new GetApisCommand({ MaxResults: "500", ...(token ? { NextToken: token } : {}) })),
-        (page) => page.NextToken,
+  const listed = await attempt(
+    ctx,
+    { service: "apigatewayv2", operation: "GetApis", covers: { kind: "http-api", what: "resources" } },
+    () =>
+      collect(
+        paginate(
+          (token) =>
+            client.send(new GetApisCommand({ MaxResults: "500", ...(token ? { NextToken: token } : {}) })),
+          (page) => page.NextToken,
+        ),
+        (page) => page.Items,
       ),
-      (page) => page.Items,
-    ),
   );
   if (!listed.ok) return [];
   const httpApis = listed.value.filter((api): api is Api & { ApiId: string } => {
@@ -61,7 +74,12 @@ export async function discoverHttpApis(ctx: DiscoveryContext): Promise<HttpApi[]
     const arn = httpApiArn(ctx.region, api.ApiId);
     const stages = await attempt(
       ctx,
-      { service: "apigatewayv2", operation: "GetStages", resource: arn },
+      {
+        service: "apigatewayv2",
+        operation: "GetStages",
+        resource: arn,
+        covers: { kind: "http-api", what: "facts", resource: arn },
+      },
       () =>
         collect(
           paginate(

@@ -5,15 +5,22 @@ import type { DynamoDbTable } from "../types.js";
 
 export async function discoverDynamoDbTables(ctx: DiscoveryContext): Promise<DynamoDbTable[]> {
   const client = ctx.aws.client(DynamoDBClient);
-  const listed = await attempt(ctx, { service: "dynamodb", operation: "ListTables" }, () =>
-    collect(paginateListTables({ client, stopOnSameToken: true }, {}), (page) => page.TableNames),
+  const listed = await attempt(
+    ctx,
+    { service: "dynamodb", operation: "ListTables", covers: { kind: "dynamodb-table", what: "resources" } },
+    () => collect(paginateListTables({ client, stopOnSameToken: true }, {}), (page) => page.TableNames),
   );
   if (!listed.ok) return [];
 
   return detailEach(ctx, "dynamodb-table", listed.value, async (name) => {
     const described = await attempt(
       ctx,
-      { service: "dynamodb", operation: "DescribeTable", resource: name },
+      {
+        service: "dynamodb",
+        operation: "DescribeTable",
+        resource: name,
+        covers: { kind: "dynamodb-table", what: "resources" },
+      },
       () => client.send(new DescribeTableCommand({ TableName: name })),
     );
     const table = described.ok ? described.value.Table : undefined;

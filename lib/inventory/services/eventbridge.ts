@@ -14,15 +14,22 @@ import type { EventBridgeRule, RuleTarget } from "../types.js";
 
 export async function discoverEventBridgeRules(ctx: DiscoveryContext): Promise<EventBridgeRule[]> {
   const client = ctx.aws.client(EventBridgeClient);
-  const buses = await attempt(ctx, { service: "eventbridge", operation: "ListEventBuses" }, () =>
-    collect(
-      paginate(
-        (token) =>
-          client.send(new ListEventBusesCommand({ Limit: 100, ...(token ? { NextToken: token } : {}) })),
-        (page) => page.NextToken,
+  const buses = await attempt(
+    ctx,
+    {
+      service: "eventbridge",
+      operation: "ListEventBuses",
+      covers: { kind: "eventbridge-rule", what: "resources" },
+    },
+    () =>
+      collect(
+        paginate(
+          (token) =>
+            client.send(new ListEventBusesCommand({ Limit: 100, ...(token ? { NextToken: token } : {}) })),
+          (page) => page.NextToken,
+        ),
+        (page) => page.EventBuses,
       ),
-      (page) => page.EventBuses,
-    ),
   );
   if (!buses.ok) return [];
 
@@ -32,7 +39,12 @@ export async function discoverEventBridgeRules(ctx: DiscoveryContext): Promise<E
     if (!busName) continue;
     const listed = await attempt(
       ctx,
-      { service: "eventbridge", operation: "ListRules", resource: bus.Arn },
+      {
+        service: "eventbridge",
+        operation: "ListRules",
+        ...(bus.Arn ? { resource: bus.Arn } : {}),
+        covers: { kind: "eventbridge-rule", what: "resources" },
+      },
       () =>
         collect(
           paginate(
@@ -58,7 +70,12 @@ export async function discoverEventBridgeRules(ctx: DiscoveryContext): Promise<E
   return detailEach(ctx, "eventbridge-rule", rules, async (rule) => {
     const targets = await attempt(
       ctx,
-      { service: "eventbridge", operation: "ListTargetsByRule", resource: rule.Arn },
+      {
+        service: "eventbridge",
+        operation: "ListTargetsByRule",
+        resource: rule.Arn,
+        covers: { kind: "eventbridge-rule", what: "facts", resource: rule.Arn },
+      },
       () =>
         collect(
           paginate(

@@ -12,8 +12,10 @@ import type { KinesisStream } from "../types.js";
 
 export async function discoverKinesisStreams(ctx: DiscoveryContext): Promise<KinesisStream[]> {
   const client = ctx.aws.client(KinesisClient);
-  const listed = await attempt(ctx, { service: "kinesis", operation: "ListStreams" }, () =>
-    collect(paginateListStreams({ client, stopOnSameToken: true }, {}), streamsOf),
+  const listed = await attempt(
+    ctx,
+    { service: "kinesis", operation: "ListStreams", covers: { kind: "kinesis-stream", what: "resources" } },
+    () => collect(paginateListStreams({ client, stopOnSameToken: true }, {}), streamsOf),
   );
   if (!listed.ok) return [];
 
@@ -21,7 +23,12 @@ export async function discoverKinesisStreams(ctx: DiscoveryContext): Promise<Kin
     const resource = stream.arn ?? stream.name;
     const described = await attempt(
       ctx,
-      { service: "kinesis", operation: "DescribeStreamSummary", resource },
+      {
+        service: "kinesis",
+        operation: "DescribeStreamSummary",
+        resource,
+        covers: { kind: "kinesis-stream", what: "resources" },
+      },
       () =>
         client.send(
           new DescribeStreamSummaryCommand(
@@ -39,7 +46,12 @@ export async function discoverKinesisStreams(ctx: DiscoveryContext): Promise<Kin
         ? undefined
         : await attempt(
             ctx,
-            { service: "kinesis", operation: "ListStreamConsumers", resource: streamArn },
+            {
+              service: "kinesis",
+              operation: "ListStreamConsumers",
+              resource: streamArn,
+              covers: { kind: "kinesis-stream", what: "facts", resource: streamArn },
+            },
             () =>
               collect(
                 paginateListStreamConsumers({ client, stopOnSameToken: true }, { StreamARN: streamArn }),

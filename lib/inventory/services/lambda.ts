@@ -69,11 +69,14 @@ export async function discoverLambdaFunctions(
   options: LambdaDiscoveryOptions = {},
 ): Promise<LambdaFunction[]> {
   const client = ctx.aws.client(LambdaClient);
-  const listed = await attempt(ctx, { service: "lambda", operation: "ListFunctions" }, () =>
-    collect(
-      paginateListFunctions({ client, stopOnSameToken: true, pageSize: 50 }, {}),
-      (page) => page.Functions,
-    ),
+  const listed = await attempt(
+    ctx,
+    { service: "lambda", operation: "ListFunctions", covers: { kind: "lambda-function", what: "resources" } },
+    () =>
+      collect(
+        paginateListFunctions({ client, stopOnSameToken: true, pageSize: 50 }, {}),
+        (page) => page.Functions,
+      ),
   );
   if (!listed.ok) return [];
   const mappings = await eventSourceMappingsByFunction(ctx, client);
@@ -87,10 +90,14 @@ export async function discoverLambdaFunctions(
   if (ctx.detail !== "reconcile") {
     return detailEach(ctx, "lambda-function", functions, async (listedConfig) => {
       const name = listedConfig.FunctionName;
-      const call = { service: "lambda", resource: listedConfig.FunctionArn } as const;
-      const got = await attempt(ctx, { ...call, operation: "GetFunction" }, () =>
-        client.send(new GetFunctionCommand({ FunctionName: name })),
-      );
+      const arn = unqualifiedFunctionArn(listedConfig.FunctionArn);
+      const call = {
+        service: "lambda",
+        operation: "GetFunction",
+        resource: arn,
+        covers: { kind: "lambda-function", what: "facts", resource: arn },
+      } as const;
+      const got = await attempt(ctx, call, () => client.send(new GetFunctionCommand({ FunctionName: name })));
       if (!got.ok && got.reason === "missing") return undefined;
       const invokeConfigs = await readInvokeConfigs(ctx, client, listedConfig);
       if (invokeConfigs === "missing") return undefined;
@@ -167,7 +174,16 @@ async function readInvokeConfigs(
 ): Promise<readonly FunctionEventInvokeConfig[] | "missing"> {
   const invokeConfigs = await attempt(
     ctx,
-    { service: "lambda", resource: config.FunctionArn, operation: "ListFunctionEventInvokeConfigs" },
+    {
+      service: "lambda",
+      resource: config.FunctionArn,
+      operation: "ListFunctionEventInvokeConfigs",
+      covers: {
+        kind: "lambda-function",
+        what: "facts",
+        resource: unqualifiedFunctionArn(config.FunctionArn),
+      },
+    },
     () =>
       collect(
         paginateListFunctionEventInvokeConfigs(
@@ -191,8 +207,15 @@ export async function readFunctionDetails(
 ): Promise<LambdaFunction[]> {
   const client = ctx.aws.client(LambdaClient);
   return detailEach(ctx, "lambda-function-tags", functions, async (fn) => {
-    const got = await attempt(ctx, { service: "lambda", resource: fn.arn, operation: "GetFunction" }, () =>
-      client.send(new GetFunctionCommand({ FunctionName: fn.name })),
+    const got = await attempt(
+      ctx,
+      {
+        service: "lambda",
+        resource: fn.arn,
+        operation: "GetFunction",
+        covers: { kind: "lambda-function", what: "facts", resource: fn.arn },
+      },
+      () => client.send(new GetFunctionCommand({ FunctionName: fn.name })),
     );
     if (!got.ok) return got.reason === "missing" ? undefined : fn;
     const notRead = (fn.notRead ?? []).filter((fact) => fact !== "reserved-concurrency");
@@ -294,11 +317,18 @@ async function eventSourceMappingsByFunction(
   ctx: DiscoveryContext,
   client: LambdaClient,
 ): Promise<Map<string, EventSourceMapping[]>> {
-  const listed = await attempt(ctx, { service: "lambda", operation: "ListEventSourceMappings" }, () =>
-    collect(
-      paginateListEventSourceMappings({ client, stopOnSameToken: true, pageSize: 100 }, {}),
-      (page) => page.EventSourceMappings,
-    ),
+  const listed = await attempt(
+    ctx,
+    {
+      service: "lambda",
+      operation: "ListEventSourceMappings",
+      covers: { kind: "lambda-function", what: "facts" },
+    },
+    () =>
+      collect(
+        paginateListEventSourceMappings({ client, stopOnSameToken: true, pageSize: 100 }, {}),
+        (page) => page.EventSourceMappings,
+      ),
   );
   const byFunction = new Map<string, EventSourceMapping[]>();
   for (const mapping of listed.ok ? listed.value : []) {
@@ -351,8 +381,14 @@ export function sourceKindOf(mapping: EventSourceMappingConfiguration): EventSou
 }
 
 export async function discoverLambdaAccount(ctx: DiscoveryContext): Promise<LambdaAccountFacts | undefined> {
-  const settings = await attempt(ctx, { service: "lambda", operation: "GetAccountSettings" }, () =>
-    ctx.aws.client(LambdaClient).send(new GetAccountSettingsCommand({})),
+  const settings = await attempt(
+    ctx,
+    {
+      service: "lambda",
+      operation: "GetAccountSettings",
+      covers: { kind: "lambda-function", what: "facts" },
+    },
+    () => ctx.aws.client(LambdaClient).send(new GetAccountSettingsCommand({})),
   );
   const limit = settings.ok ? settings.value.AccountLimit : undefined;
   if (limit?.ConcurrentExecutions === undefined || limit.UnreservedConcurrentExecutions === undefined) {

@@ -21,8 +21,11 @@ export async function listConfirmedSubscriptions(
   ctx: DiscoveryContext,
 ): Promise<ConfirmedSubscription[] | undefined> {
   const client = ctx.aws.client(SNSClient);
-  const listed = await attempt(ctx, { service: "sns", operation: "ListSubscriptions" }, () =>
-    collect(paginateListSubscriptions({ client, stopOnSameToken: true }, {}), (page) => page.Subscriptions),
+  const listed = await attempt(
+    ctx,
+    { service: "sns", operation: "ListSubscriptions", covers: { kind: "sns-topic", what: "facts" } },
+    () =>
+      collect(paginateListSubscriptions({ client, stopOnSameToken: true }, {}), (page) => page.Subscriptions),
   );
   // Unconfirmed subscriptions have no ARN yet ("PendingConfirmation") and deliver nothing.
   return listed.ok
@@ -39,8 +42,10 @@ export async function discoverSnsTopics(
   const client = ctx.aws.client(SNSClient);
   // When ListTopics fails, the listing's own failure must not go unobserved (the first error is reported).
   listing.catch(() => undefined);
-  const topics = await attempt(ctx, { service: "sns", operation: "ListTopics" }, () =>
-    collect(paginateListTopics({ client, stopOnSameToken: true }, {}), (page) => page.Topics),
+  const topics = await attempt(
+    ctx,
+    { service: "sns", operation: "ListTopics", covers: { kind: "sns-topic", what: "resources" } },
+    () => collect(paginateListTopics({ client, stopOnSameToken: true }, {}), (page) => page.Topics),
   );
   const confirmed = (await listing) ?? [];
   if (!topics.ok) return [];
@@ -49,7 +54,12 @@ export async function discoverSnsTopics(
     const arn = subscription.SubscriptionArn;
     const attributes = await attempt(
       ctx,
-      { service: "sns", operation: "GetSubscriptionAttributes", resource: arn },
+      {
+        service: "sns",
+        operation: "GetSubscriptionAttributes",
+        resource: arn,
+        covers: { kind: "sns-topic", what: "facts", resource: subscription.TopicArn },
+      },
       () => client.send(new GetSubscriptionAttributesCommand({ SubscriptionArn: arn })),
     );
     if (!attributes.ok && attributes.reason === "missing") return undefined;

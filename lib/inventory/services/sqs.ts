@@ -7,17 +7,27 @@ import type { RedrivePolicy, SqsQueue } from "../types.js";
 export async function discoverSqsQueues(ctx: DiscoveryContext): Promise<SqsQueue[]> {
   const client = ctx.aws.client(SQSClient);
   // Without MaxResults, ListQueues returns at most 1,000 URLs and no NextToken.
-  const listed = await attempt(ctx, { service: "sqs", operation: "ListQueues" }, () =>
-    collect(
-      paginateListQueues({ client, stopOnSameToken: true }, { MaxResults: 1000 }),
-      (page) => page.QueueUrls,
-    ),
+  const listed = await attempt(
+    ctx,
+    { service: "sqs", operation: "ListQueues", covers: { kind: "sqs-queue", what: "resources" } },
+    () =>
+      collect(
+        paginateListQueues({ client, stopOnSameToken: true }, { MaxResults: 1000 }),
+        (page) => page.QueueUrls,
+      ),
   );
   if (!listed.ok) return [];
 
   return detailEach(ctx, "sqs-queue", listed.value, async (url) => {
-    const got = await attempt(ctx, { service: "sqs", operation: "GetQueueAttributes", resource: url }, () =>
-      client.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ["All"] })),
+    const got = await attempt(
+      ctx,
+      {
+        service: "sqs",
+        operation: "GetQueueAttributes",
+        resource: url,
+        covers: { kind: "sqs-queue", what: "resources" },
+      },
+      () => client.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ["All"] })),
     );
     if (!got.ok) return undefined;
     const attributes = got.value.Attributes ?? {};

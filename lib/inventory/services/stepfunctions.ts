@@ -5,12 +5,15 @@ import type { StateMachine } from "../types.js";
 
 export async function discoverStateMachines(ctx: DiscoveryContext): Promise<StateMachine[]> {
   const client = ctx.aws.client(SFNClient);
-  const listed = await attempt(ctx, { service: "sfn", operation: "ListStateMachines" }, () =>
-    collect(
-      // 1,000 a page, the maximum (the default is 100).
-      paginateListStateMachines({ client, stopOnSameToken: true }, { maxResults: 1000 }),
-      (page) => page.stateMachines,
-    ),
+  const listed = await attempt(
+    ctx,
+    { service: "sfn", operation: "ListStateMachines", covers: { kind: "state-machine", what: "resources" } },
+    () =>
+      collect(
+        // 1,000 a page, the maximum (the default is 100).
+        paginateListStateMachines({ client, stopOnSameToken: true }, { maxResults: 1000 }),
+        (page) => page.stateMachines,
+      ),
   );
   if (!listed.ok) return [];
 
@@ -22,7 +25,12 @@ export async function discoverStateMachines(ctx: DiscoveryContext): Promise<Stat
     if (!type) {
       const described = await attempt(
         ctx,
-        { service: "sfn", operation: "DescribeStateMachine", resource: arn },
+        {
+          service: "sfn",
+          operation: "DescribeStateMachine",
+          resource: arn,
+          covers: { kind: "state-machine", what: "facts", resource: arn },
+        },
         () => client.send(new DescribeStateMachineCommand({ stateMachineArn: arn })),
       );
       if (!described.ok && described.reason === "missing") return undefined;
