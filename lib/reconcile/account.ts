@@ -5,7 +5,7 @@
  * is finished by the next one.
  */
 import type { ApplyReport, ChangeOutcome } from "../apply/apply.js";
-import { readExistingAlarms, type ExistingAlarms } from "../alarms/actual.js";
+import { readExistingAlarms, unreadAlarms, type ExistingAlarms } from "../alarms/actual.js";
 import { reconcileAlarms, type ReconcileResult } from "../alarms/reconcile.js";
 import type { Aws } from "../aws/clients.js";
 import { describeAwsError } from "../aws/errors.js";
@@ -27,7 +27,8 @@ import { partitionOf } from "../aws/arn.js";
 import { discoverInventory, type DiscoverOptions } from "../inventory/discover.js";
 import type { Inventory } from "../inventory/types.js";
 import { reconcileRetention, type RetentionRun } from "../logs/apply.js";
-import type { Change } from "../plan/change.js";
+import { held, type Change } from "../plan/change.js";
+import { describeFailure, readGaps } from "../inventory/gaps.js";
 
 export interface AccountRunOptions {
   /** Plan and report; write nothing. */
@@ -40,7 +41,7 @@ export interface AccountRunOptions {
   /** What Watchkeeper owns, when the caller read it already (`discoverAndReconcile` reads it alongside discovery). */
   readonly existing?: {
     readonly alarms?: ExistingAlarms;
-    readonly dashboards?: readonly ExistingDashboard[];
+    readonly dashboards?: OwnedDashboards;
   };
 }
 
@@ -80,7 +81,7 @@ export async function reconcileAccount(
     clock,
     ...common,
     extra: trip.specs,
-    ...(options.existing?.alarms ? { existing: options.existing.alarms } : {}),
+    existing: options.existing?.alarms ?? (await readOwnedAlarms(aws, config.alarms.prefix)),
   });
   const alarms: ReconcileResult =
     trip.warnings.length > 0 ? { ...alarmRun, warnings: [...alarmRun.warnings, ...trip.warnings] } : alarmRun;
@@ -100,13 +101,20 @@ export async function reconcileAccount(
   };
   if (!config.dashboards.enabled) return base;
 
-  const plan = await planAccountDashboards(aws, inventory, {
+  const owned =
+    options.existing?.dashboards ??
+    (await readOwnedDashboards(aws, dashboardBaseName(config.prefix, inventory.region)));
+  const planned = await planAccountDashboards(aws, inventory, {
     prefix: config.prefix,
     runbookBaseUrl: config.runbookBaseUrl,
     alarmArns: dashboardAlarmArns(alarms, inventory),
     findingsMarkdown: renderSummaryMarkdown(summarizeFindings(findings), {}),
-    ...(options.existing?.dashboards ? { existing: options.existing.dashboards } : {}),
+    existing: owned.dashboards,
   });
+  // A dashboard shows every kind: drawn from a partial view it would drop what could not be read.
+  const gap = owned.unread ?? firstFailure(inventory);
+  const plan =
+    gap === undefined ? planned : { ...planned, changes: planned.changes.map((change) => held(change, gap)) };
   const report = await applyDashboards(aws, plan.changes, { clock, ...common });
   return { ...base, dashboards: { plan, report } };
 }
@@ -139,15 +147,46 @@ export async function discoverAndReconcile(
   const { onProgress, ...runOptions } = options;
   const [inventory, alarms, dashboards] = await Promise.all([
     discoverInventory(aws, { detail: "reconcile", ...(onProgress ? { onProgress } : {}) }),
-    readExistingAlarms(aws, { prefix: config.alarms.prefix }),
+    readOwnedAlarms(aws, config.alarms.prefix),
     config.dashboards.enabled
-      ? readDashboards(aws, dashboardBaseName(config.prefix, aws.region))
+      ? readOwnedDashboards(aws, dashboardBaseName(config.prefix, aws.region))
       : Promise.resolve(undefined),
   ]);
   return reconcileAccount(aws, inventory, config, {
     ...runOptions,
     existing: { alarms, ...(dashboards ? { dashboards } : {}) },
   });
+}
+
+/** Watchkeeper's alarms, or why they could not be read (then no alarm change is made). */
+async function readOwnedAlarms(aws: Aws, prefix: string): Promise<ExistingAlarms> {
+  try {
+    return await readExistingAlarms(aws, { prefix });
+  } catch (error) {
+    return unreadAlarms(error);
+  }
+}
+
+export interface OwnedDashboards {
+  readonly dashboards: readonly ExistingDashboard[];
+  /** Why they could not be read (then no dashboard change is made). */
+  readonly unread?: string;
+}
+
+async function readOwnedDashboards(aws: Aws, base: string): Promise<OwnedDashboards> {
+  try {
+    return { dashboards: await readDashboards(aws, base) };
+  } catch (error) {
+    return {
+      dashboards: [],
+      unread: `Watchkeeper's dashboards could not be read (${describeAwsError(error)})`,
+    };
+  }
+}
+
+function firstFailure(inventory: Inventory): string | undefined {
+  const failure = readGaps(inventory).failures[0];
+  return failure && describeFailure(failure);
 }
 
 export type AnyReport = ApplyReport<Change<unknown, unknown>>;
