@@ -14,13 +14,20 @@ import {
   type ReconcileProgress,
 } from "../../lib/actions/index.js";
 import { createLogger, silentLogger, type Logger } from "../../lib/log.js";
+import {
+  announceConfig,
+  chooseConfig,
+  configurationJson,
+  localConfig,
+  type ChosenConfig,
+  type ConfigSourceChoice,
+} from "./config-source.js";
 import { confirmed } from "./confirm.js";
 import { EXIT_FAILURE, EXIT_INTERRUPTED, UsageError } from "./errors.js";
 import { withStopOnSignal } from "./interrupt.js";
 import type { Io } from "./io.js";
 import type { CommandContext } from "./main.js";
 import { withProgress } from "./progress.js";
-import { configOf } from "./commands/plan.js";
 import { globalOptions, printJson } from "./commands/shared.js";
 
 export interface CliAction {
@@ -38,6 +45,8 @@ export interface CliAction {
   readonly stoppable?: boolean;
   /** How to print a result for a person; default: its text. */
   readonly render?: (result: ActionResult) => string;
+  /** Use the deployed agent's configuration where there is one (./config-source.ts); `choice`: --config-source. */
+  readonly configSource?: { readonly choice?: ConfigSourceChoice };
 }
 
 /** Who runs the CLI, for the audit line and what actions record (breaker-by, silenced-by). */
@@ -67,13 +76,16 @@ export async function runCliAction(
   const parsed = parseAction(spec.input, spec.labels ? { labels: spec.labels } : {});
   if (!parsed.ok) throw new UsageError(parsed.error);
   const action = parsed.action;
-  const config = configOf(options);
+  const local = localConfig(options);
   const session = await context.openSession(options);
-  const base = { actor: cliActor(), config, logger: cliLogger(io) };
+  const chosen = spec.configSource ? await chooseConfig(session, local, spec.configSource.choice) : undefined;
+  if (chosen) announceConfig(io, chosen);
+  const base = { actor: cliActor(), config: chosen?.config ?? local.config, logger: cliLogger(io) };
 
   if (spec.confirm && !action.dryRun && !spec.yes) {
     const preview = await runAction(session.aws, { ...action, dryRun: true }, base);
-    if (!preview.ok || preview.outcome === "unchanged") return report(context, preview, options.json, spec);
+    if (!preview.ok || preview.outcome === "unchanged")
+      return report(context, preview, options.json, spec, chosen);
     const question = spec.confirm(preview);
     if (question !== undefined) {
       if (!options.json) io.out(`${(spec.render ?? ((r: ActionResult) => r.text))(preview)}\n`);
@@ -93,9 +105,9 @@ export async function runCliAction(
     return spec.progress ? withProgress(io, spec.progress, call) : call();
   };
   // A dry run writes nothing: Ctrl-C ends it as usual.
-  if (!spec.stoppable || action.dryRun) return report(context, await run(), options.json, spec);
+  if (!spec.stoppable || action.dryRun) return report(context, await run(), options.json, spec, chosen);
   const { result, stopped } = await withStopOnSignal(io, context.interrupts, run);
-  report(context, result, options.json, spec);
+  report(context, result, options.json, spec, chosen);
   if (stopped) context.exitCode = EXIT_INTERRUPTED;
 }
 
@@ -104,10 +116,11 @@ function report(
   result: ActionResult,
   json: boolean | undefined,
   spec: CliAction,
+  chosen: ChosenConfig | undefined,
 ): void {
   const { io } = context;
   if (!result.ok) context.exitCode = EXIT_FAILURE;
-  if (json) return printJson(io, result);
+  if (json) return printJson(io, chosen ? { ...result, configuration: configurationJson(chosen) } : result);
   if (result.ok) io.out(`${(spec.render ?? ((r: ActionResult) => r.text))(result)}\n`);
   else io.err(`watchkeeper: ${result.text}\n`);
 }

@@ -7,4 +7,19 @@ export {
   type SlackSettings,
   type WatchkeeperConfig,
 } from "./schema.js";
-export { DEFAULT_CONFIG_FILE, loadConfig, readConfigFile, type ConfigSource } from "./load.js";
+export {
+  DEFAULT_CONFIG_FILE,
+  loadConfig,
+  localConfigFile,
+  readConfigFile,
+  type ConfigSource,
+} from "./load.js";
+export { configDifferences, formatDifference, type ConfigDifference } from "./differences.js";
+export {
+  CONFIG_HOLDER_FUNCTION,
+  CONFIG_VARIABLE,
+  CONFIG_VERSION,
+  CONFIG_VERSION_VARIABLE,
+  storedConfigEnvironment,
+  type FunctionConfig,
+} from "./stored.js";

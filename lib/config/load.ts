@@ -9,16 +9,19 @@ export interface ConfigSource {
   readonly source: string;
 }
 
+/** The file a config is read from: the one named, or the default one when present; undefined: none. */
+export function localConfigFile(path?: string): string | undefined {
+  return path ?? (existsSync(DEFAULT_CONFIG_FILE) ? DEFAULT_CONFIG_FILE : undefined);
+}
+
 /**
  * Reads the config file's JSON. An explicitly named file must exist; the default file is optional
  * (absent means all defaults).
  */
 export function readConfigFile(path?: string): ConfigSource {
-  const file = path ?? DEFAULT_CONFIG_FILE;
-  if (!existsSync(file)) {
-    if (path !== undefined) throw new ConfigError(`config file ${file} does not exist`);
-    return { input: {}, source: "default config" };
-  }
+  const file = localConfigFile(path);
+  if (file === undefined) return { input: {}, source: "default config" };
+  if (!existsSync(file)) throw new ConfigError(`config file ${file} does not exist`);
   try {
     return { input: JSON.parse(readFileSync(file, "utf8")), source: file };
   } catch (error) {

@@ -5,24 +5,24 @@
 import type { App, Environment } from "aws-cdk-lib";
 import { ConfigError, parseConfig, type ConfigInput, type WatchkeeperConfig } from "../config/schema.js";
 import type { ConfigSource } from "../config/load.js";
+import { CONFIG_VERSION, CONFIG_VERSION_VARIABLE, type FunctionConfig } from "../config/stored.js";
 import { FUNCTIONS, LONGEST_FUNCTION_NAME } from "./functions.js";
 import { WatchkeeperStack } from "./stack.js";
 
 /** The variable functions/runtime.ts reads the config from (test/infra checks they agree). */
-export const CONFIG_VARIABLE = "WATCHKEEPER_CONFIG";
+export { CONFIG_VARIABLE, type FunctionConfig } from "../config/stored.js";
 /** The hints queue's URL, for the function it triggers (functions/reconcile.ts; test/infra checks they agree). */
 export const HINTS_QUEUE_VARIABLE = "WATCHKEEPER_HINTS_QUEUE_URL";
-
-/** What the functions get: the file as written, less the deployment's own `targets`. */
-export type FunctionConfig = Omit<ConfigInput, "targets">;
 
 /** Lambda allows 4 KB of environment variables per function, names and values together. */
 export const ENVIRONMENT_LIMIT_BYTES = 4096;
 /**
  * Room for the variables the stack adds besides the config: the topic ARN (an SNS ARN is at most ~330
- * bytes) and the hints queue's URL (~150 bytes with a 32-character prefix), with their names.
+ * bytes) and the hints queue's URL (~150 bytes with a 32-character prefix), with their names; and the
+ * config's version stamp.
  */
-const ENVIRONMENT_RESERVE_BYTES = 600;
+const ENVIRONMENT_RESERVE_BYTES =
+  600 + Buffer.byteLength(CONFIG_VERSION_VARIABLE) + String(CONFIG_VERSION).length;
 
 /** Function and queue names start with the prefix; the breaker names trip alarms with it too. */
 const DEPLOYABLE_PREFIX = /^[A-Za-z0-9_-]{1,32}$/;

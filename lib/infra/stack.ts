@@ -17,7 +17,8 @@ import type { WatchkeeperConfig } from "../config/schema.js";
 import { planGroupRetention } from "../logs/plan.js";
 import type { RetentionPolicy } from "../logs/policy.js";
 import { acknowledge } from "./acknowledge.js";
-import { CONFIG_VARIABLE, HINTS_QUEUE_VARIABLE, type FunctionConfig } from "./deployment.js";
+import { storedConfigEnvironment } from "../config/stored.js";
+import { HINTS_QUEUE_VARIABLE, type FunctionConfig } from "./deployment.js";
 import {
   breakerAlarmPattern,
   LOG_GROUP_CREATED,
@@ -57,19 +58,19 @@ export class WatchkeeperStack extends Stack {
       ? Topic.fromTopicArn(this, "AlarmTopic", config.alarms.notificationTopicArn)
       : this.createAlarmTopic(prefix);
 
-    // The functions get the config as written, with the topic the alarms notify.
-    const functionConfig: FunctionConfig = {
-      ...props.functionConfig,
-      alarms: { ...props.functionConfig.alarms, notificationTopicArn: this.alarmTopic.topicArn },
-    };
-    const configJson = this.toJsonString(functionConfig);
+    // The functions get the config as written, with the topic the alarms notify; the CLI reads it back.
+    const configEnvironment = storedConfigEnvironment(
+      props.functionConfig,
+      this.alarmTopic.topicArn,
+      (value) => this.toJsonString(value),
+    );
 
     for (const spec of FUNCTIONS) {
       if (spec.when && !spec.when(config)) continue;
       const fn = new WatchkeeperFunction(this, constructId(spec.name), {
         spec,
         prefix,
-        environment: { [CONFIG_VARIABLE]: configJson, ...spec.environment?.(config) },
+        environment: { ...configEnvironment, ...spec.environment?.(config) },
         logRetention: ownLogRetention(`/aws/lambda/${prefix}${spec.name}`, config.retention),
         alarmTopic: this.alarmTopic,
       });

@@ -1,6 +1,7 @@
 import type { Io } from "../../bin/cli/io.js";
 import { main, type GlobalOptions } from "../../bin/cli/main.js";
 import { openSession } from "../../bin/cli/session.js";
+import type { Aws } from "../../lib/aws/clients.js";
 import { simulatedAws, type SimAccount } from "../../lib/sim/index.js";
 
 export interface RunOptions {
@@ -9,6 +10,8 @@ export interface RunOptions {
    * several commands on the same account and assert on its state afterwards.
    */
   readonly sim?: SimAccount;
+  /** With `sim`: reach it through this Aws instead (e.g. one denying a service). */
+  readonly aws?: Aws;
 }
 
 /** Runs the CLI in-process with captured output, as a non-interactive shell would. */
@@ -24,11 +27,11 @@ export async function runMain(
     interactive: false,
     color: false,
   };
-  const { sim } = options;
+  const { sim, aws } = options;
   const code = await main(args, io, {
     openSession: async (global: GlobalOptions) =>
       sim && global.demo
-        ? { aws: simulatedAws(sim), sim, label: `simulated account, ${sim.region}` }
+        ? { aws: aws ?? simulatedAws(sim), sim, label: `simulated account, ${sim.region}` }
         : openSession(global),
   });
   return { code, stdout, stderr };

@@ -11,6 +11,7 @@ import { Template } from "aws-cdk-lib/assertions";
 import { afterAll, describe, expect, it } from "vitest";
 import { CONFIG_VARIABLE as RUNTIME_CONFIG_VARIABLE } from "../../functions/runtime.js";
 import { ConfigError } from "../../lib/config/schema.js";
+import { CONFIG_VERSION_VARIABLE } from "../../lib/config/stored.js";
 import { CONFIG_VARIABLE, HINTS_QUEUE_VARIABLE, planDeployment } from "../../lib/infra/deployment.js";
 import { PROJECT_ROOT } from "../../lib/infra/paths.js";
 import { buildApp, resourcesOf, templateOf } from "./synth.js";
@@ -134,11 +135,11 @@ describe("stacks", () => {
     expect(Object.keys(functions).length).toBeGreaterThan(0);
     for (const fn of Object.values(functions)) {
       const variables = (fn.Environment as { Variables: Record<string, unknown> }).Variables;
-      // Besides the config, only the reconcile function gets a variable: the hints queue it reads.
+      // Besides the config and its version, only the reconcile function gets a variable: the hints queue it reads.
       expect(Object.keys(variables)).toEqual(
         fn.FunctionName === "ops-reconcile"
-          ? [RUNTIME_CONFIG_VARIABLE, HINTS_QUEUE_VARIABLE]
-          : [RUNTIME_CONFIG_VARIABLE],
+          ? [RUNTIME_CONFIG_VARIABLE, CONFIG_VERSION_VARIABLE, HINTS_QUEUE_VARIABLE]
+          : [RUNTIME_CONFIG_VARIABLE, CONFIG_VERSION_VARIABLE],
       );
     }
     expect(CONFIG_VARIABLE).toBe(RUNTIME_CONFIG_VARIABLE);

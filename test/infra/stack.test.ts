@@ -6,6 +6,8 @@ import { Match, type Template } from "aws-cdk-lib/assertions";
 import { describe, expect, it } from "vitest";
 import { HINTS_QUEUE_VARIABLE as RECONCILE_HINTS_VARIABLE } from "../../functions/reconcile.js";
 import { configFromEnvironment } from "../../functions/runtime.js";
+import { parseStoredConfig } from "../../lib/config/deployed.js";
+import { CONFIG_VERSION, CONFIG_VERSION_VARIABLE } from "../../lib/config/stored.js";
 import { CONFIG_VARIABLE, HINTS_QUEUE_VARIABLE } from "../../lib/infra/deployment.js";
 import { FUNCTIONS } from "../../lib/infra/functions.js";
 import { resourcesOf, templateOf } from "./synth.js";
@@ -100,11 +102,16 @@ describe("functions", () => {
     const variables = (name: string) =>
       (functionNamed(`ops-${name}`)[1].Environment as { Variables: Record<string, unknown> }).Variables;
     for (const name of ["log-retention", "breaker", "runbook-action"]) {
-      expect(Object.keys(variables(name))).toEqual([CONFIG_VARIABLE]);
+      expect(Object.keys(variables(name))).toEqual([CONFIG_VARIABLE, CONFIG_VERSION_VARIABLE]);
     }
-    expect(Object.keys(variables("reconcile"))).toEqual([CONFIG_VARIABLE, HINTS_QUEUE_VARIABLE]);
+    expect(Object.keys(variables("reconcile"))).toEqual([
+      CONFIG_VARIABLE,
+      CONFIG_VERSION_VARIABLE,
+      HINTS_QUEUE_VARIABLE,
+    ]);
     expect(variables("notifier")).toEqual({
       [CONFIG_VARIABLE]: expect.anything(),
+      [CONFIG_VERSION_VARIABLE]: String(CONFIG_VERSION),
       SLACK_SECRET_ID: "ops/slack",
       SLACK_INTERACTIVE: "true",
       SLACK_DEFAULT_CHANNEL: "C0123ABCD",
@@ -113,6 +120,7 @@ describe("functions", () => {
     });
     expect(variables("slack-interactions")).toEqual({
       [CONFIG_VARIABLE]: expect.anything(),
+      [CONFIG_VERSION_VARIABLE]: String(CONFIG_VERSION),
       SLACK_SECRET_ID: "ops/slack",
       SLACK_ALLOWED_USERS: "U0123ABCD,U0456EFGH",
       SLACK_ALLOWED_CHANNELS: "C0123ABCD",
@@ -130,6 +138,25 @@ describe("functions", () => {
       expect(config.alarms.notificationTopicArn).toBe("arn:aws:sns:eu-west-1:123456789012:ops-alarms");
       expect(JSON.parse(text)).not.toHaveProperty("targets");
     }
+  });
+
+  it("stores the config in the reconcile function where the CLI reads it, with this code's version stamp", () => {
+    const [id, reconcile] = functionNamed("ops-reconcile");
+    const stored = (reconcile.Environment as { Variables: Record<string, unknown> }).Variables;
+    expect(stored[CONFIG_VERSION_VARIABLE]).toBe(String(CONFIG_VERSION));
+    const { text } = deployedConfig(template, id);
+    const { version, config } = parseStoredConfig(
+      { [CONFIG_VARIABLE]: text, [CONFIG_VERSION_VARIABLE]: String(stored[CONFIG_VERSION_VARIABLE]) },
+      "ops-reconcile",
+    );
+    expect(version).toBe(CONFIG_VERSION);
+    expect(config).toMatchObject({
+      prefix: "ops-",
+      schedule: { reconcileEveryMinutes: 15 },
+      retention: { defaultDays: 14 },
+      redrive: { auto: true, maxPerDay: 3 },
+    });
+    expect(config.alarms.notificationTopicArn).toBe("arn:aws:sns:eu-west-1:123456789012:ops-alarms");
   });
 
   it("gives each function its own log group with the retention the reconcile would set", () => {

@@ -9,14 +9,24 @@ import type { CommandContext, GlobalOptions } from "../main.js";
 import { withProgress } from "../progress.js";
 import { renderApply, renderPlan } from "../render-plan.js";
 import type { Session } from "../session.js";
+import {
+  announceConfig,
+  chooseConfig,
+  configSourceOption,
+  configurationJson,
+  localConfig,
+  type ChosenConfig,
+  type ConfigSourceChoice,
+} from "../config-source.js";
 import { discover } from "./inventory.js";
 import { globalOptions, printJson } from "./shared.js";
 
 /** What `plan --json` and `apply --json` print: the changes and outcomes, not the whole inventory. */
-function runJson(run: AccountRun) {
+function runJson(run: AccountRun, chosen: ChosenConfig) {
   return {
     accountId: run.inventory.accountId,
     region: run.inventory.region,
+    configuration: configurationJson(chosen),
     alarms: { changes: run.alarms.plan.changes, cost: run.alarms.cost, warnings: run.alarms.warnings },
     retention: {
       changes: run.retention.plan.changes,
@@ -48,15 +58,25 @@ export async function planRun(
   );
 }
 
+interface ApplyFlags {
+  yes?: boolean;
+  dryRun?: boolean;
+  configSource?: ConfigSourceChoice;
+}
+
 export function registerPlan(program: Command, context: CommandContext): void {
   program
     .command("plan")
     .description("show what apply would change: alarms, log retention, dashboards (writes nothing)")
-    .action(async (_options, command: Command) => {
+    .addOption(configSourceOption())
+    .action(async (flags: { configSource?: ConfigSourceChoice }, command: Command) => {
       const options = globalOptions(command);
-      const config = configOf(options);
-      const run = await planRun(await context.openSession(options), config, context);
-      if (options.json) printJson(context.io, runJson(run));
+      const local = localConfig(options);
+      const session = await context.openSession(options);
+      const chosen = await chooseConfig(session, local, flags.configSource);
+      announceConfig(context.io, chosen);
+      const run = await planRun(session, chosen.config, context);
+      if (options.json) printJson(context.io, runJson(run, chosen));
       else context.io.out(renderPlan(run, colorsFor(context.io)));
     });
 
@@ -65,20 +85,24 @@ export function registerPlan(program: Command, context: CommandContext): void {
     .description("create, update and delete Watchkeeper's alarms, set log retention, write the dashboard")
     .option("--yes", "apply without asking")
     .option("--dry-run", "show the plan and stop (same as `watchkeeper plan`)")
-    .action(async (flags: { yes?: boolean; dryRun?: boolean }, command: Command) => {
+    .addOption(configSourceOption())
+    .action(async (flags: ApplyFlags, command: Command) => {
       const options = globalOptions(command);
-      const config = configOf(options);
+      const local = localConfig(options);
       const session = await context.openSession(options);
       const { io } = context;
+      const chosen = await chooseConfig(session, local, flags.configSource);
+      announceConfig(io, chosen);
+      const { config } = chosen;
       const colors = colorsFor(io);
       const planned = await planRun(session, config, context);
       if (!options.json) io.out(renderPlan(planned, colors));
       if (flags.dryRun) {
-        if (options.json) printJson(io, runJson(planned));
+        if (options.json) printJson(io, runJson(planned, chosen));
         return;
       }
       if (plannedWrites(planned).length === 0) {
-        if (options.json) printJson(io, runJson(planned));
+        if (options.json) printJson(io, runJson(planned, chosen));
         else io.out("Nothing to change.\n");
         return;
       }
@@ -101,7 +125,7 @@ export function registerPlan(program: Command, context: CommandContext): void {
           }),
         ),
       );
-      if (options.json) printJson(io, runJson(run));
+      if (options.json) printJson(io, runJson(run, chosen));
       else io.out(renderApply(run, colors));
       if (runTotals(run).failed > 0) context.exitCode = EXIT_FAILURE;
       if (stopped) context.exitCode = EXIT_INTERRUPTED;

@@ -1,5 +1,6 @@
 import type { Command } from "commander";
 import { runCliAction } from "../actions.js";
+import { configSourceOption, type ConfigSourceChoice } from "../config-source.js";
 import type { CommandContext } from "../main.js";
 
 /**
@@ -13,10 +14,12 @@ export function registerReconcile(program: Command, context: CommandContext): vo
       "run the reconcile now (inventory, alarms, log retention, dashboard), like the schedule does",
     )
     .option("--dry-run", "plan only; change nothing (same as `watchkeeper plan`, in short)")
-    .action(async (flags: { dryRun?: boolean }, command: Command) => {
+    .addOption(configSourceOption())
+    .action(async (flags: { dryRun?: boolean; configSource?: ConfigSourceChoice }, command: Command) => {
       await runCliAction(context, command, {
         input: { action: "reconcile", ...(flags.dryRun ? { dryRun: true } : {}) },
         progress: "Reconciling",
+        configSource: { ...(flags.configSource ? { choice: flags.configSource } : {}) },
         stoppable: true,
       });
     });
