@@ -60,6 +60,8 @@ export interface SimApiStats {
   throttled: number;
   /** Calls that failed for any other reason. */
   errors: number;
+  /** Attempts failed by an injected fault (`lib/sim/faults.ts`) instead of being answered: not in `calls`. */
+  faults: number;
 }
 
 // ── Seeding specs: only the name is required; everything else has AWS's default ───────────────────
@@ -300,7 +302,8 @@ export class SimAccount {
   statsFor(service: AwsService, api: string): SimApiStats {
     const key = `${service}:${api}`;
     let stats = this.apiStats.get(key);
-    if (!stats) this.apiStats.set(key, (stats = { service, api, calls: 0, throttled: 0, errors: 0 }));
+    if (!stats)
+      this.apiStats.set(key, (stats = { service, api, calls: 0, throttled: 0, errors: 0, faults: 0 }));
     return stats;
   }
 

@@ -32,7 +32,14 @@ export { VirtualClock, SIM_EPOCH } from "./clock.js";
 export { SimNotImplementedError, SimUnsupportedError } from "./errors.js";
 export { generateAccount, type GenerateOptions } from "./generate.js";
 export { evaluateMathExpression, parseInsightsQuery, runInsightsQuery } from "./metrics.js";
-export { dispatch, simPlugin, simulatedAws, simulatedApis } from "./plugin.js";
+export { dispatch, simPlugin, simulatedAws, simulatedApis, type SimulatedAwsOptions } from "./plugin.js";
+export {
+  FaultSchedule,
+  requestTimeoutError,
+  type FaultKind,
+  type FaultPlan,
+  type FaultRule,
+} from "./faults.js";
 export type { Page, PageOptions, Registry } from "./registry.js";
 export { sampleAccount } from "./sample.js";
 export { RETENTION_DAYS } from "./services/logs.js";

@@ -3,11 +3,13 @@
  * answers each command from the account's state instead of sending HTTP. It runs after the pacer (which
  * sits at "high" priority in the same step), so pacing happens on the same virtual clock first.
  */
+import { ConfiguredRetryStrategy } from "@smithy/core/retry";
 import type { Pluggable } from "@smithy/types";
 import { Aws, apiName, type AwsOptions } from "../aws/clients.js";
 import type { AwsService } from "../aws/quotas.js";
 import type { SimAccount } from "./account.js";
 import { responseMetadata, SimNotImplementedError } from "./errors.js";
+import { faultMiddleware, FaultSchedule, type FaultPlan } from "./faults.js";
 import type { SimService } from "./service.js";
 import { apigateway } from "./services/apigateway.js";
 import { apigatewayv2 } from "./services/apigatewayv2.js";
@@ -77,25 +79,55 @@ export function dispatch(sim: SimAccount, service: AwsService, api: string, inpu
 /**
  * `new Aws({ region, plugin: simPlugin(account), clock: account.clock })`: every client answers from
  * `account`, as `account.region` whatever region the client names (`simulatedAws` keeps them equal).
+ * A call that a `faults` rule covers takes the SDK's full path instead (see `faultMiddleware`).
  */
-export function simPlugin(sim: SimAccount): (service: AwsService) => Pluggable<object, object> {
-  return (service) => ({
-    applyToStack(stack) {
-      stack.add(
-        (_next, context) => async (args) => {
-          const output = dispatch(sim, service, apiName(context.commandName), args.input);
-          return { output: { ...output, $metadata: responseMetadata(200) }, response: undefined };
-        },
-        { step: "initialize", name: "watchkeeperSim", priority: "low" },
-      );
-    },
-  });
+export function simPlugin(
+  sim: SimAccount,
+  faults?: FaultSchedule,
+): (service: AwsService) => Pluggable<object, object> {
+  return (service) => {
+    const answer = (api: string, input: unknown) => dispatch(sim, service, api, input);
+    const attempts = faults && faultMiddleware(sim, faults, service, answer);
+    return {
+      applyToStack(stack) {
+        stack.add(
+          (next, context) => async (args) => {
+            const api = apiName(context.commandName);
+            if (faults?.covers(service, api)) return next(args);
+            return {
+              output: { ...answer(api, args.input), $metadata: responseMetadata(200) },
+              response: undefined,
+            };
+          },
+          { step: "initialize", name: "watchkeeperSim", priority: "low" },
+        );
+        attempts?.applyToStack(stack);
+      },
+    };
+  };
 }
 
+export type SimulatedAwsOptions = Omit<Partial<AwsOptions>, "plugin" | "clock" | "retryStrategy"> & {
+  readonly faults?: FaultPlan;
+};
+
+/** Signs requests that fault rules send down the SDK's path; no request leaves the process. */
+const SIMULATED_CREDENTIALS = { accessKeyId: "AKIASIMULATED", secretAccessKey: "simulated" };
+
+/**
+ * The SDK's attempts with no backoff between them. Kinder than AWS in wall time only: a call gets the same
+ * attempts and the same outcome, but retries of injected faults do not wait real seconds in tests.
+ */
+const immediateRetries = (maxAttempts: number) => new ConfiguredRetryStrategy(maxAttempts, 0);
+
 /** An `Aws` over a simulated account, on the account's clock (so the pacer and the quotas share time). */
-export function simulatedAws(
-  sim: SimAccount,
-  options: Omit<Partial<AwsOptions>, "plugin" | "clock"> = {},
-): Aws {
-  return new Aws({ region: sim.region, ...options, clock: sim.clock, plugin: simPlugin(sim) });
+export function simulatedAws(sim: SimAccount, { faults, ...options }: SimulatedAwsOptions = {}): Aws {
+  return new Aws({
+    region: sim.region,
+    credentials: SIMULATED_CREDENTIALS,
+    ...options,
+    clock: sim.clock,
+    plugin: simPlugin(sim, faults && new FaultSchedule(faults)),
+    retryStrategy: immediateRetries,
+  });
 }

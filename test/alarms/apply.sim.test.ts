@@ -136,11 +136,11 @@ describe("alarms on a simulated account with quotas enforced", () => {
     await reconcileAlarms(aws, inventory, policy, { clock: sim.clock });
 
     // The same account, but GetResources answers AccessDenied, as for a role without tag:GetResources.
-    const denied = simulatedAwsDenying(sim, "tagging", "tag:GetResources");
+    const denied = simulatedAwsDenying(sim, "tagging");
     const viaTags = await readExistingAlarms(denied, { prefix: policy.prefix });
     expect(viaTags.ownershipSource).toBe("alarm-tags");
     expect(viaTags.warnings).toEqual([
-      "the Resource Groups Tagging API could not list managed alarms (AccessDeniedException: User is not authorized to perform: tag:GetResources); reading each alarm's tags instead",
+      "the Resource Groups Tagging API could not list managed alarms (AccessDeniedException: User: arn:aws:sts::123456789012:assumed-role/watchkeeper/watchkeeper is not authorized to perform: tag:GetResources because no identity-based policy allows the tag:GetResources action); reading each alarm's tags instead",
     ]);
     const viaApi = await readExistingAlarms(aws, { prefix: policy.prefix });
     expect(viaApi.ownershipSource).toBe("tagging-api");

@@ -20,9 +20,10 @@
  * | eu-south-1     | test/breaker/breaker.moto.test.ts           |
  * | eu-north-1     | test/dlq/async.moto.test.ts                 |
  * | eu-central-1   | test/actions/actions.moto.test.ts           |
+ * | ap-south-1     | test/moto/fault-proxy.moto.test.ts          |
  *
  * Unclaimed: us-east-2, us-west-1, eu-west-3, ap-northeast-1,
- * ap-northeast-2, ap-south-1, ap-southeast-1 (us-east-1 is left to code
+ * ap-northeast-2, ap-southeast-1 (us-east-1 is left to code
  * that falls back to the default region). Claim one here when adding a moto test file.
  */
 import { inject } from "vitest";

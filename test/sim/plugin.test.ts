@@ -51,7 +51,7 @@ describe("simPlugin", () => {
     expect(error).toBeInstanceOf(SimNotImplementedError);
     expect((error as Error).message).toMatch(/lambda ListAliases/);
     expect(account.stats()).toEqual([
-      { service: "lambda", api: "ListAliases", calls: 1, throttled: 0, errors: 1 },
+      { service: "lambda", api: "ListAliases", calls: 1, throttled: 0, errors: 1, faults: 0 },
     ]);
   });
 
@@ -63,8 +63,8 @@ describe("simPlugin", () => {
     await lambda.send(new ListFunctionsCommand({}));
     await lambda.send(new GetFunctionCommand({ FunctionName: "nope" })).catch(() => undefined);
     expect(account.stats()).toEqual([
-      { service: "lambda", api: "GetFunction", calls: 1, throttled: 0, errors: 1 },
-      { service: "lambda", api: "ListFunctions", calls: 2, throttled: 0, errors: 0 },
+      { service: "lambda", api: "GetFunction", calls: 1, throttled: 0, errors: 1, faults: 0 },
+      { service: "lambda", api: "ListFunctions", calls: 2, throttled: 0, errors: 0, faults: 0 },
     ]);
     account.resetStats();
     expect(account.stats()).toEqual([]);

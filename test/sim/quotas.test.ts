@@ -72,7 +72,7 @@ describe("API quotas", () => {
     }
     expect(account.alarms.size).toBe(3);
     expect(account.stats()).toEqual([
-      { service: "cloudwatch", api: "PutMetricAlarm", calls: 10, throttled: 7, errors: 0 },
+      { service: "cloudwatch", api: "PutMetricAlarm", calls: 10, throttled: 7, errors: 0, faults: 0 },
     ]);
   });
 
