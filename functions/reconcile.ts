@@ -11,11 +11,12 @@
  */
 import { SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { z } from "zod";
-import type { Aws } from "../lib/aws/clients.js";
 import { describeAwsError } from "../lib/aws/errors.js";
 import type { WatchkeeperConfig } from "../lib/config/schema.js";
 import { createLogger, type Logger } from "../lib/log.js";
+import { WORST_CASE_CALL_MS, type Aws } from "../lib/aws/clients.js";
 import { discoverAndReconcile, runReports, runTotals, type RunTotals } from "../lib/reconcile/account.js";
+import { publishRunHealth, RUN_PROBLEMS_METRIC, runHealth, type RunHealth } from "../lib/reconcile/health.js";
 import {
   configFromEnvironment,
   containerAws,
@@ -24,8 +25,19 @@ import {
   type InvocationContext,
 } from "./runtime.js";
 
-/** Kept for the writes in flight and the report after the deadline passes. */
-const SAFETY_MARGIN_MS = 30_000;
+/** Kept after every call has ended, to log the report and return it. */
+const REPORT_RESERVE_MS = 10_000;
+
+/**
+ * The run's time limits from the invocation's end: the report's own calls (the health metric, the next
+ * run's hint) end by `reportBy`; discovery's and the writes' calls end by `callsBy` (cut off there); no
+ * write starts after `writesBy`, so the last one, retried to its worst case, ends by `callsBy` too.
+ */
+export function runLimits(now: number, remainingMs: number) {
+  const reportBy = now + remainingMs - REPORT_RESERVE_MS;
+  const callsBy = reportBy - WORST_CASE_CALL_MS;
+  return { reportBy, callsBy, writesBy: callsBy - WORST_CASE_CALL_MS };
+}
 
 const ScheduledEvent = z.object({
   source: z.literal("aws.events"),
@@ -106,6 +118,17 @@ async function askForNextRun(
   }
 }
 
+/** The run's health as a metric; a failure to send it is logged (the Errors self-alarm cannot see it). */
+async function publishHealth(aws: Aws, health: RunHealth, log: Logger): Promise<boolean> {
+  try {
+    await publishRunHealth(aws, health);
+    return true;
+  } catch (error) {
+    log.error(`${RUN_PROBLEMS_METRIC} metric not published: ${describeAwsError(error)}`);
+    return false;
+  }
+}
+
 export function createReconcileHandler(deps: ReconcileDependencies) {
   return async function handle(event: unknown, context?: InvocationContext) {
     const log = deps.logger;
@@ -114,16 +137,20 @@ export function createReconcileHandler(deps: ReconcileDependencies) {
       log.error(`rejected: ${parsed.rejected}`);
       return { status: "rejected" as const, reason: parsed.rejected };
     }
-    const aws = deps.aws();
+    const container = deps.aws();
     const config = deps.config();
-    const clock = aws.pacer.clock;
+    const clock = container.pacer.clock;
     const remaining = context?.getRemainingTimeInMillis();
-    const deadline = remaining === undefined ? undefined : clock.now() + remaining - SAFETY_MARGIN_MS;
+    const limits = remaining === undefined ? undefined : runLimits(clock.now(), remaining);
+    const aws = limits ? container.until(limits.callsBy) : container;
+    const reporting = limits ? container.until(limits.reportBy) : container;
     log.info({ trigger: parsed.trigger }, "reconcile started");
 
-    const run = await discoverAndReconcile(aws, config, deadline === undefined ? {} : { deadline });
+    const run = await discoverAndReconcile(aws, config, limits ? { deadline: limits.writesBy } : {});
     const { inventory } = run;
-    for (const warning of inventory.warnings) log.warn({ warning }, `could not read: ${warning.operation}`);
+    const health = runHealth(run);
+    for (const line of health.unread) log.error(`could not read, left alone what it covers: ${line}`);
+    for (const line of health.unsupported) log.warn(line);
 
     for (const outcome of runReports(run).flatMap((report) => report.outcomes)) {
       if (outcome.status === "failed") {
@@ -135,11 +162,17 @@ export function createReconcileHandler(deps: ReconcileDependencies) {
     const summary = {
       resources: inventory.resources.length,
       ...totals,
+      held: health.held,
+      unread: health.unread.length,
       openFindings: run.findings.filter((f) => f.status === "open").length,
-      nextRunAsked: await askForNextRun(aws, deps.hintsQueueUrl, totals, log),
+      nextRunAsked: await askForNextRun(reporting, deps.hintsQueueUrl, totals, log),
+      healthPublished: await publishHealth(reporting, health, log),
     };
-    log.info(summary, "reconcile finished");
-    return { status: "done" as const, ...summary };
+    // A partial or failing run pages through the ReconcileProblems self-alarm, not through a failed
+    // invocation: a throw would have the hints queue redeliver the batch and loop.
+    if (health.status === "complete") log.info(summary, "reconcile finished");
+    else log.error(summary, `reconcile finished ${health.status}`);
+    return { status: health.status, ...summary };
   };
 }
 

@@ -28,6 +28,7 @@ import { withStopOnSignal } from "./interrupt.js";
 import type { Io } from "./io.js";
 import type { CommandContext } from "./main.js";
 import { withProgress } from "./progress.js";
+import { exitForHealth } from "./unread.js";
 import { globalOptions, printJson } from "./commands/shared.js";
 
 export interface CliAction {
@@ -120,6 +121,7 @@ function report(
 ): void {
   const { io } = context;
   if (!result.ok) context.exitCode = EXIT_FAILURE;
+  else if (result.partial) exitForHealth(context, { status: "partial" });
   if (json) return printJson(io, chosen ? { ...result, configuration: configurationJson(chosen) } : result);
   if (result.ok) io.out(`${(spec.render ?? ((r: ActionResult) => r.text))(result)}\n`);
   else io.err(`watchkeeper: ${result.text}\n`);

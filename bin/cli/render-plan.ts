@@ -3,6 +3,8 @@ import type { ChangeOutcome } from "../../lib/apply/apply.js";
 import { describeSaving } from "../../lib/logs/savings.js";
 import type { Change, FieldDiff } from "../../lib/plan/change.js";
 import { runReports, runTotals, type AccountRun } from "../../lib/reconcile/account.js";
+import { runHealth } from "../../lib/reconcile/health.js";
+import { renderUnread } from "./unread.js";
 import type { Colors } from "./io.js";
 
 type AnyChange = Change<unknown, unknown>;
@@ -30,6 +32,11 @@ function changeLine(change: AnyChange, c: Colors): string {
   }
 }
 
+function heldLine(change: AnyChange, c: Colors): string {
+  const mark = { create: "+", update: "~", delete: "-" }[change.held!];
+  return c.red(`  ${mark} ${change.target}`) + c.dim(`  not ${change.held}d: ${change.reason}`);
+}
+
 function section(
   title: string,
   changes: readonly AnyChange[],
@@ -41,7 +48,12 @@ function section(
   const counts = ["create", "update", "delete"].map(
     (action) => `${writes.filter((w) => w.action === action).length} to ${action}`,
   );
-  const lines = [c.bold(`${title}: ${counts.join(", ")}, ${changes.length - writes.length} unchanged`)];
+  const held = changes.filter((change) => change.held !== undefined);
+  const heldNote = held.length > 0 ? c.red(`, ${held.length} held back (not seen completely)`) : "";
+  const lines = [
+    c.bold(`${title}: ${counts.join(", ")}, ${changes.length - writes.length - held.length} unchanged`) +
+      heldNote,
+  ];
   lines.push(...writes.slice(0, limit).map((change) => changeLine(change, c)));
   if (writes.length > limit) lines.push(c.dim(`  ... and ${writes.length - limit} more`));
   // Unowned targets are shown so nobody wonders why Watchkeeper left them alone.
@@ -50,12 +62,16 @@ function section(
       .filter((change) => change.action === "noop" && /not owned/i.test(change.reason))
       .map((change) => changeLine(change, c)),
   );
+  // Held changes, as the plan would have made them, each with the read that kept it back.
+  lines.push(...held.slice(0, limit).map((change) => heldLine(change, c)));
+  if (held.length > limit) lines.push(c.dim(`  ... and ${held.length - limit} more held back`));
   return [...lines, ...extra.map((line) => `  ${line}`), ""];
 }
 
 /** `limit` caps the changes listed per capability (the demo keeps its output short). */
 export function renderPlan(run: AccountRun, c: Colors, limit = Infinity): string {
   const { alarms, retention, dashboards } = run;
+  const health = runHealth(run);
   const cost = alarms.cost;
   const usd = (n: number) => `$${n.toFixed(2)}`;
   const lines = [
@@ -82,7 +98,7 @@ export function renderPlan(run: AccountRun, c: Colors, limit = Infinity): string
     ),
   ];
   if (dashboards) lines.push(...section("Dashboards", dashboards.plan.changes, c, [], limit));
-  return lines.join("\n");
+  return renderUnread(health.unread, health.unsupported, c) + lines.join("\n");
 }
 
 export function renderApply(run: AccountRun, c: Colors): string {

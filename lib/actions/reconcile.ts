@@ -4,6 +4,7 @@
  */
 import type { Aws } from "../aws/clients.js";
 import { discoverAndReconcile, runReports, runTotals } from "../reconcile/account.js";
+import { runHealth } from "../reconcile/health.js";
 import type { ActionAnswer, ActionContext } from "./types.js";
 
 /** Lines of writes listed in the text; the rest are counted (all are in `details`). */
@@ -60,9 +61,19 @@ export async function reconcileNow(
         `  ${sign[w.action as keyof typeof sign] ?? "?"} ${w.target}  ${w.status === "failed" ? `FAILED: ${w.error ?? ""}` : w.reason}`,
     );
   const more = writes.length > LISTED ? [`  ... ${writes.length - LISTED} more`] : [];
+  const health = runHealth(run);
+  // What could not be read comes first: a partial run must not read like a clean one.
+  const unread = health.unread.map((line) => `  ! ${line}`);
+  const gaps =
+    unread.length > 0
+      ? [
+          `could not read everything; left alone what these cover (${health.held} changes held back):`,
+          ...unread,
+        ]
+      : [];
   return {
     outcome: ctx.dryRun ? "dry-run" : totals.failed > 0 ? "failed" : "done",
-    text: [head, ...listed, ...more].join("\n"),
+    text: [...gaps, head, ...listed, ...more].join("\n"),
     details: {
       accountId: inventory.accountId,
       region: inventory.region,
@@ -70,6 +81,8 @@ export async function reconcileNow(
       ...totals,
       writes,
       warnings,
+      health,
     },
+    ...(health.status === "partial" ? { partial: true } : {}),
   };
 }

@@ -77,6 +77,7 @@ export async function runAction(aws: Aws, action: Action, options: RunActionOpti
     dryRun: ctx.dryRun,
     text: answer.text,
     ...(answer.details !== undefined ? { details: answer.details } : {}),
+    ...(answer.partial ? { partial: true } : {}),
   };
   const line = auditLine(result, ctx.actor);
   const level = result.outcome === "failed" ? "error" : result.outcome === "refused" ? "warn" : "info";

@@ -12,6 +12,7 @@
  */
 import { CloudWatchClient, DescribeAlarmsCommand } from "@aws-sdk/client-cloudwatch";
 import type { Aws } from "../aws/clients.js";
+import { describeGaps } from "../inventory/gaps.js";
 import { describeAwsError } from "../aws/errors.js";
 import { paginate } from "../aws/paginate.js";
 import { formatUtc, readSilencedAlarms, type SilencedAlarm } from "../alarms/silence.js";
@@ -138,6 +139,7 @@ async function dlqsAndRedrives(
   warnings: string[],
 ): Promise<{ dlqs: DlqRow[]; redrives: OnCallStatus["redrives"][number][]; accountId: string | undefined }> {
   const inventory = await readDlqInventory(aws);
+  warnings.push(...describeGaps(inventory.warnings));
   const index = indexInventory(inventory);
   const rows = listDlqs(index);
   const redrives: OnCallStatus["redrives"][number][] = [];
@@ -160,7 +162,12 @@ async function dlqsAndRedrives(
 
 export async function statusAction(aws: Aws, ctx: ActionContext): Promise<ActionAnswer> {
   const status = await readStatus(aws, ctx);
-  return { outcome: "done", text: renderStatus(status), details: status };
+  return {
+    outcome: "done",
+    text: renderStatus(status),
+    details: status,
+    ...(status.warnings.length > 0 ? { partial: true } : {}),
+  };
 }
 
 export interface StatusStyle {
@@ -182,6 +189,11 @@ export function renderStatus(status: OnCallStatus, style: StatusStyle = PLAIN): 
   lines.push(
     `Watchkeeper status of ${status.accountId ? `${status.accountId} in ` : ""}${status.region}, ${formatUtc(now)}`,
   );
+  // First, so nobody reads "none" below as the truth when it could not be read.
+  if (status.warnings.length > 0) {
+    lines.push("", style.bad("Could not read everything: what is shown below is partial"));
+    for (const warning of status.warnings) lines.push(style.bad(`  ! ${warning}`));
+  }
 
   const { watchkeeper, others } = status.alarms;
   const firingWidth = Math.max(0, ...watchkeeper.map((a) => a.name.length));
@@ -250,10 +262,5 @@ export function renderStatus(status: OnCallStatus, style: StatusStyle = PLAIN): 
       }
     }),
   );
-
-  if (status.warnings.length > 0) {
-    lines.push("", style.bad("Could not read"));
-    for (const warning of status.warnings) lines.push(`  ${warning}`);
-  }
   return lines.join("\n") + "\n";
 }

@@ -41,6 +41,8 @@ export interface ActionResult {
   readonly text: string;
   /** The library's answer, JSON-serializable (what `--json` prints and the Lambda returns). */
   readonly details?: unknown;
+  /** Some reads failed: what they cover was left alone, and the text says what (CLI exit 3). */
+  readonly partial?: true;
 }
 
 /** What one action module answers; `runAction` adds the rest and writes the audit line. */
@@ -48,6 +50,7 @@ export interface ActionAnswer {
   readonly outcome: ActionOutcome;
   readonly text: string;
   readonly details?: unknown;
+  readonly partial?: true;
 }
 
 /** What an action module receives, resolved. */

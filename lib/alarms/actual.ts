@@ -45,7 +45,12 @@ export interface ExistingAlarms {
 
 /** What a run knows of its alarms when reading them failed: nothing, and why. */
 export function unreadAlarms(error: unknown): ExistingAlarms {
-  return { alarms: [], ownershipSource: "alarm-tags", warnings: [], unread: describeAwsError(error) };
+  return {
+    alarms: [],
+    ownershipSource: "alarm-tags",
+    warnings: [],
+    unread: `cloudwatch DescribeAlarms or the alarms' tags failed: ${describeAwsError(error)}`,
+  };
 }
 
 type TagList = readonly { readonly Key?: string; readonly Value?: string }[] | undefined;

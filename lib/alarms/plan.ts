@@ -15,7 +15,13 @@
  * Ownership: only alarms named with the prefix AND tagged `watchkeeper:managed=true` are updated or
  * deleted; a prefixed alarm without the tag is reported and left alone.
  */
-import type { Inventory, LambdaFunction, Resource, ResourceKind } from "../inventory/types.js";
+import {
+  KIND_LABELS,
+  type Inventory,
+  type LambdaFunction,
+  type Resource,
+  type ResourceKind,
+} from "../inventory/types.js";
 import { diffFields, type Change, type FieldDiff } from "../plan/change.js";
 import { MANAGED_TAG, TAGS } from "../policy/tags.js";
 import { CATALOG, alarmMetricsOfKind } from "./catalog/index.js";
@@ -105,19 +111,6 @@ export const ALARM_TAGS = {
   level: "watchkeeper:level",
   resource: "watchkeeper:resource",
 } as const;
-
-const KIND_LABELS: Readonly<Record<ResourceKind, string>> = {
-  "lambda-function": "Lambda function",
-  "sqs-queue": "SQS queue",
-  "kinesis-stream": "Kinesis stream",
-  "dynamodb-table": "DynamoDB table",
-  "rest-api": "REST API stage",
-  "http-api": "HTTP API stage",
-  "state-machine": "state machine",
-  "eventbridge-rule": "EventBridge rule",
-  "sns-topic": "SNS topic",
-  "log-group": "log group",
-};
 
 const DLQ_RELATIONS = new Set([
   "dead-letter-queue",

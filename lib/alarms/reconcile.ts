@@ -39,6 +39,8 @@ export interface ReconcileResult {
   /** The plan's warnings and those from reading the existing alarms. */
   readonly warnings: readonly string[];
   readonly report: ApplyReport<AlarmChange>;
+  /** Why Watchkeeper's alarms could not be read, when they could not (every change is then held). */
+  readonly unread?: string;
 }
 
 export async function reconcileAlarms(
@@ -73,5 +75,6 @@ export async function reconcileAlarms(
     ownershipSource: existing.ownershipSource,
     warnings: [...existing.warnings, ...plan.warnings],
     report,
+    ...(existing.unread !== undefined ? { unread: existing.unread } : {}),
   };
 }

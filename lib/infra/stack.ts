@@ -26,7 +26,12 @@ import {
   resourceCreatedPattern,
 } from "./events.js";
 import { FUNCTIONS, type FunctionSpec, type Trigger } from "./functions.js";
-import { deadLetterQueue, depthAlarm, WatchkeeperFunction } from "./watchkeeper-function.js";
+import {
+  deadLetterQueue,
+  depthAlarm,
+  runProblemsAlarm,
+  WatchkeeperFunction,
+} from "./watchkeeper-function.js";
 
 export interface WatchkeeperStackProps extends StackProps {
   readonly config: WatchkeeperConfig;
@@ -77,6 +82,9 @@ export class WatchkeeperStack extends Stack {
       for (const permission of spec.permissions(fn, config)) fn.grant(permission);
       for (const trigger of spec.triggers) this.connect(trigger, fn, spec);
       this.functions.set(spec.name, fn);
+    }
+    if (this.functions.has("reconcile")) {
+      runProblemsAlarm(this, this.alarmTopic, prefix, config.schedule.reconcileEveryMinutes);
     }
 
     new CfnOutput(this, "AlarmTopicArn", {

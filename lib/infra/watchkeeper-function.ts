@@ -5,7 +5,13 @@
  */
 import { join } from "node:path";
 import { Duration, RemovalPolicy } from "aws-cdk-lib";
-import { Alarm, ComparisonOperator, TreatMissingData, type AlarmProps } from "aws-cdk-lib/aws-cloudwatch";
+import {
+  Alarm,
+  ComparisonOperator,
+  Metric,
+  TreatMissingData,
+  type AlarmProps,
+} from "aws-cdk-lib/aws-cloudwatch";
 import { SnsAction } from "aws-cdk-lib/aws-cloudwatch-actions";
 import { PolicyStatement, Role, ServicePrincipal } from "aws-cdk-lib/aws-iam";
 import { Architecture, Tracing } from "aws-cdk-lib/aws-lambda";
@@ -19,6 +25,7 @@ import { FUNCTION_RUNTIME, nodejsBundling } from "./bundling.js";
 import type { FunctionSpec } from "./functions.js";
 import { PROJECT_ROOT } from "./paths.js";
 import type { Permission } from "./permissions.js";
+import { HEALTH_NAMESPACE, RUN_PROBLEMS_METRIC } from "../reconcile/health.js";
 
 export interface WatchkeeperFunctionProps {
   readonly spec: FunctionSpec;
@@ -135,17 +142,42 @@ export function depthAlarm(
   });
 }
 
+/**
+ * The reconcile could not read part of the account, or a change failed, in every run of two schedule
+ * periods in a row (`Minimum`: a period with one clean run is fine): what it could not see is left
+ * alone, so someone must look. One period when two would span more than the day an alarm may look back.
+ */
+export function runProblemsAlarm(
+  scope: Construct,
+  topic: ITopic,
+  prefix: string,
+  everyMinutes: number,
+): Alarm {
+  const periods = everyMinutes * 2 <= 1440 ? 2 : 1;
+  return selfAlarm(scope, "RunProblems", topic, {
+    alarmName: `${prefix}self-reconcile-incomplete`,
+    alarmDescription: `Watchkeeper's reconcile could not read part of the account, or could not make a change, in every run for ${periods * everyMinutes} minutes: what it could not see is left alone. Its log group /aws/lambda/${prefix}reconcile names the calls; \`watchkeeper plan\` shows them too.`,
+    metric: new Metric({
+      namespace: HEALTH_NAMESPACE,
+      metricName: RUN_PROBLEMS_METRIC,
+      period: Duration.minutes(everyMinutes),
+      statistic: "Minimum",
+    }),
+    evaluationPeriods: periods,
+  });
+}
+
 /** One of Watchkeeper's alarms on itself: any occurrence in five minutes, notifying the topic both ways. */
 function selfAlarm(
   scope: Construct,
   id: string,
   topic: ITopic,
-  props: Pick<AlarmProps, "alarmName" | "alarmDescription" | "metric">,
+  props: Pick<AlarmProps, "alarmName" | "alarmDescription" | "metric"> & { evaluationPeriods?: number },
 ): Alarm {
   const alarm = new Alarm(scope, id, {
+    evaluationPeriods: 1,
     ...props,
     threshold: 1,
-    evaluationPeriods: 1,
     comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
     treatMissingData: TreatMissingData.NOT_BREACHING,
   });

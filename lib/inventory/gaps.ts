@@ -5,7 +5,14 @@
  * unknown as ignored for writes (its `watchkeeper:ignore` may be there). APIs an emulator lacks are
  * known absences, not gaps.
  */
-import type { DiscoveryWarning, Inventory, ReadScope, Resource, ResourceKind } from "./types.js";
+import {
+  KIND_LABELS,
+  type DiscoveryWarning,
+  type Inventory,
+  type ReadScope,
+  type Resource,
+  type ResourceKind,
+} from "./types.js";
 
 /** What a failed read can leave unknown of a kind: its resources, facts (any resource's), tags. */
 export type KindPart = "resources" | "facts" | "tags";
@@ -109,4 +116,38 @@ export function readGaps(inventory: Pick<Inventory, "warnings">): ReadGaps {
 export function describeFailure(failure: DiscoveryWarning): string {
   const call = `${failure.service} ${failure.operation}${failure.resource ? ` (${failure.resource})` : ""}`;
   return `${call} failed: ${failure.message}`;
+}
+
+const UNKNOWN: Readonly<Record<ReadScope["what"], string>> = {
+  resources: "which exist",
+  tags: "their tags",
+  facts: "some of their settings",
+};
+
+/**
+ * One line per failed call (the same API failing for many resources is one line, with a count): what
+ * failed, what AWS said, and what is therefore unknown and left alone. For the top of every report.
+ */
+export function describeGaps(warnings: readonly DiscoveryWarning[]): string[] {
+  const groups = new Map<string, { first: DiscoveryWarning; resources: number; unknown: Set<string> }>();
+  for (const warning of warnings) {
+    if (!warning.covers || warning.unsupported) continue;
+    const key = `${warning.service} ${warning.operation} ${warning.code}`;
+    const group = groups.get(key) ?? { first: warning, resources: 0, unknown: new Set<string>() };
+    if (warning.resource !== undefined) group.resources += 1;
+    group.unknown.add(`${KIND_LABELS[warning.covers.kind]}s: ${UNKNOWN[warning.covers.what]}`);
+    groups.set(key, group);
+  }
+  return [...groups.values()].map(({ first, resources, unknown }) => {
+    const where =
+      resources > 1 ? ` for ${resources} resources` : first.resource ? ` (${first.resource})` : "";
+    return `${first.service} ${first.operation} failed${where}: ${first.message} — unknown, so left alone: ${[...unknown].join("; ")}`;
+  });
+}
+
+/** APIs the endpoint (an emulator) does not offer, one line each. */
+export function describeUnsupported(warnings: readonly DiscoveryWarning[]): string[] {
+  return warnings
+    .filter((warning) => warning.unsupported)
+    .map((warning) => `${warning.service} ${warning.operation} is not offered by this endpoint`);
 }

@@ -1,6 +1,14 @@
 /** Inventory: the normalized snapshot of an account and region that every plan reads. */
 export * from "./types.js";
-export { readGaps, describeFailure, SHAPED_BY, type ReadGaps, type KindPart } from "./gaps.js";
+export {
+  readGaps,
+  describeFailure,
+  describeGaps,
+  describeUnsupported,
+  SHAPED_BY,
+  type ReadGaps,
+  type KindPart,
+} from "./gaps.js";
 export { discoverInventory, type DiscoverOptions } from "./discover.js";
 export type { DiscoveryDetail, DiscoveryProgress } from "./context.js";
 export { deriveRelations } from "./relations.js";

@@ -31,6 +31,20 @@ export const RESOURCE_KINDS: readonly ResourceKind[] = [
   "log-group",
 ];
 
+/** What each kind is called in sentences ("3 SQS queues"). */
+export const KIND_LABELS: Readonly<Record<ResourceKind, string>> = {
+  "lambda-function": "Lambda function",
+  "sqs-queue": "SQS queue",
+  "kinesis-stream": "Kinesis stream",
+  "dynamodb-table": "DynamoDB table",
+  "rest-api": "REST API stage",
+  "http-api": "HTTP API stage",
+  "state-machine": "state machine",
+  "eventbridge-rule": "EventBridge rule",
+  "sns-topic": "SNS topic",
+  "log-group": "log group",
+};
+
 interface ResourceBase<K extends ResourceKind> {
   readonly kind: K;
   readonly arn: string;

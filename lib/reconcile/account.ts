@@ -48,6 +48,8 @@ export interface AccountRunOptions {
 export interface DashboardRun {
   readonly plan: DashboardPlan;
   readonly report: ApplyReport<DashboardChange>;
+  /** Why Watchkeeper's dashboards could not be read, when they could not (every change is then held). */
+  readonly unread?: string;
 }
 
 export interface AccountRun {
@@ -112,11 +114,17 @@ export async function reconcileAccount(
     existing: owned.dashboards,
   });
   // A dashboard shows every kind: drawn from a partial view it would drop what could not be read.
-  const gap = owned.unread ?? firstFailure(inventory);
+  const gap =
+    owned.unread !== undefined
+      ? `Watchkeeper's dashboards could not be read (${owned.unread})`
+      : firstFailure(inventory);
   const plan =
     gap === undefined ? planned : { ...planned, changes: planned.changes.map((change) => held(change, gap)) };
   const report = await applyDashboards(aws, plan.changes, { clock, ...common });
-  return { ...base, dashboards: { plan, report } };
+  return {
+    ...base,
+    dashboards: { plan, report, ...(owned.unread !== undefined ? { unread: owned.unread } : {}) },
+  };
 }
 
 /** OpenFindings by severity, so a team can alarm on new high-severity findings; a failure is reported, not fatal. */
@@ -210,11 +218,12 @@ export function runTotals(run: AccountRun): RunTotals {
 
 /** Every change of the run that is not a noop, across capabilities. */
 export function plannedWrites(run: AccountRun): Change<unknown, unknown>[] {
-  return [
-    ...run.alarms.plan.changes,
-    ...run.retention.plan.changes,
-    ...(run.dashboards?.plan.changes ?? []),
-  ].filter((change) => change.action !== "noop");
+  return plannedChanges(run).filter((change) => change.action !== "noop");
+}
+
+/** Every change of the run, noops included, across capabilities. */
+export function plannedChanges(run: AccountRun): Change<unknown, unknown>[] {
+  return [...run.alarms.plan.changes, ...run.retention.plan.changes, ...(run.dashboards?.plan.changes ?? [])];
 }
 
 function withAppliedRetention(inventory: Inventory, retention: RetentionRun): Inventory {

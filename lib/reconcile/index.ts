@@ -1,5 +1,6 @@
 export {
   discoverAndReconcile,
+  plannedChanges,
   plannedWrites,
   reconcileAccount,
   runReports,
@@ -11,3 +12,12 @@ export {
   type DiscoverAndReconcileOptions,
   type RunTotals,
 } from "./account.js";
+export {
+  HEALTH_NAMESPACE,
+  publishRunHealth,
+  RUN_PROBLEMS_METRIC,
+  runHealth,
+  runProblems,
+  type RunHealth,
+  type RunStatus,
+} from "./health.js";

@@ -1,9 +1,20 @@
 import { describe, expect, it } from "vitest";
-import { continuationHint, createReconcileHandler, parseTrigger } from "../../functions/reconcile.js";
+import {
+  continuationHint,
+  createReconcileHandler,
+  parseTrigger,
+  runLimits,
+} from "../../functions/reconcile.js";
 import { configFromEnvironment } from "../../functions/runtime.js";
 import { parseConfig } from "../../lib/config/index.js";
 import { sampleAccount, simulatedAws } from "../../lib/sim/index.js";
 import { capturingLogger, LEVEL } from "../support/logs.js";
+
+/** What a run keeps for its last write and its report, from the invocation's end. */
+const RESERVE = (() => {
+  const limits = runLimits(0, 900_000);
+  return 900_000 - limits.writesBy;
+})();
 
 const SCHEDULED = {
   version: "0",
@@ -53,7 +64,7 @@ describe("reconcile handler", () => {
   it("a scheduled event runs the whole reconcile and creates the alarms", async () => {
     const { sim, handler, lines } = setup();
     const result = await handler(SCHEDULED, { getRemainingTimeInMillis: () => 900_000 });
-    expect(result).toMatchObject({ status: "done", failed: 0, deferred: 0 });
+    expect(result).toMatchObject({ status: "complete", failed: 0, deferred: 0 });
     expect([...sim.alarms.keys()].filter((name) => name.startsWith("watchkeeper-lambda-errors"))).toEqual([
       "watchkeeper-lambda-errors",
     ]);
@@ -66,21 +77,21 @@ describe("reconcile handler", () => {
       Records: [hint("CreateFunction20150331"), hint("CreateQueue"), hint("CreateFunction20150331")],
     };
     const first = await handler(batch);
-    expect(first).toMatchObject({ status: "done" });
+    expect(first).toMatchObject({ status: "complete" });
     const alarms = sim.alarms.size;
     const again = await handler(batch);
-    expect(again).toMatchObject({ status: "done", applied: 0 });
+    expect(again).toMatchObject({ status: "complete", applied: 0 });
     expect(sim.alarms.size).toBe(alarms);
   });
 
   it("stops starting writes when the invocation's time runs out; the next run finishes", async () => {
     const { sim, handler } = setup();
-    // 35 s left, 30 s kept in reserve: a few seconds of writes at the PutMetricAlarm quota.
-    const cut = await handler(SCHEDULED, { getRemainingTimeInMillis: () => 35_000 });
-    expect(cut).toMatchObject({ status: "done", failed: 0 });
+    // 5 s of writes at the PutMetricAlarm quota before the reserve (see runLimits).
+    const cut = await handler(SCHEDULED, { getRemainingTimeInMillis: () => RESERVE + 5_000 });
+    expect(cut).toMatchObject({ status: "complete", failed: 0 });
     expect((cut as { deferred: number }).deferred).toBeGreaterThan(0);
     const finished = await handler(SCHEDULED, { getRemainingTimeInMillis: () => 900_000 });
-    expect(finished).toMatchObject({ status: "done", failed: 0, deferred: 0 });
+    expect(finished).toMatchObject({ status: "complete", failed: 0, deferred: 0 });
     expect((finished as { applied: number }).applied).toBeGreaterThan(0);
     expect(await handler(SCHEDULED)).toMatchObject({ applied: 0, deferred: 0 });
     expect(sim.alarms.size).toBeGreaterThan(40);
@@ -88,9 +99,9 @@ describe("reconcile handler", () => {
 
   it("a run cut short with changes left asks for the next at once; that run finishes and asks no more", async () => {
     const { sim, handler, hintsQueueUrl } = setup({ hintsQueue: "watchkeeper-resource-created-hints" });
-    // 45 s left, 30 s kept in reserve: some of the alarms are created, the rest deferred.
-    const cut = await handler(SCHEDULED, { getRemainingTimeInMillis: () => 45_000 });
-    expect(cut).toMatchObject({ status: "done", failed: 0, nextRunAsked: true });
+    // 15 s of writes before the reserve: some of the alarms are created, the rest deferred.
+    const cut = await handler(SCHEDULED, { getRemainingTimeInMillis: () => RESERVE + 15_000 });
+    expect(cut).toMatchObject({ status: "complete", failed: 0, nextRunAsked: true });
     expect((cut as { applied: number }).applied).toBeGreaterThan(0);
     const deferred = (cut as { deferred: number }).deferred;
     expect(deferred).toBeGreaterThan(0);
@@ -103,16 +114,16 @@ describe("reconcile handler", () => {
     });
 
     const next = await handler(batch, { getRemainingTimeInMillis: () => 900_000 });
-    expect(next).toMatchObject({ status: "done", failed: 0, deferred: 0, nextRunAsked: false });
+    expect(next).toMatchObject({ status: "complete", failed: 0, deferred: 0, nextRunAsked: false });
     expect((next as { applied: number }).applied).toBeGreaterThan(0);
     expect(sim.queue(hintsQueueUrl!)!.messages).toEqual([]);
   });
 
   it("a run that applied nothing asks for no next run: the schedule takes the rest, no loop", async () => {
     const { sim, handler, hintsQueueUrl } = setup({ hintsQueue: "watchkeeper-resource-created-hints" });
-    // 30 s left is all safety margin: nothing is started.
-    const result = await handler(SCHEDULED, { getRemainingTimeInMillis: () => 30_000 });
-    expect(result).toMatchObject({ status: "done", applied: 0, nextRunAsked: false });
+    // Only the reserve left: discovery runs, no write is started.
+    const result = await handler(SCHEDULED, { getRemainingTimeInMillis: () => RESERVE });
+    expect(result).toMatchObject({ status: "complete", applied: 0, nextRunAsked: false });
     expect((result as { deferred: number }).deferred).toBeGreaterThan(0);
     expect(sim.queue(hintsQueueUrl!)!.messages).toEqual([]);
   });
@@ -126,8 +137,8 @@ describe("reconcile handler", () => {
       logger,
       hintsQueueUrl: `https://sqs.us-east-1.amazonaws.com/${sim.accountId}/no-such-queue`,
     });
-    const result = await handler(SCHEDULED, { getRemainingTimeInMillis: () => 45_000 });
-    expect(result).toMatchObject({ status: "done", failed: 0, nextRunAsked: false });
+    const result = await handler(SCHEDULED, { getRemainingTimeInMillis: () => RESERVE + 15_000 });
+    expect(result).toMatchObject({ status: "complete", failed: 0, nextRunAsked: false });
     expect((result as { applied: number }).applied).toBeGreaterThan(0);
     expect(lines).toContainEqual(
       expect.objectContaining({

@@ -4,6 +4,7 @@
  */
 import { Match, type Template } from "aws-cdk-lib/assertions";
 import { describe, expect, it } from "vitest";
+import { HEALTH_NAMESPACE, RUN_PROBLEMS_METRIC } from "../../lib/reconcile/health.js";
 import { HINTS_QUEUE_VARIABLE as RECONCILE_HINTS_VARIABLE } from "../../functions/reconcile.js";
 import { configFromEnvironment } from "../../functions/runtime.js";
 import { parseStoredConfig } from "../../lib/config/deployed.js";
@@ -408,6 +409,7 @@ describe("it watches itself", () => {
     const names = [
       ...ALL.flatMap((name) => [`ops-self-${name}-errors`, `ops-self-${name}-dlq-depth`]),
       "ops-self-resource-created-hints-dlq-depth",
+      "ops-self-reconcile-incomplete",
     ];
     expect([...byName.keys()].sort()).toEqual(names.sort());
     for (const alarm of alarms) {
@@ -434,6 +436,18 @@ describe("it watches itself", () => {
           Value: { "Fn::GetAtt": [expect.stringMatching(/^HintsDeadLetters/), "QueueName"] },
         },
       ],
+    });
+  });
+
+  it("pages when no reconcile run in two schedule periods read everything and made every change", () => {
+    // The metric the reconcile Lambda publishes each run (functions/reconcile.ts), 0 for a clean run.
+    expect(byName.get("ops-self-reconcile-incomplete")).toMatchObject({
+      Namespace: HEALTH_NAMESPACE,
+      MetricName: RUN_PROBLEMS_METRIC,
+      Statistic: "Minimum",
+      Period: 15 * 60,
+      EvaluationPeriods: 2,
+      Threshold: 1,
     });
   });
 

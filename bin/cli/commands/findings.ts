@@ -10,6 +10,7 @@ import { UsageError } from "../errors.js";
 import { colorsFor, type Colors } from "../io.js";
 import type { CommandContext } from "../main.js";
 import { discover } from "./inventory.js";
+import { exitForGaps, renderInventoryGaps } from "../unread.js";
 import { globalOptions, printJson } from "./shared.js";
 
 export function registerFindings(program: Command, context: CommandContext): void {
@@ -23,7 +24,11 @@ export function registerFindings(program: Command, context: CommandContext): voi
       const inventory = await discover(context.io, await context.openSession(options));
       const findings = runChecks(inventory, minSeverity ? { minSeverity } : {});
       if (options.json) printJson(context.io, findings);
-      else context.io.out(renderFindings(findings, colorsFor(context.io)));
+      else {
+        const colors = colorsFor(context.io);
+        context.io.out(renderInventoryGaps(inventory.warnings, colors) + renderFindings(findings, colors));
+      }
+      exitForGaps(context, inventory.warnings);
     });
 }
 

@@ -10,6 +10,7 @@ import type { CommandContext } from "../main.js";
 import { withProgress } from "../progress.js";
 import type { Session } from "../session.js";
 import { formatTable } from "../table.js";
+import { exitForGaps, renderInventoryGaps } from "../unread.js";
 import { globalOptions, printJson } from "./shared.js";
 
 export function registerInventory(program: Command, context: CommandContext): void {
@@ -22,6 +23,7 @@ export function registerInventory(program: Command, context: CommandContext): vo
       const inventory = await discover(context.io, session);
       if (options.json) printJson(context.io, inventory);
       else context.io.out(renderInventory(inventory, context.io));
+      exitForGaps(context, inventory.warnings);
     });
 }
 
@@ -68,14 +70,15 @@ export function renderInventory(inventory: Inventory, io: Io): string {
     );
   }
   if (attention.length > 0) lines.push("", c.yellow("Attention"), ...attention.map((line) => `  ${line}`));
-  if (summary.warnings.length > 0) {
+  const other = summary.warnings.filter((w) => !w.covers && !w.unsupported);
+  if (other.length > 0) {
     lines.push(
       "",
-      c.yellow(`Could not read everything (${summary.warnings.length} warnings)`),
-      ...summary.warnings.map(
+      c.yellow(`Read with ${other.length === 1 ? "a warning" : `${other.length} warnings`}`),
+      ...other.map(
         (w) => `  ${w.service} ${w.operation}${w.resource ? ` ${w.resource}` : ""}: ${w.code}: ${w.message}`,
       ),
     );
   }
-  return lines.join("\n") + "\n";
+  return renderInventoryGaps(inventory.warnings, c) + lines.join("\n") + "\n";
 }

@@ -1,6 +1,12 @@
 import type { Command } from "commander";
 import { loadConfig, type WatchkeeperConfig } from "../../../lib/config/index.js";
-import { plannedWrites, reconcileAccount, runTotals, type AccountRun } from "../../../lib/reconcile/index.js";
+import {
+  plannedWrites,
+  reconcileAccount,
+  runHealth,
+  runTotals,
+  type AccountRun,
+} from "../../../lib/reconcile/index.js";
 import { confirmed } from "../confirm.js";
 import { EXIT_FAILURE, EXIT_INTERRUPTED } from "../errors.js";
 import { withStopOnSignal } from "../interrupt.js";
@@ -18,6 +24,7 @@ import {
   type ChosenConfig,
   type ConfigSourceChoice,
 } from "../config-source.js";
+import { exitForHealth } from "../unread.js";
 import { discover } from "./inventory.js";
 import { globalOptions, printJson } from "./shared.js";
 
@@ -27,6 +34,7 @@ function runJson(run: AccountRun, chosen: ChosenConfig) {
     accountId: run.inventory.accountId,
     region: run.inventory.region,
     configuration: configurationJson(chosen),
+    health: runHealth(run),
     alarms: { changes: run.alarms.plan.changes, cost: run.alarms.cost, warnings: run.alarms.warnings },
     retention: {
       changes: run.retention.plan.changes,
@@ -78,6 +86,7 @@ export function registerPlan(program: Command, context: CommandContext): void {
       const run = await planRun(session, chosen.config, context);
       if (options.json) printJson(context.io, runJson(run, chosen));
       else context.io.out(renderPlan(run, colorsFor(context.io)));
+      exitForHealth(context, runHealth(run));
     });
 
   program
@@ -97,6 +106,7 @@ export function registerPlan(program: Command, context: CommandContext): void {
       const colors = colorsFor(io);
       const planned = await planRun(session, config, context);
       if (!options.json) io.out(renderPlan(planned, colors));
+      exitForHealth(context, runHealth(planned));
       if (flags.dryRun) {
         if (options.json) printJson(io, runJson(planned, chosen));
         return;
