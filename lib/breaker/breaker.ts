@@ -38,7 +38,13 @@ import {
 } from "./decide.js";
 import { breakerOptIn, invokersOf, isActiveMapping, tripAlarmKinds, type OptIn } from "./facts.js";
 import { BREAKER_METRICS, emitBreakerMetric } from "./metrics.js";
-import { observeFunction, readInvokers, readRecentTrips, type ObservedFunction } from "./observe.js";
+import {
+  invokersIn,
+  observeFunction,
+  readInvokers,
+  readRecentTrips,
+  type ObservedFunction,
+} from "./observe.js";
 import { DEFAULT_BREAKER_POLICY, type BreakerPolicy } from "./policy.js";
 import {
   BREAKER_TAGS,
@@ -290,9 +296,7 @@ const LATE_RULES: readonly RefusalRule[] = [
 
 export async function subjectOf(aws: Aws, observed: ObservedFunction, ctx: Context): Promise<BreakerSubject> {
   const { fn, asyncConfigRead } = observed;
-  const invokers = ctx.inventory
-    ? invokersOf(fn.arn, ctx.inventory.relations)
-    : await readInvokers(aws, fn.arn);
+  const invokers = ctx.inventory ? invokersIn(fn.arn, ctx.inventory) : await readInvokers(aws, fn.arn);
   return { fn, invokers, asyncConfigRead };
 }
 

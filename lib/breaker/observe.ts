@@ -22,7 +22,14 @@ import { attempt, collect, type DiscoveryContext } from "../inventory/context.js
 import { discoverInventory } from "../inventory/discover.js";
 import { compareText } from "../inventory/order.js";
 import { toEventSource, toFunction } from "../inventory/services/lambda.js";
-import type { DiscoveryWarning, LambdaFunction, ReservedConcurrency, Tags } from "../inventory/types.js";
+import { describeFailure, readGaps } from "../inventory/gaps.js";
+import type {
+  DiscoveryWarning,
+  Inventory,
+  LambdaFunction,
+  ReservedConcurrency,
+  Tags,
+} from "../inventory/types.js";
 import { breakerAlarmPrefix, functionOfAlarm } from "./alarms.js";
 import type { AlarmState, AlarmStateValue } from "./decide.js";
 import { invokersOf, type Invoker } from "./facts.js";
@@ -108,7 +115,23 @@ export async function observeFunction(aws: Aws, ref: string): Promise<ObservedFu
 
 /** Rules and topics that invoke the function (one read of the account's rules and topics). */
 export async function readInvokers(aws: Aws, functionArn: string): Promise<Invoker[]> {
-  const inventory = await discoverInventory(aws, { kinds: ["eventbridge-rule", "sns-topic"] });
+  return invokersIn(functionArn, await discoverInventory(aws, { kinds: INVOKER_KINDS }));
+}
+
+const INVOKER_KINDS = ["eventbridge-rule", "sns-topic"] as const;
+
+/**
+ * What invokes the function, from an inventory that must have read every rule and topic: an invoker
+ * missed would be an asynchronous caller whose events a trip drops. Throws, naming the failed read.
+ */
+export function invokersIn(functionArn: string, inventory: Inventory): Invoker[] {
+  const gaps = readGaps(inventory);
+  for (const kind of INVOKER_KINDS) {
+    const failure = gaps.whole(kind);
+    if (failure) {
+      throw new Error(`cannot tell what invokes the function: ${describeFailure(failure)}; not acting on it`);
+    }
+  }
   return invokersOf(functionArn, inventory.relations);
 }
 

@@ -186,6 +186,23 @@ describe("async functions", () => {
     );
     expect(breakerTags(sim, "fanout")).toEqual({});
   });
+
+  it("does not trip when the topics or rules that might invoke the function cannot be read", async () => {
+    for (const [service, api] of [
+      ["sns", "ListSubscriptions"],
+      ["eventbridge", "ListRules"],
+    ] as const) {
+      const { sim } = account();
+      // Declared sync, no DLQ: tripped only because nothing asynchronous is seen to invoke it.
+      sim.addFunction({ name: "fanout", tags: { "watchkeeper:breaker": "sync" }, reservedConcurrency: 6 });
+      const aws = simulatedAws(sim, { faults: { rules: [{ service, api, fault: "denied" }] } });
+      await expect(tripBreaker(aws, "fanout", user)).rejects.toThrow(
+        new RegExp(`cannot tell what invokes the function: ${service} ${api} .*failed: .*not authorized`),
+      );
+      expect(concurrency(sim, "fanout")).toBe(6);
+      expect(breakerTags(sim, "fanout")).toEqual({});
+    }
+  });
 });
 
 describe("rate guard", () => {
