@@ -20,6 +20,7 @@ import {
   runAutoRedrive,
 } from "../dlq/index.js";
 import { discoverInventory } from "../inventory/discover.js";
+import { describeFailure, readGaps } from "../inventory/gaps.js";
 import type { Inventory } from "../inventory/types.js";
 import type { ActionOf } from "./schema.js";
 import type { ActionAnswer, ActionContext } from "./types.js";
@@ -27,6 +28,22 @@ import type { ActionAnswer, ActionContext } from "./types.js";
 /** The inventory DLQ actions decide on: queues and everything that can send failures to one. */
 export function readDlqInventory(aws: Aws): Promise<Inventory> {
   return discoverInventory(aws, { kinds: [...DLQ_INVENTORY_KINDS] });
+}
+
+/**
+ * The inventory a redrive decides on: every queue and everything that can send failures to one must
+ * have been read, or a source could be missed and messages sent where they do not belong.
+ */
+async function readSettledDlqInventory(aws: Aws): Promise<Inventory> {
+  const inventory = await readDlqInventory(aws);
+  const failure = readGaps(inventory).whole("sqs-queue");
+  if (failure) {
+    throw new DlqError(
+      "unseen",
+      `not redriving: the queues' sources could not all be read (${describeFailure(failure)}); try again when the read succeeds`,
+    );
+  }
+  return inventory;
 }
 
 /** lib/dlq names options as its API does; the action's fields are named otherwise. */
@@ -81,7 +98,7 @@ export function dlqRedrive(
   ctx: ActionContext,
 ): Promise<ActionAnswer> {
   return answering(async () => {
-    const result = await redrive(aws, await readDlqInventory(aws), action.queue, {
+    const result = await redrive(aws, await readSettledDlqInventory(aws), action.queue, {
       dryRun: ctx.dryRun,
       ...(action.via !== undefined ? { via: action.via } : {}),
       ...(action.function !== undefined ? { functionName: action.function } : {}),
@@ -141,7 +158,7 @@ export function dlqAutoRedrive(
   ctx: ActionContext,
 ): Promise<ActionAnswer> {
   return answering(async () => {
-    const inventory = await readDlqInventory(aws);
+    const inventory = await readSettledDlqInventory(aws);
     const options = {
       maxPerDay: action.maxPerDay ?? ctx.config.redrive.maxPerDay,
       alarmPrefix: ctx.config.prefix,

@@ -18,7 +18,9 @@ export type DlqErrorCode =
   /** cancel found no running task */
   | "no-running-task"
   /** the target is Watchkeeper's own */
-  | "protected";
+  | "protected"
+  /** part of the account could not be read, so the queue's sources are not all known */
+  | "unseen";
 
 export class DlqError extends Error {
   override readonly name = "DlqError";

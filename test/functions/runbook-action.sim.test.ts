@@ -252,6 +252,30 @@ describe("runbook-action: every action on the sample account", () => {
     );
   });
 
+  it("dlq-redrive and dlq-auto-redrive refuse, moving nothing, when a DLQ's sources cannot all be read", async () => {
+    const sim = sampleAccount();
+    const waiting = sim.queue("payments-dlq")!.messages.length;
+    expect(waiting).toBeGreaterThan(0);
+    // A function's async DLQ is a source too: without the functions, the queue's sources are unknown.
+    const aws = simulatedAws(sim, {
+      faults: { rules: [{ service: "lambda", api: "ListFunctions", fault: "html-502" }] },
+    });
+    const handle = createRunbookActionHandler({
+      aws: () => aws,
+      config: () => parseConfig({}, "test config"),
+      logger: capturingLogger().logger,
+    });
+    for (const action of [{ action: "dlq-redrive", queue: "payments-dlq" }, { action: "dlq-auto-redrive" }]) {
+      const refused = notOk(await handle(action));
+      expect(refused).toMatchObject({ outcome: "refused", details: { code: "unseen" } });
+      expect(refused.text).toMatch(
+        /not redriving: .*lambda ListFunctions failed: the endpoint answered HTTP 502/,
+      );
+    }
+    expect(sim.moveTasks).toEqual([]);
+    expect(sim.queue("payments-dlq")!.messages).toHaveLength(waiting);
+  });
+
   it("dlq-list, dlq-show, dlq-redrive, dlq-status and dlq-cancel over the payments DLQ's move task", async () => {
     // 60 messages at 1 a second: the task is still running while the next calls read the inventory.
     const { sim, handle } = setup((sim) => {
