@@ -18,7 +18,7 @@ import {
 import type { Aws } from "../aws/index.js";
 import { isNotFound } from "../aws/index.js";
 import { unqualifiedFunctionArn } from "../inventory/arn.js";
-import { attempt, collect, type DiscoveryContext } from "../inventory/context.js";
+import { attempt, collect, factsCall, type DiscoveryContext } from "../inventory/context.js";
 import { discoverInventory } from "../inventory/discover.js";
 import { compareText } from "../inventory/order.js";
 import { toEventSource, toFunction } from "../inventory/services/lambda.js";
@@ -72,14 +72,11 @@ export async function observeFunction(aws: Aws, ref: string): Promise<ObservedFu
     unsupported: new Set(),
   };
   const name = config.FunctionName;
-  const call = {
-    service: "lambda",
-    resource: arn,
-    covers: { kind: "lambda-function", what: "facts", resource: arn },
-  } as const;
 
-  const concurrency = await attempt(ctx, { ...call, operation: "GetFunctionConcurrency" }, () =>
-    client.send(new GetFunctionConcurrencyCommand({ FunctionName: name })),
+  const concurrency = await attempt(
+    ctx,
+    factsCall("lambda", "GetFunctionConcurrency", "lambda-function", arn),
+    () => client.send(new GetFunctionConcurrencyCommand({ FunctionName: name })),
   );
   if (!concurrency.ok && concurrency.reason === "missing") return undefined;
   const reservedConcurrency: ReservedConcurrency | "unknown" = concurrency.ok
@@ -97,11 +94,14 @@ export async function observeFunction(aws: Aws, ref: string): Promise<ObservedFu
     .map(toEventSource)
     .sort((a, b) => compareText(a.sourceArn ?? "", b.sourceArn ?? "") || compareText(a.uuid, b.uuid));
 
-  const invokeConfigs = await attempt(ctx, { ...call, operation: "ListFunctionEventInvokeConfigs" }, () =>
-    collect(
-      paginateListFunctionEventInvokeConfigs({ client, stopOnSameToken: true }, { FunctionName: name }),
-      (page) => page.FunctionEventInvokeConfigs,
-    ),
+  const invokeConfigs = await attempt(
+    ctx,
+    factsCall("lambda", "ListFunctionEventInvokeConfigs", "lambda-function", arn),
+    () =>
+      collect(
+        paginateListFunctionEventInvokeConfigs({ client, stopOnSameToken: true }, { FunctionName: name }),
+        (page) => page.FunctionEventInvokeConfigs,
+      ),
   );
 
   const fn = toFunction(ctx, config, {

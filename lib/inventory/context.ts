@@ -8,7 +8,7 @@ import {
   type Aws,
   type AwsService,
 } from "../aws/index.js";
-import type { DiscoveryWarning, ReadScope } from "./types.js";
+import type { DiscoveryWarning, ReadScope, ResourceKind } from "./types.js";
 
 /** Detail calls in flight per service; the pacer spaces them below each API's quota. */
 export const DETAIL_CONCURRENCY = 8;
@@ -45,6 +45,16 @@ export interface Call {
   readonly resource?: string;
   /** What the snapshot does not know when this call fails. */
   readonly covers: ReadScope;
+}
+
+/** A read of one resource's facts: when it fails, those facts are unknown and the resource stays. */
+export function factsCall(
+  service: AwsService,
+  operation: string,
+  kind: ResourceKind,
+  resource: string,
+): Call {
+  return { service, operation, resource, covers: { kind, what: "facts", resource } };
 }
 
 export type Outcome<T> =

@@ -8,7 +8,7 @@ import {
 } from "@aws-sdk/client-apigatewayv2";
 import { paginate } from "../../aws/index.js";
 import { httpApiArn, restApiArn } from "../arn.js";
-import { attempt, collect, detailEach, type DiscoveryContext } from "../context.js";
+import { attempt, factsCall, collect, detailEach, type DiscoveryContext } from "../context.js";
 import type { HttpApi, RestApi } from "../types.js";
 
 export async function discoverRestApis(ctx: DiscoveryContext): Promise<RestApi[]> {
@@ -25,15 +25,8 @@ export async function discoverRestApis(ctx: DiscoveryContext): Promise<RestApi[]
     const id = api.id;
     if (!id) return undefined;
     const arn = restApiArn(ctx.region, id);
-    const stages = await attempt(
-      ctx,
-      {
-        service: "apigateway",
-        operation: "GetStages",
-        resource: arn,
-        covers: { kind: "rest-api", what: "facts", resource: arn },
-      },
-      () => client.send(new GetStagesCommand({ restApiId: id })),
+    const stages = await attempt(ctx, factsCall("apigateway", "GetStages", "rest-api", arn), () =>
+      client.send(new GetStagesCommand({ restApiId: id })),
     );
     if (!stages.ok && stages.reason === "missing") return undefined;
     return {
@@ -72,29 +65,21 @@ export async function discoverHttpApis(ctx: DiscoveryContext): Promise<HttpApi[]
 
   return detailEach(ctx, "http-api", httpApis, async (api) => {
     const arn = httpApiArn(ctx.region, api.ApiId);
-    const stages = await attempt(
-      ctx,
-      {
-        service: "apigatewayv2",
-        operation: "GetStages",
-        resource: arn,
-        covers: { kind: "http-api", what: "facts", resource: arn },
-      },
-      () =>
-        collect(
-          paginate(
-            (token) =>
-              client.send(
-                new GetV2StagesCommand({
-                  ApiId: api.ApiId,
-                  MaxResults: "500",
-                  ...(token ? { NextToken: token } : {}),
-                }),
-              ),
-            (page) => page.NextToken,
-          ),
-          (page) => page.Items,
+    const stages = await attempt(ctx, factsCall("apigatewayv2", "GetStages", "http-api", arn), () =>
+      collect(
+        paginate(
+          (token) =>
+            client.send(
+              new GetV2StagesCommand({
+                ApiId: api.ApiId,
+                MaxResults: "500",
+                ...(token ? { NextToken: token } : {}),
+              }),
+            ),
+          (page) => page.NextToken,
         ),
+        (page) => page.Items,
+      ),
     );
     if (!stages.ok && stages.reason === "missing") return undefined;
     return {

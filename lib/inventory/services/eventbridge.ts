@@ -9,7 +9,7 @@ import {
   type Target,
 } from "@aws-sdk/client-eventbridge";
 import { paginate } from "../../aws/index.js";
-import { attempt, collect, detailEach, type DiscoveryContext } from "../context.js";
+import { attempt, factsCall, collect, detailEach, type DiscoveryContext } from "../context.js";
 import type { EventBridgeRule, RuleTarget } from "../types.js";
 
 export async function discoverEventBridgeRules(ctx: DiscoveryContext): Promise<EventBridgeRule[]> {
@@ -70,12 +70,7 @@ export async function discoverEventBridgeRules(ctx: DiscoveryContext): Promise<E
   return detailEach(ctx, "eventbridge-rule", rules, async (rule) => {
     const targets = await attempt(
       ctx,
-      {
-        service: "eventbridge",
-        operation: "ListTargetsByRule",
-        resource: rule.Arn,
-        covers: { kind: "eventbridge-rule", what: "facts", resource: rule.Arn },
-      },
+      factsCall("eventbridge", "ListTargetsByRule", "eventbridge-rule", rule.Arn),
       () =>
         collect(
           paginate(

@@ -7,7 +7,7 @@ import {
   paginateListStreams,
   type ListStreamsOutput,
 } from "@aws-sdk/client-kinesis";
-import { attempt, collect, detailEach, type DiscoveryContext } from "../context.js";
+import { attempt, factsCall, collect, detailEach, type DiscoveryContext } from "../context.js";
 import type { KinesisStream } from "../types.js";
 
 export async function discoverKinesisStreams(ctx: DiscoveryContext): Promise<KinesisStream[]> {
@@ -44,19 +44,11 @@ export async function discoverKinesisStreams(ctx: DiscoveryContext): Promise<Kin
     const consumers =
       ctx.detail === "reconcile"
         ? undefined
-        : await attempt(
-            ctx,
-            {
-              service: "kinesis",
-              operation: "ListStreamConsumers",
-              resource: streamArn,
-              covers: { kind: "kinesis-stream", what: "facts", resource: streamArn },
-            },
-            () =>
-              collect(
-                paginateListStreamConsumers({ client, stopOnSameToken: true }, { StreamARN: streamArn }),
-                (page) => page.Consumers,
-              ),
+        : await attempt(ctx, factsCall("kinesis", "ListStreamConsumers", "kinesis-stream", streamArn), () =>
+            collect(
+              paginateListStreamConsumers({ client, stopOnSameToken: true }, { StreamARN: streamArn }),
+              (page) => page.Consumers,
+            ),
           );
     if (consumers && !consumers.ok && consumers.reason === "missing") return undefined;
     return {

@@ -15,7 +15,7 @@ import {
 import { DEFAULT_HEADROOM } from "../../aws/pacer.js";
 import { quotaFor } from "../../aws/quotas.js";
 import { functionQualifier, serviceOfArn, unqualifiedFunctionArn } from "../arn.js";
-import { attempt, collect, detailEach, type DiscoveryContext } from "../context.js";
+import { attempt, factsCall, collect, detailEach, type DiscoveryContext } from "../context.js";
 import type {
   AsyncInvokeConfig,
   EventSourceKind,
@@ -91,12 +91,7 @@ export async function discoverLambdaFunctions(
     return detailEach(ctx, "lambda-function", functions, async (listedConfig) => {
       const name = listedConfig.FunctionName;
       const arn = unqualifiedFunctionArn(listedConfig.FunctionArn);
-      const call = {
-        service: "lambda",
-        operation: "GetFunction",
-        resource: arn,
-        covers: { kind: "lambda-function", what: "facts", resource: arn },
-      } as const;
+      const call = factsCall("lambda", "GetFunction", "lambda-function", arn);
       const got = await attempt(ctx, call, () => client.send(new GetFunctionCommand({ FunctionName: name })));
       if (!got.ok && got.reason === "missing") return undefined;
       const invokeConfigs = await readInvokeConfigs(ctx, client, listedConfig);
@@ -174,16 +169,12 @@ async function readInvokeConfigs(
 ): Promise<readonly FunctionEventInvokeConfig[] | "missing"> {
   const invokeConfigs = await attempt(
     ctx,
-    {
-      service: "lambda",
-      resource: config.FunctionArn,
-      operation: "ListFunctionEventInvokeConfigs",
-      covers: {
-        kind: "lambda-function",
-        what: "facts",
-        resource: unqualifiedFunctionArn(config.FunctionArn),
-      },
-    },
+    factsCall(
+      "lambda",
+      "ListFunctionEventInvokeConfigs",
+      "lambda-function",
+      unqualifiedFunctionArn(config.FunctionArn),
+    ),
     () =>
       collect(
         paginateListFunctionEventInvokeConfigs(
@@ -207,15 +198,8 @@ export async function readFunctionDetails(
 ): Promise<LambdaFunction[]> {
   const client = ctx.aws.client(LambdaClient);
   return detailEach(ctx, "lambda-function-tags", functions, async (fn) => {
-    const got = await attempt(
-      ctx,
-      {
-        service: "lambda",
-        resource: fn.arn,
-        operation: "GetFunction",
-        covers: { kind: "lambda-function", what: "facts", resource: fn.arn },
-      },
-      () => client.send(new GetFunctionCommand({ FunctionName: fn.name })),
+    const got = await attempt(ctx, factsCall("lambda", "GetFunction", "lambda-function", fn.arn), () =>
+      client.send(new GetFunctionCommand({ FunctionName: fn.name })),
     );
     if (!got.ok) return got.reason === "missing" ? undefined : fn;
     const notRead = (fn.notRead ?? []).filter((fact) => fact !== "reserved-concurrency");

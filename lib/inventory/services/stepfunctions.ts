@@ -1,6 +1,6 @@
 /** Step Functions state machines and their type (STANDARD or EXPRESS). */
 import { DescribeStateMachineCommand, SFNClient, paginateListStateMachines } from "@aws-sdk/client-sfn";
-import { attempt, collect, detailEach, type DiscoveryContext } from "../context.js";
+import { attempt, factsCall, collect, detailEach, type DiscoveryContext } from "../context.js";
 import type { StateMachine } from "../types.js";
 
 export async function discoverStateMachines(ctx: DiscoveryContext): Promise<StateMachine[]> {
@@ -25,12 +25,7 @@ export async function discoverStateMachines(ctx: DiscoveryContext): Promise<Stat
     if (!type) {
       const described = await attempt(
         ctx,
-        {
-          service: "sfn",
-          operation: "DescribeStateMachine",
-          resource: arn,
-          covers: { kind: "state-machine", what: "facts", resource: arn },
-        },
+        factsCall("sfn", "DescribeStateMachine", "state-machine", arn),
         () => client.send(new DescribeStateMachineCommand({ stateMachineArn: arn })),
       );
       if (!described.ok && described.reason === "missing") return undefined;
