@@ -47,6 +47,11 @@ export interface Call {
   readonly covers: ReadScope;
 }
 
+/** A listing: when it fails, any resource of the kind may be missing from the snapshot. */
+export function listCall(service: AwsService, operation: string, kind: ResourceKind): Call {
+  return { service, operation, covers: { kind, what: "resources" } };
+}
+
 /** A read of one resource's facts: when it fails, those facts are unknown and the resource stays. */
 export function factsCall(
   service: AwsService,

@@ -8,16 +8,13 @@ import {
 } from "@aws-sdk/client-apigatewayv2";
 import { paginate } from "../../aws/index.js";
 import { httpApiArn, restApiArn } from "../arn.js";
-import { attempt, factsCall, collect, detailEach, type DiscoveryContext } from "../context.js";
+import { attempt, listCall, factsCall, collect, detailEach, type DiscoveryContext } from "../context.js";
 import type { HttpApi, RestApi } from "../types.js";
 
 export async function discoverRestApis(ctx: DiscoveryContext): Promise<RestApi[]> {
   const client = ctx.aws.client(APIGatewayClient);
-  const listed = await attempt(
-    ctx,
-    { service: "apigateway", operation: "GetRestApis", covers: { kind: "rest-api", what: "resources" } },
-    () =>
-      collect(paginateGetRestApis({ client, stopOnSameToken: true }, { limit: 500 }), (page) => page.items),
+  const listed = await attempt(ctx, listCall("apigateway", "GetRestApis", "rest-api"), () =>
+    collect(paginateGetRestApis({ client, stopOnSameToken: true }, { limit: 500 }), (page) => page.items),
   );
   if (!listed.ok) return [];
 
@@ -45,18 +42,15 @@ export async function discoverRestApis(ctx: DiscoveryContext): Promise<RestApi[]
 
 export async function discoverHttpApis(ctx: DiscoveryContext): Promise<HttpApi[]> {
   const client = ctx.aws.client(ApiGatewayV2Client);
-  const listed = await attempt(
-    ctx,
-    { service: "apigatewayv2", operation: "GetApis", covers: { kind: "http-api", what: "resources" } },
-    () =>
-      collect(
-        paginate(
-          (token) =>
-            client.send(new GetApisCommand({ MaxResults: "500", ...(token ? { NextToken: token } : {}) })),
-          (page) => page.NextToken,
-        ),
-        (page) => page.Items,
+  const listed = await attempt(ctx, listCall("apigatewayv2", "GetApis", "http-api"), () =>
+    collect(
+      paginate(
+        (token) =>
+          client.send(new GetApisCommand({ MaxResults: "500", ...(token ? { NextToken: token } : {}) })),
+        (page) => page.NextToken,
       ),
+      (page) => page.Items,
+    ),
   );
   if (!listed.ok) return [];
   const httpApis = listed.value.filter((api): api is Api & { ApiId: string } => {

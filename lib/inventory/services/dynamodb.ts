@@ -1,14 +1,12 @@
 /** DynamoDB tables with billing mode and their stream, which Lambda event sources point at. */
 import { DescribeTableCommand, DynamoDBClient, paginateListTables } from "@aws-sdk/client-dynamodb";
-import { attempt, collect, detailEach, type DiscoveryContext } from "../context.js";
+import { attempt, listCall, collect, detailEach, type DiscoveryContext } from "../context.js";
 import type { DynamoDbTable } from "../types.js";
 
 export async function discoverDynamoDbTables(ctx: DiscoveryContext): Promise<DynamoDbTable[]> {
   const client = ctx.aws.client(DynamoDBClient);
-  const listed = await attempt(
-    ctx,
-    { service: "dynamodb", operation: "ListTables", covers: { kind: "dynamodb-table", what: "resources" } },
-    () => collect(paginateListTables({ client, stopOnSameToken: true }, {}), (page) => page.TableNames),
+  const listed = await attempt(ctx, listCall("dynamodb", "ListTables", "dynamodb-table"), () =>
+    collect(paginateListTables({ client, stopOnSameToken: true }, {}), (page) => page.TableNames),
   );
   if (!listed.ok) return [];
 

@@ -9,27 +9,20 @@ import {
   type Target,
 } from "@aws-sdk/client-eventbridge";
 import { paginate } from "../../aws/index.js";
-import { attempt, factsCall, collect, detailEach, type DiscoveryContext } from "../context.js";
+import { attempt, listCall, factsCall, collect, detailEach, type DiscoveryContext } from "../context.js";
 import type { EventBridgeRule, RuleTarget } from "../types.js";
 
 export async function discoverEventBridgeRules(ctx: DiscoveryContext): Promise<EventBridgeRule[]> {
   const client = ctx.aws.client(EventBridgeClient);
-  const buses = await attempt(
-    ctx,
-    {
-      service: "eventbridge",
-      operation: "ListEventBuses",
-      covers: { kind: "eventbridge-rule", what: "resources" },
-    },
-    () =>
-      collect(
-        paginate(
-          (token) =>
-            client.send(new ListEventBusesCommand({ Limit: 100, ...(token ? { NextToken: token } : {}) })),
-          (page) => page.NextToken,
-        ),
-        (page) => page.EventBuses,
+  const buses = await attempt(ctx, listCall("eventbridge", "ListEventBuses", "eventbridge-rule"), () =>
+    collect(
+      paginate(
+        (token) =>
+          client.send(new ListEventBusesCommand({ Limit: 100, ...(token ? { NextToken: token } : {}) })),
+        (page) => page.NextToken,
       ),
+      (page) => page.EventBuses,
+    ),
   );
   if (!buses.ok) return [];
 

@@ -7,15 +7,13 @@ import {
   paginateListStreams,
   type ListStreamsOutput,
 } from "@aws-sdk/client-kinesis";
-import { attempt, factsCall, collect, detailEach, type DiscoveryContext } from "../context.js";
+import { attempt, listCall, factsCall, collect, detailEach, type DiscoveryContext } from "../context.js";
 import type { KinesisStream } from "../types.js";
 
 export async function discoverKinesisStreams(ctx: DiscoveryContext): Promise<KinesisStream[]> {
   const client = ctx.aws.client(KinesisClient);
-  const listed = await attempt(
-    ctx,
-    { service: "kinesis", operation: "ListStreams", covers: { kind: "kinesis-stream", what: "resources" } },
-    () => collect(paginateListStreams({ client, stopOnSameToken: true }, {}), streamsOf),
+  const listed = await attempt(ctx, listCall("kinesis", "ListStreams", "kinesis-stream"), () =>
+    collect(paginateListStreams({ client, stopOnSameToken: true }, {}), streamsOf),
   );
   if (!listed.ok) return [];
 

@@ -15,7 +15,7 @@ import {
 import { DEFAULT_HEADROOM } from "../../aws/pacer.js";
 import { quotaFor } from "../../aws/quotas.js";
 import { functionQualifier, serviceOfArn, unqualifiedFunctionArn } from "../arn.js";
-import { attempt, factsCall, collect, detailEach, type DiscoveryContext } from "../context.js";
+import { attempt, listCall, factsCall, collect, detailEach, type DiscoveryContext } from "../context.js";
 import type {
   AsyncInvokeConfig,
   EventSourceKind,
@@ -69,14 +69,11 @@ export async function discoverLambdaFunctions(
   options: LambdaDiscoveryOptions = {},
 ): Promise<LambdaFunction[]> {
   const client = ctx.aws.client(LambdaClient);
-  const listed = await attempt(
-    ctx,
-    { service: "lambda", operation: "ListFunctions", covers: { kind: "lambda-function", what: "resources" } },
-    () =>
-      collect(
-        paginateListFunctions({ client, stopOnSameToken: true, pageSize: 50 }, {}),
-        (page) => page.Functions,
-      ),
+  const listed = await attempt(ctx, listCall("lambda", "ListFunctions", "lambda-function"), () =>
+    collect(
+      paginateListFunctions({ client, stopOnSameToken: true, pageSize: 50 }, {}),
+      (page) => page.Functions,
+    ),
   );
   if (!listed.ok) return [];
   const mappings = await eventSourceMappingsByFunction(ctx, client);

@@ -1,20 +1,17 @@
 /** CloudWatch Logs log groups with retention (absent: never expires) and stored bytes. */
 import { CloudWatchLogsClient, paginateDescribeLogGroups } from "@aws-sdk/client-cloudwatch-logs";
 import { logGroupArn, normalizeLogGroupArn } from "../arn.js";
-import { attempt, collect, type DiscoveryContext } from "../context.js";
+import { attempt, listCall, collect, type DiscoveryContext } from "../context.js";
 import type { LogGroup } from "../types.js";
 
 export async function discoverLogGroups(ctx: DiscoveryContext): Promise<LogGroup[]> {
   const client = ctx.aws.client(CloudWatchLogsClient);
   ctx.progress({ phase: "log-group", done: 0 });
-  const listed = await attempt(
-    ctx,
-    { service: "logs", operation: "DescribeLogGroups", covers: { kind: "log-group", what: "resources" } },
-    () =>
-      collect(
-        paginateDescribeLogGroups({ client, stopOnSameToken: true }, { limit: 50 }),
-        (page) => page.logGroups,
-      ),
+  const listed = await attempt(ctx, listCall("logs", "DescribeLogGroups", "log-group"), () =>
+    collect(
+      paginateDescribeLogGroups({ client, stopOnSameToken: true }, { limit: 50 }),
+      (page) => page.logGroups,
+    ),
   );
   if (!listed.ok) return [];
   ctx.progress({ phase: "log-group", done: listed.value.length, total: listed.value.length });

@@ -8,7 +8,7 @@ import {
   type Subscription,
 } from "@aws-sdk/client-sns";
 import { nameOfArn } from "../arn.js";
-import { attempt, collect, detailEach, type DiscoveryContext } from "../context.js";
+import { attempt, listCall, collect, detailEach, type DiscoveryContext } from "../context.js";
 import type { SnsSubscription, SnsTopic } from "../types.js";
 
 export type ConfirmedSubscription = Subscription & { SubscriptionArn: string; TopicArn: string };
@@ -42,10 +42,8 @@ export async function discoverSnsTopics(
   const client = ctx.aws.client(SNSClient);
   // When ListTopics fails, the listing's own failure must not go unobserved (the first error is reported).
   listing.catch(() => undefined);
-  const topics = await attempt(
-    ctx,
-    { service: "sns", operation: "ListTopics", covers: { kind: "sns-topic", what: "resources" } },
-    () => collect(paginateListTopics({ client, stopOnSameToken: true }, {}), (page) => page.Topics),
+  const topics = await attempt(ctx, listCall("sns", "ListTopics", "sns-topic"), () =>
+    collect(paginateListTopics({ client, stopOnSameToken: true }, {}), (page) => page.Topics),
   );
   const confirmed = (await listing) ?? [];
   if (!topics.ok) return [];

@@ -1,20 +1,17 @@
 /** SQS queues with their redrive policy, so DLQs and their sources are known. */
 import { GetQueueAttributesCommand, SQSClient, paginateListQueues } from "@aws-sdk/client-sqs";
 import { nameOfArn } from "../arn.js";
-import { attempt, collect, detailEach, type DiscoveryContext } from "../context.js";
+import { attempt, listCall, collect, detailEach, type DiscoveryContext } from "../context.js";
 import type { RedrivePolicy, SqsQueue } from "../types.js";
 
 export async function discoverSqsQueues(ctx: DiscoveryContext): Promise<SqsQueue[]> {
   const client = ctx.aws.client(SQSClient);
   // Without MaxResults, ListQueues returns at most 1,000 URLs and no NextToken.
-  const listed = await attempt(
-    ctx,
-    { service: "sqs", operation: "ListQueues", covers: { kind: "sqs-queue", what: "resources" } },
-    () =>
-      collect(
-        paginateListQueues({ client, stopOnSameToken: true }, { MaxResults: 1000 }),
-        (page) => page.QueueUrls,
-      ),
+  const listed = await attempt(ctx, listCall("sqs", "ListQueues", "sqs-queue"), () =>
+    collect(
+      paginateListQueues({ client, stopOnSameToken: true }, { MaxResults: 1000 }),
+      (page) => page.QueueUrls,
+    ),
   );
   if (!listed.ok) return [];
 

@@ -1,19 +1,16 @@
 /** Step Functions state machines and their type (STANDARD or EXPRESS). */
 import { DescribeStateMachineCommand, SFNClient, paginateListStateMachines } from "@aws-sdk/client-sfn";
-import { attempt, factsCall, collect, detailEach, type DiscoveryContext } from "../context.js";
+import { attempt, listCall, factsCall, collect, detailEach, type DiscoveryContext } from "../context.js";
 import type { StateMachine } from "../types.js";
 
 export async function discoverStateMachines(ctx: DiscoveryContext): Promise<StateMachine[]> {
   const client = ctx.aws.client(SFNClient);
-  const listed = await attempt(
-    ctx,
-    { service: "sfn", operation: "ListStateMachines", covers: { kind: "state-machine", what: "resources" } },
-    () =>
-      collect(
-        // 1,000 a page, the maximum (the default is 100).
-        paginateListStateMachines({ client, stopOnSameToken: true }, { maxResults: 1000 }),
-        (page) => page.stateMachines,
-      ),
+  const listed = await attempt(ctx, listCall("sfn", "ListStateMachines", "state-machine"), () =>
+    collect(
+      // 1,000 a page, the maximum (the default is 100).
+      paginateListStateMachines({ client, stopOnSameToken: true }, { maxResults: 1000 }),
+      (page) => page.stateMachines,
+    ),
   );
   if (!listed.ok) return [];
 
