@@ -24,8 +24,12 @@ export const ENVIRONMENT_LIMIT_BYTES = 4096;
 const ENVIRONMENT_RESERVE_BYTES =
   600 + Buffer.byteLength(CONFIG_VERSION_VARIABLE) + String(CONFIG_VERSION).length;
 
-/** Function and queue names start with the prefix; the breaker names trip alarms with it too. */
-const DEPLOYABLE_PREFIX = /^[A-Za-z0-9_-]{1,32}$/;
+/**
+ * Function and queue names start with the prefix; the breaker names trip alarms with it too. Every IAM
+ * name scope is `<prefix>*`, so the prefix is at least three characters and ends with a separator: "ops"
+ * would scope `function:ops*`, and the breaker's Deny on it would block a customer's opsgenie-forwarder.
+ */
+const DEPLOYABLE_PREFIX = /^[A-Za-z0-9][A-Za-z0-9_-]{1,30}[-_]$/;
 
 export interface Deployment {
   readonly config: WatchkeeperConfig;
@@ -46,8 +50,10 @@ export function planDeployment(
   const problems: string[] = [];
   if (!DEPLOYABLE_PREFIX.test(config.prefix)) {
     problems.push(
-      `prefix: deployed functions, queues and trip alarms are named with it: use 1-32 letters, digits, _ or - ` +
-        `(the longest function name is then ${32 + LONGEST_FUNCTION_NAME} of Lambda's 64 characters)`,
+      `prefix: deployed functions, queues and trip alarms are named with it, and IAM scopes them by it: use ` +
+        `3-32 letters, digits, _ or -, starting with a letter or digit and ending with - or _ (e.g. "ops-"), ` +
+        `so "<prefix>*" matches only Watchkeeper's names (the longest function name is then ` +
+        `${32 + LONGEST_FUNCTION_NAME} of Lambda's 64 characters)`,
     );
   }
   const { targets: _targets, ...functionConfig } = (input ?? {}) as ConfigInput;

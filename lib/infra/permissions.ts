@@ -5,7 +5,7 @@
  * (`why`); the function construct hands that reason to cdk-nag for each wildcard finding.
  */
 import { ArnFormat, Stack, type ArnComponents } from "aws-cdk-lib";
-import { Effect, PolicyStatement } from "aws-cdk-lib/aws-iam";
+import { Effect, PolicyStatement, ServicePrincipal } from "aws-cdk-lib/aws-iam";
 import type { Construct } from "constructs";
 import type { WatchkeeperConfig } from "../config/schema.js";
 
@@ -122,19 +122,50 @@ export function logGroupRead(): Permission {
   };
 }
 
-/** Alarm writes: only alarms named with the prefix (ownership also needs the managed tag, checked in code). */
+/** The topic Watchkeeper's alarms notify: the configured one, or the one the stack creates. */
+export function alarmTopicArn(scope: Construct, config: WatchkeeperConfig): string {
+  return (
+    config.alarms.notificationTopicArn ?? arn(scope, { service: "sns", resource: `${config.prefix}alarms` })
+  );
+}
+
+/**
+ * The topic policy's Allow for CloudWatch: a topic policy replaces SNS's default one, so without it no
+ * alarm could notify. Only this account's alarms named with the prefix.
+ */
+export function alarmTopicPublish(scope: Construct, topicArn: string, prefix: string): PolicyStatement {
+  return new PolicyStatement({
+    sid: "CloudWatchAlarmsWithPrefix",
+    principals: [new ServicePrincipal("cloudwatch.amazonaws.com")],
+    actions: ["sns:Publish"],
+    resources: [topicArn],
+    conditions: {
+      StringEquals: { "aws:SourceAccount": Stack.of(scope).account },
+      ArnLike: { "aws:SourceArn": colonArn(scope, "cloudwatch", "alarm", `${prefix}*`) },
+    },
+  });
+}
+
+/**
+ * Alarm writes: only alarms named with the prefix (ownership also needs the managed tag, checked in
+ * code), and an alarm may only notify the alarm topic (`cloudwatch:AlarmActions`, every action it names).
+ */
 export function alarmWrites(scope: Construct, config: WatchkeeperConfig): Permission {
+  const alarms = [colonArn(scope, "cloudwatch", "alarm", `${config.prefix}*`)];
   return {
     statements: [
       new PolicyStatement({
+        sid: "AlarmsWithPrefixNotifyingTheTopic",
+        actions: ["cloudwatch:PutMetricAlarm"],
+        resources: alarms,
+        conditions: {
+          "ForAllValues:StringEquals": { "cloudwatch:AlarmActions": [alarmTopicArn(scope, config)] },
+        },
+      }),
+      new PolicyStatement({
         sid: "AlarmsWithPrefix",
-        actions: [
-          "cloudwatch:PutMetricAlarm",
-          "cloudwatch:DeleteAlarms",
-          "cloudwatch:TagResource",
-          "cloudwatch:UntagResource",
-        ],
-        resources: [colonArn(scope, "cloudwatch", "alarm", `${config.prefix}*`)],
+        actions: ["cloudwatch:DeleteAlarms", "cloudwatch:TagResource", "cloudwatch:UntagResource"],
+        resources: alarms,
       }),
     ],
     why: `Alarm writes are limited to alarms named with Watchkeeper's prefix "${config.prefix}"; they are made at run time for the resources found then.`,
@@ -223,11 +254,14 @@ export function dlqRedrive(scope: Construct): Permission {
         actions: ["lambda:InvokeFunction"],
         resources: [colonArn(scope, "lambda", "function", "*")],
       }),
+      keysThrough(scope, "RedriveQueueKeys", "sqs", ["kms:Decrypt", "kms:GenerateDataKey"]),
     ],
     why:
       "Redrive acts on the DLQ a person names (or one tagged watchkeeper:auto-redrive) and sends its messages back " +
       "to that queue's sources or function, all created by other teams: this account and region's queues and " +
-      "functions only. A move task needs receive/delete on the DLQ and send on the source.",
+      "functions only. A move task needs receive/delete on the DLQ and send on the source. A queue under a " +
+      "customer managed key needs kms:Decrypt to receive and kms:GenerateDataKey to send: on this account's " +
+      "keys, only through SQS (kms:ViaService), so only for the queue calls allowed above.",
   };
 }
 
@@ -293,8 +327,9 @@ export function metricWrites(): Permission {
  * (attribute-based access control), so concurrency and tag writes need the opt-in tag on the function;
  * functions opted in by config are named instead. Tag writes are limited to the breaker's record keys
  * (`aws:TagKeys`), so the breaker can never remove an opt-in. UpdateEventSourceMapping is authorized on
- * the mapping, whose tags are not the function's: the documented narrowing is `lambda:FunctionArn`,
- * which cannot name tag-opted functions in advance, so it is allowed on this account's mappings.
+ * the mapping, whose tags are not the function's, and its only condition key is `lambda:FunctionArn`
+ * (no key says which fields change): it is allowed where that is a function of this account and region,
+ * and denied where it is Watchkeeper's. The breaker only sends `{ UUID, Enabled }` (lib/breaker).
  * Watchkeeper's own functions and their mappings are denied outright.
  */
 export function breakerWrites(scope: Construct, config: WatchkeeperConfig): Permission {
@@ -339,6 +374,7 @@ export function breakerWrites(scope: Construct, config: WatchkeeperConfig): Perm
         sid: "BreakerEventSourceMappings",
         actions: ["lambda:UpdateEventSourceMapping"],
         resources: [mappings],
+        conditions: { ArnLike: { "lambda:FunctionArn": functionArn("*") } },
       }),
       new PolicyStatement({
         sid: "BreakerNeverOnWatchkeeper",
@@ -357,8 +393,9 @@ export function breakerWrites(scope: Construct, config: WatchkeeperConfig): Perm
     why:
       `Functions opt in with the tag ${BREAKER_TAG} after the deploy: concurrency and tag writes require that tag ` +
       "(aws:ResourceTag), and tag writes only the breaker's record keys (aws:TagKeys). Event source mappings of " +
-      "tag-opted functions cannot be named in advance, and lambda:FunctionArn (the documented narrowing) cannot " +
-      "name them either: allowed in this account and region only. Watchkeeper's own functions and mappings are denied.",
+      "tag-opted functions cannot be named in advance, and lambda:FunctionArn, their only condition key, cannot " +
+      "name those functions either: mappings of this account and region's functions only. Watchkeeper's own " +
+      "functions and mappings are denied.",
   };
 }
 
@@ -371,7 +408,26 @@ export function slackSecretRead(scope: Construct, secretName: string): Permissio
         actions: ["secretsmanager:GetSecretValue"],
         resources: [colonArn(scope, "secretsmanager", "secret", `${secretName}-??????`)],
       }),
+      keysThrough(scope, "SlackSecretKey", "secretsmanager", ["kms:Decrypt"]),
     ],
-    why: "The one secret named in config; '-??????' is the random suffix Secrets Manager adds to its ARN.",
+    why:
+      "The one secret named in config; '-??????' is the random suffix Secrets Manager adds to its ARN. A secret " +
+      "under a customer managed key needs kms:Decrypt: on this account's keys, only through Secrets Manager " +
+      "(kms:ViaService), so only for the one secret the role may read.",
   };
+}
+
+/**
+ * KMS on the caller's behalf, for resources under a customer managed key: this account's keys (the
+ * user's key is not known at deploy time), and only through `service` in this region. The service call
+ * itself is authorized by the role's other statements, so the key serves no other resource. A key
+ * policy that does not delegate to IAM must grant this itself (docs/policy.md).
+ */
+function keysThrough(scope: Construct, sid: string, service: string, actions: string[]): PolicyStatement {
+  return new PolicyStatement({
+    sid,
+    actions,
+    resources: [arn(scope, { service: "kms", resource: "key", resourceName: "*" })],
+    conditions: { StringEquals: { "kms:ViaService": `${service}.${Stack.of(scope).region}.amazonaws.com` } },
+  });
 }

@@ -26,6 +26,7 @@ import {
   resourceCreatedPattern,
 } from "./events.js";
 import { FUNCTIONS, type FunctionSpec, type Trigger } from "./functions.js";
+import { alarmTopicPublish } from "./permissions.js";
 import {
   deadLetterQueue,
   depthAlarm,
@@ -99,6 +100,8 @@ export class WatchkeeperStack extends Stack {
       displayName: "Watchkeeper alarms",
       enforceSSL: true,
     });
+    // enforceSSL writes a topic policy, which replaces SNS's default one: CloudWatch must be allowed again.
+    topic.addToResourcePolicy(alarmTopicPublish(this, topic.topicArn, prefix));
     acknowledge(
       topic,
       "SNS2",

@@ -53,6 +53,17 @@ describe("a bad config fails synthesis, naming the field", () => {
     expect(rejection({ prefix: "x".repeat(33) })).toMatch(/prefix: /);
   });
 
+  it("names a prefix that would widen every IAM name scope: too short, or without a trailing separator", () => {
+    // "ops" scopes function:ops*, and the breaker's Deny on it would block a customer's opsgenie-forwarder.
+    for (const prefix of ["ops", "o-", "ops-team"]) {
+      expect(rejection({ prefix }), prefix).toMatch(
+        /^watchkeeper\.config\.json is not valid:\n {2}prefix: .*ending with - or _/,
+      );
+    }
+    for (const prefix of ["ops-", "ab_", "watchkeeper-"])
+      expect(() => buildApp({ prefix }), prefix).not.toThrow();
+  });
+
   it("names a config too large for the functions' environment", () => {
     const critical = Array.from(
       { length: 80 },

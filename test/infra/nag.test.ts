@@ -96,6 +96,7 @@ describe("cdk-nag AwsSolutions", () => {
         arn(`lambda:${here}:event-source-mapping:*`),
         arn(`lambda:${here}:function:ops-*`),
         arn(`sqs:${here}:*`),
+        arn(`kms:${here}:key/*`),
       ].sort(),
     );
   });
