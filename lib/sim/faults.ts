@@ -39,6 +39,8 @@ export interface FaultPlan {
 export class FaultSchedule {
   private readonly rng: Rng;
   private readonly rules: { rule: FaultRule; left: number }[];
+  /** Faults injected so far, per kind (a soak reports its mix). */
+  readonly injected: Record<FaultKind, number> = { denied: 0, "html-502": 0, hang: 0, throttle: 0 };
 
   constructor(plan: FaultPlan) {
     this.rng = new Rng(plan.seed ?? 1);
@@ -69,6 +71,7 @@ export class FaultSchedule {
       if (r.left <= 0 || !applies(r.rule, service, api)) continue;
       if (!this.rng.chance(r.rule.probability ?? 1)) continue;
       r.left -= 1;
+      this.injected[r.rule.fault] += 1;
       return r.rule.fault;
     }
     return undefined;

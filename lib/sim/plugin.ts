@@ -108,7 +108,8 @@ export function simPlugin(
 }
 
 export type SimulatedAwsOptions = Omit<Partial<AwsOptions>, "plugin" | "clock" | "retryStrategy"> & {
-  readonly faults?: FaultPlan;
+  /** A plan, or a schedule already made (to read its counts, or to share it between runs). */
+  readonly faults?: FaultPlan | FaultSchedule;
 };
 
 /** Signs requests that fault rules send down the SDK's path; no request leaves the process. */
@@ -127,7 +128,7 @@ export function simulatedAws(sim: SimAccount, { faults, ...options }: SimulatedA
     credentials: SIMULATED_CREDENTIALS,
     ...options,
     clock: sim.clock,
-    plugin: simPlugin(sim, faults && new FaultSchedule(faults)),
+    plugin: simPlugin(sim, faults instanceof FaultSchedule || !faults ? faults : new FaultSchedule(faults)),
     retryStrategy: immediateRetries,
   });
 }

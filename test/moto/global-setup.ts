@@ -53,12 +53,12 @@ function useFakeAwsEnvironment(): void {
   process.env.AWS_SHARED_CREDENTIALS_FILE = "/dev/null";
 }
 
-interface RunningMoto {
+export interface RunningMoto {
   readonly url: string;
   readonly process: ChildProcess;
 }
 
-async function startMoto(): Promise<RunningMoto> {
+export async function startMoto(): Promise<RunningMoto> {
   // A port found free can be taken before moto binds it: try a few.
   let lastError: unknown;
   for (let attempt = 0; attempt < 3; attempt++) {
@@ -157,7 +157,7 @@ function freeLoopbackPort(): Promise<number> {
   });
 }
 
-function stopMoto(child: ChildProcess): Promise<void> {
+export function stopMoto(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => {
     const force = setTimeout(() => child.kill("SIGKILL"), 5000);

@@ -21,8 +21,9 @@
  * | eu-north-1     | test/dlq/async.moto.test.ts                 |
  * | eu-central-1   | test/actions/actions.moto.test.ts           |
  * | ap-south-1     | test/moto/fault-proxy.moto.test.ts          |
+ * | ap-northeast-1 | test/safety/soak.moto.test.ts               |
  *
- * Unclaimed: us-east-2, us-west-1, eu-west-3, ap-northeast-1,
+ * Unclaimed: us-east-2, us-west-1, eu-west-3,
  * ap-northeast-2, ap-southeast-1 (us-east-1 is left to code
  * that falls back to the default region). Claim one here when adding a moto test file.
  */
@@ -55,7 +56,7 @@ const LAMBDA_TRUST_POLICY = JSON.stringify({
  * Watchkeeper never calls IAM, so `lib/aws` has no IAM client: this is one raw query-protocol
  * request, signed with a dummy SigV4 header only so moto routes it to IAM (moto does not verify it).
  */
-export async function motoLambdaRole(): Promise<string> {
+export async function motoLambdaRole(endpoint = motoEndpoint()): Promise<string> {
   const arn = `arn:aws:iam::${MOTO_ACCOUNT_ID}:role/${LAMBDA_ROLE_NAME}`;
   const body = new URLSearchParams({
     Action: "CreateRole",
@@ -63,7 +64,7 @@ export async function motoLambdaRole(): Promise<string> {
     RoleName: LAMBDA_ROLE_NAME,
     AssumeRolePolicyDocument: LAMBDA_TRUST_POLICY,
   });
-  const response = await fetch(motoEndpoint(), {
+  const response = await fetch(endpoint, {
     method: "POST",
     headers: {
       "content-type": "application/x-www-form-urlencoded",

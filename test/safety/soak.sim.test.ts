@@ -1,0 +1,27 @@
+/**
+ * The randomized soak on lib/sim: the sample account, converged, then 60 runs with a fifth of all calls
+ * failing (AccessDenied, a load balancer's HTML 502, hung requests on the virtual clock, throttling, through
+ * the SDK's real retries). No run may write to the converged account; once faults stop it plans nothing.
+ */
+import { expect, it } from "vitest";
+import { parseConfig } from "../../lib/config/index.js";
+import { sampleAccount } from "../../lib/sim/index.js";
+import { soak, soakSummary } from "./soak.js";
+import { simSoakTarget } from "./soak-targets.js";
+
+it("60 runs at 20 % mixed faults write nothing to a converged account, which stays converged", async () => {
+  const sim = sampleAccount();
+  const config = parseConfig({ alarms: { notificationTopicArn: sim.topicArn("alerts") } });
+  const result = await soak(simSoakTarget(sim, config, "soak-sim"), { minRuns: 60, maxRuns: 60 });
+  const summary = soakSummary(result);
+  console.log(`lib/sim soak: ${JSON.stringify(summary)}`);
+
+  expect(result.spurious).toEqual([]);
+  expect(result.recoveryRuns).toBe(1);
+  expect(result.recoveryChanges).toEqual([]);
+  // The soak did what it says: every kind of fault, and runs that saw too little to change anything.
+  expect(summary.runs).toBe(60);
+  expect(Object.values(result.injected).every((n) => n > 0)).toBe(true);
+  expect(summary.partial).toBeGreaterThan(0);
+  expect(summary.heldMax).toBeGreaterThan(0);
+}, 120_000);
