@@ -95,6 +95,7 @@ export const CALLS: Readonly<Record<string, CallsOf>> = {
   "lambda:GetAccountSettings": any("concurrency limits"),
   "lambda:ListEventSourceMappings": any("mappings"),
   "lambda:GetFunction": customer("function", "a function"),
+  "lambda:ListTags": customer("function", "a function's tags"),
   "lambda:GetFunctionConcurrency": customer("function", "a function's concurrency"),
   "lambda:ListFunctionEventInvokeConfigs": customer("function", "a function's async config"),
   "lambda:PutFunctionConcurrency": customer("function", "trip an opted-in function", OPTED_IN),
