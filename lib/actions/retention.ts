@@ -1,4 +1,7 @@
-/** Setting one log group's retention now, over lib/logs (which also says what the next reconcile does). */
+/**
+ * Setting one log group's retention now, over lib/logs (which also says what the next reconcile does,
+ * and refuses a group the policy leaves alone unless the action says `force: true`).
+ */
 import type { Aws } from "../aws/clients.js";
 import { setLogGroupRetention } from "../logs/set.js";
 import type { ActionOf } from "./schema.js";
@@ -11,6 +14,7 @@ export async function retentionSet(
 ): Promise<ActionAnswer> {
   const outcome = await setLogGroupRetention(aws, action.logGroup, action.days, ctx.config.retention, {
     dryRun: ctx.dryRun,
+    force: action.force ?? false,
   });
   const map: Record<typeof outcome.result, ActionOutcome> = {
     set: ctx.dryRun ? "dry-run" : "done",

@@ -104,7 +104,12 @@ export const ActionSchema = z.discriminatedUnion("action", [
   action("alarm-silence", { alarm, minutes: whole(1, MAX_SILENCE_MINUTES) }),
   action("alarm-unsilence", { alarm }),
   action("expire-silences", {}),
-  action("retention-set", { logGroup, days }),
+  action("retention-set", {
+    logGroup,
+    days,
+    /** Set it even on a group the retention policy leaves alone (excluded or watchkeeper:ignore). */
+    force: z.boolean({ error: "true or false" }).optional(),
+  }),
   action("reconcile", {}),
   action("top-offenders", { alarm, limit: whole(1, 20).optional() }),
 ]);

@@ -178,8 +178,8 @@ function planOne(
   };
   const keep = (source: RetentionSource, reason: string) => change("noop", source, reason, actual);
 
-  const exclusion = excludedBecause(group, writers, policy);
-  if (exclusion) return keep("excluded", exclusion);
+  const exclusion = retentionExclusion(group, writers, policy);
+  if (exclusion) return keep("excluded", exclusion.reason);
 
   const wanted = wantedRetention(group, writers, policy, (message) =>
     warnings.push({ logGroup: group.name, message }),
@@ -232,21 +232,54 @@ function planOne(
   );
 }
 
-function excludedBecause(
+/** What keeps the policy off a group, named as the config or the tags say it. */
+export interface RetentionExclusion {
+  /** E.g. `retention.excludePrefixes "/app/"`, `the tag watchkeeper:ignore=true on function api`. */
+  readonly rule: string;
+  /** The plan's reason for leaving the group alone. */
+  readonly reason: string;
+  /** CloudWatch Logs fixes the retention itself (DELIVERY class): no one can set it. */
+  readonly fixed: boolean;
+}
+
+/** Why the policy leaves the group alone, or undefined when it does not. */
+export function retentionExclusion(
   group: LogGroup,
   writers: readonly LogGroupWriter[],
   policy: RetentionPolicy,
-): string | undefined {
+): RetentionExclusion | undefined {
+  const excluded = (rule: string, reason: string, fixed = false) => ({ rule, reason, fixed });
   // CloudWatch Logs rejects PutRetentionPolicy on DELIVERY-class groups: their retention is fixed.
-  if (group.logGroupClass === "DELIVERY") return "excluded: DELIVERY-class groups have a fixed retention";
+  if (group.logGroupClass === "DELIVERY")
+    return excluded(
+      "its DELIVERY log group class",
+      "excluded: DELIVERY-class groups have a fixed retention",
+      true,
+    );
   const prefix = policy.excludePrefixes.find((p) => group.name.startsWith(p));
-  if (prefix !== undefined) return `excluded: name starts with "${prefix}" (excludePrefixes)`;
-  if (isIgnored(group.tags)) return `excluded: ${TAGS.ignore}=${group.tags[TAGS.ignore]} on the group`;
+  if (prefix !== undefined)
+    return excluded(
+      `retention.excludePrefixes "${prefix}"`,
+      `excluded: name starts with "${prefix}" (excludePrefixes)`,
+    );
+  if (isIgnored(group.tags)) {
+    const tag = `${TAGS.ignore}=${group.tags[TAGS.ignore]}`;
+    return excluded(`the tag ${tag} on the group`, `excluded: ${tag} on the group`);
+  }
   const ignoredBy = writers.find((fn) => isIgnored(fn.tags));
-  if (ignoredBy)
-    return `excluded: ${TAGS.ignore}=${ignoredBy.tags[TAGS.ignore]} on function ${ignoredBy.name}`;
+  if (ignoredBy) {
+    const tag = `${TAGS.ignore}=${ignoredBy.tags[TAGS.ignore]}`;
+    return excluded(
+      `the tag ${tag} on function ${ignoredBy.name}, which writes to it`,
+      `excluded: ${tag} on function ${ignoredBy.name}`,
+    );
+  }
   const rule = matchingRule(group.name, policy.rules);
-  if (rule?.exclude) return `excluded: rule for prefix "${rule.prefix}"`;
+  if (rule?.exclude)
+    return excluded(
+      `the retention.rules exclude rule for prefix "${rule.prefix}"`,
+      `excluded: rule for prefix "${rule.prefix}"`,
+    );
   return undefined;
 }
 

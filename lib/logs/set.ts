@@ -2,13 +2,15 @@
  * One log group's retention set by hand (an on-call action): read the group, check the value, write it,
  * and say what the next reconcile will do with it, since the policy may want another value and the
  * schedule would then change it again. Tagging the group `watchkeeper:retention=<days>` makes it stick.
+ * A group the policy leaves alone (excludePrefixes, an exclude rule, `watchkeeper:ignore` on it or on a
+ * function writing to it) is refused unless forced; one whose tags could not be read is always refused.
  */
 import { CloudWatchLogsClient, PutRetentionPolicyCommand } from "@aws-sdk/client-cloudwatch-logs";
 import type { Aws } from "../aws/clients.js";
 import { describeAwsError } from "../aws/errors.js";
 import { TAGS } from "../policy/tags.js";
-import { observeLogGroup } from "./observe.js";
-import { planGroupRetention, type RetentionInput } from "./plan.js";
+import { LogGroupUnseen, observeLogGroup } from "./observe.js";
+import { planGroupRetention, retentionExclusion, type RetentionInput } from "./plan.js";
 import type { RetentionPolicy } from "./policy.js";
 import { describeRetention, isValidRetention, RETENTION_DAYS } from "./retention.js";
 
@@ -23,7 +25,15 @@ export interface SetRetentionOutcome {
   readonly shortens: boolean;
   /** What the next reconcile does with the group, in words. */
   readonly nextReconcile?: string;
+  /** What protects the group from the policy (`retention.excludePrefixes "/app/"`), when something does. */
+  readonly excludedBy?: string;
   readonly sentence: string;
+}
+
+export interface SetRetentionOptions {
+  readonly dryRun?: boolean;
+  /** Set it even on a group the policy leaves alone (excluded or ignored). */
+  readonly force?: boolean;
 }
 
 /** Sets `days` on the group, or (dry run) says what that would change. */
@@ -32,7 +42,7 @@ export async function setLogGroupRetention(
   logGroupName: string,
   days: number,
   policy: RetentionPolicy,
-  options: { readonly dryRun?: boolean } = {},
+  options: SetRetentionOptions = {},
 ): Promise<SetRetentionOutcome> {
   const dryRun = options.dryRun ?? false;
   const base = { logGroupName, dryRun, shortens: false };
@@ -42,15 +52,38 @@ export async function setLogGroupRetention(
       result: "refused",
       sentence: `retention ${days} is not valid; use one of ${RETENTION_DAYS.join(", ")} (days)`,
     };
-  const input = await observeLogGroup(aws, logGroupName);
-  const group = input?.logGroups[0];
-  if (!input || !group)
-    return { ...base, result: "not-found", sentence: `no log group named ${logGroupName} in ${aws.region}` };
-  if (group.logGroupClass === "DELIVERY")
+  let input: RetentionInput | undefined;
+  try {
+    input = await observeLogGroup(aws, logGroupName, { allWriters: true });
+  } catch (error) {
+    if (!(error instanceof LogGroupUnseen)) throw error;
     return {
       ...base,
       result: "refused",
+      sentence:
+        `log group ${logGroupName} not changed: ${error.message}, so whether an opt-out protects it ` +
+        `is unknown (grant ${error.call}, or retry)`,
+    };
+  }
+  const group = input?.logGroups[0];
+  if (!input || !group)
+    return { ...base, result: "not-found", sentence: `no log group named ${logGroupName} in ${aws.region}` };
+  const exclusion = retentionExclusion(group, input.functions, policy);
+  if (exclusion?.fixed)
+    return {
+      ...base,
+      result: "refused",
+      excludedBy: exclusion.rule,
       sentence: `${logGroupName} is a DELIVERY-class log group: its retention is fixed by CloudWatch Logs`,
+    };
+  if (exclusion && !options.force)
+    return {
+      ...base,
+      result: "refused",
+      excludedBy: exclusion.rule,
+      sentence:
+        `log group ${logGroupName} is excluded by ${exclusion.rule}: not changed; ` +
+        `pass --force (an action's force: true) to set it anyway`,
     };
   const previous = group.retentionInDays;
   const shortens = previous === undefined ? false : days < previous;
@@ -61,6 +94,7 @@ export async function setLogGroupRetention(
     retentionInDays: days,
     shortens,
     nextReconcile: next,
+    ...(exclusion ? { excludedBy: exclusion.rule } : {}),
   };
   if (previous === days)
     return {
@@ -70,7 +104,8 @@ export async function setLogGroupRetention(
     };
   const change =
     `${logGroupName}: ${describeRetention(previous)} → ${describeRetention(days)}` +
-    (shortens ? ` (events older than ${describeRetention(days)} are deleted within 72 hours)` : "");
+    (shortens ? ` (events older than ${describeRetention(days)} are deleted within 72 hours)` : "") +
+    (exclusion ? `, forced past ${exclusion.rule}` : "");
   if (dryRun) return { ...outcome, result: "set", sentence: `would set ${change}; ${next}` };
   try {
     await aws

@@ -2,6 +2,7 @@ import type { Command } from "commander";
 import { RETENTION_DAYS, retentionState, type RetentionStateRow } from "../../../lib/logs/index.js";
 import type { SetRetentionOutcome } from "../../../lib/logs/set.js";
 import { integerFlag, runCliAction } from "../actions.js";
+import { configSourceOption, type ConfigSourceChoice } from "../config-source.js";
 import { colorsFor, type Colors } from "../io.js";
 import type { CommandContext } from "../main.js";
 import { formatTable } from "../table.js";
@@ -24,15 +25,28 @@ export function registerRetention(program: Command, context: CommandContext): vo
 
   retention
     .command("set")
-    .description("set one log group's retention now (asks first when it shortens it)")
+    .description(
+      "set one log group's retention now (asks first when it shortens it); refuses a group the " +
+        "retention policy leaves alone (excludePrefixes, an exclude rule, watchkeeper:ignore on it or " +
+        "its function) unless --force",
+    )
     .argument("<log-group>", "the log group's name")
     .requiredOption("--days <n>", `days: ${RETENTION_DAYS.join(", ")}`)
     .option("--dry-run", "say what it would change; change nothing")
     .option("--yes", "shorten without asking")
+    .option("--force", "set it even on a group the retention policy leaves alone (still asks to shorten)")
+    // The exclusions that protect a group are the deployed agent's, as for plan and apply.
+    .addOption(configSourceOption())
     .action(
       async (
         logGroup: string,
-        flags: { days: string; dryRun?: boolean; yes?: boolean },
+        flags: {
+          days: string;
+          dryRun?: boolean;
+          yes?: boolean;
+          force?: boolean;
+          configSource?: ConfigSourceChoice;
+        },
         command: Command,
       ) => {
         await runCliAction(context, command, {
@@ -41,9 +55,11 @@ export function registerRetention(program: Command, context: CommandContext): vo
             logGroup,
             days: integerFlag(flags.days, "--days"),
             ...(flags.dryRun ? { dryRun: true } : {}),
+            ...(flags.force ? { force: true } : {}),
           },
-          labels: { logGroup: "<log-group>", days: "--days" },
+          labels: { logGroup: "<log-group>", days: "--days", force: "--force" },
           yes: flags.yes,
+          configSource: { ...(flags.configSource ? { choice: flags.configSource } : {}) },
           // Only a shorter retention deletes anything: that one asks.
           confirm: (preview) =>
             (preview.details as SetRetentionOutcome | undefined)?.shortens
