@@ -13,12 +13,24 @@
  * Neither is thrown: a bad action never becomes valid by retrying, and a refusal or a failed AWS call
  * is an answer the caller reads. Who asks comes from the event's `actor`, else "runbook-lambda".
  *
- * Configuration: WATCHKEEPER_CONFIG (functions/runtime.ts); AWS_REGION is set by Lambda.
+ * It also runs Slack clicks that functions/slack-interactions.ts checked and handed off
+ * (lib/notify/handoff.ts, `{"kind": "watchkeeper.slack-action", ...}`): validated field by field, run
+ * as `slack:<user id>`, answered in the alarm's Slack thread (lib/actions/slack-job.ts). Who can send
+ * one is IAM's business: the roles allowed lambda:InvokeFunction on this function, which in the stack
+ * is slack-interactions' alone (and the account's administrators).
+ *
+ * Configuration: WATCHKEEPER_CONFIG (functions/runtime.ts; `slack.secretName` for hand-offs);
+ * SLACK_API_URL optional (the Slack Web API base URL); AWS_REGION is set by Lambda.
  */
 import type { Aws } from "../lib/aws/clients.js";
-import { runAction, parseAction, type ActionResult } from "../lib/actions/index.js";
+import { runAction, parseAction, slackRunAction, type ActionResult } from "../lib/actions/index.js";
+import { createSlackJob } from "../lib/actions/slack-job.js";
 import type { WatchkeeperConfig } from "../lib/config/schema.js";
 import { createLogger, type Logger } from "../lib/log.js";
+import type { ActionResult as SlackActionResult } from "../lib/notify/actions.js";
+import { isSlackHandoff, parseSlackHandoff } from "../lib/notify/handoff.js";
+import { containerSlackSecrets, type SlackSecrets } from "../lib/notify/secrets.js";
+import type { SlackClientOptions } from "../lib/notify/slack.js";
 import { configFromEnvironment, containerAws, once, type InvocationContext } from "./runtime.js";
 
 export const DEFAULT_ACTOR = "runbook-lambda";
@@ -27,6 +39,8 @@ export const DEFAULT_ACTOR = "runbook-lambda";
 const SAFETY_MS = 20_000;
 
 export type RunbookActionResponse = ActionResult | { readonly ok: false; readonly error: string };
+/** A hand-off's answer: what was posted in Slack, or why the event was refused. */
+export type SlackHandoffResponse = SlackActionResult | { readonly ok: false; readonly error: string };
 
 export interface RunbookActionDependencies {
   readonly aws: () => Aws;
@@ -34,6 +48,19 @@ export interface RunbookActionDependencies {
   readonly logger: Logger;
 }
 
+export interface SlackHandoffDependencies extends RunbookActionDependencies {
+  /** The Slack secret, to answer a handed-off click in its thread. */
+  readonly slackSecrets: () => Promise<SlackSecrets>;
+  readonly slackOptions?: Partial<SlackClientOptions>;
+}
+
+/** When long work must stop to answer in time (epoch ms on the Aws clock); none outside Lambda. */
+function deadlineOf(aws: Aws, context?: InvocationContext): number | undefined {
+  const remaining = context?.getRemainingTimeInMillis();
+  return remaining === undefined ? undefined : aws.pacer.clock.now() + Math.max(0, remaining - SAFETY_MS);
+}
+
+/** One JSON action. */
 export function createRunbookActionHandler(deps: RunbookActionDependencies) {
   return async function handle(event: unknown, context?: InvocationContext): Promise<RunbookActionResponse> {
     const parsed = parseAction(event, { at: "event" });
@@ -42,9 +69,7 @@ export function createRunbookActionHandler(deps: RunbookActionDependencies) {
       return { ok: false, error: parsed.error };
     }
     const aws = deps.aws();
-    const remaining = context?.getRemainingTimeInMillis();
-    const deadline =
-      remaining === undefined ? undefined : aws.pacer.clock.now() + Math.max(0, remaining - SAFETY_MS);
+    const deadline = deadlineOf(aws, context);
     return runAction(aws, parsed.action, {
       actor: parsed.action.actor ?? DEFAULT_ACTOR,
       config: deps.config(),
@@ -54,8 +79,56 @@ export function createRunbookActionHandler(deps: RunbookActionDependencies) {
   };
 }
 
-export const handler = createRunbookActionHandler({
+/** A Slack click handed off by slack-interactions, run as `slack:<user id>` and answered in Slack. */
+export function createSlackHandoffHandler(deps: SlackHandoffDependencies) {
+  return async function handle(event: unknown, context?: InvocationContext): Promise<SlackHandoffResponse> {
+    const parsed = parseSlackHandoff(event);
+    if (!parsed.ok) {
+      deps.logger.error({ status: "rejected" }, `rejected: ${parsed.error}`);
+      return { ok: false, error: parsed.error };
+    }
+    const deadline = deadlineOf(deps.aws(), context);
+    const runSlackJob = createSlackJob({
+      logger: deps.logger,
+      secrets: deps.slackSecrets,
+      runAction: slackRunAction(deps.aws, () => ({
+        config: deps.config(),
+        logger: deps.logger,
+        ...(deadline !== undefined ? { deadline } : {}),
+      })),
+      ...(deps.slackOptions ? { slackOptions: deps.slackOptions } : {}),
+    });
+    return runSlackJob(parsed.handoff);
+  };
+}
+
+/** The Lambda's entry: a hand-off when the event says it is one, else a JSON action. */
+export function createRunbookHandler(deps: SlackHandoffDependencies) {
+  const actions = createRunbookActionHandler(deps);
+  const handoffs = createSlackHandoffHandler(deps);
+  return (
+    event: unknown,
+    context?: InvocationContext,
+  ): Promise<RunbookActionResponse | SlackHandoffResponse> =>
+    isSlackHandoff(event) ? handoffs(event, context) : actions(event, context);
+}
+
+const config = once(() => configFromEnvironment());
+
+/** The secret named in the config; a hand-off to a deployment without Slack is an error that says so. */
+function slackSecretName(): string {
+  const slack = config().slack;
+  if (!slack)
+    throw new Error("WATCHKEEPER_CONFIG has no slack settings: a Slack hand-off cannot be answered");
+  return slack.secretName;
+}
+
+const slackApiUrl = process.env.SLACK_API_URL?.trim();
+
+export const handler = createRunbookHandler({
   aws: containerAws,
-  config: once(() => configFromEnvironment()),
+  config,
   logger: createLogger({ function: "runbook-action" }),
+  slackSecrets: containerSlackSecrets(containerAws, slackSecretName),
+  ...(slackApiUrl ? { slackOptions: { apiBaseUrl: slackApiUrl } } : {}),
 });

@@ -5,73 +5,50 @@
  *      timestamp within 5 minutes and each signature accepted once per container: else 401;
  *   2. parses the payload (400 when malformed) and ignores buttons that are not Watchkeeper actions (200);
  *   3. allows only configured Slack users and channels: else 403, and nothing runs;
- *   4. starts the action asynchronously and acknowledges with 200 well within Slack's 3 seconds.
+ *   4. hands the action off to the runbook-action function and acknowledges with 200 well within
+ *      Slack's 3 seconds.
  *
- * Asynchronously: the function invokes itself with InvocationType=Event and the checked request as the
- * payload (no queue to deploy; only principals allowed to invoke the function can send that shape, an
- * HTTP caller cannot). That invocation says "working on it" to the user (ephemeral, response_url), runs
- * the action through the injected `runAction` (the same library functions as the CLI), and posts the
- * result in the alarm message's thread (chat.postMessage with a bot token, else response_url with
- * thread_ts). Deploy it with MaximumRetryAttempts=0 for async invocations and an on-failure destination:
- * an action must not run twice because its result could not be posted; a failed post lands there.
+ * The hand-off (lib/notify/handoff.ts) is an asynchronous Invoke (InvocationType=Event) of
+ * runbook-action: an action can take up to 15 minutes, Slack wants its answer in 3 seconds. This
+ * function is the internet-facing one, so it can do nothing else: its role reads the Slack secret and
+ * invokes that one function. runbook-action says "working on it", runs the action as `slack:<user id>`
+ * and posts the result in the alarm's thread (lib/actions/slack-job.ts); it is deployed with no retries
+ * of asynchronous events, so an action never runs twice, and a result it could not post lands in its DLQ.
  *
  * Configuration (environment):
  *   SLACK_SECRET_ID         required: the Secrets Manager secret; must hold "signingSecret"
  *   SLACK_ALLOWED_USERS     required: comma-separated Slack user IDs (U0123,U0456) allowed to act
  *   SLACK_ALLOWED_CHANNELS  required: comma-separated channel IDs whose messages may be acted on
- *   SLACK_API_URL           optional: the Slack Web API base URL
- *   WATCHKEEPER_CONFIG      the deployment's config (functions/runtime.ts): prefix, breaker policy, ...
- *                           for the actions, which are lib/actions' (slackRunAction)
- *   AWS_LAMBDA_FUNCTION_NAME, AWS_REGION  set by Lambda
+ *   RUNBOOK_ACTION_FUNCTION required: the runbook-action function's name (`<prefix>runbook-action`)
+ *   AWS_REGION              set by Lambda
  */
 import { InvokeCommand, LambdaClient } from "@aws-sdk/client-lambda";
 import { z } from "zod";
 import { Aws } from "../lib/aws/clients.js";
 import { systemClock, type Clock } from "../lib/aws/clock.js";
-import { slackRunAction } from "../lib/actions/index.js";
 import { createLogger, type Logger } from "../lib/log.js";
-import {
-  ACTION_NAMES,
-  type ActionName,
-  type ActionRequest,
-  type ActionResult,
-  type RunAction,
-} from "../lib/notify/actions.js";
-import { BLOCK_KIT_LIMITS, mrkdwnWithin, truncate } from "../lib/notify/blockkit.js";
+import { SLACK_HANDOFF_KIND, type SlackHandoff } from "../lib/notify/handoff.js";
 import { parseInteraction } from "../lib/notify/interaction.js";
 import { containerSlackSecrets, type SlackSecrets } from "../lib/notify/secrets.js";
 import { ReplayGuard, verifySlackRequest } from "../lib/notify/signature.js";
-import { SlackClient, type SlackClientOptions } from "../lib/notify/slack.js";
-import { configFromEnvironment, once, type InvocationContext } from "./runtime.js";
 
-export const JOB_KIND = "watchkeeper.slack-action";
-
-/** The self-invocation's payload: a request that passed every check. */
-export interface ActionJob {
-  readonly kind: typeof JOB_KIND;
-  readonly request: ActionRequest;
-  readonly responseUrl?: string;
-  /** The alarm message's thread. */
-  readonly threadTs?: string;
-}
+/** The variable naming the function a checked click is handed to (lib/infra sets it). */
+export const RUNBOOK_FUNCTION_VARIABLE = "RUNBOOK_ACTION_FUNCTION";
 
 export interface InteractionsConfig {
   readonly secretId: string;
   readonly allowedUsers: ReadonlySet<string>;
   readonly allowedChannels: ReadonlySet<string>;
-  readonly apiBaseUrl?: string;
 }
 
 export interface InteractionDependencies {
   readonly logger: Logger;
   readonly config: () => InteractionsConfig;
   readonly secrets: () => Promise<SlackSecrets>;
-  readonly runAction: RunAction;
-  /** Starts the job without waiting for it: Lambda Invoke with InvocationType=Event of this function. */
-  readonly startJob: (job: ActionJob) => Promise<void>;
+  /** Starts the action without waiting for it: an asynchronous Invoke of runbook-action. */
+  readonly handOff: (handoff: SlackHandoff) => Promise<void>;
   readonly clock?: Clock;
   readonly replay?: ReplayGuard;
-  readonly slackOptions?: Partial<SlackClientOptions>;
 }
 
 export interface HttpResponse {
@@ -91,28 +68,6 @@ const HttpEvent = z.object({
     .loose()
     .optional(),
 });
-
-const Job = z.object({
-  kind: z.literal(JOB_KIND),
-  request: z.object({
-    action: z.enum(ACTION_NAMES),
-    target: z.string().min(1),
-    user: z.string().min(1),
-    channel: z.string().min(1),
-    alarmName: z.string().optional(),
-    durationMinutes: z.number().int().positive().optional(),
-    requestedAt: z.string(),
-  }),
-  responseUrl: z.string().url().optional(),
-  threadTs: z.string().optional(),
-});
-
-const ACTION_LABELS: Readonly<Record<ActionName, string>> = {
-  "dlq-redrive": "Redrive",
-  "breaker-trip": "Trip breaker on",
-  "breaker-reset": "Reset breaker on",
-  "alarm-silence": "Silence",
-};
 
 export function createInteractionHandler(deps: InteractionDependencies) {
   const clock = deps.clock ?? systemClock;
@@ -190,8 +145,8 @@ export function createInteractionHandler(deps: InteractionDependencies) {
     }
 
     try {
-      await deps.startJob({
-        kind: JOB_KIND,
+      await deps.handOff({
+        kind: SLACK_HANDOFF_KIND,
         request,
         ...(interaction.responseUrl ? { responseUrl: interaction.responseUrl } : {}),
         ...(interaction.threadTs ? { threadTs: interaction.threadTs } : {}),
@@ -199,94 +154,23 @@ export function createInteractionHandler(deps: InteractionDependencies) {
     } catch (error) {
       log.error(
         { ...who, status: 500 },
-        `could not start ${request.action}: ${error instanceof Error ? error.message : String(error)}`,
+        `could not hand ${request.action} to runbook-action: ${error instanceof Error ? error.message : String(error)}`,
       );
       return respond(500, "could not start the action");
     }
     const elapsed = clock.now() - started;
     log.info(
       { ...who, elapsedMs: elapsed },
-      `accepted ${request.action} on ${request.target} from ${interaction.user}`,
+      `handed ${request.action} on ${request.target} from ${interaction.user} to runbook-action`,
     );
     if (elapsed > 2500) log.warn({ elapsedMs: elapsed }, "acknowledged close to Slack's 3-second limit");
     return respond(200, "");
   }
 
-  async function job(payload: ActionJob): Promise<ActionResult> {
-    const log = deps.logger;
-    const { request } = payload;
-    const config = deps.config();
-    const secrets = await deps.secrets();
-    const slack = new SlackClient({
-      ...secrets,
-      ...(config.apiBaseUrl ? { apiBaseUrl: config.apiBaseUrl } : {}),
-      logger: log,
-      ...deps.slackOptions,
-    });
-    const what = `${ACTION_LABELS[request.action]} ${request.target}`;
-    if (payload.responseUrl) {
-      try {
-        await slack.respond(
-          payload.responseUrl,
-          {
-            response_type: "ephemeral",
-            replace_original: false,
-            text: `:hourglass_flowing_sand: Working on it: ${mrkdwnWithin(what, 2000)}`,
-          },
-          request.channel,
-        );
-      } catch (error) {
-        log.warn(
-          { action: request.action },
-          `could not say "working on it": ${error instanceof Error ? error.message : String(error)}`,
-        );
-      }
-    }
-
-    let result: ActionResult;
-    try {
-      result = await deps.runAction(request);
-    } catch (error) {
-      result = { ok: false, text: `failed: ${error instanceof Error ? error.message : String(error)}` };
-    }
-    log.info(
-      { action: request.action, target: request.target, user: request.user, ok: result.ok },
-      `${what}: ${result.ok ? "done" : "failed"}`,
-    );
-
-    const text = truncate(
-      `${result.ok ? ":white_check_mark:" : ":x:"} <@${request.user}> ${mrkdwnWithin(what, 1000)}: ${result.text}`,
-      BLOCK_KIT_LIMITS.sectionText,
-    );
-    // Thrown errors here reach the async invocation's on-failure destination; the action is not rerun.
-    if (slack.mode === "bot") {
-      await slack.post(
-        { text, blocks: [{ type: "section", text: { type: "mrkdwn", text } }] },
-        { channel: request.channel, ...(payload.threadTs ? { threadTs: payload.threadTs } : {}) },
-      );
-    } else if (payload.responseUrl) {
-      await slack.respond(
-        payload.responseUrl,
-        {
-          response_type: "in_channel",
-          replace_original: false,
-          ...(payload.threadTs ? { thread_ts: payload.threadTs } : {}),
-          text,
-        },
-        request.channel,
-      );
-    } else {
-      throw new Error(`no way to post the result of ${what}: no bot token and no response_url`);
-    }
-    return result;
-  }
-
-  return async function handle(event: unknown): Promise<HttpResponse | ActionResult> {
-    const asJob = Job.safeParse(event);
-    if (asJob.success) return job(asJob.data);
+  return async function handle(event: unknown): Promise<HttpResponse> {
     const asHttp = HttpEvent.safeParse(event);
     if (!asHttp.success) {
-      deps.logger.error("rejected: neither an HTTP request (API Gateway, Function URL) nor an action job");
+      deps.logger.error("rejected: not an HTTP request (API Gateway, Function URL)");
       return respond(400, "bad request");
     }
     return http(asHttp.data);
@@ -318,30 +202,30 @@ export function interactionsConfigFromEnvironment(env: NodeJS.ProcessEnv): Inter
     throw new Error(
       "SLACK_SECRET_ID is not set: name the Secrets Manager secret holding the Slack signing secret",
     );
-  const apiBaseUrl = env.SLACK_API_URL?.trim();
-  if (apiBaseUrl && !URL.canParse(apiBaseUrl)) throw new Error(`SLACK_API_URL=${apiBaseUrl} is not a URL`);
   return {
     secretId,
     allowedUsers: idList(env, "SLACK_ALLOWED_USERS", "users allowed to run actions"),
     allowedChannels: idList(env, "SLACK_ALLOWED_CHANNELS", "channels whose messages may be acted on"),
-    ...(apiBaseUrl ? { apiBaseUrl } : {}),
   };
 }
 
-/** Starts a job by invoking this function again, asynchronously. */
-export function selfInvoker(
+/** Hands a checked click to runbook-action with an asynchronous Invoke; Lambda answers 202 at once. */
+export function runbookInvoker(
   aws: () => Aws,
   functionName: string | undefined,
-): (job: ActionJob) => Promise<void> {
-  return async (job) => {
-    if (!functionName) throw new Error("AWS_LAMBDA_FUNCTION_NAME is not set: cannot invoke myself");
+): (handoff: SlackHandoff) => Promise<void> {
+  return async (handoff) => {
+    if (!functionName)
+      throw new Error(
+        `${RUNBOOK_FUNCTION_VARIABLE} is not set: name the runbook-action function to hand actions to`,
+      );
     await aws()
       .client(LambdaClient)
       .send(
         new InvokeCommand({
           FunctionName: functionName,
           InvocationType: "Event",
-          Payload: new TextEncoder().encode(JSON.stringify(job)),
+          Payload: new TextEncoder().encode(JSON.stringify(handoff)),
         }),
       );
   };
@@ -363,31 +247,9 @@ function loadConfig(): InteractionsConfig {
 
 const awsOfContainer = () => (aws ??= new Aws({ region: process.env.AWS_REGION ?? "" }));
 
-/** The deployment's config (WATCHKEEPER_CONFIG): prefix, breaker policy, retention, ... for the actions. */
-const watchkeeperConfig = once(() => configFromEnvironment());
-
-/** Kept back from the invocation's time limit so a long action (a re-invoke redrive) stops and answers. */
-const SAFETY_MS = 20_000;
-let deadline: number | undefined;
-
-/** A click runs the same runbook action as the CLI and the runbook Lambda (lib/actions). */
-const runAction: RunAction = slackRunAction(awsOfContainer, () => ({
-  config: watchkeeperConfig(),
-  logger,
-  ...(deadline !== undefined ? { deadline } : {}),
-}));
-
-const handle = createInteractionHandler({
+export const handler = createInteractionHandler({
   logger,
   config: loadConfig,
   secrets: containerSlackSecrets(awsOfContainer, () => loadConfig().secretId),
-  runAction,
-  startJob: selfInvoker(awsOfContainer, process.env.AWS_LAMBDA_FUNCTION_NAME),
+  handOff: runbookInvoker(awsOfContainer, process.env[RUNBOOK_FUNCTION_VARIABLE]),
 });
-
-export function handler(event: unknown, context?: InvocationContext): ReturnType<typeof handle> {
-  // One invocation at a time per container: the deadline is this invocation's.
-  const remaining = context?.getRemainingTimeInMillis();
-  deadline = remaining === undefined ? undefined : Date.now() + Math.max(0, remaining - SAFETY_MS);
-  return handle(event);
-}

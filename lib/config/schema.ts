@@ -19,11 +19,12 @@ const catalogId = z.string().refine((id) => CATALOG_IDS.includes(id), {
 
 const httpUrl = z.url({ protocol: /^https?$/, error: "must be an http(s) URL" });
 
+const snsTopicArn = z
+  .string()
+  .regex(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_.-]+$/, "must be an SNS topic ARN");
+
 const alarmsSchema = z.strictObject({
-  notificationTopicArn: z
-    .string()
-    .regex(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_.-]+$/, "must be an SNS topic ARN")
-    .optional(),
+  notificationTopicArn: snsTopicArn.optional(),
   thresholds: z
     .record(z.string(), z.number().nonnegative("a threshold must be a number ≥ 0"))
     .default({})
@@ -47,6 +48,8 @@ const alarmsSchema = z.strictObject({
 const targetSchema = z.strictObject({
   account: z.string().regex(/^\d{12}$/, "must be a 12-digit AWS account id"),
   regions: z.array(z.string().regex(REGION_NAME, "must be an AWS region name such as us-east-1")).min(1),
+  /** The alarm topic of this account's stacks, at most one per region (alarms notify topics in their own region only). */
+  notificationTopicArns: z.array(snsTopicArn).optional(),
 });
 
 /** Slack delivery. Absent: no Slack (alarms still go to the SNS topic). Secrets stay in Secrets Manager. */
@@ -131,7 +134,11 @@ export type ConfigInput = z.input<typeof configSchema>;
 export interface WatchkeeperConfig {
   readonly prefix: string;
   readonly runbookBaseUrl: string;
-  readonly targets: readonly { readonly account: string; readonly regions: readonly string[] }[];
+  readonly targets: readonly {
+    readonly account: string;
+    readonly regions: readonly string[];
+    readonly notificationTopicArns?: readonly string[];
+  }[];
   readonly schedule: { readonly reconcileEveryMinutes: number };
   readonly alarms: AlarmPolicy;
   readonly retention: RetentionPolicy;

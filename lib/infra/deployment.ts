@@ -34,9 +34,24 @@ const DEPLOYABLE_PREFIX = /^[A-Za-z0-9][A-Za-z0-9_-]{1,30}[-_]$/;
 export interface Deployment {
   readonly config: WatchkeeperConfig;
   readonly functionConfig: FunctionConfig;
-  /** One per stack: its id and environment (undefined: environment-agnostic). */
-  readonly stacks: readonly { readonly id: string; readonly env?: Environment }[];
+  /** One per stack: its id and environment (undefined: environment-agnostic), and its alarm topic. */
+  readonly stacks: readonly DeployedStack[];
 }
+
+export interface DeployedStack {
+  /** The app's id for it (`cdk deploy <id>`, cdk.out file names). */
+  readonly id: string;
+  readonly env?: Environment;
+  /** An existing topic in the stack's region for its alarms; absent: the stack creates `<prefix>alarms`. */
+  readonly alarmTopicArn?: string;
+}
+
+/**
+ * The CloudFormation name of every Watchkeeper stack, with or without `targets`: there is one per account
+ * and region, so switching to `targets` (or back) updates the stack already there instead of creating a
+ * second one whose named functions, queues and alarms would collide with the first's.
+ */
+export const STACK_NAME = "Watchkeeper";
 
 /**
  * Validates the config for deployment. Throws a ConfigError naming each bad field. `defaults` is the
@@ -82,7 +97,7 @@ export function planDeployment(
   }
   if (problems.length > 0) throw new ConfigError(`${source} is not valid:\n  ${problems.join("\n  ")}`);
 
-  const stacks =
+  const stacks: DeployedStack[] =
     config.targets.length > 0
       ? config.targets.flatMap(({ account, regions }) =>
           regions.map((region) => ({ id: `Watchkeeper-${account}-${region}`, env: { account, region } })),
@@ -93,18 +108,84 @@ export function planDeployment(
     if (ids.has(id)) throw new ConfigError(`${source} is not valid:\n  targets: ${id} is listed twice`);
     ids.add(id);
   }
-  return { config, functionConfig, stacks };
+  const topics = stacks.map((stack) => alarmTopicOf(config, stack.env?.region));
+  const topicProblems = [...new Set([...topicListProblems(config), ...topics.flatMap((t) => t.problems)])];
+  if (topicProblems.length > 0)
+    throw new ConfigError(`${source} is not valid:\n  ${topicProblems.join("\n  ")}`);
+  return {
+    config,
+    functionConfig,
+    stacks: stacks.map((stack, i) => {
+      const arn = topics[i]!.arn;
+      return arn ? { ...stack, alarmTopicArn: arn } : stack;
+    }),
+  };
+}
+
+/** The region of an SNS topic ARN (the schema has checked its shape). */
+function regionOf(topicArn: string): string {
+  return topicArn.split(":")[3] ?? "";
+}
+
+/** Each target's topics: in one of its regions, at most one a region. */
+function topicListProblems(config: WatchkeeperConfig): string[] {
+  return config.targets.flatMap(({ regions, notificationTopicArns = [] }, t) => {
+    const seen = new Set<string>();
+    return notificationTopicArns.flatMap((arn, i) => {
+      const field = `targets[${t}].notificationTopicArns[${i}]`;
+      const region = regionOf(arn);
+      if (!regions.includes(region))
+        return [
+          `${field}: ${arn} is in ${region}, which is not one of this target's regions (${regions.join(", ")})`,
+        ];
+      if (seen.has(region)) return [`${field}: a second topic for ${region}; name one topic per region`];
+      seen.add(region);
+      return [];
+    });
+  });
+}
+
+/**
+ * The topic a stack's alarms notify: the target's topic in the stack's region, else the top-level one
+ * when it is in that region (CloudWatch alarms notify topics in their own region only), else none (the
+ * stack creates one). An environment-agnostic stack's region is not known here: its topic is not checked.
+ */
+function alarmTopicOf(
+  config: WatchkeeperConfig,
+  region: string | undefined,
+): { readonly arn?: string; readonly problems: readonly string[] } {
+  const shared = config.alarms.notificationTopicArn;
+  if (region === undefined) return shared ? { arn: shared, problems: [] } : { problems: [] };
+  const own = config.targets
+    .find((target) => target.regions.includes(region))
+    ?.notificationTopicArns?.find((arn) => regionOf(arn) === region);
+  if (own) return { arn: own, problems: [] };
+  if (!shared) return { problems: [] };
+  if (regionOf(shared) === region) return { arn: shared, problems: [] };
+  return {
+    problems: [
+      `alarms.notificationTopicArn: ${shared} is in ${regionOf(shared)}, but the stack for ${region} needs a topic ` +
+        `in ${region} (CloudWatch alarms notify topics in their own region only): add one for ${region} to the ` +
+        `target's notificationTopicArns, or remove alarms.notificationTopicArn to let each stack create ` +
+        `${config.prefix}alarms`,
+    ],
+  };
 }
 
 /** Adds one stack per target to the app. */
 export function addStacks(app: App, deployment: Deployment): WatchkeeperStack[] {
-  return deployment.stacks.map(
-    ({ id, env }) =>
-      new WatchkeeperStack(app, id, {
-        ...(env ? { env } : {}),
-        description: "Watchkeeper: observability agent for this account's serverless resources",
-        config: deployment.config,
-        functionConfig: deployment.functionConfig,
-      }),
-  );
+  return deployment.stacks.map(({ id, env, alarmTopicArn }) => {
+    const { notificationTopicArn: _shared, ...alarms } = deployment.config.alarms;
+    return new WatchkeeperStack(app, id, {
+      ...(env ? { env } : {}),
+      stackName: STACK_NAME,
+      description: "Watchkeeper: observability agent for this account's serverless resources",
+      // Each stack sees its own region's topic as the config's (its alarms, its functions, its IAM).
+      config: {
+        ...deployment.config,
+        alarms: alarmTopicArn ? { ...alarms, notificationTopicArn: alarmTopicArn } : alarms,
+      },
+      functionConfig: deployment.functionConfig,
+    });
+  });
 }

@@ -3,7 +3,8 @@
  * The stack builds every entry the config turns on; `npm run build:functions` bundles and measures
  * every entry. A new handler is a new entry here.
  */
-import { Duration } from "aws-cdk-lib";
+import { ArnFormat, Duration, Stack } from "aws-cdk-lib";
+import { PolicyStatement } from "aws-cdk-lib/aws-iam";
 import type { Construct } from "constructs";
 import type { WatchkeeperConfig } from "../config/schema.js";
 import {
@@ -57,6 +58,14 @@ export interface FunctionSpec {
   readonly reservedConcurrency?: number;
   /** Lambda's retries of a failed asynchronous invocation (0-2) before it goes to the DLQ. */
   readonly asyncRetries: number;
+  /**
+   * Set where the only asynchronous events are schedules: an event still waiting (throttled) after this
+   * is superseded by the next one, so Lambda drops it instead of sending it to a DLQ that would page for
+   * nothing. The function then has no DLQ; its Errors alarm still reports failed runs.
+   */
+  readonly staleAfter?: (config: WatchkeeperConfig) => Duration;
+  /** Its log group outlives the stack: it holds the audit lines of the actions people ran. */
+  readonly auditLog?: true;
   /** Settings the handler reads from its own variables, besides WATCHKEEPER_CONFIG. Never a secret. */
   readonly environment?: (config: WatchkeeperConfig) => Readonly<Record<string, string>>;
   readonly triggers: readonly Trigger[];
@@ -86,6 +95,41 @@ function runbookActions(scope: Construct, config: WatchkeeperConfig): Permission
   ];
 }
 
+/** Slack clicks are answered by runbook-action, which therefore reads the Slack secret when there are buttons. */
+function slackAnswers(scope: Construct, config: WatchkeeperConfig): Permission[] {
+  return config.slack?.interactive ? [slackSecretRead(scope, config.slack.secretName)] : [];
+}
+
+/** The name of the function that runs on-call actions, and Slack clicks handed to it. */
+export function runbookFunctionName(config: WatchkeeperConfig): string {
+  return `${config.prefix}runbook-action`;
+}
+
+/** slack-interactions hands each checked click to runbook-action: invoking that one function is all it may do. */
+function handOffToRunbookAction(scope: Construct, config: WatchkeeperConfig): Permission {
+  return {
+    statements: [
+      new PolicyStatement({
+        sid: "HandOffToRunbookAction",
+        actions: ["lambda:InvokeFunction"],
+        resources: [
+          Stack.of(scope).formatArn({
+            service: "lambda",
+            resource: "function",
+            resourceName: runbookFunctionName(config),
+            arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+          }),
+        ],
+      }),
+    ],
+  };
+}
+
+/** A schedule's event is worth nothing once the next one is due; Lambda keeps events at most 6 hours. */
+function oneSchedulePeriod(minutes: number): Duration {
+  return Duration.minutes(Math.min(minutes, 360));
+}
+
 /** The Slack settings, for the functions that only exist with Slack on. */
 function slackOf(config: WatchkeeperConfig) {
   if (!config.slack) throw new Error("Slack is not configured");
@@ -104,6 +148,8 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
     reservedConcurrency: 1,
     // Level-triggered: the next scheduled run repairs what a failed one left; retrying it only doubles the load.
     asyncRetries: 0,
+    // Behind back-to-back runs (hints) a scheduled event waits throttled; the next run does its job anyway.
+    staleAfter: (config) => oneSchedulePeriod(config.schedule.reconcileEveryMinutes),
     triggers: [
       { kind: "schedule", id: "schedule", everyMinutes: (config) => config.schedule.reconcileEveryMinutes },
       { kind: "resource-created-hints" },
@@ -153,28 +199,63 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
   {
     name: "runbook-action",
     entry: "functions/runbook-action.ts",
-    description: "Watchkeeper: runs one runbook action (DLQ redrive, breaker, silence, retention, reconcile)",
+    description: "Watchkeeper: runs one on-call action (CLI-style JSON, or a Slack click handed off)",
     // A reconcile or a re-invoke redrive can take long; the handler stops in time and answers.
     timeout: Duration.minutes(15),
     memoryMiB: 1024,
+    // No reserved concurrency: on-call actions must never wait behind the schedules (they have their own
+    // functions below) nor behind each other; reserving would also take from the account's pool.
     // An action must not run twice because its first run failed late.
     asyncRetries: 0,
+    auditLog: true,
+    triggers: [],
+    permissions: (scope, config) => [...runbookActions(scope, config), ...slackAnswers(scope, config)],
+  },
+  {
+    name: "silence-expiry",
+    entry: "functions/runbook-action.ts",
+    description:
+      'Watchkeeper: every 5 minutes, {"action":"expire-silences"} (actions back on for ended silences)',
+    // Shorter than its period: with one run at a time, a run never overlaps the next.
+    timeout: Duration.minutes(SILENCE_EXPIRY_MINUTES),
+    memoryMiB: 512,
+    reservedConcurrency: 1,
+    asyncRetries: 0,
+    staleAfter: () => oneSchedulePeriod(SILENCE_EXPIRY_MINUTES),
+    auditLog: true,
     triggers: [
       {
         kind: "schedule",
-        id: "expire-silences",
+        id: "schedule",
         everyMinutes: () => SILENCE_EXPIRY_MINUTES,
         input: { action: "expire-silences" },
       },
+    ],
+    // The runbook-action bundle: its role must allow every call the bundle can make (test/infra api-coverage).
+    permissions: (scope, config) => [...runbookActions(scope, config), ...slackAnswers(scope, config)],
+  },
+  {
+    name: "auto-redrive",
+    entry: "functions/runbook-action.ts",
+    description:
+      'Watchkeeper: every 15 minutes, {"action":"dlq-auto-redrive"} (the opt-in automatic redrive)',
+    when: (config) => config.redrive.auto,
+    timeout: Duration.minutes(AUTO_REDRIVE_MINUTES),
+    memoryMiB: 1024,
+    // Two runs at once could both redrive the same DLQ before either records the day's count.
+    reservedConcurrency: 1,
+    asyncRetries: 0,
+    staleAfter: () => oneSchedulePeriod(AUTO_REDRIVE_MINUTES),
+    auditLog: true,
+    triggers: [
       {
         kind: "schedule",
-        id: "auto-redrive",
+        id: "schedule",
         everyMinutes: () => AUTO_REDRIVE_MINUTES,
         input: { action: "dlq-auto-redrive" },
-        when: (config) => config.redrive.auto,
       },
     ],
-    permissions: runbookActions,
+    permissions: (scope, config) => [...runbookActions(scope, config), ...slackAnswers(scope, config)],
   },
   {
     name: "notifier",
@@ -205,28 +286,35 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
   {
     name: "slack-interactions",
     entry: "functions/slack-interactions.ts",
-    description: "Watchkeeper: Slack button clicks (signature checked, allow-listed users and channels)",
+    description:
+      "Watchkeeper: Slack button clicks (signature checked, allow-listed), handed to runbook-action",
     when: (config) => config.slack?.interactive === true,
-    timeout: Duration.minutes(5),
-    memoryMiB: 1024,
-    // It runs each action by invoking itself asynchronously: an action must never run twice.
+    // It verifies and hands off: Slack wants its answer within 3 seconds.
+    timeout: Duration.seconds(10),
+    memoryMiB: 256,
+    // Only its Function URL invokes it, synchronously: nothing asynchronous to retry.
     asyncRetries: 0,
+    auditLog: true,
     environment: (config) => {
       const slack = slackOf(config);
       return {
         SLACK_SECRET_ID: slack.secretName,
         SLACK_ALLOWED_USERS: slack.allowedUsers.join(","),
         SLACK_ALLOWED_CHANNELS: slack.allowedChannels.join(","),
+        [RUNBOOK_FUNCTION_VARIABLE]: runbookFunctionName(config),
       };
     },
     triggers: [{ kind: "function-url" }],
-    // dlqRedrive's lambda:InvokeFunction also covers the function invoking itself.
+    // The internet-facing function: the signing secret, and the hand-off. Nothing else.
     permissions: (scope, config) => [
-      ...runbookActions(scope, config),
       slackSecretRead(scope, slackOf(config).secretName),
+      handOffToRunbookAction(scope, config),
     ],
   },
 ];
+
+/** The variable naming runbook-action for slack-interactions (functions/slack-interactions.ts reads it). */
+export const RUNBOOK_FUNCTION_VARIABLE = "RUNBOOK_ACTION_FUNCTION";
 
 /** Function and log group names are built from the prefix: the longest name must still fit Lambda's 64. */
 export const LONGEST_FUNCTION_NAME = Math.max(...FUNCTIONS.map((spec) => spec.name.length));

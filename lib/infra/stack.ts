@@ -30,6 +30,7 @@ import { alarmTopicPublish } from "./permissions.js";
 import {
   deadLetterQueue,
   depthAlarm,
+  notRunningAlarm,
   runProblemsAlarm,
   WatchkeeperFunction,
 } from "./watchkeeper-function.js";
@@ -60,6 +61,7 @@ export class WatchkeeperStack extends Stack {
     const prefix = config.prefix;
     this.config = config;
 
+    // The config's topic is this stack's own, in its region (lib/infra/deployment.ts alarmTopicOf).
     this.alarmTopic = config.alarms.notificationTopicArn
       ? Topic.fromTopicArn(this, "AlarmTopic", config.alarms.notificationTopicArn)
       : this.createAlarmTopic(prefix);
@@ -79,6 +81,7 @@ export class WatchkeeperStack extends Stack {
         environment: { ...configEnvironment, ...spec.environment?.(config) },
         logRetention: ownLogRetention(`/aws/lambda/${prefix}${spec.name}`, config.retention),
         alarmTopic: this.alarmTopic,
+        ...(spec.staleAfter ? { maxEventAge: spec.staleAfter(config) } : {}),
       });
       for (const permission of spec.permissions(fn, config)) fn.grant(permission);
       for (const trigger of spec.triggers) this.connect(trigger, fn, spec);
@@ -86,6 +89,7 @@ export class WatchkeeperStack extends Stack {
     }
     if (this.functions.has("reconcile")) {
       runProblemsAlarm(this, this.alarmTopic, prefix, config.schedule.reconcileEveryMinutes);
+      notRunningAlarm(this, this.alarmTopic, prefix, config.schedule.reconcileEveryMinutes);
     }
 
     new CfnOutput(this, "AlarmTopicArn", {

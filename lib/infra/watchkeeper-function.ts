@@ -33,6 +33,8 @@ export interface WatchkeeperFunctionProps {
   readonly environment: Readonly<Record<string, string>>;
   readonly logRetention: RetentionDays;
   readonly alarmTopic: ITopic;
+  /** How long a scheduled event may wait before Lambda drops it (FunctionSpec.staleAfter). */
+  readonly maxEventAge?: Duration;
 }
 
 /** How long Lambda keeps retrying an asynchronous event before it goes to the DLQ. */
@@ -41,7 +43,8 @@ const MAX_EVENT_AGE = Duration.hours(1);
 export class WatchkeeperFunction extends Construct {
   readonly function: NodejsFunction;
   readonly role: Role;
-  readonly deadLetterQueue: Queue;
+  /** Absent where stale scheduled events are dropped instead (FunctionSpec.staleAfter). */
+  readonly deadLetterQueue?: Queue;
 
   constructor(scope: Construct, id: string, props: WatchkeeperFunctionProps) {
     super(scope, id);
@@ -51,7 +54,8 @@ export class WatchkeeperFunction extends Construct {
     const logGroup = new LogGroup(this, "Logs", {
       logGroupName: `/aws/lambda/${functionName}`,
       retention: props.logRetention,
-      removalPolicy: RemovalPolicy.DESTROY,
+      // Audit logs (who ran which action) outlive the stack; the others go with it.
+      removalPolicy: spec.auditLog ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
     });
     this.role = new Role(this, "Role", {
       assumedBy: new ServicePrincipal("lambda.amazonaws.com"),
@@ -64,7 +68,8 @@ export class WatchkeeperFunction extends Construct {
         resources: [logGroup.logGroupArn],
       }),
     );
-    this.deadLetterQueue = deadLetterQueue(this, "DeadLetters", `${functionName}-dlq`);
+    if (!props.maxEventAge)
+      this.deadLetterQueue = deadLetterQueue(this, "DeadLetters", `${functionName}-dlq`);
 
     this.function = new NodejsFunction(this, "Function", {
       functionName,
@@ -86,9 +91,9 @@ export class WatchkeeperFunction extends Construct {
       environment: { ...props.environment },
       bundling: nodejsBundling(),
       // Asynchronous invocations (EventBridge, SNS) that still fail go here, and an alarm says so.
-      deadLetterQueue: this.deadLetterQueue,
+      ...(this.deadLetterQueue ? { deadLetterQueue: this.deadLetterQueue } : {}),
       retryAttempts: spec.asyncRetries,
-      maxEventAge: MAX_EVENT_AGE,
+      maxEventAge: props.maxEventAge ?? MAX_EVENT_AGE,
     });
 
     selfAlarm(this, "Errors", props.alarmTopic, {
@@ -96,13 +101,15 @@ export class WatchkeeperFunction extends Construct {
       alarmDescription: `Watchkeeper's own function ${functionName} failed (see its log group /aws/lambda/${functionName}).`,
       metric: this.function.metricErrors({ period: Duration.minutes(5), statistic: "Sum" }),
     });
-    depthAlarm(
-      this,
-      "DeadLettersDepth",
-      props.alarmTopic,
-      `${prefix}self-${spec.name}-dlq-depth`,
-      this.deadLetterQueue,
-    );
+    if (this.deadLetterQueue) {
+      depthAlarm(
+        this,
+        "DeadLettersDepth",
+        props.alarmTopic,
+        `${prefix}self-${spec.name}-dlq-depth`,
+        this.deadLetterQueue,
+      );
+    }
   }
 
   /** Adds a permission set to the function's role, and tells cdk-nag why each wildcard is needed. */
@@ -165,6 +172,39 @@ export function runProblemsAlarm(
     }),
     evaluationPeriods: periods,
   });
+}
+
+/**
+ * No reconcile run finished in twice its schedule: the reconcile publishes ReconcileProblems once per
+ * run, clean or not, so no datum at all means it stopped (disabled rule, throttled out, crashing before
+ * its report); missing data is breaching. Two periods while they fit in the day an alarm with periods
+ * under an hour may span; a longer schedule is watched over one day (a daily run that slips may page).
+ */
+export function notRunningAlarm(
+  scope: Construct,
+  topic: ITopic,
+  prefix: string,
+  everyMinutes: number,
+): Alarm {
+  const [period, periods] = everyMinutes * 2 <= 1440 ? [everyMinutes, 2] : [1440, 1];
+  const alarm = new Alarm(scope, "NotRunning", {
+    alarmName: `${prefix}self-reconcile-not-running`,
+    alarmDescription: `No Watchkeeper reconcile run finished in ${period * periods} minutes (schedule: every ${everyMinutes}): nothing watches new resources or repairs alarms. Check the rule ${prefix}reconcile-schedule, the function ${prefix}reconcile and its log group.`,
+    metric: new Metric({
+      namespace: HEALTH_NAMESPACE,
+      metricName: RUN_PROBLEMS_METRIC,
+      period: Duration.minutes(period),
+      statistic: "SampleCount",
+    }),
+    evaluationPeriods: periods,
+    threshold: 1,
+    comparisonOperator: ComparisonOperator.LESS_THAN_THRESHOLD,
+    treatMissingData: TreatMissingData.BREACHING,
+  });
+  const action = new SnsAction(topic);
+  alarm.addAlarmAction(action);
+  alarm.addOkAction(action);
+  return alarm;
 }
 
 /** One of Watchkeeper's alarms on itself: any occurrence in five minutes, notifying the topic both ways. */

@@ -12,16 +12,21 @@ import { afterAll, describe, expect, it } from "vitest";
 import { CONFIG_VARIABLE as RUNTIME_CONFIG_VARIABLE } from "../../functions/runtime.js";
 import { ConfigError } from "../../lib/config/schema.js";
 import { CONFIG_VERSION_VARIABLE } from "../../lib/config/stored.js";
-import { CONFIG_VARIABLE, HINTS_QUEUE_VARIABLE, planDeployment } from "../../lib/infra/deployment.js";
+import {
+  CONFIG_VARIABLE,
+  HINTS_QUEUE_VARIABLE,
+  STACK_NAME,
+  planDeployment,
+} from "../../lib/infra/deployment.js";
 import { PROJECT_ROOT } from "../../lib/infra/paths.js";
 import { buildApp, resourcesOf, templateOf } from "./synth.js";
 
 const dir = mkdtempSync(join(tmpdir(), "watchkeeper-deploy-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function rejection(input: unknown): string {
+function rejection(input: unknown, defaults?: { region: string }): string {
   try {
-    buildApp(input);
+    buildApp(input, defaults ? { defaults: { account: "111111111111", ...defaults } } : {});
   } catch (error) {
     expect(error).toBeInstanceOf(ConfigError);
     return (error as Error).message;
@@ -106,11 +111,78 @@ describe("stacks", () => {
         { account: "222222222222", regions: ["ap-southeast-2"] },
       ],
     });
-    expect(stacks.map((s) => [s.stackName, s.account, s.region])).toEqual([
-      ["Watchkeeper-111111111111-eu-west-1", "111111111111", "eu-west-1"],
-      ["Watchkeeper-111111111111-us-east-1", "111111111111", "us-east-1"],
-      ["Watchkeeper-222222222222-ap-southeast-2", "222222222222", "ap-southeast-2"],
+    expect(stacks.map((s) => [s.artifactId, s.stackName, s.account, s.region])).toEqual([
+      ["Watchkeeper-111111111111-eu-west-1", "Watchkeeper", "111111111111", "eu-west-1"],
+      ["Watchkeeper-111111111111-us-east-1", "Watchkeeper", "111111111111", "us-east-1"],
+      ["Watchkeeper-222222222222-ap-southeast-2", "Watchkeeper", "222222222222", "ap-southeast-2"],
     ]);
+  });
+
+  it("names the stack alike with and without targets, so switching updates the stack already there", () => {
+    const here = { account: "333333333333", region: "eu-north-1" };
+    const before = buildApp({}, { defaults: here }).stacks;
+    const after = buildApp(
+      { targets: [{ account: here.account, regions: [here.region] }] },
+      { defaults: here },
+    ).stacks;
+    expect(before.map((s) => [s.stackName, s.account, s.region])).toEqual([
+      [STACK_NAME, here.account, here.region],
+    ]);
+    expect(after.map((s) => [s.stackName, s.account, s.region])).toEqual([
+      [STACK_NAME, here.account, here.region],
+    ]);
+  });
+});
+
+describe("alarm topics, one per region", () => {
+  const targets = [{ account: "111111111111", regions: ["eu-west-1", "us-east-1"] }];
+  const topic = (region: string, name = "oncall") => `arn:aws:sns:${region}:111111111111:${name}`;
+
+  it("refuses a top-level topic in another region than a target's, naming the field and the fix", () => {
+    expect(rejection({ alarms: { notificationTopicArn: topic("eu-west-1") }, targets })).toBe(
+      "watchkeeper.config.json is not valid:\n  alarms.notificationTopicArn: arn:aws:sns:eu-west-1:111111111111:oncall " +
+        "is in eu-west-1, but the stack for us-east-1 needs a topic in us-east-1 (CloudWatch alarms notify topics " +
+        "in their own region only): add one for us-east-1 to the target's notificationTopicArns, or remove " +
+        "alarms.notificationTopicArn to let each stack create watchkeeper-alarms",
+    );
+    expect(
+      rejection({ alarms: { notificationTopicArn: topic("eu-west-1") } }, { region: "us-east-1" }),
+    ).toMatch(/alarms\.notificationTopicArn: .* the stack for us-east-1 needs a topic in us-east-1/);
+  });
+
+  it("gives each stack the topic in its own region: the target's, else the top-level one there", () => {
+    const { stacks } = buildApp({
+      alarms: { notificationTopicArn: topic("eu-west-1") },
+      targets: [{ ...targets[0]!, notificationTopicArns: [topic("us-east-1", "oncall-us")] }],
+    });
+    const actionsOf = (stack: (typeof stacks)[number]) => [
+      ...new Set(
+        Object.values(resourcesOf(Template.fromStack(stack), "AWS::CloudWatch::Alarm")).flatMap((a) =>
+          JSON.stringify(a.AlarmActions),
+        ),
+      ),
+    ];
+    expect(stacks.map(actionsOf)).toEqual([
+      [JSON.stringify([topic("eu-west-1")])],
+      [JSON.stringify([topic("us-east-1", "oncall-us")])],
+    ]);
+    // Without any topic each stack creates its own, in its region.
+    for (const stack of buildApp({ targets }).stacks) {
+      Template.fromStack(stack).resourceCountIs("AWS::SNS::Topic", 1);
+    }
+  });
+
+  it("refuses a target topic outside the target's regions, or two for one region", () => {
+    expect(
+      rejection({ targets: [{ ...targets[0]!, notificationTopicArns: [topic("ap-south-1")] }] }),
+    ).toMatch(
+      /targets\[0\]\.notificationTopicArns\[0\]: .* is in ap-south-1, which is not one of this target's regions \(eu-west-1, us-east-1\)/,
+    );
+    expect(
+      rejection({
+        targets: [{ ...targets[0]!, notificationTopicArns: [topic("us-east-1"), topic("us-east-1", "b")] }],
+      }),
+    ).toMatch(/targets\[0\]\.notificationTopicArns\[1\]: a second topic for us-east-1/);
   });
 
   it("without targets: the CLI's account and region when it has them, else environment-agnostic", () => {

@@ -86,6 +86,8 @@ const FULL = {
   },
 };
 const { template } = templateOf(FULL);
+/** The functions that run runbook actions, with the same bundle and role: on call, and each schedule. */
+const RUNBOOK_ROLES = ["runbook-action", "silence-expiry"];
 const { template: plain } = templateOf({});
 
 /** Every statement of every policy, with the role it belongs to. */
@@ -185,9 +187,9 @@ describe("writes", () => {
         "arn:<AWS::Partition>:cloudwatch:<AWS::Region>:<AWS::AccountId>:alarm:ops-*",
       ]);
     }
-    // Who writes alarms: the reconcile and the runbook actions (CLI, Slack); the notifier only tags.
+    // Who writes alarms: the reconcile and the runbook actions (on call, scheduled); the notifier only tags.
     expect(rolesWith("cloudwatch:PutMetricAlarm")).toEqual(
-      [roleOf("reconcile"), roleOf("runbook-action"), roleOf("slack-interactions")].sort(),
+      ["reconcile", ...RUNBOOK_ROLES].map(roleOf).sort(),
     );
     const notifier = statements(template).filter((s) => s.role === roleOf("notifier"));
     expect(notifier.flatMap(actionsOf).filter((a) => alarmWrites.includes(a))).toEqual([
@@ -206,7 +208,7 @@ describe("writes", () => {
   it("sets retention on the log groups of this account and region only", () => {
     const retention = statementsWith(template, "logs:PutRetentionPolicy");
     expect(retention.map((s) => s.role).sort()).toEqual(
-      ["reconcile", "log-retention", "runbook-action", "slack-interactions"].map(roleOf).sort(),
+      ["reconcile", "log-retention", ...RUNBOOK_ROLES].map(roleOf).sort(),
     );
     for (const statement of retention) {
       expect(actionsOf(statement)).toEqual(["logs:PutRetentionPolicy"]);
@@ -219,7 +221,7 @@ describe("writes", () => {
   it("lets the breaker change concurrency only on tag-opted or listed functions, never on Watchkeeper's own", () => {
     const fn = (name: string) =>
       `arn:<AWS::Partition>:lambda:<AWS::Region>:<AWS::AccountId>:function:${name}`;
-    const roles = ["breaker", "runbook-action", "slack-interactions"].map(roleOf).sort();
+    const roles = ["breaker", ...RUNBOOK_ROLES].map(roleOf).sort();
     expect(rolesWith("lambda:PutFunctionConcurrency")).toEqual(roles);
     expect(rolesWith("lambda:PutFunctionConcurrency", "Deny")).toEqual(roles);
     for (const role of roles) {
@@ -282,8 +284,9 @@ describe("writes", () => {
   });
 
   it("reads the Slack secret by name, only in the functions that talk to Slack, and none without Slack", () => {
+    // runbook-action answers handed-off clicks; the scheduled functions run its bundle with its role.
     expect(rolesWith("secretsmanager:GetSecretValue")).toEqual(
-      [roleOf("notifier"), roleOf("slack-interactions")].sort(),
+      ["notifier", "slack-interactions", ...RUNBOOK_ROLES].map(roleOf).sort(),
     );
     for (const statement of statements(template).filter((s) =>
       actionsOf(s).some((a) => a.startsWith("secretsmanager:")),
@@ -306,14 +309,52 @@ describe("writes", () => {
         "arn:<AWS::Partition>:sqs:<AWS::Region>:<AWS::AccountId>:*",
       ]);
     }
-    for (const statement of statementsWith(template, "lambda:InvokeFunction")) {
+    for (const statement of statementsWith(template, "lambda:InvokeFunction").filter(
+      (s) => s.role !== roleOf("slack-interactions"),
+    )) {
       expect(resourcesOfStatement(statement).map(flat)).toEqual([
         "arn:<AWS::Partition>:lambda:<AWS::Region>:<AWS::AccountId>:function:*",
       ]);
     }
-    expect(rolesWith("sqs:StartMessageMoveTask")).toEqual(
-      [roleOf("runbook-action"), roleOf("slack-interactions")].sort(),
+    expect(rolesWith("sqs:StartMessageMoveTask")).toEqual(RUNBOOK_ROLES.map(roleOf).sort());
+  });
+
+  it("lets the internet-facing slack-interactions only read the Slack secret and invoke runbook-action", () => {
+    const own = statements(template).filter((s) => s.role === roleOf("slack-interactions"));
+    // Its logs and DLQ, the Slack secret (and the key that decrypts it), the hand-off: nothing else.
+    expect([...new Set(own.flatMap(actionsOf))].sort()).toEqual(
+      [
+        "logs:CreateLogStream",
+        "logs:PutLogEvents",
+        "sqs:SendMessage",
+        "secretsmanager:GetSecretValue",
+        "lambda:InvokeFunction",
+        ...(own.some((s) => actionsOf(s).includes("kms:Decrypt")) ? ["kms:Decrypt"] : []),
+      ].sort(),
     );
+    expect(own.every((s) => s.Effect === "Allow")).toBe(true);
+    const invoke = own.filter((s) => actionsOf(s).includes("lambda:InvokeFunction"));
+    expect(invoke.map((s) => [s.Sid, actionsOf(s), resourcesOfStatement(s).map(flat)])).toEqual([
+      [
+        "HandOffToRunbookAction",
+        ["lambda:InvokeFunction"],
+        ["arn:<AWS::Partition>:lambda:<AWS::Region>:<AWS::AccountId>:function:ops-runbook-action"],
+      ],
+    ]);
+    const sends = own.filter((s) => actionsOf(s).includes("sqs:SendMessage"));
+    expect(sends.flatMap(resourcesOfStatement).map(flat)).toEqual([
+      expect.stringMatching(/^<SlackInteractionsDeadLetters.*\.Arn>$/),
+    ]);
+    for (const action of [
+      "lambda:PutFunctionConcurrency",
+      "cloudwatch:PutMetricAlarm",
+      "cloudwatch:DisableAlarmActions",
+      "sqs:ReceiveMessage",
+      "sqs:DeleteMessage",
+      "sqs:StartMessageMoveTask",
+    ]) {
+      expect(rolesWith(action), action).not.toContain(roleOf("slack-interactions"));
+    }
   });
 });
 

@@ -51,7 +51,13 @@ const CONFIGS: Record<string, unknown> = {
       allowedUsers: ["U0123ABCD"],
       allowedChannels: ["C0123ABCD"],
     },
-    targets: [{ account: "123456789012", regions: ["eu-west-1", "us-east-1"] }],
+    targets: [
+      {
+        account: "123456789012",
+        regions: ["eu-west-1", "us-east-1"],
+        notificationTopicArns: ["arn:aws:sns:us-east-1:123456789012:oncall"],
+      },
+    ],
   },
 };
 

@@ -10,7 +10,8 @@ import { configFromEnvironment } from "../../functions/runtime.js";
 import { parseStoredConfig } from "../../lib/config/deployed.js";
 import { CONFIG_VERSION, CONFIG_VERSION_VARIABLE } from "../../lib/config/stored.js";
 import { CONFIG_VARIABLE, HINTS_QUEUE_VARIABLE } from "../../lib/infra/deployment.js";
-import { FUNCTIONS } from "../../lib/infra/functions.js";
+import { FUNCTIONS, RUNBOOK_FUNCTION_VARIABLE } from "../../lib/infra/functions.js";
+import { RUNBOOK_FUNCTION_VARIABLE as HANDLER_RUNBOOK_VARIABLE } from "../../functions/slack-interactions.js";
 import { resourcesOf, templateOf } from "./synth.js";
 
 const CONFIG = {
@@ -31,6 +32,8 @@ const CONFIG = {
 const { template } = templateOf(CONFIG);
 /** With Slack interactive, every function of the table is built. */
 const ALL = FUNCTIONS.map((spec) => spec.name);
+/** The functions whose only asynchronous events are schedules: no DLQ, stale events dropped. */
+const STALE_AFTER = FUNCTIONS.filter((spec) => spec.staleAfter).map((spec) => spec.name);
 const functions = resourcesOf(template, "AWS::Lambda::Function");
 const rules = resourcesOf(template, "AWS::Events::Rule");
 
@@ -78,7 +81,16 @@ describe("functions", () => {
         .sort(),
     ).toEqual(ALL.map((name) => `ops-${name}`).sort());
     expect([...ALL].sort()).toEqual(
-      ["breaker", "log-retention", "notifier", "reconcile", "runbook-action", "slack-interactions"].sort(),
+      [
+        "auto-redrive",
+        "breaker",
+        "log-retention",
+        "notifier",
+        "reconcile",
+        "runbook-action",
+        "silence-expiry",
+        "slack-interactions",
+      ].sort(),
     );
     for (const props of Object.values(functions)) {
       expect(props).toMatchObject({
@@ -99,10 +111,42 @@ describe("functions", () => {
     expect(functionNamed("ops-log-retention")[1].ReservedConcurrentExecutions).toBeUndefined();
   });
 
+  it("runs each schedule of runbook actions in its own function, one run at a time, and never holds back on-call actions", () => {
+    // A schedule never overlaps itself; on-call actions (runbook-action) never wait for a schedule.
+    expect(functionNamed("ops-silence-expiry")[1]).toMatchObject({
+      ReservedConcurrentExecutions: 1,
+      Timeout: 300,
+    });
+    expect(functionNamed("ops-auto-redrive")[1]).toMatchObject({
+      ReservedConcurrentExecutions: 1,
+      Timeout: 900,
+    });
+    expect(functionNamed("ops-runbook-action")[1].ReservedConcurrentExecutions).toBeUndefined();
+    const scheduled = Object.values(rules)
+      .filter((r) => r.ScheduleExpression)
+      .flatMap((r) =>
+        (r.Targets as { Arn: { "Fn::GetAtt": [string] } }[]).map((t) => t.Arn["Fn::GetAtt"][0]),
+      );
+    expect(scheduled).not.toContain(functionNamed("ops-runbook-action")[0]);
+  });
+
+  it("keeps the audit logs of the actions people and schedules ran when the stack is deleted", () => {
+    const groups = template.findResources("AWS::Logs::LogGroup");
+    const retained = Object.values(groups)
+      .filter((g) => (g as { DeletionPolicy?: string }).DeletionPolicy === "Retain")
+      .map((g) => (g as { Properties: { LogGroupName: string } }).Properties.LogGroupName)
+      .sort();
+    expect(retained).toEqual(
+      ["auto-redrive", "runbook-action", "silence-expiry", "slack-interactions"].map(
+        (n) => `/aws/lambda/ops-${n}`,
+      ),
+    );
+  });
+
   it("hands every function the config as written, with the alarm topic; Slack functions their settings, no secret", () => {
     const variables = (name: string) =>
       (functionNamed(`ops-${name}`)[1].Environment as { Variables: Record<string, unknown> }).Variables;
-    for (const name of ["log-retention", "breaker", "runbook-action"]) {
+    for (const name of ["log-retention", "breaker", "runbook-action", "silence-expiry", "auto-redrive"]) {
       expect(Object.keys(variables(name))).toEqual([CONFIG_VARIABLE, CONFIG_VERSION_VARIABLE]);
     }
     expect(Object.keys(variables("reconcile"))).toEqual([
@@ -125,7 +169,9 @@ describe("functions", () => {
       SLACK_SECRET_ID: "ops/slack",
       SLACK_ALLOWED_USERS: "U0123ABCD,U0456EFGH",
       SLACK_ALLOWED_CHANNELS: "C0123ABCD",
+      [RUNBOOK_FUNCTION_VARIABLE]: "ops-runbook-action",
     });
+    expect(RUNBOOK_FUNCTION_VARIABLE).toBe(HANDLER_RUNBOOK_VARIABLE);
     for (const [id] of Object.entries(functions)) {
       const { config, text } = deployedConfig(template, id);
       expect(config.prefix).toBe("ops-");
@@ -173,7 +219,7 @@ describe("functions", () => {
 
   it("sends failed asynchronous invocations to a DLQ per function; nothing that must not run twice is retried", () => {
     const queues = resourcesOf(template, "AWS::SQS::Queue");
-    for (const name of ALL) {
+    for (const name of ALL.filter((n) => !STALE_AFTER.includes(n))) {
       const [, props] = functionNamed(`ops-${name}`);
       const dlq = (props.DeadLetterConfig as { TargetArn: { "Fn::GetAtt": [string] } }).TargetArn[
         "Fn::GetAtt"
@@ -192,8 +238,34 @@ describe("functions", () => {
       "ops-log-retention": 2,
       "ops-breaker": 2,
       "ops-runbook-action": 0,
+      "ops-silence-expiry": 0,
+      "ops-auto-redrive": 0,
       "ops-notifier": 2,
       "ops-slack-interactions": 0,
+    });
+  });
+
+  it("drops a scheduled event that waited (throttled) past its schedule's period instead of sending it to a DLQ", () => {
+    const ages = Object.fromEntries(
+      Object.values(resourcesOf(template, "AWS::Lambda::EventInvokeConfig")).map((c) => [
+        functions[(c.FunctionName as { Ref: string }).Ref]!.FunctionName,
+        c.MaximumEventAgeInSeconds,
+      ]),
+    );
+    expect(ages).toMatchObject({
+      "ops-reconcile": 15 * 60,
+      "ops-silence-expiry": 5 * 60,
+      "ops-auto-redrive": 15 * 60,
+      "ops-runbook-action": 3600,
+    });
+    for (const name of STALE_AFTER) {
+      expect(functionNamed(`ops-${name}`)[1].DeadLetterConfig, name).toBeUndefined();
+    }
+    // Lambda keeps an asynchronous event at most 6 hours: a daily reconcile's events expire then.
+    const daily = templateOf({ schedule: { reconcileEveryMinutes: 1440 } }).template;
+    daily.hasResourceProperties("AWS::Lambda::EventInvokeConfig", {
+      FunctionName: { Ref: Match.stringLikeRegexp("^Reconcile") },
+      MaximumEventAgeInSeconds: 21600,
     });
   });
 });
@@ -309,26 +381,27 @@ describe("triggers", () => {
 
 describe("runbook actions, notifications and the Slack endpoint", () => {
   it("expires silences every 5 minutes and runs the opt-in auto-redrive when redrive.auto is on", () => {
-    const runbook = functionNamed("ops-runbook-action")[0];
-    const expire = ruleNamed("ops-runbook-action-expire-silences");
+    const expiry = functionNamed("ops-silence-expiry")[0];
+    const autoRedrive = functionNamed("ops-auto-redrive")[0];
+    const expire = ruleNamed("ops-silence-expiry-schedule");
     expect(expire.ScheduleExpression).toBe("rate(5 minutes)");
     expect(expire.Targets).toEqual([
       expect.objectContaining({
-        Arn: { "Fn::GetAtt": [runbook, "Arn"] },
+        Arn: { "Fn::GetAtt": [expiry, "Arn"] },
         Input: '{"action":"expire-silences"}',
       }),
     ]);
-    const redrive = ruleNamed("ops-runbook-action-auto-redrive");
+    const redrive = ruleNamed("ops-auto-redrive-schedule");
     expect(redrive.ScheduleExpression).toBe("rate(15 minutes)");
     expect(redrive.Targets).toEqual([
       expect.objectContaining({
-        Arn: { "Fn::GetAtt": [runbook, "Arn"] },
+        Arn: { "Fn::GetAtt": [autoRedrive, "Arn"] },
         Input: '{"action":"dlq-auto-redrive"}',
       }),
     ]);
     const off = Object.values(resourcesOf(templateOf({}).template, "AWS::Events::Rule")).map((r) => r.Name);
-    expect(off).toContain("watchkeeper-runbook-action-expire-silences");
-    expect(off).not.toContain("watchkeeper-runbook-action-auto-redrive");
+    expect(off).toContain("watchkeeper-silence-expiry-schedule");
+    expect(off).not.toContain("watchkeeper-auto-redrive-schedule");
   });
 
   it("subscribes the notifier to the alarm topic", () => {
@@ -366,7 +439,13 @@ describe("runbook actions, notifications and the Slack endpoint", () => {
       Object.values(resourcesOf(t, "AWS::Lambda::Function")).map((p) =>
         String(p.FunctionName).replace("watchkeeper-", ""),
       );
-    expect(names(off).sort()).toEqual(["breaker", "log-retention", "reconcile", "runbook-action"]);
+    expect(names(off).sort()).toEqual([
+      "breaker",
+      "log-retention",
+      "reconcile",
+      "runbook-action",
+      "silence-expiry",
+    ]);
     off.resourceCountIs("AWS::Lambda::Url", 0);
     off.resourceCountIs("AWS::SNS::Subscription", 0);
     expect(JSON.stringify(off.toJSON())).not.toContain("secretsmanager:");
@@ -407,12 +486,14 @@ describe("it watches itself", () => {
 
   it("alarms on each function's errors and each DLQ's depth, named with the prefix, notifying the topic", () => {
     const names = [
-      ...ALL.flatMap((name) => [`ops-self-${name}-errors`, `ops-self-${name}-dlq-depth`]),
+      ...ALL.map((name) => `ops-self-${name}-errors`),
+      ...ALL.filter((name) => !STALE_AFTER.includes(name)).map((name) => `ops-self-${name}-dlq-depth`),
       "ops-self-resource-created-hints-dlq-depth",
       "ops-self-reconcile-incomplete",
+      "ops-self-reconcile-not-running",
     ];
     expect([...byName.keys()].sort()).toEqual(names.sort());
-    for (const alarm of alarms) {
+    for (const alarm of alarms.filter((a) => a.AlarmName !== "ops-self-reconcile-not-running")) {
       expect(alarm).toMatchObject({
         Threshold: 1,
         ComparisonOperator: "GreaterThanOrEqualToThreshold",
@@ -449,6 +530,37 @@ describe("it watches itself", () => {
       EvaluationPeriods: 2,
       Threshold: 1,
     });
+  });
+
+  it("pages when no reconcile run finished in two schedule periods: missing data breaches", () => {
+    // The reconcile publishes one ReconcileProblems datum per run, clean or not.
+    expect(byName.get("ops-self-reconcile-not-running")).toMatchObject({
+      Namespace: HEALTH_NAMESPACE,
+      MetricName: RUN_PROBLEMS_METRIC,
+      Statistic: "SampleCount",
+      Period: 15 * 60,
+      EvaluationPeriods: 2,
+      Threshold: 1,
+      ComparisonOperator: "LessThanThreshold",
+      TreatMissingData: "breaching",
+      AlarmActions: [{ Ref: expect.stringMatching(/^AlarmTopic/) }],
+    });
+    // An alarm may look back one day: a schedule longer than 12 hours is watched over one day.
+    for (const [every, period, periods] of [
+      [60, 3600, 2],
+      [720, 43200, 2],
+      [721, 86400, 1],
+      [1440, 86400, 1],
+    ] as const) {
+      const alarm = Object.values(
+        resourcesOf(
+          templateOf({ schedule: { reconcileEveryMinutes: every } }).template,
+          "AWS::CloudWatch::Alarm",
+        ),
+      ).find((a) => a.AlarmName === "watchkeeper-self-reconcile-not-running");
+      expect(alarm, String(every)).toMatchObject({ Period: period, EvaluationPeriods: periods });
+      expect((alarm!.Period as number) * (alarm!.EvaluationPeriods as number)).toBeLessThanOrEqual(86400);
+    }
   });
 
   it("never names its own alarms like a breaker trip alarm", () => {

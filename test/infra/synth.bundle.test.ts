@@ -14,6 +14,7 @@ import { PROJECT_ROOT } from "../../lib/infra/paths.js";
 import { buildApp } from "./synth.js";
 
 const CONFIG = {
+  redrive: { auto: true },
   prefix: "ops-",
   slack: {
     secretName: "ops/slack",

@@ -1,17 +1,18 @@
 /**
- * The Slack interactions endpoint (functions/slack-interactions.ts) end to end: signed requests as
- * Slack sends them through API Gateway, the allow-lists, the asynchronous job, and what the Slack
- * stand-in received. Only a valid request from an allowed user in an allowed channel runs an action.
+ * The Slack interactions endpoint (functions/slack-interactions.ts): signed requests as Slack sends them
+ * through API Gateway, the allow-lists, the hand-off to runbook-action, and the job runbook-action runs
+ * for it (lib/actions/slack-job.ts) with what the Slack stand-in received. Only a valid request from an
+ * allowed user in an allowed channel is handed off. test/actions/slack.sim.test.ts runs both functions
+ * over lib/sim, with the hand-off through Lambda Invoke.
  */
 import type { ActionsBlock, Button } from "@slack/types";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import {
-  JOB_KIND,
   createInteractionHandler,
   interactionsConfigFromEnvironment,
-  type ActionJob,
-  type HttpResponse,
 } from "../../functions/slack-interactions.js";
+import { createSlackJob } from "../../lib/actions/slack-job.js";
+import { SLACK_HANDOFF_KIND, type SlackHandoff } from "../../lib/notify/handoff.js";
 import {
   ReplayGuard,
   SlackStandIn,
@@ -106,31 +107,39 @@ function httpEvent(
 
 let standIn: SlackStandIn;
 let clock: FakeClock;
-let jobs: ActionJob[];
+let jobs: SlackHandoff[];
 let calls: ActionRequest[];
 let secrets: SlackSecrets;
 let log: ReturnType<typeof captureLogger>;
 let finishAction: ((result: ActionResult) => void) | undefined;
 
-function handler(options: { slowAction?: boolean } = {}) {
+/** The endpoint, with the hand-off to runbook-action recorded. */
+function handler() {
   return createInteractionHandler({
     logger: log.logger,
     config: () => ({
       secretId: "watchkeeper/slack",
       allowedUsers: new Set([ONCALL]),
       allowedChannels: new Set([CHANNEL]),
-      apiBaseUrl: standIn.apiBaseUrl,
     }),
+    secrets: async () => secrets,
+    handOff: async (handoff) => void jobs.push(handoff),
+    clock,
+    replay: new ReplayGuard(),
+  });
+}
+
+/** What runbook-action runs for a hand-off, with the action itself stubbed. */
+function slackJob(options: { slowAction?: boolean } = {}) {
+  return createSlackJob({
+    logger: log.logger,
     secrets: async () => secrets,
     runAction: (request) => {
       calls.push(request);
       if (options.slowAction) return new Promise((resolve) => (finishAction = resolve));
       return Promise.resolve({ ok: true, text: "Moved 3 messages back to payments." });
     },
-    startJob: async (job) => void jobs.push(job),
-    clock,
-    replay: new ReplayGuard(),
-    slackOptions: { clock },
+    slackOptions: { clock, apiBaseUrl: standIn.apiBaseUrl },
   });
 }
 
@@ -146,14 +155,14 @@ beforeEach(async () => {
 afterEach(() => standIn.close());
 
 describe("slack-interactions: a valid request from an allowed user", () => {
-  it("acknowledges with 200 before the action runs, then runs it once and replies in the thread", async () => {
-    const handle = handler({ slowAction: true });
-    const ack = (await handle(httpEvent(payloadBody(standIn), {}, clock.now()))) as HttpResponse;
+  it("acknowledges with 200 after handing the action to runbook-action, which runs it once and replies in the thread", async () => {
+    const handle = handler();
+    const ack = await handle(httpEvent(payloadBody(standIn), {}, clock.now()));
     expect(ack.statusCode).toBe(200);
     expect(calls).toHaveLength(0);
     expect(jobs).toEqual([
       {
-        kind: JOB_KIND,
+        kind: SLACK_HANDOFF_KIND,
         request: {
           action: "dlq-redrive",
           target: QUEUE_ARN,
@@ -167,8 +176,8 @@ describe("slack-interactions: a valid request from an allowed user", () => {
       },
     ]);
 
-    // Lambda's asynchronous self-invocation: the job.
-    const running = handle(jobs[0]);
+    // runbook-action, invoked asynchronously with the hand-off.
+    const running = slackJob({ slowAction: true })(jobs[0]!);
     // It says "working on it", then starts the action; the action is still running.
     await vi.waitFor(() => expect(calls).toHaveLength(1), { timeout: 5000 });
     const responses = standIn.requestsTo(standIn.responseUrl("42"));
@@ -193,10 +202,8 @@ describe("slack-interactions: a valid request from an allowed user", () => {
   it("with a bot token, posts the result in the alarm message's thread with chat.postMessage", async () => {
     secrets = { botToken: "xoxb-test", signingSecret: SIGNING_SECRET };
     const handle = handler();
-    expect(
-      ((await handle(httpEvent(payloadBody(standIn), {}, clock.now()))) as HttpResponse).statusCode,
-    ).toBe(200);
-    await handle(jobs[0]);
+    expect((await handle(httpEvent(payloadBody(standIn), {}, clock.now()))).statusCode).toBe(200);
+    await slackJob()(jobs[0]!);
     expect(calls).toHaveLength(1);
     expect(standIn.requestsTo("/api/chat.postMessage")[0]?.json).toMatchObject({
       channel: CHANNEL,
@@ -206,28 +213,23 @@ describe("slack-interactions: a valid request from an allowed user", () => {
   });
 
   it("reads a base64-encoded body (Function URLs, binary media types)", async () => {
-    const response = (await handler()(
-      httpEvent(payloadBody(standIn), { base64: true }, clock.now()),
-    )) as HttpResponse;
+    const response = await handler()(httpEvent(payloadBody(standIn), { base64: true }, clock.now()));
     expect(response.statusCode).toBe(200);
     expect(jobs).toHaveLength(1);
   });
 
   it("reports a failed action in the thread without throwing (the action is not retried)", async () => {
-    const handle = createInteractionHandler({
+    const job = createSlackJob({
       logger: log.logger,
-      config: () => ({ secretId: "s", allowedUsers: new Set([ONCALL]), allowedChannels: new Set([CHANNEL]) }),
       secrets: async () => secrets,
       runAction: async (request) => {
         calls.push(request);
         throw new Error("StartMessageMoveTask: AccessDenied");
       },
-      startJob: async (job) => void jobs.push(job),
-      clock,
       slackOptions: { clock },
     });
-    await handle(httpEvent(payloadBody(standIn), {}, clock.now()));
-    expect(await handle(jobs[0])).toEqual({ ok: false, text: "failed: StartMessageMoveTask: AccessDenied" });
+    await handler()(httpEvent(payloadBody(standIn), {}, clock.now()));
+    expect(await job(jobs[0]!)).toEqual({ ok: false, text: "failed: StartMessageMoveTask: AccessDenied" });
     expect(JSON.stringify(standIn.requestsTo(standIn.responseUrl("42"))[1]?.json)).toContain(
       ":x: <@U0ONCALL1> Redrive",
     );
@@ -273,7 +275,7 @@ describe("slack-interactions: nothing runs for a request that is not valid and a
   ];
 
   it.each(cases)("refuses %s", async (_what, event, status) => {
-    const response = (await handler()(event(payloadBody(standIn), clock.now()))) as HttpResponse;
+    const response = await handler()(event(payloadBody(standIn), clock.now()));
     expect(response.statusCode).toBe(status);
     expect(jobs).toEqual([]);
     expect(calls).toEqual([]);
@@ -282,7 +284,7 @@ describe("slack-interactions: nothing runs for a request that is not valid and a
 
   it("refuses a user who is not on the allow-list (403), with a log line naming them", async () => {
     const body = payloadBody(standIn, { user: "U0STRANGER" });
-    const response = (await handler()(httpEvent(body, {}, clock.now()))) as HttpResponse;
+    const response = await handler()(httpEvent(body, {}, clock.now()));
     expect(response.statusCode).toBe(403);
     expect(jobs).toEqual([]);
     expect(log.lines.at(-1)).toMatchObject({
@@ -293,7 +295,7 @@ describe("slack-interactions: nothing runs for a request that is not valid and a
 
   it("refuses a channel that is not on the allow-list (403)", async () => {
     const body = payloadBody(standIn, { channel: "C0RANDOM1" });
-    const response = (await handler()(httpEvent(body, {}, clock.now()))) as HttpResponse;
+    const response = await handler()(httpEvent(body, {}, clock.now()));
     expect(response.statusCode).toBe(403);
     expect(jobs).toEqual([]);
   });
@@ -301,15 +303,15 @@ describe("slack-interactions: nothing runs for a request that is not valid and a
   it("refuses the same signed request twice (replay within the window)", async () => {
     const handle = handler();
     const event = httpEvent(payloadBody(standIn), {}, clock.now());
-    expect(((await handle(event)) as HttpResponse).statusCode).toBe(200);
-    expect(((await handle(event)) as HttpResponse).statusCode).toBe(401);
+    expect((await handle(event)).statusCode).toBe(200);
+    expect((await handle(event)).statusCode).toBe(401);
     expect(jobs).toHaveLength(1);
   });
 
   it("rejects a signed but malformed payload (400) and ignores buttons that are not Watchkeeper's (200)", async () => {
     const handle = handler();
     const bad = "payload=%7B%22type%22%3A%22block_actions%22%7D";
-    expect(((await handle(httpEvent(bad, {}, clock.now()))) as HttpResponse).statusCode).toBe(400);
+    expect((await handle(httpEvent(bad, {}, clock.now()))).statusCode).toBe(400);
     expect(log.lines.at(-1)?.msg).toBe(
       "rejected: payload.user: Invalid input: expected object, received undefined",
     );
@@ -321,14 +323,14 @@ describe("slack-interactions: nothing runs for a request that is not valid and a
         value: "x",
       },
     });
-    expect(((await handle(httpEvent(other, {}, clock.now()))) as HttpResponse).statusCode).toBe(200);
+    expect((await handle(httpEvent(other, {}, clock.now()))).statusCode).toBe(200);
     expect(jobs).toEqual([]);
     expect(calls).toEqual([]);
   });
 
   it("answers 500 when the secret has no signing secret, and runs nothing", async () => {
     secrets = { webhookUrl: standIn.webhookUrl() };
-    const response = (await handler()(httpEvent(payloadBody(standIn), {}, clock.now()))) as HttpResponse;
+    const response = await handler()(httpEvent(payloadBody(standIn), {}, clock.now()));
     expect(response.statusCode).toBe(500);
     expect(jobs).toEqual([]);
   });
