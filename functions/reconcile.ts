@@ -14,7 +14,7 @@ import { z } from "zod";
 import { describeAwsError } from "../lib/aws/errors.js";
 import type { WatchkeeperConfig } from "../lib/config/schema.js";
 import { createLogger, type Logger } from "../lib/log.js";
-import { WORST_CASE_CALL_MS, type Aws } from "../lib/aws/clients.js";
+import { failedCall, WORST_CASE_CALL_MS, type Aws } from "../lib/aws/clients.js";
 import { discoverAndReconcile, runReports, runTotals, type RunTotals } from "../lib/reconcile/account.js";
 import { publishRunHealth, RUN_PROBLEMS_METRIC, runHealth, type RunHealth } from "../lib/reconcile/health.js";
 import {
@@ -146,7 +146,14 @@ export function createReconcileHandler(deps: ReconcileDependencies) {
     const reporting = limits ? container.until(limits.reportBy) : container;
     log.info({ trigger: parsed.trigger }, "reconcile started");
 
-    const run = await discoverAndReconcile(aws, config, limits ? { deadline: limits.writesBy } : {});
+    const run = await discoverAndReconcile(aws, config, limits ? { deadline: limits.writesBy } : {}).catch(
+      (error: unknown) => {
+        // Nothing could be read at all (the caller's identity, credentials): the invocation fails.
+        const call = failedCall(error);
+        log.error(`reconcile failed: ${call ? `${call} failed: ` : ""}${describeAwsError(error)}`);
+        throw error;
+      },
+    );
     const { inventory } = run;
     const health = runHealth(run);
     for (const line of health.unread) log.error(`could not read, left alone what it covers: ${line}`);

@@ -15,7 +15,7 @@ import {
   GetResourcesCommand,
   ResourceGroupsTaggingAPIClient,
 } from "@aws-sdk/client-resource-groups-tagging-api";
-import type { Aws } from "../aws/clients.js";
+import { failedCall, type Aws } from "../aws/clients.js";
 import { describeAwsError } from "../aws/errors.js";
 import { paginate } from "../aws/paginate.js";
 import { MANAGED_TAG } from "../policy/tags.js";
@@ -43,13 +43,14 @@ export interface ExistingAlarms {
   readonly unread?: string;
 }
 
-/** What a run knows of its alarms when reading them failed: nothing, and why. */
+/** What a run knows of its alarms when reading them failed: nothing, and why, naming the call. */
 export function unreadAlarms(error: unknown): ExistingAlarms {
+  const call = failedCall(error) ?? "cloudwatch DescribeAlarms or the alarms' tags";
   return {
     alarms: [],
     ownershipSource: "alarm-tags",
     warnings: [],
-    unread: `cloudwatch DescribeAlarms or the alarms' tags failed: ${describeAwsError(error)}`,
+    unread: `${call} failed: ${describeAwsError(error)}`,
   };
 }
 

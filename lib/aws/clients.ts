@@ -163,33 +163,58 @@ export function apiName(commandName: string | undefined): string {
   return (commandName ?? "Unknown").replace(/Command$/, "");
 }
 
+/** The call each error thrown by an `Aws` client came from, so reports can name a failed read. */
+const callOfError = new WeakMap<object, string>();
+
+/** "cloudwatch GetDashboard": the call an error thrown by an `Aws` client came from, when it did. */
+export function failedCall(error: unknown): string | undefined {
+  return typeof error === "object" && error !== null ? callOfError.get(error) : undefined;
+}
+
 function pacingPlugin(pacer: Pacer, service: AwsService, cutoff?: number): Pluggable<object, object> {
   return {
     applyToStack(stack) {
       stack.add(
         (next, context) => async (args) => {
           const api = apiName(context.commandName);
-          if (cutoff === undefined) {
-            await pacer.take(service, api);
-            return next(args);
-          }
-          const clock = pacer.clock;
-          if (clock.now() >= cutoff) throw new CutoffReached(api);
-          await pacer.take(service, api);
-          if (clock.now() >= cutoff) throw new CutoffReached(api);
-          // The call in flight is abandoned at the cutoff; its own timeout ends the socket.
-          let timer: ReturnType<typeof setTimeout> | undefined;
-          const abandoned = new Promise<never>((_, reject) => {
-            timer = setTimeout(() => reject(new CutoffReached(api)), cutoff - clock.now());
-          });
           try {
-            return await Promise.race([next(args), abandoned]);
-          } finally {
-            clearTimeout(timer);
+            return await paced(pacer, service, api, cutoff, () => next(args));
+          } catch (error) {
+            // The outermost middleware: every error of the call passes here, whichever layer threw it.
+            if (typeof error === "object" && error !== null) callOfError.set(error, `${service} ${api}`);
+            throw error;
           }
         },
         { step: "initialize", name: "watchkeeperPacing", priority: "high" },
       );
     },
   };
+}
+
+/** Waits for the call's pacer slot, then sends it; with a cutoff, starts and waits for nothing past it. */
+async function paced<Output>(
+  pacer: Pacer,
+  service: AwsService,
+  api: string,
+  cutoff: number | undefined,
+  send: () => Promise<Output>,
+): Promise<Output> {
+  if (cutoff === undefined) {
+    await pacer.take(service, api);
+    return send();
+  }
+  const clock = pacer.clock;
+  if (clock.now() >= cutoff) throw new CutoffReached(api);
+  await pacer.take(service, api);
+  if (clock.now() >= cutoff) throw new CutoffReached(api);
+  // The call in flight is abandoned at the cutoff; its own timeout ends the socket.
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const abandoned = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new CutoffReached(api)), cutoff - clock.now());
+  });
+  try {
+    return await Promise.race([send(), abandoned]);
+  } finally {
+    clearTimeout(timer);
+  }
 }

@@ -2,6 +2,7 @@ export {
   Aws,
   apiName,
   CutoffReached,
+  failedCall,
   MAX_ATTEMPTS,
   REQUEST_TIMEOUT_MS,
   WORST_CASE_CALL_MS,

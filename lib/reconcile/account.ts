@@ -7,7 +7,7 @@
 import type { ApplyReport, ChangeOutcome } from "../apply/apply.js";
 import { readExistingAlarms, unreadAlarms, type ExistingAlarms } from "../alarms/actual.js";
 import { reconcileAlarms, type ReconcileResult } from "../alarms/reconcile.js";
-import type { Aws } from "../aws/clients.js";
+import { failedCall, type Aws } from "../aws/clients.js";
 import { describeAwsError } from "../aws/errors.js";
 import { planBreakerAlarms } from "../breaker/alarms.js";
 import type { WatchkeeperConfig } from "../config/schema.js";
@@ -113,11 +113,13 @@ export async function reconcileAccount(
     findingsMarkdown: renderSummaryMarkdown(summarizeFindings(findings), {}),
     existing: owned.dashboards,
   });
-  // A dashboard shows every kind: drawn from a partial view it would drop what could not be read.
+  // A dashboard shows every kind and Watchkeeper's alarms: drawn from a partial view it would drop what
+  // could not be read, or show alarms the run did not see.
   const gap =
-    owned.unread !== undefined
-      ? `Watchkeeper's dashboards could not be read (${owned.unread})`
-      : firstFailure(inventory);
+    owned.unread ??
+    (alarms.unread !== undefined
+      ? `Watchkeeper's alarms could not be read (${alarms.unread})`
+      : firstFailure(inventory));
   const plan =
     gap === undefined ? planned : { ...planned, changes: planned.changes.map((change) => held(change, gap)) };
   const report = await applyDashboards(aws, plan.changes, { clock, ...common });
@@ -187,7 +189,7 @@ async function readOwnedDashboards(aws: Aws, base: string): Promise<OwnedDashboa
   } catch (error) {
     return {
       dashboards: [],
-      unread: `Watchkeeper's dashboards could not be read (${describeAwsError(error)})`,
+      unread: `Watchkeeper's dashboards could not be read: ${failedCall(error) ?? "cloudwatch ListDashboards or GetDashboard"} failed: ${describeAwsError(error)}`,
     };
   }
 }
