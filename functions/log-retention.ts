@@ -4,6 +4,10 @@
  * detail.eventName=CreateLogGroup. The event is only a hint: the group's real state (retention,
  * tags, owning function) is read again and the same pure plan as the scheduled sweep decides.
  *
+ * An event of another account or region is ignored with a log line naming both: the function's own
+ * come from its invoked ARN (Lambda's context), which the event cannot shape. A bus that accepts other
+ * accounts' events would otherwise have this account's role act on their names.
+ *
  * Events that are not a successful CreateLogGroup are ignored with a log line. Malformed events are
  * logged as errors and dropped, not thrown: EventBridge would retry them and they never get better.
  * AWS errors are thrown, so Lambda's async retries try again (the sweep catches anything left).
@@ -23,7 +27,14 @@ import { observeLogGroup } from "../lib/logs/observe.js";
 import { planGroupRetention } from "../lib/logs/plan.js";
 import type { RetentionPolicy } from "../lib/logs/policy.js";
 import { describeRetention } from "../lib/logs/retention.js";
-import { configFromEnvironment, containerAws, once, type InvocationContext } from "./runtime.js";
+import {
+  configFromEnvironment,
+  containerAws,
+  once,
+  placeOfInvocation,
+  type FunctionPlace,
+  type InvocationContext,
+} from "./runtime.js";
 
 const SOURCE = "aws.logs";
 const DETAIL_TYPE = "AWS API Call via CloudTrail";
@@ -35,6 +46,7 @@ const LOG_GROUP_NAME = /^[.\-_/#A-Za-z0-9]{1,512}$/;
 const Envelope = z.object({
   source: z.string(),
   "detail-type": z.string(),
+  account: z.string().optional(),
   region: z.string().optional(),
   detail: z.record(z.string(), z.unknown()),
 });
@@ -42,6 +54,7 @@ const Envelope = z.object({
 const CloudTrailDetail = z.object({
   eventName: z.string(),
   awsRegion: z.string().optional(),
+  recipientAccountId: z.string().optional(),
   errorCode: z.string().nullish(),
   errorMessage: z.string().nullish(),
 });
@@ -83,12 +96,12 @@ export function createRetentionHandler(deps: RetentionHandlerDependencies) {
       return { status: "ignored", reason: parsed.reason };
     }
 
-    const { logGroup, region } = parsed;
+    const { logGroup } = parsed;
     const aws = deps.aws();
-    if (region !== undefined && region !== aws.region) {
-      const reason = `${logGroup} was created in ${region}; this function serves ${aws.region}`;
-      log.info({ logGroup }, `ignored: ${reason}`);
-      return { status: "ignored", logGroup, reason };
+    const elsewhere = notHere(parsed, placeOfInvocation(context), aws.region);
+    if (elsewhere !== undefined) {
+      log.info({ logGroup }, `ignored: ${elsewhere}`);
+      return { status: "ignored", logGroup, reason: elsewhere };
     }
     const policy = deps.policy();
 
@@ -134,8 +147,34 @@ export function createRetentionHandler(deps: RetentionHandlerDependencies) {
   };
 }
 
+/** Why an accepted event is not this function's to act on, or undefined when it is. */
+function notHere(event: Accepted, own: FunctionPlace | undefined, region: string): string | undefined {
+  const { logGroup } = event;
+  if (!own)
+    return `no invoked function ARN in the Lambda context, so this function's own account is unknown: ${logGroup} left alone`;
+  const accounts = [event.account, event.recipientAccountId].filter((a) => a !== undefined);
+  const other = accounts.find((account) => account !== own.account);
+  if (other !== undefined)
+    return `${logGroup} was created in account ${other}; this function serves account ${own.account}`;
+  const regions = [event.region, event.eventRegion].filter((r) => r !== undefined);
+  const away = regions.find((r) => r !== region || r !== own.region);
+  if (away !== undefined) return `${logGroup} was created in ${away}; this function serves ${region}`;
+  return undefined;
+}
+
+interface Accepted {
+  readonly status: "accepted";
+  readonly logGroup: string;
+  /** The EventBridge envelope's account (required) and region. */
+  readonly account: string;
+  readonly region?: string;
+  /** CloudTrail's own: the account that received the call, and the region it was made in. */
+  readonly recipientAccountId?: string;
+  readonly eventRegion?: string;
+}
+
 type Parsed =
-  | { readonly status: "accepted"; readonly logGroup: string; readonly region?: string }
+  | Accepted
   | { readonly status: "ignored"; readonly reason: string }
   | { readonly status: "rejected"; readonly reason: string; readonly problems: readonly string[] };
 
@@ -164,11 +203,22 @@ export function parseCreateLogGroup(event: unknown): Parsed {
   }
   const create = CreateLogGroupDetail.safeParse(detail);
   if (!create.success) return rejected(`malformed ${EVENT_NAME} event`, create.error.issues, "event.detail");
-  const region = trail.data.awsRegion ?? envelope.data.region;
+  const { account, region } = envelope.data;
+  if (account === undefined)
+    return {
+      status: "rejected",
+      reason:
+        "event.account: missing; EventBridge sets it on every event, so this one is not from EventBridge",
+      problems: ["event.account: missing"],
+    };
+  const { awsRegion, recipientAccountId } = trail.data;
   return {
     status: "accepted",
     logGroup: create.data.requestParameters.logGroupName,
+    account,
     ...(region !== undefined ? { region } : {}),
+    ...(recipientAccountId !== undefined ? { recipientAccountId } : {}),
+    ...(awsRegion !== undefined ? { eventRegion: awsRegion } : {}),
   };
 }
 

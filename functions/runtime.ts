@@ -12,6 +12,22 @@ export const CONFIG_VARIABLE = "WATCHKEEPER_CONFIG";
 /** The part of the Lambda context the handlers use. */
 export interface InvocationContext {
   getRemainingTimeInMillis(): number;
+  /** The function's ARN as invoked (Lambda always sets it): the account and region it serves. */
+  readonly invokedFunctionArn?: string;
+}
+
+/** Where a function runs, from its invoked ARN: free, and cannot be shaped by the event. */
+export interface FunctionPlace {
+  readonly account: string;
+  readonly region: string;
+}
+
+/** The account and region of `arn:aws:lambda:<region>:<account>:function:<name>[:<qualifier>]`. */
+export function placeOfInvocation(context: InvocationContext | undefined): FunctionPlace | undefined {
+  const match = /^arn:aws[a-z-]*:lambda:([a-z0-9-]+):(\d{12}):function:/.exec(
+    context?.invokedFunctionArn ?? "",
+  );
+  return match ? { region: match[1]!, account: match[2]! } : undefined;
 }
 
 /** Reads and validates the deployment's config; an invalid one throws an error naming the field. */

@@ -14,7 +14,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Aws } from "../../lib/aws/index.js";
 import { retentionPolicy, type RetentionPolicy } from "../../lib/logs/index.js";
 import { createRetentionHandler, handler, parseCreateLogGroup } from "../../functions/log-retention.js";
-import { configFromEnvironment } from "../../functions/runtime.js";
+import { configFromEnvironment, type InvocationContext } from "../../functions/runtime.js";
 import { MOTO_ACCOUNT_ID, lambdaZip, motoAws, motoLambdaRole } from "../moto/moto.js";
 
 const REGION = "ap-east-1";
@@ -33,22 +33,35 @@ let aws: Aws;
 let lines: LogLine[];
 let handle: ReturnType<typeof createRetentionHandler>;
 
-function makeHandler(policy: RetentionPolicy = retentionPolicy()) {
+/** What Lambda passes: the function's own ARN says which account and region it serves. */
+function lambdaContext(account = MOTO_ACCOUNT_ID): InvocationContext {
+  return {
+    getRemainingTimeInMillis: () => 60_000,
+    invokedFunctionArn: `arn:aws:lambda:${REGION}:${account}:function:watchkeeper-log-retention`,
+  };
+}
+
+/** The handler as Lambda calls it: with this function's context unless a test gives another. */
+function makeHandler(policy: RetentionPolicy = retentionPolicy()): typeof handle {
   const logger = pino(
     { level: "info", base: { function: "log-retention" } },
     { write: (line: string) => void lines.push(JSON.parse(line) as LogLine) },
   );
-  return createRetentionHandler({ aws: () => aws, logger, policy: () => policy });
+  const handler = createRetentionHandler({ aws: () => aws, logger, policy: () => policy });
+  return (event, context = lambdaContext()) => handler(event, context);
 }
 
 /** An EventBridge event as CloudTrail delivers it for CreateLogGroup (fields as AWS sends them). */
-function createLogGroupEvent(logGroupName: string, overrides: { detail?: Record<string, unknown> } = {}) {
+function createLogGroupEvent(
+  logGroupName: string,
+  overrides: { account?: string; detail?: Record<string, unknown> } = {},
+) {
   return {
     version: "0",
     id: "6b3f4f2e-5c3a-4d0e-9f6e-2f1d2c3b4a59",
     "detail-type": "AWS API Call via CloudTrail",
     source: "aws.logs",
-    account: MOTO_ACCOUNT_ID,
+    account: overrides.account ?? MOTO_ACCOUNT_ID,
     time: "2025-03-14T09:26:53Z",
     region: REGION,
     resources: [],
@@ -207,6 +220,66 @@ describe("log-retention handler: CreateLogGroup events", () => {
   });
 });
 
+describe("log-retention handler: an event of another account", () => {
+  const OTHER = "210987654321";
+
+  it("ignores it, naming both accounts, when the envelope or CloudTrail's recipient is another account", async () => {
+    await createGroup("/aws/lambda/crafted");
+    const before = totalCalls();
+    const events = [
+      createLogGroupEvent("/aws/lambda/crafted", { account: OTHER }),
+      createLogGroupEvent("/aws/lambda/crafted", { detail: { recipientAccountId: OTHER } }),
+    ];
+    for (const event of events) {
+      await expect(handle(event)).resolves.toEqual({
+        status: "ignored",
+        logGroup: "/aws/lambda/crafted",
+        reason: `/aws/lambda/crafted was created in account ${OTHER}; this function serves account ${MOTO_ACCOUNT_ID}`,
+      });
+    }
+    expect(lines.map((l) => [l.level, l.msg])).toEqual([
+      [
+        INFO,
+        `ignored: /aws/lambda/crafted was created in account ${OTHER}; this function serves account ${MOTO_ACCOUNT_ID}`,
+      ],
+      [
+        INFO,
+        `ignored: /aws/lambda/crafted was created in account ${OTHER}; this function serves account ${MOTO_ACCOUNT_ID}`,
+      ],
+    ]);
+    expect(totalCalls()).toBe(before);
+    expect(await retentionOf("/aws/lambda/crafted")).toBe("never");
+  });
+
+  it("ignores an event whose envelope region differs from CloudTrail's and this function's", async () => {
+    await createGroup("/aws/lambda/crafted-region");
+    const event = { ...createLogGroupEvent("/aws/lambda/crafted-region"), region: "eu-west-1" };
+    await expect(handle(event)).resolves.toMatchObject({
+      status: "ignored",
+      reason: `/aws/lambda/crafted-region was created in eu-west-1; this function serves ${REGION}`,
+    });
+    expect(await retentionOf("/aws/lambda/crafted-region")).toBe("never");
+  });
+
+  it("acts on nothing when it cannot tell its own account (no invoked function ARN), and rejects an event without one", async () => {
+    await createGroup("/aws/lambda/unplaced");
+    const noArn = await handle(createLogGroupEvent("/aws/lambda/unplaced"), {
+      getRemainingTimeInMillis: () => 60_000,
+    });
+    expect(noArn).toMatchObject({ status: "ignored" });
+    expect(noArn.reason).toMatch(
+      /^no invoked function ARN in the Lambda context, so this function's own account/,
+    );
+    const { account: _account, ...unsigned } = createLogGroupEvent("/aws/lambda/unplaced");
+    await expect(handle(unsigned)).resolves.toMatchObject({
+      status: "rejected",
+      reason:
+        "event.account: missing; EventBridge sets it on every event, so this one is not from EventBridge",
+    });
+    expect(await retentionOf("/aws/lambda/unplaced")).toBe("never");
+  });
+});
+
 describe("log-retention handler: other and malformed events", () => {
   it("rejects a malformed CreateLogGroup event with an error line naming the field, without throwing or writing", async () => {
     await createGroup("/aws/lambda/malformed");
@@ -287,7 +360,10 @@ describe("log-retention handler: other and malformed events", () => {
     expect(parseCreateLogGroup(createLogGroupEvent("/a/b"))).toEqual({
       status: "accepted",
       logGroup: "/a/b",
+      account: MOTO_ACCOUNT_ID,
       region: REGION,
+      recipientAccountId: MOTO_ACCOUNT_ID,
+      eventRegion: REGION,
     });
   });
 });
@@ -319,7 +395,7 @@ describe("log-retention handler: configuration", () => {
     process.env.WATCHKEEPER_CONFIG = '{"retention":{"defaultDays":45}}';
     process.env.AWS_REGION = REGION;
     try {
-      await expect(handler(createLogGroupEvent("/aws/lambda/fresh"))).rejects.toThrow(
+      await expect(handler(createLogGroupEvent("/aws/lambda/fresh"), lambdaContext())).rejects.toThrow(
         "retention.defaultDays: retention 45 is not valid",
       );
     } finally {
