@@ -7,6 +7,9 @@
  * the event (twice, by default) and then send it to the function's on-failure destination or DLQ,
  * which Watchkeeper alarms on. So:
  * - a malformed record is logged as an error naming the field and dropped (it will never become valid);
+ * - so is a record of another account or region than the function's own (its invoked ARN): an SNS
+ *   record's TopicArn, an EventBridge event's account and region. Anyone allowed to publish to a topic
+ *   subscribed here could otherwise make it read and tag alarms on another account's word;
  * - a Slack failure that outlives the client's retries (429 after Retry-After, 5xx, network; 5 attempts)
  *   is thrown, after the other records of the event were tried.
  *
@@ -31,6 +34,7 @@ import { parseAlarmNotification } from "../lib/notify/parse.js";
 import { RoutingConfigSchema, type RoutingConfig } from "../lib/notify/routing.js";
 import { containerSlackSecrets, type SlackSecrets } from "../lib/notify/secrets.js";
 import { SlackClient, type SlackClientOptions } from "../lib/notify/slack.js";
+import { placeOfInvocation, type FunctionPlace, type InvocationContext } from "./runtime.js";
 
 export interface NotifierConfig {
   readonly secretId: string;
@@ -78,8 +82,9 @@ export function createNotifierHandler(deps: NotifierDependencies) {
     return current.slack;
   };
 
-  return async function handle(event: unknown): Promise<NotifierResult> {
+  return async function handle(event: unknown, context?: InvocationContext): Promise<NotifierResult> {
     const log = deps.logger;
+    const here = placeOfInvocation(context);
     const records = notificationsOf(event);
     if (!records.ok) {
       log.error({ problems: [records.problem] }, `rejected: ${records.problem}`);
@@ -90,6 +95,12 @@ export function createNotifierHandler(deps: NotifierDependencies) {
     const failures: string[] = [];
     let rejected = 0;
     for (const [index, record] of records.items.entries()) {
+      const elsewhere = notFromHere(record, here);
+      if (elsewhere !== undefined) {
+        rejected += 1;
+        log.error({ record: index }, `rejected: ${elsewhere}`);
+        continue;
+      }
       const parsed = parseAlarmNotification(record);
       if (!parsed.ok) {
         rejected += 1;
@@ -160,6 +171,34 @@ function notificationsOf(event: unknown): { ok: true; items: unknown[] } | { ok:
     };
   }
   return { ok: true, items: parsed.data.Records };
+}
+
+const SnsOrigin = z.object({ Sns: z.object({ TopicArn: z.string() }) });
+const EventOrigin = z.object({ account: z.string(), region: z.string() });
+
+/** Why a record is not this function's account and region to act on, or undefined when it is. */
+function notFromHere(record: unknown, here: FunctionPlace | undefined): string | undefined {
+  if (!here)
+    return "no invoked function ARN in the Lambda context, so this function's own account is unknown";
+  const sns = SnsOrigin.safeParse(record);
+  const event = EventOrigin.safeParse(record);
+  let origin: FunctionPlace | undefined;
+  let what: string;
+  if (sns.success) {
+    const [, , service, region, account] = sns.data.Sns.TopicArn.split(":");
+    what = `topic ${sns.data.Sns.TopicArn}`;
+    if (service === "sns" && region && account) origin = { account, region };
+  } else {
+    what = "the EventBridge event";
+    if (event.success) origin = event.data;
+  }
+  if (!origin) return `${what} does not say which account and region it comes from`;
+  if (origin.account !== here.account || origin.region !== here.region)
+    return (
+      `${what} is of account ${origin.account} in ${origin.region}; ` +
+      `this function serves account ${here.account} in ${here.region}`
+    );
+  return undefined;
 }
 
 const Flag = z

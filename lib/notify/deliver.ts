@@ -8,6 +8,7 @@
  * detail, never the notification.
  */
 import { CloudWatchClient, DescribeAlarmsCommand } from "@aws-sdk/client-cloudwatch";
+import { DEFAULT_ALARM_POLICY } from "../alarms/index.js";
 import type { Aws } from "../aws/clients.js";
 import { describeAwsError } from "../aws/errors.js";
 import type { Tags } from "../inventory/types.js";
@@ -21,7 +22,7 @@ import { routeAlarm, type RoutingConfig } from "./routing.js";
 import { alarmSeverity, type Severity } from "./severity.js";
 import type { SlackClient } from "./slack.js";
 import { alarmTags as readAlarmTags, resourceTags as readResourceTags } from "./tags.js";
-import { readThread, rememberThread } from "./threads.js";
+import { notThreadable, readThread, rememberThread } from "./threads.js";
 import { changeFromAlarm } from "./parse.js";
 import type { AlarmState, AlarmStateChange } from "./types.js";
 
@@ -180,7 +181,13 @@ export async function notifyAlarm(
     ...(tags ? { alarmTags: tags } : {}),
     ...(resourceTags ? { resourceTags } : {}),
   });
-  const thread = slack.mode === "bot" && change.state !== "ALARM" && tags ? readThread(tags) : undefined;
+  const prefix = settings.prefix ?? DEFAULT_ALARM_POLICY.prefix;
+  const where = { prefix, region: aws.region };
+  const tagged = slack.mode === "bot" && change.state !== "ALARM" && tags ? readThread(tags) : undefined;
+  // A thread tag on an alarm Watchkeeper does not own is not Watchkeeper's: it could point anywhere.
+  const unowned = tagged && change.alarmArn ? notThreadable(change.alarmArn, tags ?? {}, where) : undefined;
+  if (unowned !== undefined) log.warn({ alarm: change.alarmName }, `posted without threading: ${unowned}`);
+  const thread = unowned === undefined ? tagged : undefined;
   if (thread) channel = thread.channel;
 
   const posted = await slack.post(message, {
@@ -191,10 +198,12 @@ export async function notifyAlarm(
   let graph = false;
   if (slack.mode === "bot" && change.state === "ALARM" && posted.ts && posted.channel) {
     const place = { channel: posted.channel, ts: posted.ts };
-    if (identity.owned && change.alarmArn) {
-      await attempt("could not remember the message's thread on the alarm", () =>
-        rememberThread(aws, change.alarmArn!, place),
+    if (change.alarmArn) {
+      const remembered = await attempt("could not remember the message's thread on the alarm", () =>
+        rememberThread(aws, change.alarmArn!, place, prefix),
       );
+      if (remembered?.remembered === false)
+        log.info({ alarm: change.alarmName }, `thread not remembered on the alarm: ${remembered.why}`);
     }
     if (settings.graphs ?? true) {
       const render = deps.graph ?? ((c: AlarmStateChange, title: string) => metricGraph(aws, c, title));

@@ -7,14 +7,11 @@
 import { ALARM_TAGS, CATALOG, DEFAULT_ALARM_POLICY, type CatalogEntry } from "../alarms/index.js";
 import type { AlarmLevel } from "../alarms/spec.js";
 import type { ResourceKind, Tags } from "../inventory/types.js";
-import { MANAGED_TAG } from "../policy/tags.js";
 import type { AlarmStateChange, MetricDimension } from "./types.js";
 
 export interface AlarmIdentity {
   readonly entry?: CatalogEntry;
   readonly level: AlarmLevel;
-  /** Carries `watchkeeper:managed=true`: Watchkeeper may tag it (thread state); known only when its tags were read. */
-  readonly owned: boolean;
   /** The dimension that names one resource (QueueName, FunctionName, ...). */
   readonly dimension?: string;
   /** The resource an individual alarm (or a Metrics Insights contributor) is about. */
@@ -76,7 +73,6 @@ export function identifyAlarm(change: AlarmStateChange, context: IdentityContext
   return {
     ...(entry ? { entry } : {}),
     level,
-    owned: tags[MANAGED_TAG.key] === MANAGED_TAG.value,
     ...(dimension ? { dimension } : {}),
     ...(resourceName ? { resourceName } : {}),
     ...(resourceArn ? { resourceArn } : {}),

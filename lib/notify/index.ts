@@ -83,6 +83,13 @@ export {
 } from "./slack.js";
 export { SlackStandIn, type RecordedRequest, type ScriptedResponse } from "./stand-in.js";
 export { alarmTags, resourceTags } from "./tags.js";
-export { readThread, rememberThread, threadTagValue, type SlackThread } from "./threads.js";
+export {
+  notThreadable,
+  readThread,
+  rememberThread,
+  threadTagValue,
+  type RememberedThread,
+  type SlackThread,
+} from "./threads.js";
 export type * from "./types.js";
 export { ALARM_STATES } from "./types.js";

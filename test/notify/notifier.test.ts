@@ -9,6 +9,7 @@ import {
   notifierConfigFromEnvironment,
   type NotifierConfig,
 } from "../../functions/notifier.js";
+import type { InvocationContext } from "../../functions/runtime.js";
 import type { Aws } from "../../lib/aws/index.js";
 import {
   SlackStandIn,
@@ -20,7 +21,15 @@ import {
 } from "../../lib/notify/index.js";
 import { sampleAccount, simulatedAws, type SimAccount } from "../../lib/sim/index.js";
 import type { SimAlarm } from "../../lib/sim/state.js";
-import { FakeClock, alarmStateChangeEvent, captureLogger, snsEvent, snsRecord } from "./fixtures.js";
+import {
+  ACCOUNT,
+  FakeClock,
+  REGION,
+  alarmStateChangeEvent,
+  captureLogger,
+  snsEvent,
+  snsRecord,
+} from "./fixtures.js";
 
 const SIGNING_SECRET = "8f742231b10e8888abcd99yyyzzz85a5";
 const PNG = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
@@ -47,10 +56,16 @@ afterEach(async () => {
   await standIn.close();
 });
 
+/** What Lambda passes: the notifier's own ARN, in the sim account's account and region. */
+const lambdaContext = (account = ACCOUNT): InvocationContext => ({
+  getRemainingTimeInMillis: () => 60_000,
+  invokedFunctionArn: `arn:aws:lambda:${REGION}:${account}:function:watchkeeper-notifier`,
+});
+
 /** `graph: null` leaves the default renderer (GetMetricWidgetImage) in place. */
 function handler(options: { graph?: (() => Promise<Uint8Array | undefined>) | null } = {}) {
   const graph = options.graph === undefined ? async () => PNG : options.graph;
-  return createNotifierHandler({
+  const handle = createNotifierHandler({
     aws: () => aws,
     logger: log.logger,
     config: () => config,
@@ -58,6 +73,7 @@ function handler(options: { graph?: (() => Promise<Uint8Array | undefined>) | nu
     slackOptions: { clock },
     ...(graph ? { graph } : {}),
   });
+  return (event: unknown, context: InvocationContext = lambdaContext()) => handle(event, context);
 }
 
 /** A Watchkeeper alarm in the sim, tagged as lib/alarms tags its own. */
@@ -296,6 +312,53 @@ describe("notifier: bot token", () => {
     expect(alarm.tags["watchkeeper:slack-thread"]).toBeUndefined();
   });
 
+  it("never tags an alarm with the managed tag but without the prefix: posts unthreaded and says why", async () => {
+    const alarm = addManagedAlarm("team-payments-dlq-depth", "sqs-dlq-messages-visible", "individual", {
+      namespace: "AWS/SQS",
+      metricName: "ApproximateNumberOfMessagesVisible",
+      dimensions: { QueueName: "payments-dlq" },
+      statistic: "Maximum",
+    });
+    const tagsBefore = { ...alarm.tags };
+    const result = await handler()(snsEvent(snsMessageFor(alarm, "ALARM", "OK", 3)));
+    expect(result.delivered).toHaveLength(1);
+    expect(sim.alarms.get(alarm.name)?.tags).toEqual(tagsBefore);
+    expect(log.lines).toContainEqual(
+      expect.objectContaining({
+        msg: 'thread not remembered on the alarm: alarm team-payments-dlq-depth does not start with the prefix "watchkeeper-"',
+      }),
+    );
+  });
+
+  it("never tags the prefixed alarm that lacks the managed tag (read fresh from the alarm itself)", async () => {
+    const borrowed = sim.alarms.get("watchkeeper-legacy-orders-errors")!;
+    const tagsBefore = { ...borrowed.tags };
+    await handler()(snsEvent(snsMessageFor(borrowed, "ALARM", "OK", 3)));
+    expect(standIn.requestsTo("/api/chat.postMessage")).toHaveLength(1);
+    expect(sim.alarms.get(borrowed.name)?.tags).toEqual(tagsBefore);
+    expect(log.lines).toContainEqual(
+      expect.objectContaining({
+        msg: "thread not remembered on the alarm: alarm watchkeeper-legacy-orders-errors does not carry watchkeeper:managed=true",
+      }),
+    );
+  });
+
+  it("OK on an alarm it does not own: a thread tag someone set there is not followed", async () => {
+    const borrowed = sim.alarms.get("watchkeeper-legacy-orders-errors")!;
+    borrowed.tags["watchkeeper:slack-thread"] = "C0ELSEWHERE/1600000000.000001";
+    const result = await handler()(snsEvent(snsMessageFor(borrowed, "OK", "ALARM", 0)));
+    expect(result.delivered[0]?.threadTs).toBeUndefined();
+    const posted = standIn.requestsTo("/api/chat.postMessage")[0]?.json as Record<string, unknown>;
+    expect(posted.channel).toBe("C0ALERTS1");
+    expect(posted.thread_ts).toBeUndefined();
+    expect(log.lines).toContainEqual(
+      expect.objectContaining({
+        level: 40,
+        msg: "posted without threading: alarm watchkeeper-legacy-orders-errors does not carry watchkeeper:managed=true",
+      }),
+    );
+  });
+
   it("still posts when the graph cannot be rendered (lib/sim has no GetMetricWidgetImage), with a warning", async () => {
     const result = await handler({ graph: null })(snsEvent(snsMessageFor(dlqAlarm(), "ALARM", "OK", 3)));
     expect(result.delivered[0]?.graph).toBe(false);
@@ -315,6 +378,48 @@ describe("notifier: bot token", () => {
     const result = await handler()(snsEvent(gone));
     expect(result.delivered[0]?.warnings[0]).toContain("could not read the alarm's tags");
     expect(standIn.requestsTo("/api/chat.postMessage")).toHaveLength(1);
+  });
+});
+
+describe("notifier: a record of another account or region", () => {
+  const OTHER = "210987654321";
+
+  it("rejects an SNS record from another account's topic, or another region's: nothing posted, no tag written", async () => {
+    secrets = { botToken: "xoxb-test-token", signingSecret: SIGNING_SECRET };
+    config = { ...config, routing: { defaultChannel: "C0ALERTS1" } };
+    const alarm = dlqAlarm();
+    const tagsBefore = { ...alarm.tags };
+    const record = snsRecord(snsMessageFor(alarm, "ALARM", "OK", 3));
+    const sns = record.Sns as Record<string, unknown>;
+    const foreign = { ...record, Sns: { ...sns, TopicArn: `arn:aws:sns:${REGION}:${OTHER}:alarms` } };
+    const away = { ...record, Sns: { ...sns, TopicArn: `arn:aws:sns:eu-west-1:${ACCOUNT}:alarms` } };
+    const result = await handler()({ Records: [foreign, away] });
+    expect(result).toEqual({ delivered: [], rejected: 2 });
+    expect(standIn.requestsTo("/api/chat.postMessage")).toHaveLength(0);
+    expect(sim.alarms.get(alarm.name)?.tags).toEqual(tagsBefore);
+    expect(log.lines.map((l) => [l.level, l.msg])).toEqual([
+      [
+        50,
+        `rejected: topic arn:aws:sns:${REGION}:${OTHER}:alarms is of account ${OTHER} in ${REGION}; ` +
+          `this function serves account ${ACCOUNT} in ${REGION}`,
+      ],
+      [
+        50,
+        `rejected: topic arn:aws:sns:eu-west-1:${ACCOUNT}:alarms is of account ${ACCOUNT} in eu-west-1; ` +
+          `this function serves account ${ACCOUNT} in ${REGION}`,
+      ],
+    ]);
+  });
+
+  it("rejects an EventBridge event of another account, and everything when its own account is unknown", async () => {
+    const foreign = await handler()(alarmStateChangeEvent({ account: OTHER }));
+    expect(foreign).toEqual({ delivered: [], rejected: 1 });
+    const unplaced = await handler()(alarmStateChangeEvent(), { getRemainingTimeInMillis: () => 60_000 });
+    expect(unplaced).toEqual({ delivered: [], rejected: 1 });
+    expect(log.lines.at(-1)?.msg).toBe(
+      "rejected: no invoked function ARN in the Lambda context, so this function's own account is unknown",
+    );
+    expect(standIn.delivered()).toEqual([]);
   });
 });
 

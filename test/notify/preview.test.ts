@@ -40,7 +40,7 @@ describe("previewAlarmMessage", () => {
     });
     const preview = await previewAlarmMessage(aws, "watchkeeper-lambda-errors", { state: "ALARM" });
     expect(preview.change).toMatchObject({ state: "ALARM", previousState: "OK" });
-    expect(preview.identity).toMatchObject({ level: "aggregate", owned: true, title: "Lambda errors" });
+    expect(preview.identity).toMatchObject({ level: "aggregate", title: "Lambda errors" });
     expect(preview.offenders?.offenders[0]?.name).toBe("clickstream-processor");
     expect(validateBlockKit(preview.message)).toEqual([]);
     const text = JSON.stringify(preview.message.blocks);
