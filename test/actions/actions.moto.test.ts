@@ -25,6 +25,7 @@ import {
   CloudWatchLogsClient,
   CreateLogGroupCommand,
   DescribeLogGroupsCommand,
+  PutRetentionPolicyCommand,
 } from "@aws-sdk/client-cloudwatch-logs";
 import {
   CreateFunctionCommand,
@@ -34,6 +35,9 @@ import {
   PutFunctionConcurrencyCommand,
 } from "@aws-sdk/client-lambda";
 import { CreateQueueCommand, SQSClient, SendMessageCommand } from "@aws-sdk/client-sqs";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createRunbookActionHandler, type RunbookActionResponse } from "../../functions/runbook-action.js";
 import type { ActionResult, OnCallStatus } from "../../lib/actions/index.js";
@@ -170,7 +174,9 @@ describe("silences over the real wire", () => {
     const status = await runMain(["status", ...where()]);
     // moto lacks ListMessageMoveTasks: the status says so first and exits 3 (partial).
     expect(status.code, status.stderr).toBe(3);
-    expect(status.stdout).toMatch(/Could not read everything: what is shown below is partial\n {2}! move tasks of /);
+    expect(status.stdout).toMatch(
+      /Could not read everything: what is shown below is partial\n {2}! move tasks of /,
+    );
     expect(status.stdout).toMatch(
       /\nSilenced alarms: 2\n {2}watchkeeper-silenced-ended {2}ended .*\n {2}watchkeeper-silenced-running {2}until .* \((59|60) min left\), by user:dave\n/,
     );
@@ -195,6 +201,55 @@ describe("retention and the breaker over the real wire", () => {
       ok: false,
       error: expect.stringMatching(/^event\.days: retention 10 is not valid/),
     });
+  });
+
+  it("the CLI refuses a group tagged watchkeeper:ignore or under excludePrefixes, naming it; --force sets it", async () => {
+    const logs = aws.client(CloudWatchLogsClient);
+    const retentionOf = async (name: string) =>
+      (await logs.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: name }))).logGroups?.find(
+        (g) => g.logGroupName === name,
+      )?.retentionInDays;
+    await logs.send(
+      new CreateLogGroupCommand({ logGroupName: "/keep/audit", tags: { [TAGS.ignore]: "true" } }),
+    );
+    await logs.send(new PutRetentionPolicyCommand({ logGroupName: "/keep/audit", retentionInDays: 3653 }));
+    await logs.send(new CreateLogGroupCommand({ logGroupName: "/vendor/feed" }));
+    const config = join(mkdtempSync(join(tmpdir(), "wk-retention-")), "watchkeeper.config.json");
+    writeFileSync(config, JSON.stringify({ retention: { excludePrefixes: ["/vendor/"] } }));
+
+    const ignored = await runMain(["retention", "set", "/keep/audit", "--days", "1", "--yes", ...where()]);
+    expect(ignored.code).toBe(1);
+    expect(ignored.stderr).toContain(
+      "log group /keep/audit is excluded by the tag watchkeeper:ignore=true on the group: not changed; pass --force",
+    );
+    expect(await retentionOf("/keep/audit")).toBe(3653);
+    const excluded = await runMain([
+      "retention",
+      "set",
+      "/vendor/feed",
+      "--days",
+      "7",
+      "--yes",
+      "--config",
+      config,
+      ...where(),
+    ]);
+    expect(excluded.code).toBe(1);
+    expect(excluded.stderr).toContain('is excluded by retention.excludePrefixes "/vendor/": not changed');
+    expect(await retentionOf("/vendor/feed")).toBeUndefined();
+
+    const forced = await runMain([
+      "retention",
+      "set",
+      "/keep/audit",
+      "--days",
+      "1",
+      "--force",
+      "--yes",
+      ...where(),
+    ]);
+    expect(forced.code, forced.stderr).toBe(0);
+    expect(await retentionOf("/keep/audit")).toBe(1);
   });
 
   it("the handler trips a function (reserved concurrency 0), the CLI resets it to exactly 5", async () => {
