@@ -2,10 +2,11 @@
  * Lambda: the circuit breaker's trigger.
  *
  * - EventBridge rule {"source":["aws.cloudwatch"],"detail-type":["CloudWatch Alarm State Change"]}: a
- *   trip alarm (named `<prefix>breaker-<kind>-<function>`, or carrying a FunctionName dimension) going to
- *   ALARM trips its function; going OK closes the breaker it opened when auto-reset is on; anything else
- *   is logged and ignored. The event is a hint: the alarm's state now is read again, so duplicate, late
- *   and reordered events end in the same state.
+ *   trip alarm going to ALARM trips its function; going OK closes the breaker it opened when auto-reset
+ *   is on; anything else is logged and ignored. The event is a hint: it must come from this function's
+ *   own account and region (its invokedFunctionArn), the alarm it names is read again and must be
+ *   Watchkeeper's (prefix, managed tag), and the function is the one that alarm names — never one the
+ *   event carries. Its state now decides, so duplicate, late and reordered events end in the same state.
  * - EventBridge schedule ("Scheduled Event"): evaluates every open breaker (auto-reset, drift).
  *
  * Malformed events are logged as errors naming the field and dropped (no action, no throw: EventBridge
@@ -22,6 +23,7 @@ import { z } from "zod";
 import type { Aws } from "../lib/aws/clients.js";
 import { describeAwsError } from "../lib/aws/errors.js";
 import type { BreakerPolicy } from "../lib/breaker/policy.js";
+import type { Identity } from "../lib/breaker/trust.js";
 import {
   evaluateBreakers,
   onAlarmStateChange,
@@ -50,6 +52,7 @@ const Envelope = z.object({
 });
 
 const AlarmEvent = z.object({
+  account: z.string().regex(/^\d{12}$/, "expected the 12-digit account the alarm is in"),
   time: TIMESTAMP.optional(),
   resources: z
     .array(z.string())
@@ -61,27 +64,20 @@ const AlarmEvent = z.object({
     alarmName: z.string().min(1).max(255),
     state: z.object({ value: STATE, timestamp: TIMESTAMP, reason: z.string().optional() }),
     previousState: z.object({ value: STATE, timestamp: TIMESTAMP.optional() }).optional(),
-    configuration: z
-      .object({
-        metrics: z
-          .array(
-            z.object({
-              metricStat: z
-                .object({
-                  metric: z.object({ dimensions: z.record(z.string(), z.string()).optional() }).optional(),
-                })
-                .optional(),
-            }),
-          )
-          .optional(),
-      })
-      .optional(),
   }),
 });
 
-export type BreakerEventStatus = "acted" | "unchanged" | "ignored" | "rejected" | "failed";
+export type BreakerEventStatus = "acted" | "unchanged" | "ignored" | "refused" | "rejected" | "failed";
 
-const ACTED: readonly string[] = ["tripped", "reapplied", "reopened", "reset", "half-open"];
+const ACTED: readonly string[] = [
+  "tripped",
+  "reapplied",
+  "reopened",
+  "reset",
+  "half-open",
+  "completed",
+  "rolled-back",
+];
 const FAILED: readonly string[] = ["failed", "restore-failed"];
 
 export interface BreakerEventResult {
@@ -96,8 +92,16 @@ export interface BreakerHandlerDependencies {
   readonly policy: () => BreakerPolicy;
 }
 
+/** The part of the Lambda context the breaker uses: its own ARN names the account and region it serves. */
+export interface BreakerInvocation {
+  readonly invokedFunctionArn?: string;
+}
+
 export function createBreakerHandler(deps: BreakerHandlerDependencies) {
-  return async function handle(event: unknown): Promise<BreakerEventResult> {
+  return async function handle(
+    event: unknown,
+    invocation: BreakerInvocation = {},
+  ): Promise<BreakerEventResult> {
     const log = deps.logger;
     const parsed = parseBreakerEvent(event);
     if (parsed.status === "rejected") {
@@ -110,17 +114,19 @@ export function createBreakerHandler(deps: BreakerHandlerDependencies) {
     }
     const aws = deps.aws();
     if (parsed.region !== undefined && parsed.region !== aws.region) {
-      const reason = `the event comes from ${parsed.region}; this function serves ${aws.region}`;
-      log.info(`ignored: ${reason}`);
-      return { status: "ignored", reason, outcomes: [] };
+      const reason = `the event comes from ${parsed.region}; this breaker serves ${aws.region}`;
+      log.warn(`refused: ${reason}`);
+      return { status: "refused", reason, outcomes: [] };
     }
     const policy = deps.policy();
+    const identity = identityOfInvocation(invocation);
+    const options = { policy, logger: log, ...(identity ? { identity } : {}) };
     let outcomes: readonly SignalOutcome[];
     try {
       outcomes =
         parsed.status === "schedule"
-          ? (await evaluateBreakers(aws, { policy, logger: log })).outcomes
-          : [await onAlarmStateChange(aws, parsed.change, { policy, logger: log })];
+          ? (await evaluateBreakers(aws, options)).outcomes
+          : [await onAlarmStateChange(aws, parsed.change, options)];
     } catch (error) {
       log.error(
         { error: describeAwsError(error) },
@@ -138,10 +144,18 @@ export function createBreakerHandler(deps: BreakerHandlerDependencies) {
         ? "acted"
         : outcomes.length > 0 && outcomes.every((o) => o.result === "ignored")
           ? "ignored"
-          : "unchanged";
+          : outcomes.length > 0 && outcomes.every((o) => o.result === "refused")
+            ? "refused"
+            : "unchanged";
     const reason = outcomes.length > 0 ? outcomes.map((o) => o.sentence).join("; ") : "no open breakers";
     return { status, reason, outcomes };
   };
+}
+
+/** Account and region from the function's own ARN (arn:aws:lambda:<region>:<account>:function:<name>). */
+function identityOfInvocation(invocation: BreakerInvocation): Identity | undefined {
+  const [, , , region, accountId] = (invocation.invokedFunctionArn ?? "").split(":");
+  return region && accountId && /^\d{12}$/.test(accountId) ? { accountId, region } : undefined;
 }
 
 type Parsed =
@@ -166,7 +180,7 @@ export function parseBreakerEvent(event: unknown): Parsed {
   }
   const alarm = AlarmEvent.safeParse(event);
   if (!alarm.success) return rejected(`malformed ${ALARM_DETAIL_TYPE} event`, alarm.error.issues);
-  const { detail, resources } = alarm.data;
+  const { detail, resources, account } = alarm.data;
   const arnName = (resources[0] ?? "").split(":alarm:")[1];
   if (arnName !== detail.alarmName) {
     const problem = `event.resources.0: names alarm ${arnName}, but event.detail.alarmName is ${detail.alarmName}`;
@@ -176,17 +190,15 @@ export function parseBreakerEvent(event: unknown): Parsed {
       problems: [problem],
     };
   }
-  const functionNames = (detail.configuration?.metrics ?? []).flatMap((metric) => {
-    const name = metric.metricStat?.metric?.dimensions?.FunctionName;
-    return name ? [name] : [];
-  });
   return {
     status: "alarm",
     change: {
       alarmName: detail.alarmName,
       state: detail.state.value,
       stateTimestamp: new Date(detail.state.timestamp),
-      functionNames,
+      alarmArn: resources[0] ?? "",
+      account,
+      ...where,
     },
     ...where,
   };

@@ -4,7 +4,8 @@
  * parallel, and no full discovery:
  * - DescribeAlarms StateValue=ALARM (every alarm in ALARM, ours and others);
  * - DescribeAlarms by prefix, and the tags of only those with actions off (silences);
- * - the Tagging API for functions carrying a breaker record, then each of them read fresh;
+ * - the Tagging API for trip alarms (and, from older versions, functions) carrying a breaker record, then
+ *   each of those functions read fresh;
  * - discovery of queues and of what sends failures to them (functions, rules, topics), which is what
  *   tells a DLQ from a queue; then ListMessageMoveTasks for each DLQ fed by SQS queues that holds or
  *   moved messages.
@@ -127,7 +128,7 @@ async function alarmsInAlarm(aws: Aws): Promise<FiringAlarm[]> {
 
 async function openBreakers(aws: Aws, ctx: ActionContext): Promise<BreakerStatus[]> {
   const statuses: BreakerStatus[] = [];
-  for (const arn of await readOpenBreakers(aws)) {
+  for (const arn of await readOpenBreakers(aws, ctx.config.breaker.prefix)) {
     const [status] = await breakerStatus(aws, arn, { policy: ctx.config.breaker, now: ctx.now });
     if (status && status.state !== "closed") statuses.push(status);
   }

@@ -1,11 +1,13 @@
 /**
- * Trip, reset and status of one function's breaker: read the function fresh, let `decide.ts` rule, act,
- * and say what happened in one sentence. Every trip and reset is logged with who asked and why, and
- * emitted as a metric.
+ * Trip, reset and status of one function's breaker: read the function fresh, check it may be changed at
+ * all (`guardFunction`: not Watchkeeper's, opted in) before reading its record from its trip alarm, let
+ * `decide.ts` rule, act, and say what happened in one sentence. Every trip and reset is logged with who
+ * asked and why, and emitted as a metric.
  *
  * Order of operations, so that no failure loses what must be restored:
- * - trip: write the record (tags) first, then disable mappings, then set concurrency 0. A failure after
- *   the record leaves a record that a reset can restore from, and an explicit trip finishes the job.
+ * - trip: write the record (trip alarm tags) first, then disable mappings, then set concurrency 0, then
+ *   mark the record applied. A failure in between leaves an unapplied record that a reset restores from,
+ *   an explicit trip finishes, and the scheduled evaluation completes or rolls back (`decideUnfinished`).
  * - reset: restore concurrency first (so capacity is back before mappings deliver again), then re-enable
  *   the recorded mappings, and only then remove the record. A failed restore keeps the record, and says so.
  */
@@ -13,7 +15,6 @@ import {
   DeleteFunctionConcurrencyCommand,
   LambdaClient,
   PutFunctionConcurrencyCommand,
-  TagResourceCommand,
   UntagResourceCommand,
   UpdateEventSourceMappingCommand,
 } from "@aws-sdk/client-lambda";
@@ -28,7 +29,9 @@ import {
   describeConcurrency,
   describeOpened,
   detectDrift,
+  guardFunction,
   plural,
+  refuse,
   type BreakerSubject,
   type Drift,
   type RefusalRule,
@@ -38,18 +41,11 @@ import {
 } from "./decide.js";
 import { breakerOptIn, invokersOf, isActiveMapping, tripAlarmKinds, type OptIn } from "./facts.js";
 import { BREAKER_METRICS, emitBreakerMetric } from "./metrics.js";
-import {
-  invokersIn,
-  observeFunction,
-  readInvokers,
-  readRecentTrips,
-  type ObservedFunction,
-} from "./observe.js";
+import { invokersIn, observeFunction, readInvokers, type ObservedFunction } from "./observe.js";
 import { DEFAULT_BREAKER_POLICY, type BreakerPolicy } from "./policy.js";
 import {
   BREAKER_TAGS,
-  countRecentTrips,
-  readRecord,
+  legacyRecordKeys,
   recordKeys,
   recordTags,
   withTrip,
@@ -57,13 +53,22 @@ import {
   type BreakerState,
   type RecordReading,
 } from "./record.js";
+import {
+  readFunctionTripAlarms,
+  readRecentTrips,
+  readRecordedFunctions,
+  removeRecordTags,
+  storedRecord,
+  writeRecordTags,
+  type StoredRecord,
+} from "./store.js";
 
 export interface BreakerOptions {
   readonly policy?: BreakerPolicy;
   /** Default: the time on `aws`'s clock (the virtual one under lib/sim). */
   readonly now?: Date;
   readonly logger?: Logger;
-  /** A fresh inventory: invokers and the account's recent trips come from it instead of being read. */
+  /** A fresh inventory: invokers come from it instead of being read. */
   readonly inventory?: Inventory;
 }
 
@@ -135,8 +140,11 @@ export async function tripBreaker(
   const ctx = context(aws, options);
   const observed = await observeFunction(aws, refOf(target));
   if (!observed) return notFound(ctx, refOf(target), "trip");
-  const decision = await decideTripFresh(aws, observed, ctx);
-  return executeTrip(aws, observed.fn, decision, ctx);
+  const guard = guardFunction(observed.fn, ctx.policy);
+  if (guard) return executeTrip(aws, observed.fn, EMPTY_STORE, guard, ctx);
+  const store = await readStore(aws, observed.fn, ctx);
+  const decision = await decideTripFresh(aws, observed, store, ctx);
+  return executeTrip(aws, observed.fn, store, decision, ctx);
 }
 
 /** Restores exactly what the trip recorded, or says why not. Idempotent: resetting a closed breaker changes nothing. */
@@ -148,8 +156,52 @@ export async function resetBreaker(
   const ctx = context(aws, options);
   const observed = await observeFunction(aws, refOf(target));
   if (!observed) return notFound(ctx, refOf(target), "reset");
-  const decision = decideReset(observed.fn, readRecord(observed.fn.tags));
-  return executeReset(aws, observed.fn, decision, ctx);
+  const fn = observed.fn;
+  const guard = guardFunction(fn, ctx.policy);
+  if (guard) return executeReset(aws, fn, EMPTY_STORE, guard, ctx);
+  const store = await readStore(aws, fn, ctx);
+  const outcome = await executeReset(aws, fn, store, decideReset(fn, store.reading, ctx.policy), ctx);
+  const legacy = await clearLegacyRecord(aws, fn, ctx);
+  return legacy ? { ...outcome, warnings: [...outcome.warnings, legacy] } : outcome;
+}
+
+/** No alarm read: what a refused function gets (its record is never looked at). */
+export const EMPTY_STORE: StoredRecord = { reading: { kind: "closed" }, alarms: [] };
+
+/** The function's record, from its trip alarms; `preferred` holds a new one (the alarm that trips it). */
+export async function readStore(
+  aws: Aws,
+  fn: LambdaFunction,
+  ctx: Context,
+  preferred?: string,
+): Promise<StoredRecord> {
+  return storedRecord(await readFunctionTripAlarms(aws, ctx.policy.prefix, fn), preferred);
+}
+
+/**
+ * A record an older version left on the function's own tags: never obeyed. Removed from an opted-in
+ * function (the caller has checked), after logging what it said; returns the sentence, or undefined.
+ */
+export async function clearLegacyRecord(
+  aws: Aws,
+  fn: LambdaFunction,
+  ctx: Context,
+): Promise<string | undefined> {
+  const keys = legacyRecordKeys(fn.tags);
+  if (keys.length === 0) return undefined;
+  const said = keys.map((key) => `${key}=${fn.tags[key]}`).join(", ");
+  const what = `${fn.name} carried an old breaker record on its own tags (${said}); it was not obeyed`;
+  if (ctx.dryRun) return `${what}; it would be removed`;
+  try {
+    await lambda(aws).send(new UntagResourceCommand({ Resource: fn.arn, TagKeys: keys }));
+  } catch (error) {
+    const sentence = `${what}, and could not be removed (${describeAwsError(error)})`;
+    ctx.logger.warn({ functionName: fn.name, legacyRecord: said }, sentence);
+    return sentence;
+  }
+  const sentence = `${what} and was removed; if it was real, restore the function by hand`;
+  ctx.logger.warn({ functionName: fn.name, legacyRecord: said }, sentence);
+  return sentence;
 }
 
 export interface BreakerStatus {
@@ -158,6 +210,10 @@ export interface BreakerStatus {
   readonly state: BreakerState | "unreadable";
   readonly optIn: OptIn;
   readonly record?: BreakerRecord;
+  /** The trip alarm holding the record. */
+  readonly recordAlarm?: string;
+  /** An old record on the function's own tags, reported and never obeyed. */
+  readonly legacyRecord?: Readonly<Record<string, string>>;
   /** Why the record cannot be trusted, when it cannot. */
   readonly problems?: readonly string[];
   readonly drift: readonly Drift[];
@@ -187,39 +243,40 @@ export async function breakerStatus(
   if (typeof target === "string" || !("resources" in target)) {
     const observed = await observeFunction(aws, refOf(target));
     if (!observed) return [];
-    const decision = await decideTripFresh(aws, observed, ctx);
-    return [statusOf(observed.fn, readRecord(observed.fn.tags), decision, ctx.policy)];
+    const store = await readStore(aws, observed.fn, ctx);
+    const decision = await decideTripFresh(aws, observed, store, ctx);
+    return [statusOf(observed.fn, store, decision, ctx.policy)];
   }
   const inventory = target;
-  const recentTrips = countRecentTrips(
-    inventory.resources.filter((r) => r.kind === "lambda-function").map((r) => r.tags),
-    ctx.now,
-  );
+  const own = { accountId: inventory.accountId, region: inventory.region };
+  const recorded = new Set(await readRecordedFunctions(aws, ctx.policy.prefix, own));
+  const recentTrips = await readRecentTrips(aws, ctx.policy.prefix, own, ctx.now);
   const statuses: BreakerStatus[] = [];
   for (const resource of inventory.resources) {
     if (resource.kind !== "lambda-function") continue;
-    const reading = readRecord(resource.tags);
-    if (reading.kind === "closed" && !breakerOptIn(resource, ctx.policy).optedIn) continue;
+    const reported = recorded.has(resource.name) || legacyRecordKeys(resource.tags).length > 0;
+    if (!reported && !breakerOptIn(resource, ctx.policy).optedIn) continue;
     let fn: LambdaFunction = resource;
     let asyncConfigRead = !inventory.warnings.some(
       (w) =>
         w.operation === "ListFunctionEventInvokeConfigs" &&
         (w.resource === undefined || w.resource === resource.arn),
     );
-    if (reading.kind !== "closed") {
+    let store = EMPTY_STORE;
+    if (reported) {
       const observed = await observeFunction(aws, resource.arn);
       if (!observed) continue;
       fn = observed.fn;
       asyncConfigRead = observed.asyncConfigRead;
+      store = await readStore(aws, fn, ctx);
     }
     const subject: BreakerSubject = {
       fn,
       invokers: invokersOf(fn.arn, inventory.relations),
       asyncConfigRead,
     };
-    const fresh = readRecord(fn.tags);
-    const decision = decideTrip(subject, fresh, { policy: ctx.policy, now: ctx.now, recentTrips });
-    statuses.push(statusOf(fn, fresh, decision, ctx.policy));
+    const decision = decideTrip(subject, store.reading, { policy: ctx.policy, now: ctx.now, recentTrips });
+    statuses.push(statusOf(fn, store, decision, ctx.policy));
   }
   return statuses;
 }
@@ -260,10 +317,11 @@ function refOf(target: BreakerTarget): string {
 export async function decideTripFresh(
   aws: Aws,
   observed: ObservedFunction,
+  store: StoredRecord,
   ctx: Context,
 ): Promise<TripDecision> {
   const { fn, asyncConfigRead } = observed;
-  const reading = readRecord(fn.tags);
+  const reading = store.reading;
   const first = decideTrip({ fn, invokers: [], asyncConfigRead }, reading, {
     policy: ctx.policy,
     now: ctx.now,
@@ -271,15 +329,15 @@ export async function decideTripFresh(
   });
   if (first.action !== "trip" && !(first.action === "refuse" && LATE_RULES.includes(first.rule)))
     return first;
+  if (!store.holder) {
+    return refuse(
+      "no-trip-alarm",
+      `${fn.name} has no trip alarm yet (${ctx.policy.prefix}breaker-<kind>-${fn.name}), and the breaker keeps its record only there; run a reconcile (watchkeeper apply) to create it, then trip again`,
+    );
+  }
   const subject = await subjectOf(aws, observed, ctx);
-  const recentTrips = ctx.inventory
-    ? countRecentTrips(
-        ctx.inventory.resources
-          .filter((r) => r.kind === "lambda-function" && r.arn !== fn.arn)
-          .map((r) => r.tags),
-        ctx.now,
-      ) + countRecentTrips([fn.tags], ctx.now)
-    : (await readRecentTrips(aws, ctx.now, fn.arn)) + countRecentTrips([fn.tags], ctx.now);
+  const own = { accountId: fn.accountId, region: fn.region };
+  const recentTrips = await readRecentTrips(aws, ctx.policy.prefix, own, ctx.now);
   return decideTrip(subject, reading, { policy: ctx.policy, now: ctx.now, recentTrips });
 }
 
@@ -303,10 +361,12 @@ export async function subjectOf(aws: Aws, observed: ObservedFunction, ctx: Conte
 export async function executeTrip(
   aws: Aws,
   fn: LambdaFunction,
+  store: StoredRecord,
   decision: TripDecision,
   ctx: Context,
 ): Promise<TripOutcome> {
   const base = { functionName: fn.name, dryRun: ctx.dryRun };
+  const holder = store.holder;
   const would = ctx.dryRun ? "would " : "";
   switch (decision.action) {
     case "refuse":
@@ -328,7 +388,7 @@ export async function executeTrip(
     case "reopen": {
       if (ctx.dryRun)
         return { ...base, result: "reopened", sentence: `would re-open: ${decision.reason}`, warnings: [] };
-      const failure = await reopen(aws, fn, decision.record, ctx);
+      const failure = holder ? await reopen(aws, fn, holder, decision.record, ctx) : NO_HOLDER;
       if (failure)
         return done(ctx, "error", {
           ...base,
@@ -355,7 +415,9 @@ export async function executeTrip(
           sentence: `would re-apply: ${decision.reason}`,
           warnings: [],
         };
-      const failure = await stop(aws, fn, decision.disableMappings, decision.zeroConcurrency);
+      const failure =
+        (await stop(aws, fn, decision.disableMappings, decision.zeroConcurrency)) ??
+        (holder && !decision.record.applied ? await markApplied(aws, holder, ctx) : undefined);
       if (failure)
         return done(ctx, "error", {
           ...base,
@@ -383,6 +445,15 @@ export async function executeTrip(
         mappings: decision.mappings,
       };
       if (ctx.dryRun) return { ...tripped, sentence, warnings: [] };
+      if (!holder)
+        return done(ctx, "error", {
+          ...base,
+          result: "failed",
+          error: NO_HOLDER,
+          recorded: false,
+          sentence: `not tripped: ${NO_HOLDER}`,
+          warnings: [],
+        });
       const record: BreakerRecord = {
         state: "open",
         ...(decision.previous !== undefined ? { previous: decision.previous } : {}),
@@ -392,12 +463,10 @@ export async function executeTrip(
         reason: ctx.reason,
       };
       try {
-        await lambda(aws).send(
-          new TagResourceCommand({
-            Resource: fn.arn,
-            Tags: { ...recordTags(record), [BREAKER_TAGS.trips]: withTrip(fn.tags, ctx.now) },
-          }),
-        );
+        await writeRecordTags(aws, holder, {
+          ...recordTags(record),
+          [BREAKER_TAGS.trips]: withTrip(holder.tags, ctx.now),
+        });
       } catch (error) {
         const why = describeAwsError(error);
         return done(ctx, "error", {
@@ -405,7 +474,7 @@ export async function executeTrip(
           result: "failed",
           error: why,
           recorded: false,
-          sentence: `not tripped: the record of what to restore could not be written to ${fn.name} (${why}), so nothing was changed`,
+          sentence: `not tripped: the record of what to restore could not be written to ${holder.name} (${why}), so nothing was changed`,
           warnings: [],
         });
       }
@@ -416,16 +485,17 @@ export async function executeTrip(
           result: "failed",
           error: failure,
           recorded: true,
-          sentence: `trip of ${fn.name} failed halfway: ${failure}. The record is on the function: trip again to finish, or reset to restore`,
+          sentence: `trip of ${fn.name} failed halfway: ${failure}. The record is on ${holder.name}: trip again to finish, or reset to restore`,
           warnings: [],
         });
       }
-      const warning = await emitBreakerMetric(aws, BREAKER_METRICS.trips, fn.name);
-      return done(ctx, "info", {
-        ...tripped,
-        sentence: sentence.replace(/^trip:/, "tripped:"),
-        warnings: warning ? [warning] : [],
-      });
+      const unmarked = await markApplied(aws, holder, ctx);
+      const metric = await emitBreakerMetric(aws, BREAKER_METRICS.trips, fn.name);
+      const warnings = [
+        ...(unmarked ? [`${unmarked}; the scheduled evaluation marks it`] : []),
+        ...(metric ? [metric] : []),
+      ];
+      return done(ctx, "info", { ...tripped, sentence: sentence.replace(/^trip:/, "tripped:"), warnings });
     }
   }
 }
@@ -433,6 +503,7 @@ export async function executeTrip(
 export async function executeReset(
   aws: Aws,
   fn: LambdaFunction,
+  store: StoredRecord,
   decision: ResetDecision,
   ctx: Context,
 ): Promise<ResetOutcome> {
@@ -510,9 +581,7 @@ export async function executeReset(
     }
   }
   try {
-    const keys = recordKeys(fn.tags);
-    if (keys.length > 0)
-      await lambda(aws).send(new UntagResourceCommand({ Resource: fn.arn, TagKeys: keys }));
+    if (store.holder) await removeRecordTags(aws, store.holder, recordKeys(store.holder.tags));
   } catch (error) {
     const why = describeAwsError(error);
     return failed(
@@ -535,6 +604,7 @@ export async function executeReset(
 export async function executeHalfOpen(
   aws: Aws,
   fn: LambdaFunction,
+  holder: StoredRecord["holder"],
   record: BreakerRecord,
   concurrency: number,
   reason: string,
@@ -550,6 +620,7 @@ export async function executeHalfOpen(
       warnings: [],
     };
   try {
+    if (!holder) throw new Error(NO_HOLDER);
     await lambda(aws).send(
       new PutFunctionConcurrencyCommand({ FunctionName: fn.name, ReservedConcurrentExecutions: concurrency }),
     );
@@ -559,7 +630,7 @@ export async function executeHalfOpen(
       halfOpenSince: ctx.now,
       halfOpenConcurrency: concurrency,
     };
-    await lambda(aws).send(new TagResourceCommand({ Resource: fn.arn, Tags: recordTags(halfOpen) }));
+    await writeRecordTags(aws, holder, recordTags(halfOpen));
   } catch (error) {
     const why = describeAwsError(error);
     return done(ctx, "error", {
@@ -583,6 +654,38 @@ export async function executeHalfOpen(
 
 function lambda(aws: Aws): LambdaClient {
   return aws.client(LambdaClient);
+}
+
+const NO_HOLDER = "the function has no trip alarm to hold the breaker's record";
+
+/** The stop is done: the record says so, and the scheduled evaluation stops treating the trip as unfinished. */
+async function markApplied(
+  aws: Aws,
+  holder: NonNullable<StoredRecord["holder"]>,
+  ctx: Context,
+): Promise<string | undefined> {
+  try {
+    await writeRecordTags(aws, holder, { [BREAKER_TAGS.applied]: ctx.now.toISOString() });
+    return undefined;
+  } catch (error) {
+    return `the record on ${holder.name} could not be marked done (${describeAwsError(error)})`;
+  }
+}
+
+/** The rest of an unfinished trip: what is left to stop, then the mark. */
+export async function completeTrip(
+  aws: Aws,
+  fn: LambdaFunction,
+  store: StoredRecord,
+  zeroConcurrency: boolean,
+  disableMappings: readonly string[],
+  ctx: Context,
+): Promise<string | undefined> {
+  if (!store.holder) return NO_HOLDER;
+  if (ctx.dryRun) return undefined;
+  return (
+    (await stop(aws, fn, disableMappings, zeroConcurrency)) ?? (await markApplied(aws, store.holder, ctx))
+  );
 }
 
 /** Disables mappings, then sets concurrency 0; the first failure is returned as a sentence. */
@@ -615,6 +718,7 @@ async function stop(
 async function reopen(
   aws: Aws,
   fn: LambdaFunction,
+  holder: NonNullable<StoredRecord["holder"]>,
   record: BreakerRecord,
   ctx: Context,
 ): Promise<string | undefined> {
@@ -627,13 +731,8 @@ async function reopen(
   };
   const { halfOpenSince: _since, halfOpenConcurrency: _concurrency, ...rest } = open;
   try {
-    await lambda(aws).send(new TagResourceCommand({ Resource: fn.arn, Tags: recordTags(rest) }));
-    await lambda(aws).send(
-      new UntagResourceCommand({
-        Resource: fn.arn,
-        TagKeys: [BREAKER_TAGS.halfOpenSince, BREAKER_TAGS.halfOpenConcurrency],
-      }),
-    );
+    await writeRecordTags(aws, holder, recordTags(rest));
+    await removeRecordTags(aws, holder, [BREAKER_TAGS.halfOpenSince, BREAKER_TAGS.halfOpenConcurrency]);
   } catch (error) {
     return `the record could not be updated (${describeAwsError(error)})`;
   }
@@ -684,11 +783,18 @@ function done<T extends TripOutcome | ResetOutcome>(
 
 function statusOf(
   fn: LambdaFunction,
-  reading: RecordReading,
+  store: StoredRecord,
   decision: TripDecision,
   policy: BreakerPolicy,
 ): BreakerStatus {
+  const reading: RecordReading = store.reading;
   const optIn = breakerOptIn(fn, policy);
+  const legacyKeys = legacyRecordKeys(fn.tags);
+  const legacyRecord = Object.fromEntries(legacyKeys.map((key) => [key, fn.tags[key] ?? ""]));
+  const legacyNote =
+    legacyKeys.length > 0
+      ? `. OLD RECORD on the function's own tags, not obeyed: ${legacyKeys.map((k) => `${k}=${legacyRecord[k]}`).join(", ")}`
+      : "";
   const alarms = tripAlarmKinds(fn, policy).kinds.map((kind) =>
     breakerAlarmName(policy.prefix, kind, fn.name),
   );
@@ -703,6 +809,8 @@ function statusOf(
       ...(m.sourceArn ? { sourceArn: m.sourceArn } : {}),
     })),
     alarms: optIn.optedIn ? alarms : [],
+    ...(store.holder && reading.kind !== "closed" ? { recordAlarm: store.holder.name } : {}),
+    ...(legacyKeys.length > 0 ? { legacyRecord } : {}),
   };
   if (reading.kind === "unreadable") {
     return {
@@ -710,7 +818,7 @@ function statusOf(
       state: "unreadable",
       problems: reading.problems,
       drift: [],
-      sentence: `${fn.name}: breaker record unreadable (${reading.problems.join("; ")})`,
+      sentence: `${fn.name}: breaker record unreadable (${reading.problems.join("; ")})${legacyNote}`,
     };
   }
   if (reading.kind === "recorded") {
@@ -727,7 +835,9 @@ function statusOf(
       drift,
       sentence:
         `${fn.name}: ${record.state} ${describeOpened(record)}; reset restores ${restore}` +
-        (drift.length > 0 ? `. DRIFT: ${drift.map((d) => d.sentence).join("; ")}` : ""),
+        (record.state === "open" && !record.applied ? ". UNFINISHED: the trip was never marked done" : "") +
+        (drift.length > 0 ? `. DRIFT: ${drift.map((d) => d.sentence).join("; ")}` : "") +
+        legacyNote,
     };
   }
   const active = fn.eventSources.filter(isActiveMapping).length;
@@ -739,7 +849,7 @@ function statusOf(
     wouldTrip: decision,
     sentence:
       decision.action === "trip"
-        ? `${fn.name}: closed (${now}); a trip would ${decision.reason}`
-        : `${fn.name}: closed (${now}); a trip would be refused: ${decision.action === "refuse" ? decision.reason : decision.action}`,
+        ? `${fn.name}: closed (${now}); a trip would ${decision.reason}${legacyNote}`
+        : `${fn.name}: closed (${now}); a trip would be refused: ${decision.action === "refuse" ? decision.reason : decision.action}${legacyNote}`,
   };
 }

@@ -45,6 +45,9 @@ export type TripMode = "zero-concurrency" | "disable-mappings" | "disable-mappin
 
 export type RefusalRule =
   | "unreadable-record"
+  | "no-trip-alarm"
+  | "untrusted-alarm"
+  | "foreign-event"
   | "watchkeeper-function"
   | "ignored"
   | "not-opted-in"
@@ -104,6 +107,35 @@ export interface TripContext {
   readonly recentTrips: number;
 }
 
+/**
+ * Checked before any record is read, on every path: Watchkeeper's own functions, ignored ones and those
+ * that did not opt in are never changed, whatever a record says.
+ */
+export function guardFunction(fn: LambdaFunction, policy: BreakerPolicy): Refusal | undefined {
+  if (isWatchkeeperFunction(fn, policy)) {
+    return refuse(
+      "watchkeeper-function",
+      `${fn.name} is one of Watchkeeper's own functions (tagged watchkeeper:managed=true or named ${policy.prefix}*); Watchkeeper never changes itself`,
+    );
+  }
+  if (isIgnored(fn.tags)) {
+    return refuse("ignored", `${fn.name} is tagged ${TAGS.ignore}=true; Watchkeeper leaves it alone`);
+  }
+  const optIn = breakerOptIn(fn, policy);
+  if (!optIn.optedIn) {
+    const how = `tag it ${TAGS.breaker}=on (or list it in the breaker policy's functions)`;
+    return refuse(
+      "not-opted-in",
+      optIn.note
+        ? `${fn.name} has not opted in: ${optIn.note}`
+        : optIn.source === "tag"
+          ? `${fn.name} opted out (${TAGS.breaker}=${fn.tags[TAGS.breaker]})`
+          : `${fn.name} has not opted in to the circuit breaker; ${how}`,
+    );
+  }
+  return undefined;
+}
+
 export function decideTrip(
   subject: BreakerSubject,
   reading: RecordReading,
@@ -111,6 +143,8 @@ export function decideTrip(
 ): TripDecision {
   const { fn, invokers } = subject;
   const { policy } = context;
+  const guard = guardFunction(fn, policy);
+  if (guard) return guard;
   if (reading.kind === "unreadable") return unreadable(fn, reading.problems);
   if (reading.kind === "recorded") {
     const record = reading.record;
@@ -146,27 +180,7 @@ export function decideTrip(
     return { action: "none", record, reason: `${fn.name} is already open ${describeOpened(record)}` };
   }
 
-  if (isWatchkeeperFunction(fn, policy)) {
-    return refuse(
-      "watchkeeper-function",
-      `${fn.name} is one of Watchkeeper's own functions (tagged watchkeeper:managed=true or named ${policy.prefix}*); Watchkeeper never trips itself`,
-    );
-  }
-  if (isIgnored(fn.tags)) {
-    return refuse("ignored", `${fn.name} is tagged ${TAGS.ignore}=true; Watchkeeper leaves it alone`);
-  }
   const optIn = breakerOptIn(fn, policy);
-  if (!optIn.optedIn) {
-    const how = `tag it ${TAGS.breaker}=on (or list it in the breaker policy's functions)`;
-    return refuse(
-      "not-opted-in",
-      optIn.note
-        ? `${fn.name} has not opted in: ${optIn.note}`
-        : optIn.source === "tag"
-          ? `${fn.name} opted out (${TAGS.breaker}=${fn.tags[TAGS.breaker]})`
-          : `${fn.name} has not opted in to the circuit breaker; ${how}`,
-    );
-  }
   if (context.recentTrips >= policy.maxTripsPerHour) {
     return refuse(
       "rate-limit",
@@ -293,7 +307,13 @@ export type ResetDecision =
   | { readonly action: "none"; readonly reason: string }
   | Refusal;
 
-export function decideReset(fn: LambdaFunction, reading: RecordReading): ResetDecision {
+export function decideReset(
+  fn: LambdaFunction,
+  reading: RecordReading,
+  policy: BreakerPolicy,
+): ResetDecision {
+  const guard = guardFunction(fn, policy);
+  if (guard) return guard;
   if (reading.kind === "closed")
     return { action: "none", reason: `${fn.name}'s breaker is closed; nothing to reset` };
   if (reading.kind === "unreadable") return unreadable(fn, reading.problems);
@@ -362,6 +382,20 @@ export type AutoDecision =
       readonly trip: Extract<TripDecision, { action: "reapply" }>;
       readonly reason: string;
     }
+  /** A trip that died halfway, finished: what is left to stop, then the record marked applied. */
+  | {
+      readonly action: "complete";
+      readonly record: BreakerRecord;
+      readonly zeroConcurrency: boolean;
+      readonly disableMappings: readonly string[];
+      readonly reason: string;
+    }
+  /** A trip that died halfway, undone: what it stopped is restored and the record removed. */
+  | {
+      readonly action: "roll-back";
+      readonly reset: Extract<ResetDecision, { action: "reset" }>;
+      readonly reason: string;
+    }
   | { readonly action: "none"; readonly reason: string; readonly drift?: readonly Drift[] };
 
 export type SignalDecision =
@@ -402,6 +436,8 @@ export function decideSignal(
     return decideTrip(subject, reading, context);
   }
   // OK
+  const guard = guardFunction(subject.fn, context.policy);
+  if (guard) return guard;
   if (reading.kind === "closed")
     return { action: "ignore", reason: `${name}'s breaker is closed; nothing to reset` };
   if (reading.kind === "unreadable") return unreadable(subject.fn, reading.problems);
@@ -436,9 +472,13 @@ export function decideEvaluation(
   context: TripContext,
 ): AutoDecision | Refusal {
   const name = subject.fn.name;
+  const guard = guardFunction(subject.fn, context.policy);
+  if (guard) return guard;
   if (reading.kind === "closed") return { action: "none", reason: `${name}'s breaker is closed` };
   if (reading.kind === "unreadable") return unreadable(subject.fn, reading.problems);
   const record = reading.record;
+  if (record.state === "open" && !record.applied)
+    return decideUnfinished(subject, record, alarms, context.now);
   const drift = detectDrift(subject.fn, record);
   const firing = alarms.filter((alarm) => alarm.state === "ALARM");
   if (record.state === "half-open" && firing.length > 0) {
@@ -474,6 +514,68 @@ export function decideEvaluation(
   return autoClose(subject, record, alarms, context, "scheduled evaluation");
 }
 
+/** A trip takes seconds and an alarm's retries minutes; a record unapplied for longer belongs to a trip that died. */
+export const UNFINISHED_AFTER_MS = 10 * 60_000;
+
+/**
+ * An open record never marked applied: the trip wrote it and died before its stop was done. Finished
+ * when a person asked for it or its alarm is still in ALARM; otherwise undone (what it stopped is
+ * restored: concurrency only if it is 0 now, mappings only those disabled now) and the record removed.
+ */
+export function decideUnfinished(
+  subject: BreakerSubject,
+  record: BreakerRecord,
+  alarms: readonly AlarmState[],
+  now: Date,
+): AutoDecision {
+  const { fn } = subject;
+  const started = `${fn.name}'s trip ${describeOpened(record)} was never marked done`;
+  if (now.getTime() - record.since.getTime() < UNFINISHED_AFTER_MS)
+    return { action: "none", reason: `${started}; it may still be under way, so it is left for now` };
+  const drift = detectDrift(fn, record);
+  const zeroConcurrency = drift.some((d) => d.kind === "concurrency");
+  const disableMappings = drift.filter((d) => d.kind === "mapping-enabled").map((d) => d.uuid);
+  if (!zeroConcurrency && disableMappings.length === 0)
+    return {
+      action: "complete",
+      record,
+      zeroConcurrency,
+      disableMappings,
+      reason: `${started}, though everything it stops is stopped: completed (marked done)`,
+    };
+  const tripAlarm = record.by.startsWith("alarm:") ? record.by.slice("alarm:".length) : undefined;
+  const firing = tripAlarm !== undefined && alarms.some((a) => a.name === tripAlarm && a.state === "ALARM");
+  if (tripAlarm === undefined || firing) {
+    const why = tripAlarm === undefined ? `${record.by} asked for it` : `${tripAlarm} is still in ALARM`;
+    return {
+      action: "complete",
+      record,
+      zeroConcurrency,
+      disableMappings,
+      reason: `${started}: completed, because ${why}`,
+    };
+  }
+  const disabled = new Set(fn.eventSources.filter((m) => !isActiveMapping(m)).map((m) => m.uuid));
+  const enableMappings = record.mappings.filter((uuid) => disabled.has(uuid));
+  const restore = record.previous !== undefined && fn.reservedConcurrency === 0 ? record.previous : undefined;
+  return {
+    action: "roll-back",
+    reset: {
+      action: "reset",
+      record,
+      enableMappings,
+      missingMappings: [],
+      ...(restore !== undefined ? { restore } : {}),
+      reason:
+        `${started}: rolled back, because ${tripAlarm} is no longer in ALARM` +
+        (enableMappings.length > 0 ? `; ${plural(enableMappings.length, "mapping")} re-enabled` : "") +
+        (restore !== undefined ? `; reserved concurrency ${describeConcurrency(restore)} restored` : "") +
+        "; record removed",
+    },
+    reason: `${started}: rolled back, because ${tripAlarm} is no longer in ALARM`,
+  };
+}
+
 function autoClose(
   subject: BreakerSubject,
   record: BreakerRecord,
@@ -496,7 +598,7 @@ function autoClose(
       reason: `auto-reset is off: ${name} stays open until someone runs watchkeeper breaker reset ${name}`,
     };
   }
-  const reset = decideReset(subject.fn, { kind: "recorded", record });
+  const reset = decideReset(subject.fn, { kind: "recorded", record }, policy);
   if (reset.action !== "reset") return { action: "none", reason: reset.reason };
   if (record.state === "half-open") {
     const until = (record.halfOpenSince ?? record.since).getTime() + policy.halfOpenSeconds * 1000;
@@ -540,11 +642,11 @@ export function halfOpenConcurrency(record: BreakerRecord, policy: BreakerPolicy
 function unreadable(fn: LambdaFunction, problems: readonly string[]): Refusal {
   return refuse(
     "unreadable-record",
-    `${fn.name}'s breaker record cannot be trusted (${problems.join("; ")}); restore it by hand and remove the watchkeeper:breaker-* tags`,
+    `${fn.name}'s breaker record cannot be trusted (${problems.join("; ")}); restore it by hand and remove the watchkeeper:breaker-* tags from its trip alarms`,
   );
 }
 
-function refuse(rule: RefusalRule, reason: string): Refusal {
+export function refuse(rule: RefusalRule, reason: string): Refusal {
   return { action: "refuse", rule, reason };
 }
 

@@ -1,13 +1,15 @@
 /**
  * Circuit breaker: stops an opted-in Lambda function during an anomaly (reserved concurrency 0, or its
- * event source mappings disabled), remembers exactly what it changed on the function itself, and
+ * event source mappings disabled), remembers exactly what it changed on the function's trip alarm, and
  * restores it.
  *
  * - `policy.ts`: opt-in list, trip alarms and their sensitivity, trips per hour, auto-reset.
- * - `record.ts`: the durable record, as tags on the function.
+ * - `record.ts`: the durable record, as tags (on the trip alarm; old ones on the function are never obeyed).
+ * - `trust.ts`: which events and alarms the breaker believes, and the function an alarm trips.
+ * - `store.ts`: the record on the function's trip alarm, read and written; the account's recent trips.
  * - `facts.ts`: opt-in, ownership, invokers, failure destinations.
  * - `decide.ts`: the rules, pure: trip, reset, alarm signals, scheduled evaluation, drift.
- * - `observe.ts`: fresh reads (the function, its invokers, recent trips, trip alarms).
+ * - `observe.ts`: fresh reads (the function, its invokers, which functions carry a record).
  * - `breaker.ts`: `tripBreaker`, `resetBreaker`, `breakerStatus`.
  * - `signal.ts`: `onAlarmStateChange` (the EventBridge handler's core), `evaluateBreakers` (schedule).
  * - `alarms.ts`: the trip alarms as AlarmSpecs (`breakerAlarmSpecs`, planned by the alarms capability
@@ -26,6 +28,7 @@ export {
   BREAKER_ALARMS_TAG,
   BREAKER_TAGS,
   alarmActor,
+  legacyRecordKeys,
   readRecord,
   recordTags,
   tagValue,
@@ -47,7 +50,9 @@ export {
   decideReset,
   decideSignal,
   decideTrip,
+  decideUnfinished,
   detectDrift,
+  guardFunction,
   halfOpenConcurrency,
   type AlarmSignal,
   type AlarmState,
@@ -62,7 +67,9 @@ export {
   type TripDecision,
   type TripMode,
 } from "./decide.js";
-export { observeFunction, readTripAlarms, type ObservedFunction, type TripAlarm } from "./observe.js";
+export { observeFunction, readOpenBreakers, type ObservedFunction } from "./observe.js";
+export { foreignEvent, vetTripAlarm, type AlarmRead, type Identity, type TripAlarm } from "./trust.js";
+export { readFunctionTripAlarms, storedRecord, type StoredRecord } from "./store.js";
 export {
   breakerStatus,
   resetBreaker,

@@ -1,9 +1,8 @@
 /**
  * Fresh reads for one breaker decision: the function as it is now (an inventory may be minutes old, and
- * a breaker must not act on a stale concurrency), what invokes it, the account's recent trips, and the
- * state of its trip alarms.
+ * a breaker must not act on a stale concurrency), what invokes it, and which functions carry a record
+ * (the records themselves are read from trip alarms in `store.ts`).
  */
-import { CloudWatchClient, paginateDescribeAlarms, type MetricAlarm } from "@aws-sdk/client-cloudwatch";
 import {
   GetFunctionCommand,
   GetFunctionConcurrencyCommand,
@@ -23,17 +22,10 @@ import { discoverInventory } from "../inventory/discover.js";
 import { compareText } from "../inventory/order.js";
 import { toEventSource, toFunction } from "../inventory/services/lambda.js";
 import { describeFailure, readGaps } from "../inventory/gaps.js";
-import type {
-  DiscoveryWarning,
-  Inventory,
-  LambdaFunction,
-  ReservedConcurrency,
-  Tags,
-} from "../inventory/types.js";
-import { breakerAlarmPrefix, functionOfAlarm } from "./alarms.js";
-import type { AlarmState, AlarmStateValue } from "./decide.js";
+import type { DiscoveryWarning, Inventory, LambdaFunction, ReservedConcurrency } from "../inventory/types.js";
 import { invokersOf, type Invoker } from "./facts.js";
-import { BREAKER_TAGS, countRecentTrips } from "./record.js";
+import { BREAKER_TAGS } from "./record.js";
+import { callerIdentity, readRecordedFunctions } from "./store.js";
 
 export interface ObservedFunction {
   readonly fn: LambdaFunction;
@@ -135,28 +127,8 @@ export function invokersIn(functionArn: string, inventory: Inventory): Invoker[]
   return invokersOf(functionArn, inventory.relations);
 }
 
-/** Breaker trips recorded on the account's functions in the hour before `now` (Tagging API, by tag key). */
-export async function readRecentTrips(aws: Aws, now: Date, except?: string): Promise<number> {
-  const client = aws.client(ResourceGroupsTaggingAPIClient);
-  const mappings = await collect(
-    paginateGetResources(
-      { client, stopOnSameToken: true },
-      {
-        ResourceTypeFilters: ["lambda:function"],
-        TagFilters: [{ Key: BREAKER_TAGS.trips }],
-        ResourcesPerPage: 100,
-      },
-    ),
-    (page) => page.ResourceTagMappingList,
-  );
-  const tags: Tags[] = mappings
-    .filter((m) => m.ResourceARN && unqualifiedFunctionArn(m.ResourceARN) !== except)
-    .map((m) => Object.fromEntries((m.Tags ?? []).map((t) => [t.Key ?? "", t.Value ?? ""])));
-  return countRecentTrips(tags, now);
-}
-
-/** Functions carrying a breaker record (the state tag), by unqualified ARN. */
-export async function readOpenBreakers(aws: Aws): Promise<string[]> {
+/** Functions carrying a breaker record on their own tags, left by an older version (never obeyed), by ARN. */
+export async function readLegacyRecords(aws: Aws): Promise<string[]> {
   const client = aws.client(ResourceGroupsTaggingAPIClient);
   const mappings = await collect(
     paginateGetResources(
@@ -174,37 +146,13 @@ export async function readOpenBreakers(aws: Aws): Promise<string[]> {
   ].sort();
 }
 
-export interface TripAlarm extends AlarmState {
-  readonly functionName: string;
-}
-
-const STATES: readonly AlarmStateValue[] = ["ALARM", "OK", "INSUFFICIENT_DATA"];
-
-/** Every trip alarm of the account (DescribeAlarms by the trip-alarm prefix), with the function each trips. */
-export async function readTripAlarms(aws: Aws, prefix: string): Promise<TripAlarm[]> {
-  const client = aws.client(CloudWatchClient);
-  const alarms = await collect(
-    paginateDescribeAlarms(
-      { client, stopOnSameToken: true },
-      { AlarmNamePrefix: breakerAlarmPrefix(prefix), AlarmTypes: ["MetricAlarm"], MaxRecords: 100 },
-    ),
-    (page) => page.MetricAlarms,
-  );
-  return alarms.flatMap((alarm) => {
-    const functionName = alarm.AlarmName
-      ? functionOfAlarm(prefix, alarm.AlarmName, functionDimensions(alarm))
-      : undefined;
-    const state = STATES.find((s) => s === alarm.StateValue);
-    if (!alarm.AlarmName || !functionName || !state) return [];
-    const since = alarm.StateUpdatedTimestamp ?? alarm.StateTransitionedTimestamp ?? new Date(0);
-    return [{ name: alarm.AlarmName, functionName, state, since: new Date(since) }];
-  });
-}
-
-function functionDimensions(alarm: MetricAlarm): string[] {
-  const dims = [
-    ...(alarm.Dimensions ?? []),
-    ...(alarm.Metrics ?? []).flatMap((q) => q.MetricStat?.Metric?.Dimensions ?? []),
-  ];
-  return dims.filter((d) => d.Name === "FunctionName" && d.Value).map((d) => d.Value as string);
+/** Functions with a breaker record: on their trip alarm, or (old, reported only) on their own tags. */
+export async function readOpenBreakers(aws: Aws, prefix: string): Promise<string[]> {
+  const own = await callerIdentity(aws);
+  const [recorded, legacy] = await Promise.all([
+    readRecordedFunctions(aws, prefix, own),
+    readLegacyRecords(aws),
+  ]);
+  const names = legacy.map((arn) => arn.split(":").at(-1) ?? arn);
+  return [...new Set([...recorded, ...names])].sort();
 }

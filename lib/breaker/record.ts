@@ -1,12 +1,15 @@
 /**
- * The breaker's durable record: tags on the function itself, so the state survives any restart of
- * Watchkeeper, travels with the function, and needs no store of its own. Written before acting (a trip
- * that dies halfway still says what to restore) and removed only after a restore succeeded.
+ * The breaker's durable record: tags on one of the function's trip alarms (`store.ts`), which only
+ * Watchkeeper's roles may write (alarms named with its prefix, tagged managed), so nobody who can merely
+ * tag a function can forge one. Written before acting (a trip that dies halfway still says what to
+ * restore), marked applied once the stop is done, and removed only after a restore succeeded.
  *
  * Tag values allow at most 256 characters of Unicode letters, digits, white space and `_ . : / = + - @`
- * (Lambda TagResource API reference, value pattern `[\p{L}\p{Z}\p{N}_.:/=+\-@]*`); a function holds at
- * most 50 tags. Every value written here goes through `tagValue`, so nothing can be rejected for its
- * characters.
+ * (CloudWatch TagResource API reference, value pattern `[\p{L}\p{Z}\p{N}_.:/=+\-@]*`); an alarm holds at
+ * most 50 tags (a trip alarm carries 6 of its own, a silence 2, a record at most 14). Every value written
+ * here goes through `tagValue`, so nothing can be rejected for its characters.
+ *
+ * Records that older versions kept on the function's own tags (`legacyRecordKeys`) are never obeyed.
  */
 import type { ReservedConcurrency, Tags } from "../inventory/types.js";
 
@@ -27,14 +30,15 @@ export const BREAKER_TAGS = {
   halfOpenConcurrency: "watchkeeper:breaker-half-open-concurrency",
   /** Trip times in the last hour (kept after a reset): what the account-wide rate guard counts. */
   trips: "watchkeeper:breaker-trips",
+  /** When the stop was done; absent while a trip is under way (or died halfway: `decideHalfFinished`). */
+  applied: "watchkeeper:breaker-applied",
 } as const;
 
 /** Not part of the record: a team's choice of trip alarms for the function (`error-rate invocations-anomaly`). */
 export const BREAKER_ALARMS_TAG = "watchkeeper:breaker-alarms";
 
-/** Lambda's limit on tag values, and on tags per function. */
+/** CloudWatch's (and Lambda's) limit on tag values. */
 export const MAX_TAG_VALUE = 256;
-export const MAX_FUNCTION_TAGS = 50;
 /** Mapping UUIDs per tag value: 6 × 36 characters + 5 spaces = 221 ≤ 256. */
 export const MAPPINGS_PER_TAG = 6;
 /** At most this many mappings are recorded (5 tags); a function with more enabled is refused. */
@@ -69,6 +73,8 @@ export interface BreakerRecord {
   readonly reason: string;
   readonly halfOpenSince?: Date;
   readonly halfOpenConcurrency?: number;
+  /** When the stop (mappings, concurrency) was done; absent while the trip is unfinished. */
+  readonly applied?: Date;
 }
 
 export type RecordReading =
@@ -100,7 +106,7 @@ function mappingKey(index: number): string {
   return index === 0 ? BREAKER_TAGS.mappings : `${BREAKER_TAGS.mappings}-${index + 1}`;
 }
 
-/** Reads the record from a function's tags; says what is wrong when it cannot be trusted. */
+/** Reads the record from a trip alarm's tags; says what is wrong when it cannot be trusted. */
 export function readRecord(tags: Tags): RecordReading {
   const state = tags[BREAKER_TAGS.state];
   if (state === undefined) return { kind: "closed" };
@@ -138,6 +144,7 @@ export function readRecord(tags: Tags): RecordReading {
       `a half-open record needs ${BREAKER_TAGS.halfOpenSince} and ${BREAKER_TAGS.halfOpenConcurrency}`,
     );
   }
+  const applied = parseTime(tags[BREAKER_TAGS.applied]);
   if (problems.length > 0 || !since) return { kind: "unreadable", problems };
   return {
     kind: "recorded",
@@ -149,6 +156,7 @@ export function readRecord(tags: Tags): RecordReading {
       by: tags[BREAKER_TAGS.by] ?? "unknown",
       reason: tags[BREAKER_TAGS.reason] ?? "",
       ...(state === "half-open" ? { halfOpenSince, halfOpenConcurrency } : {}),
+      ...(applied ? { applied } : {}),
     },
   };
 }
@@ -170,18 +178,29 @@ export function recordTags(record: BreakerRecord): Record<string, string> {
     tags[BREAKER_TAGS.halfOpenSince] = record.halfOpenSince.toISOString();
     tags[BREAKER_TAGS.halfOpenConcurrency] = String(record.halfOpenConcurrency);
   }
+  if (record.applied) tags[BREAKER_TAGS.applied] = record.applied.toISOString();
   return tags;
 }
 
-/** Keys of the record present on a function (every breaker tag but the trip history): what a reset removes. */
+const RECORD_KEYS: ReadonlySet<string> = new Set(
+  Object.values(BREAKER_TAGS).filter((key) => key !== BREAKER_TAGS.trips),
+);
+
+/** Keys of the record present on a trip alarm (not the trip history, not the alarm's own tags): what a reset removes. */
 export function recordKeys(tags: Tags): string[] {
   return Object.keys(tags)
-    .filter((key) => key.startsWith("watchkeeper:breaker-") && key !== BREAKER_TAGS.trips)
-    .filter((key) => key !== BREAKER_ALARMS_TAG)
+    .filter((key) => RECORD_KEYS.has(key) || key.startsWith(`${BREAKER_TAGS.mappings}-`))
     .sort();
 }
 
-/** Trip times recorded on one function within the hour before `now`. */
+/** A record an older version left in a function's own tags (anyone who may tag the function can write those). */
+export function legacyRecordKeys(functionTags: Tags): string[] {
+  return Object.keys(functionTags)
+    .filter((key) => key.startsWith("watchkeeper:breaker-") && key !== BREAKER_ALARMS_TAG)
+    .sort();
+}
+
+/** Trip times recorded on one trip alarm within the hour before `now`. */
 export function recentTrips(tags: Tags, now: Date): Date[] {
   return (tags[BREAKER_TAGS.trips] ?? "")
     .split(" ")
@@ -200,9 +219,9 @@ export function withTrip(tags: Tags, now: Date): string {
   return times.map(isoSeconds).join(" ");
 }
 
-/** Trips across many functions' tags within the hour before `now`. */
-export function countRecentTrips(tagsOfFunctions: Iterable<Tags>, now: Date): number {
+/** Trips across many trip alarms' tags within the hour before `now`. */
+export function countRecentTrips(tagsOfAlarms: Iterable<Tags>, now: Date): number {
   let count = 0;
-  for (const tags of tagsOfFunctions) count += recentTrips(tags, now).length;
+  for (const tags of tagsOfAlarms) count += recentTrips(tags, now).length;
   return count;
 }

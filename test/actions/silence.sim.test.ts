@@ -105,7 +105,9 @@ describe("a silence and the breaker", () => {
         alarmName: TRIP,
         state: "ALARM",
         stateTimestamp: new Date(sim.clock.now()),
-        functionNames: ["payments-consumer"],
+        alarmArn: sim.alarms.get(TRIP)!.arn,
+        account: sim.accountId,
+        region: sim.region,
       },
       { policy: config.breaker },
     );

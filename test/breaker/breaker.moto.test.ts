@@ -41,7 +41,8 @@ import { toPutMetricAlarmInput } from "../../lib/alarms/spec.js";
 import type { Aws } from "../../lib/aws/index.js";
 import { BREAKER_FUNCTION_TAG, breakerAlarmSpecs } from "../../lib/breaker/alarms.js";
 import { breakerStatus, resetBreaker, tripBreaker } from "../../lib/breaker/breaker.js";
-import { readTripAlarms } from "../../lib/breaker/observe.js";
+import { observeFunction } from "../../lib/breaker/observe.js";
+import { readFunctionTripAlarms } from "../../lib/breaker/store.js";
 import { DEFAULT_BREAKER_POLICY } from "../../lib/breaker/policy.js";
 import { BREAKER_TAGS } from "../../lib/breaker/record.js";
 import { discoverInventory } from "../../lib/inventory/index.js";
@@ -299,7 +300,9 @@ describe("trip alarms and the handler against moto", () => {
       "noop watchkeeper-breaker-invocations-anomaly-alarmed up to date",
     ]);
     expect(
-      (await readTripAlarms(aws, "watchkeeper-")).map((a) => `${a.name} → ${a.functionName}`).sort(),
+      (await readFunctionTripAlarms(aws, "watchkeeper-", (await observeFunction(aws, "alarmed"))!.fn))
+        .map((a) => `${a.name} → ${a.functionName}`)
+        .sort(),
     ).toEqual([
       "watchkeeper-breaker-error-rate-alarmed → alarmed",
       "watchkeeper-breaker-invocations-anomaly-alarmed → alarmed",

@@ -54,9 +54,25 @@ function concurrency(sim: SimAccount, name: string): number | "unset" {
   return sim.functions.get(name)?.reservedConcurrency ?? "unset";
 }
 
+/** The record's tags on the function's trip alarms (where the breaker keeps it), and any on the function itself. */
 function breakerTags(sim: SimAccount, name: string): Record<string, string> {
-  const tags = sim.functions.get(name)?.tags ?? {};
-  return Object.fromEntries(Object.entries(tags).filter(([key]) => key.startsWith("watchkeeper:breaker-")));
+  const onAlarms = [...sim.alarms.values()]
+    .filter((alarm) => alarm.name.startsWith("watchkeeper-breaker-") && alarm.name.endsWith(`-${name}`))
+    .map((alarm) => alarm.tags);
+  const tags = Object.assign({}, ...onAlarms, sim.functions.get(name)?.tags ?? {}) as Record<string, string>;
+  return Object.fromEntries(
+    Object.entries(tags).filter(
+      ([key]) => key.startsWith("watchkeeper:breaker-") && key !== "watchkeeper:breaker-function",
+    ),
+  );
+}
+
+/** The trip alarms a reconcile would create for every opted-in function: where records are kept. */
+async function tripAlarms(aws: Aws, policy: BreakerPolicy = resolveBreakerPolicy({})): Promise<void> {
+  const inventory = await discoverInventory(aws, { kinds: ["lambda-function"] });
+  const cloudwatch = aws.client(CloudWatchClient);
+  for (const spec of breakerAlarmSpecs(inventory, policy))
+    await cloudwatch.send(new PutMetricAlarmCommand(toPutMetricAlarmInput(spec)));
 }
 
 /** What a breaker leaves on a function: comparable across runs. */
@@ -80,6 +96,7 @@ describe("restore failures", () => {
     const { sim, aws } = account(1000);
     sim.addFunction({ name: "big", reservedConcurrency: 800, tags: { "watchkeeper:breaker": "sync" } });
     sim.addFunction({ name: "grabber" });
+    await tripAlarms(aws);
     expect(await tripBreaker(aws, "big", user)).toMatchObject({ result: "tripped", previous: 800 });
     expect(concurrency(sim, "big")).toBe(0);
 
@@ -120,13 +137,17 @@ describe("restore failures", () => {
   });
 
   it("writes nothing and changes nothing when the record cannot be written", async () => {
-    const { sim, aws } = account();
-    const tags: Record<string, string> = { "watchkeeper:breaker": "sync" };
-    for (let i = 0; i < 48; i++) tags[`k${i}`] = "v"; // 49 tags: no room for the record
-    sim.addFunction({ name: "crowded", reservedConcurrency: 10, tags });
+    const { sim, aws: plain } = account();
+    sim.addFunction({ name: "crowded", reservedConcurrency: 10, tags: { "watchkeeper:breaker": "sync" } });
+    await tripAlarms(plain);
+    const aws = simulatedAws(sim, {
+      faults: { rules: [{ service: "cloudwatch", api: "TagResource", fault: "denied" }] },
+    });
     const trip = await tripBreaker(aws, "crowded", user);
     expect(trip).toMatchObject({ result: "failed", recorded: false });
-    expect(trip.sentence).toMatch(/record of what to restore could not be written .* so nothing was changed/);
+    expect(trip.sentence).toMatch(
+      /record of what to restore could not be written to watchkeeper-breaker-error-rate-crowded .* so nothing was changed/,
+    );
     expect(concurrency(sim, "crowded")).toBe(10);
     expect(breakerTags(sim, "crowded")).toEqual({});
   });
@@ -137,6 +158,7 @@ describe("async functions", () => {
     const sim = sampleAccount({ region: REGION });
     const aws = simulatedAws(sim);
     sim.functions.get("notifications-sender")!.tags["watchkeeper:breaker"] = "on";
+    await tripAlarms(aws);
     const trip = await tripBreaker(aws, "notifications-sender", user);
     expect(trip).toMatchObject({ result: "tripped", mode: "zero-concurrency", previous: "unset" });
     await aws.client(LambdaClient).send(
@@ -158,6 +180,8 @@ describe("async functions", () => {
     const sim = sampleAccount({ region: REGION });
     const aws = simulatedAws(sim);
     sim.functions.get("report-generator")!.tags["watchkeeper:breaker"] = "on";
+    sim.functions.get("image-resizer")!.tags["watchkeeper:breaker"] = "on";
+    await tripAlarms(aws);
     expect(await tripBreaker(aws, "report-generator", user)).toMatchObject({
       result: "tripped",
       previous: "unset",
@@ -179,6 +203,7 @@ describe("async functions", () => {
       protocol: "lambda",
       endpoint: sim.arns.of("lambda", "function:fanout"),
     });
+    await tripAlarms(aws);
     const trip = await tripBreaker(aws, "fanout", user);
     expect(trip).toMatchObject({ result: "refused", rule: "async-without-failure-destination" });
     expect(trip.sentence).toMatch(
@@ -195,6 +220,7 @@ describe("async functions", () => {
       const { sim } = account();
       // Declared sync, no DLQ: tripped only because nothing asynchronous is seen to invoke it.
       sim.addFunction({ name: "fanout", tags: { "watchkeeper:breaker": "sync" }, reservedConcurrency: 6 });
+      await tripAlarms(simulatedAws(sim));
       const aws = simulatedAws(sim, { faults: { rules: [{ service, api, fault: "denied" }] } });
       await expect(tripBreaker(aws, "fanout", user)).rejects.toThrow(
         new RegExp(`cannot tell what invokes the function: ${service} ${api} .*failed: .*not authorized`),
@@ -206,11 +232,12 @@ describe("async functions", () => {
 });
 
 describe("rate guard", () => {
-  it("refuses trips beyond the hourly limit, counted from the functions' tags, even after resets", async () => {
+  it("refuses trips beyond the hourly limit, counted from the trip alarms' tags, even after resets", async () => {
     const { sim, aws } = account();
     for (const name of ["f1", "f2", "f3"])
       sim.addFunction({ name, reservedConcurrency: 5, tags: { "watchkeeper:breaker": "sync" } });
     const policy = resolveBreakerPolicy({ maxTripsPerHour: 2 });
+    await tripAlarms(aws, policy);
     expect(await tripBreaker(aws, "f1", { ...user, policy })).toMatchObject({ result: "tripped" });
     sim.advanceTime(10 * MINUTE);
     expect(await tripBreaker(aws, "f2", { ...user, policy })).toMatchObject({ result: "tripped" });
@@ -219,10 +246,10 @@ describe("rate guard", () => {
     expect(refused.sentence).toMatch(/2 breakers tripped in this account in the last hour/);
     expect(concurrency(sim, "f3")).toBe(5);
 
-    // A reset does not give the trip back: the history stays on the function.
+    // A reset does not give the trip back: the history stays on the trip alarm.
     await resetBreaker(aws, "f1", { ...user, policy });
     expect(await tripBreaker(aws, "f3", { ...user, policy })).toMatchObject({ rule: "rate-limit" });
-    // The same count from an inventory, without the Tagging API.
+    // The same count when an inventory supplies the invokers.
     const inventory = await discoverInventory(aws);
     expect(await tripBreaker(aws, "f3", { ...user, policy, inventory })).toMatchObject({
       rule: "rate-limit",
@@ -403,7 +430,7 @@ describe("handler: duplicate and out-of-order alarm events", () => {
       status: "alarm",
       region: "us-west-2",
     });
-    expect((await h.handle({ ...good, region: "us-west-2" })).status).toBe("ignored");
+    expect((await h.handle({ ...good, region: "us-west-2" })).status).toBe("refused");
     expect(endState(h.sim, "orders").state).toBe("closed");
   });
 
@@ -492,6 +519,7 @@ describe("drift", () => {
   it("reports a deploy that changed concurrency while open, re-applies only when asked, and still restores the recorded value", async () => {
     const { sim, aws } = account();
     sim.addFunction({ name: "api", reservedConcurrency: 25, tags: { "watchkeeper:breaker": "sync" } });
+    await tripAlarms(aws);
     await tripBreaker(aws, "api", user);
     // The function's own stack deploys and sets its concurrency again.
     await aws
@@ -530,6 +558,7 @@ describe("drift", () => {
   it("reports a mapping re-enabled while open", async () => {
     const sim = sampleAccount({ region: REGION });
     const aws = simulatedAws(sim);
+    await tripAlarms(aws);
     expect(await tripBreaker(aws, "payments-consumer", user)).toMatchObject({
       result: "tripped",
       mode: "disable-mappings",

@@ -408,7 +408,7 @@ describe("drift", () => {
     expect(drift[0]?.sentence).toMatch(/is unset, not 0 .* a reset would still restore 25/);
     expect(
       decideTrip(
-        subject({ ...f, eventSources: [] }),
+        subject({ ...f, eventSources: [], tags: { "watchkeeper:breaker": "on" } }),
         { kind: "recorded", record: openRecord({ previous: undefined, mappings: [UUIDS[1]] }) },
         ctx(),
       ),
@@ -426,10 +426,11 @@ describe("drift", () => {
 });
 
 describe("decideReset", () => {
+  const optedIn = policy({ functions: ["a"] });
   it("restores exactly what was recorded and skips mappings that are gone", () => {
     const record = openRecord({ previous: "unset", mappings: [UUIDS[0], UUIDS[1]] });
     const f = fn("a", { eventSources: [sqsMapping(UUIDS[0], "q", "Disabled")] });
-    expect(decideReset(f, { kind: "recorded", record })).toMatchObject({
+    expect(decideReset(f, { kind: "recorded", record }, optedIn)).toMatchObject({
       action: "reset",
       restore: "unset",
       enableMappings: [UUIDS[0]],
@@ -438,19 +439,20 @@ describe("decideReset", () => {
   });
 
   it("leaves concurrency alone when the trip did", () => {
-    const decision = decideReset(fn("a"), {
-      kind: "recorded",
-      record: openRecord({ previous: undefined, mappings: [UUIDS[0]] }),
-    });
+    const decision = decideReset(
+      fn("a"),
+      { kind: "recorded", record: openRecord({ previous: undefined, mappings: [UUIDS[0]] }) },
+      optedIn,
+    );
     expect(decision.action === "reset" && "restore" in decision).toBe(false);
   });
 
   it("is a no-op on a closed breaker and refuses an unreadable record", () => {
-    expect(decideReset(fn("a"), closed)).toEqual({
+    expect(decideReset(fn("a"), closed, optedIn)).toEqual({
       action: "none",
       reason: "a's breaker is closed; nothing to reset",
     });
-    expect(decideReset(fn("a"), { kind: "unreadable", problems: ["p"] })).toMatchObject({
+    expect(decideReset(fn("a"), { kind: "unreadable", problems: ["p"] }, optedIn)).toMatchObject({
       rule: "unreadable-record",
     });
   });

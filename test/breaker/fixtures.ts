@@ -85,6 +85,7 @@ export function openRecord(facts: Partial<BreakerRecord> = {}): BreakerRecord {
     since: NOW,
     by: alarmActor("watchkeeper-breaker-error-rate-orders"),
     reason: "watchkeeper-breaker-error-rate-orders ALARM",
+    applied: NOW,
     ...facts,
   };
 }

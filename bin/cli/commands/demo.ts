@@ -2,9 +2,9 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { Command } from "commander";
 import { reviewJson } from "../../../dashboards/index.js";
-import { parseConfig } from "../../../lib/config/index.js";
 import { runChecks } from "../../../lib/findings/index.js";
 import { plannedWrites, reconcileAccount } from "../../../lib/reconcile/index.js";
+import { plural } from "../../../lib/plural.js";
 import type { SimApiStats } from "../../../lib/sim/index.js";
 import { CloudWatchClient, DescribeAlarmsCommand, SetAlarmStateCommand } from "@aws-sdk/client-cloudwatch";
 import { renderStatus, runAction, type Action, type OnCallStatus } from "../../../lib/actions/index.js";
@@ -17,12 +17,14 @@ import {
   notifyAlarm,
   type SlackMessage,
 } from "../../../lib/notify/index.js";
+import { localConfig } from "../config-source.js";
 import { colorsFor, type Colors, type Io } from "../io.js";
 import type { CommandContext } from "../main.js";
 import { renderApply, renderPlan } from "../render-plan.js";
 import { type Session } from "../session.js";
 import { renderFindings } from "./findings.js";
 import { discover, renderInventory } from "./inventory.js";
+import { globalOptions } from "./shared.js";
 
 const DEMO_DIR = "dist/demo";
 
@@ -35,12 +37,13 @@ export function registerDemo(program: Command, context: CommandContext): void {
   program
     .command("demo")
     .description("run Watchkeeper against the simulated sample account and show what it does")
-    .action(async () => {
+    .action(async (_flags, command: Command) => {
       const { io } = context;
       const c = colorsFor(io);
+      // The local config file, when there is one, is checked and used as every real command would.
+      const { config } = localConfig(globalOptions(command));
       const session = await context.openSession({ demo: true });
       const sim = session.sim!;
-      const config = parseConfig({}, "demo config");
       io.out("Watchkeeper demo: a simulated AWS account in memory; nothing leaves this machine.\n");
 
       heading(io, c, 1, "Inventory: discover every serverless resource");
@@ -49,7 +52,7 @@ export function registerDemo(program: Command, context: CommandContext): void {
 
       heading(io, c, 2, "Findings: configuration mistakes, before they page anyone");
       const findings = runChecks(inventory);
-      io.out(renderFindings(findings.slice(0, 6), c));
+      io.out(renderFindings(findings, c, 6));
       if (findings.length > 6)
         io.out(c.dim(`... ${findings.length - 6} more: watchkeeper findings --demo\n`));
 
@@ -63,15 +66,15 @@ export function registerDemo(program: Command, context: CommandContext): void {
       io.out(renderApply(applied, c));
       const managed = sim.alarms.size;
       io.out(
-        `The account now holds ${managed} alarms; writing them took ${((sim.clock.now() - started) / 1000).toFixed(1)} s ` +
-          `of simulated time at the PutMetricAlarm quota, with ${throttles(sim.stats())} throttling errors.\n`,
+        `The account now holds ${plural(managed, "alarm")}; writing them took ${((sim.clock.now() - started) / 1000).toFixed(1)} s ` +
+          `of simulated time at the PutMetricAlarm quota, with ${plural(throttles(sim.stats()), "throttling error")}.\n`,
       );
 
       heading(io, c, 5, "Run again: level-triggered, so nothing left to do");
       const again = await reconcileAccount(session.aws, await discover(io, session), config, {
         dryRun: true,
       });
-      io.out(`Second plan: ${plannedWrites(again).length} changes.
+      io.out(`Second plan: ${plural(plannedWrites(again).length, "change")}.
 `);
 
       heading(io, c, 6, "Dashboard body, for review (watchkeeper dashboard --out FILE)");
@@ -117,7 +120,9 @@ async function onCall(io: Io, c: Colors, session: Session, config: WatchkeeperCo
       alarmName: tripAlarm,
       state: "ALARM",
       stateTimestamp: new Date(sim.clock.now()),
-      functionNames: ["payments-consumer"],
+      alarmArn: sim.alarms.get(tripAlarm)!.arn,
+      account: sim.accountId,
+      region: sim.region,
     },
     { policy: config.breaker },
   );
