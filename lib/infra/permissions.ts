@@ -336,7 +336,8 @@ export function breakerWrites(scope: Construct, config: WatchkeeperConfig): Perm
   const functionArn = (name: string) => colonArn(scope, "lambda", "function", name);
   const mappings = colonArn(scope, "lambda", "event-source-mapping", "*");
   const concurrency = ["lambda:PutFunctionConcurrency", "lambda:DeleteFunctionConcurrency"];
-  const tagging = ["lambda:TagResource", "lambda:UntagResource"];
+  // Only to remove records older versions kept on functions: the record now lives on the trip alarm.
+  const tagging = ["lambda:UntagResource"];
   const onlyRecordTags = { "ForAllValues:StringLike": { "aws:TagKeys": [BREAKER_RECORD_TAGS] } };
   const optedIn = { StringEqualsIgnoreCase: { [`aws:ResourceTag/${BREAKER_TAG}`]: [...BREAKER_TAG_ON] } };
   const listed = [...new Set([...config.breaker.functions, ...config.breaker.syncFunctions])].sort();
@@ -377,6 +378,12 @@ export function breakerWrites(scope: Construct, config: WatchkeeperConfig): Perm
         conditions: { ArnLike: { "lambda:FunctionArn": functionArn("*") } },
       }),
       new PolicyStatement({
+        sid: "BreakerRecordOnTripAlarms",
+        actions: ["cloudwatch:TagResource", "cloudwatch:UntagResource"],
+        resources: [colonArn(scope, "cloudwatch", "alarm", `${config.prefix}breaker-*`)],
+        conditions: { StringEquals: { "aws:ResourceTag/watchkeeper:managed": "true" }, ...onlyRecordTags },
+      }),
+      new PolicyStatement({
         sid: "BreakerNeverOnWatchkeeper",
         effect: Effect.DENY,
         actions: [...concurrency, ...tagging],
@@ -391,8 +398,9 @@ export function breakerWrites(scope: Construct, config: WatchkeeperConfig): Perm
       }),
     ],
     why:
-      `Functions opt in with the tag ${BREAKER_TAG} after the deploy: concurrency and tag writes require that tag ` +
-      "(aws:ResourceTag), and tag writes only the breaker's record keys (aws:TagKeys). Event source mappings of " +
+      `Functions opt in with the tag ${BREAKER_TAG} after the deploy: concurrency writes (and removing an old record's ` +
+      "tags) require that tag (aws:ResourceTag). The record is tagged on trip alarms (named with the prefix, tagged " +
+      "managed), only its keys (aws:TagKeys). Event source mappings of " +
       "tag-opted functions cannot be named in advance, and lambda:FunctionArn, their only condition key, cannot " +
       "name those functions either: mappings of this account and region's functions only. Watchkeeper's own " +
       "functions and mappings are denied.",

@@ -183,8 +183,10 @@ describe("writes", () => {
     const found = statements(template).filter((s) => actionsOf(s).some((a) => alarmWrites.includes(a)));
     expect(found.length).toBeGreaterThanOrEqual(4);
     for (const statement of found) {
+      // The breaker's record goes only on trip alarms.
+      const alarms = statement.Sid === "BreakerRecordOnTripAlarms" ? "ops-breaker-*" : "ops-*";
       expect(resourcesOfStatement(statement).map(flat), statement.Sid).toEqual([
-        "arn:<AWS::Partition>:cloudwatch:<AWS::Region>:<AWS::AccountId>:alarm:ops-*",
+        `arn:<AWS::Partition>:cloudwatch:<AWS::Region>:<AWS::AccountId>:alarm:${alarms}`,
       ]);
     }
     // Who writes alarms: the reconcile and the runbook actions (on call, scheduled); the notifier only tags.
@@ -243,24 +245,25 @@ describe("writes", () => {
       const deny = concurrency.find((s) => s.Effect === "Deny")!;
       expect(resourcesOfStatement(deny).map(flat)).toEqual([fn("ops-*")]);
       expect(actionsOf(deny).sort()).toEqual(
-        [
-          "lambda:DeleteFunctionConcurrency",
-          "lambda:PutFunctionConcurrency",
-          "lambda:TagResource",
-          "lambda:UntagResource",
-        ].sort(),
+        ["lambda:DeleteFunctionConcurrency", "lambda:PutFunctionConcurrency", "lambda:UntagResource"].sort(),
       );
     }
   });
 
-  it("lets the breaker write only its own record tags, never the opt-in tag", () => {
-    const tagging = statementsWith(template, "lambda:TagResource").filter((s) => s.Effect === "Allow");
-    expect(tagging).toHaveLength(6); // tagged and listed functions, in three roles
-    for (const statement of tagging) {
-      expect(actionsOf(statement).sort()).toEqual(["lambda:TagResource", "lambda:UntagResource"]);
+  it("lets the breaker write its record only on managed trip alarms, and on functions only remove an old one", () => {
+    expect(statementsWith(template, "lambda:TagResource")).toEqual([]);
+    const untagging = statementsWith(template, "lambda:UntagResource").filter((s) => s.Effect === "Allow");
+    expect(untagging).toHaveLength(6); // tagged and listed functions, in three roles
+    const onAlarms = statements(template).filter((s) => s.Sid === "BreakerRecordOnTripAlarms");
+    expect(onAlarms).toHaveLength(3);
+    for (const statement of [...untagging, ...onAlarms]) {
       expect(statement.Condition?.["ForAllValues:StringLike"]).toEqual({
         "aws:TagKeys": [BREAKER_RECORD_TAGS],
       });
+    }
+    for (const statement of onAlarms) {
+      expect(actionsOf(statement).sort()).toEqual(["cloudwatch:TagResource", "cloudwatch:UntagResource"]);
+      expect(statement.Condition?.StringEquals).toEqual({ "aws:ResourceTag/watchkeeper:managed": "true" });
     }
     const pattern = new RegExp(`^${BREAKER_RECORD_TAGS.replace("*", ".*")}$`);
     for (const key of Object.values(BREAKER_TAGS)) expect(key).toMatch(pattern);
