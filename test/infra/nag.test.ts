@@ -96,6 +96,7 @@ describe("cdk-nag AwsSolutions", () => {
         arn("apigateway:eu-west-1::/restapis/*"),
         arn("apigateway:eu-west-1::/apis/*"),
         arn(`cloudwatch:${here}:alarm:ops-*`),
+        arn(`cloudwatch:${here}:alarm:ops-breaker-*`),
         arn("cloudwatch::123456789012:dashboard/ops-*"),
         arn(`logs:${here}:log-group:*`),
         arn(`lambda:${here}:function:*`),
