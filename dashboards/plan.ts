@@ -5,6 +5,7 @@
  */
 import type { Change } from "../lib/plan/change.js";
 import { canonicalJson } from "../lib/plan/change.js";
+import { plural } from "../lib/plural.js";
 import type { DashboardSpec } from "./generate.js";
 import { MANAGED_MARKER, withoutGeneratedAt } from "./layout.js";
 import { isPartName } from "./split.js";
@@ -65,7 +66,44 @@ export function comparableBody(body: string): string | undefined {
 
 function describe(body: string): string {
   const widgets = parseWidgets(body);
-  return `${widgets?.length ?? "?"} widgets, ${Buffer.byteLength(body, "utf8").toLocaleString("en-US")} bytes`;
+  const count = widgets === undefined ? "? widgets" : plural(widgets.length, "widget");
+  return `${count}, ${plural(Buffer.byteLength(body, "utf8"), "byte")}`;
+}
+
+/** Each widget as comparable text (the generated time left out), so equal widgets compare equal. */
+function widgetTexts(body: string): string[] {
+  return (parseWidgets(body) ?? []).map((widget) => comparableBody(JSON.stringify(widget)) ?? "");
+}
+
+/**
+ * What an update changes, in widgets: "2 widgets changed, 1 added". A widget of the old body with no
+ * equal in the new one is paired with a new one as "changed"; the rest are added or removed.
+ */
+export function describeWidgetChanges(from: string, to: string): string {
+  const left = new Map<string, number>();
+  for (const text of widgetTexts(from)) left.set(text, (left.get(text) ?? 0) + 1);
+  let added = 0;
+  for (const text of widgetTexts(to)) {
+    const count = left.get(text) ?? 0;
+    if (count > 0) left.set(text, count - 1);
+    else added++;
+  }
+  let removed = [...left.values()].reduce((sum, count) => sum + count, 0);
+  const changed = Math.min(added, removed);
+  added -= changed;
+  removed -= changed;
+  const parts = [
+    ...(changed > 0 ? [`${plural(changed, "widget")} changed`] : []),
+    ...(added > 0 ? [`${added} added`] : []),
+    ...(removed > 0 ? [`${removed} removed`] : []),
+  ];
+  return parts.length > 0 ? parts.join(", ") : "widgets reordered or their layout changed";
+}
+
+/** The new body in the plan's diff: what changed in it, and its size unless that stayed the same. */
+function describeUpdate(from: string, to: string): string {
+  const size = describe(to);
+  return `${size === describe(from) ? "same size" : size}, ${describeWidgetChanges(from, to)}`;
 }
 
 /**
@@ -115,7 +153,7 @@ export function planDashboards(
         reason: `body differs from what is wanted (${describe(actual.body)} → ${describe(spec.body)})`,
         desired: spec,
         actual,
-        diff: [{ field: "body", from: describe(actual.body), to: describe(spec.body) }],
+        diff: [{ field: "body", from: describe(actual.body), to: describeUpdate(actual.body, spec.body) }],
       });
     }
   }

@@ -1,11 +1,13 @@
 /** `watchkeeper plan` and `apply` output: a readable diff per capability, like `terraform plan`. */
 import type { ChangeOutcome } from "../../lib/apply/apply.js";
 import { describeSaving } from "../../lib/logs/savings.js";
+import { plural } from "../../lib/plural.js";
 import type { Change, FieldDiff } from "../../lib/plan/change.js";
-import { runReports, runTotals, type AccountRun } from "../../lib/reconcile/account.js";
+import { plannedWrites, runReports, runTotals, type AccountRun } from "../../lib/reconcile/account.js";
 import { runHealth } from "../../lib/reconcile/health.js";
 import { renderUnread } from "./unread.js";
 import type { Colors } from "./io.js";
+import type { GlobalOptions } from "./main.js";
 
 type AnyChange = Change<unknown, unknown>;
 
@@ -81,7 +83,7 @@ export function renderPlan(run: AccountRun, c: Colors, limit = Infinity): string
       c,
       [
         `monthly cost of managed alarms: ${usd(cost.before.monthlyUsd)} now → ${usd(cost.after.monthlyUsd)} after ` +
-          `(${cost.after.alarms} alarms, ${cost.after.alarmMetrics} alarm metrics${cost.approximate ? ", approximate" : ""})`,
+          `(${plural(cost.after.alarms, "alarm")}, ${plural(cost.after.alarmMetrics, "alarm metric")}${cost.approximate ? ", approximate" : ""})`,
         ...alarms.warnings.map((w) => c.yellow(`warning: ${w}`)),
       ],
       limit,
@@ -101,6 +103,31 @@ export function renderPlan(run: AccountRun, c: Colors, limit = Infinity): string
   return renderUnread(health.unread, health.unsupported, c) + lines.join("\n");
 }
 
+/** The flags that chose the account and config, so a suggested command works on the same ones. */
+function sameTarget(options: GlobalOptions): string {
+  const flags: [string, string | boolean | undefined][] = [
+    ["--region", options.region],
+    ["--profile", options.profile],
+    ["--endpoint", options.endpoint],
+    ["--config", options.config],
+    ["--demo", options.demo],
+  ];
+  return flags
+    .filter(([, value]) => value !== undefined && value !== false)
+    .map(([flag, value]) => (value === true ? ` ${flag}` : ` ${flag} ${String(value)}`))
+    .join("");
+}
+
+/** What to do after a plan: apply it, nothing, or first fix what could not be read. */
+export function nextStep(run: AccountRun, options: GlobalOptions): string {
+  if (runHealth(run).status !== "complete")
+    return "Fix what could not be read (above), then run plan again.\n";
+  const writes = plannedWrites(run).length;
+  if (writes === 0) return "Nothing to change.\n";
+  const these = writes === 1 ? "this change" : `these ${writes} changes`;
+  return `Run \`watchkeeper apply${sameTarget(options)}\` to make ${these}.\n`;
+}
+
 export function renderApply(run: AccountRun, c: Colors): string {
   const t = runTotals(run);
   const outcomes = runReports(run).flatMap((report) => report.outcomes);
@@ -111,7 +138,7 @@ export function renderApply(run: AccountRun, c: Colors): string {
       c.red(`  ! ${outcome.change.kind} ${outcome.change.target}: ${outcome.error ?? "failed"}`),
     );
   const lines = [
-    c.bold(`Applied ${t.applied} changes`) +
+    c.bold(`Applied ${plural(t.applied, "change")}`) +
       (t.failed ? c.red(`, ${t.failed} failed`) : "") +
       (t.deferred > interrupted
         ? c.yellow(`, ${t.deferred - interrupted} deferred to the next run (time budget)`)

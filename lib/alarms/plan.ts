@@ -41,6 +41,7 @@ import {
   type AlarmPolicy,
   type ResourceAlarmTags,
 } from "./policy.js";
+import { deleteReasons } from "./delete-reason.js";
 import { holdUnseen } from "./hold.js";
 import { SILENCE_FIELD, silencedActions } from "./silence.js";
 import {
@@ -811,14 +812,14 @@ export function planAlarms(
       });
     }
   }
+  const deleteReason = deleteReasons(inventory, policy, options.catalog ?? CATALOG);
   for (const actual of unclaimed.values()) {
     if (actual.managed) {
       changes.push({
         action: "delete",
         kind: "alarm",
         target: actual.name,
-        reason:
-          "no longer needed: its resource is gone, ignored, or no longer needs its own alarm (or the capability that wanted it no longer does)",
+        reason: `no longer needed: ${deleteReason(actual)}`,
         actual,
       });
     } else {

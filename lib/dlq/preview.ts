@@ -17,7 +17,8 @@ import { describeAwsError, isAccessDenied, isUnsupported } from "../aws/errors.j
 import { indexInventory, type InventoryIndex } from "../inventory/query.js";
 import type { Inventory, SqsQueue } from "../inventory/types.js";
 import { isIgnored } from "../policy/tags.js";
-import { formatAge, gone, plural, queueCounts } from "./live.js";
+import { formatAge, gone, queueCounts } from "./live.js";
+import { plural } from "../plural.js";
 import { qualifierOption, wholeNumber } from "./options.js";
 import { chooseRedrive, findQueue, queueRef, resolveDestination, type RedriveRoute } from "./route.js";
 import type { RedriveChoice, RedrivePreview, SampledMessage } from "./types.js";

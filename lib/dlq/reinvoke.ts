@@ -30,7 +30,8 @@ import type { Aws } from "../aws/clients.js";
 import { describeAwsError } from "../aws/errors.js";
 import { indexInventory, type InventoryIndex } from "../inventory/query.js";
 import type { Inventory, LambdaFunction } from "../inventory/types.js";
-import { gone, plural, queueCounts } from "./live.js";
+import { gone, queueCounts } from "./live.js";
+import { plural } from "../plural.js";
 import { qualifierOption, wholeNumber } from "./options.js";
 import { chooseRedrive, findQueue, queueRef } from "./route.js";
 import type {
@@ -295,7 +296,7 @@ export async function redriveAsyncDlq(
       } catch (error) {
         warnings.push(
           `message ${m.MessageId} stays hidden until its visibility timeout (${visibility} s) ends: ` +
-            `ChangeMessageVisibility failed (${describeAwsError(error)})`,
+            describeAwsError(error, "sqs ChangeMessageVisibility"),
         );
       }
       if (m.MessageId) hidden.delete(m.MessageId);

@@ -34,13 +34,8 @@ export {
   type RetentionTarget,
   type RetentionWarning,
 } from "./plan.js";
-export {
-  STORAGE_USD_PER_GB_MONTH,
-  describeSaving,
-  estimateRetentionSaving,
-  type GroupSaving,
-  type SavingEstimate,
-} from "./savings.js";
+export { storagePrice, type StoragePrice } from "./prices.js";
+export { describeSaving, estimateRetentionSaving, type GroupSaving, type SavingEstimate } from "./savings.js";
 export { retentionState, stateRow, type RetentionStateRow, type RetentionStatus } from "./state.js";
 export {
   reconcileRetention,

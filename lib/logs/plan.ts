@@ -19,6 +19,7 @@ import { held, type Change } from "../plan/change.js";
 import { isIgnored, TAGS } from "../policy/tags.js";
 import type { RetentionPolicy, RetentionRule } from "./policy.js";
 import { describeRetention, NEVER, readTagRetention, type Never, type RetentionDays } from "./retention.js";
+import { storagePrice } from "./prices.js";
 import { estimateRetentionSaving, type SavingEstimate } from "./savings.js";
 
 /** A group's retention; absent `retentionInDays` means it never expires. */
@@ -61,6 +62,8 @@ export interface RetentionInput {
   readonly functions: readonly LogGroupWriter[];
   /** `log-group` relations (function ARN → log group ARN), matched in addition to `logGroupName`. */
   readonly relations?: readonly Relation[];
+  /** Where the groups are, for the storage price of the saving estimate; absent: us-east-1's, said so. */
+  readonly region?: string;
 }
 
 export function retentionInput(inventory: Inventory): RetentionInput {
@@ -70,7 +73,12 @@ export function retentionInput(inventory: Inventory): RetentionInput {
     if (resource.kind === "log-group") logGroups.push(resource);
     else if (resource.kind === "lambda-function") functions.push(resource);
   }
-  return { logGroups, functions, relations: inventory.relations.filter((r) => r.type === "log-group") };
+  return {
+    logGroups,
+    functions,
+    relations: inventory.relations.filter((r) => r.type === "log-group"),
+    region: inventory.region,
+  };
 }
 
 /**
@@ -98,7 +106,7 @@ export function planRetention(inventory: Inventory, policy: RetentionPolicy): Re
         : describeFailure(failure),
     );
   });
-  return { ...plan, changes, saving: estimateRetentionSaving(changes) };
+  return { ...plan, changes, saving: estimateRetentionSaving(changes, storagePrice(input.region)) };
 }
 
 export function planGroupRetention(input: RetentionInput, policy: RetentionPolicy): RetentionPlan {
@@ -106,7 +114,7 @@ export function planGroupRetention(input: RetentionInput, policy: RetentionPolic
   const warnings: RetentionWarning[] = [];
   const groups = [...input.logGroups].sort((a, b) => compare(a.name, b.name));
   const changes = groups.map((group) => planOne(group, writers.get(group.name) ?? [], policy, warnings));
-  return { changes, warnings, saving: estimateRetentionSaving(changes) };
+  return { changes, warnings, saving: estimateRetentionSaving(changes, storagePrice(input.region)) };
 }
 
 /** Log group name → the functions writing to it, sorted by name. */

@@ -40,16 +40,19 @@ export function snapRetention(days: number): RetentionDays | undefined {
 }
 
 /**
- * A configured retention: a valid number of days (number or numeric string) or "never".
+ * A configured retention: a valid number of days (a JSON number) or "never".
  * Throws an Error that names the bad value, where it came from, and the valid set.
  */
 export function parseRetention(value: unknown, where: string): RetentionDays | Never {
   if (typeof value === "string" && value.trim().toLowerCase() === NEVER) return NEVER;
-  const days = typeof value === "string" && /^\s*\d+\s*$/.test(value) ? Number(value) : value;
-  if (typeof days === "number" && isValidRetention(days)) return days;
-  const shown =
-    typeof days === "number" ? String(days) : typeof value === "string" ? `"${value}"` : String(value);
-  const hint = typeof days === "number" ? nearestHint(days) : "";
+  // A quoted number is a typo in the file, not a retention: config values are typed, like the rest.
+  if (typeof value === "string" && /^\s*\d+\s*$/.test(value))
+    throw new Error(
+      `${where}: expected a number of days or "never", got the string "${value}"; write ${value.trim()} without quotes`,
+    );
+  if (typeof value === "number" && isValidRetention(value)) return value;
+  const shown = typeof value === "string" ? `"${value}"` : String(value);
+  const hint = typeof value === "number" ? nearestHint(value) : "";
   throw new Error(
     `${where}: retention ${shown} is not valid${hint}; use one of ${VALID_LIST} (days) or "never"`,
   );

@@ -6,13 +6,9 @@
  * holds older than the new retention may go, so the figure is an upper bound ("up to").
  */
 import type { Change } from "../plan/change.js";
+import { plural } from "../plural.js";
 import type { RetentionTarget } from "./plan.js";
-
-/**
- * CloudWatch Logs storage (archived), standard log class, USD per GB-month, us-east-1; other
- * regions differ a little. Approximate: https://aws.amazon.com/cloudwatch/pricing/
- */
-export const STORAGE_USD_PER_GB_MONTH = 0.03;
+import { storagePrice, type StoragePrice } from "./prices.js";
 
 const GB = 1024 ** 3;
 
@@ -38,15 +34,17 @@ export interface SavingEstimate {
   readonly upperBound: boolean;
   /** Shortening writes whose stored bytes are unknown (not in the estimate). */
   readonly unknownGroups: number;
-  readonly usdPerGbMonth: number;
+  /** The regional storage price the figures use (us-east-1's when the region's is not known). */
+  readonly price: StoragePrice;
 }
 
 type SavingInput = Change<RetentionTarget> & { readonly storedBytes?: number };
 
 export function estimateRetentionSaving(
   changes: readonly SavingInput[],
-  usdPerGbMonth = STORAGE_USD_PER_GB_MONTH,
+  price: StoragePrice = storagePrice(undefined),
 ): SavingEstimate {
+  const { usdPerGbMonth } = price;
   const groups: GroupSaving[] = [];
   let unknownGroups = 0;
   for (const change of changes) {
@@ -79,16 +77,32 @@ export function estimateRetentionSaving(
     monthlyUsd: (removedBytes / GB) * usdPerGbMonth,
     upperBound: groups.some((g) => g.basis === "upper-bound"),
     unknownGroups,
-    usdPerGbMonth,
+    price,
   };
 }
 
-/** "up to $1.23/month (41.0 GB at $0.03/GB-month, us-east-1 price, approximate)" */
+/** A size for people: a small saving in MB rather than "0.0 GB". */
+function size(bytes: number): string {
+  return bytes >= GB / 10 ? `${(bytes / GB).toFixed(1)} GB` : `${(bytes / 1024 ** 2).toFixed(1)} MB`;
+}
+
+/** Dollars for people: never "$0.00" for a saving that is not zero. */
+function dollars(usd: number): string {
+  return usd > 0 && usd < 0.005 ? "< $0.01" : `$${usd.toFixed(2)}`;
+}
+
+/** "up to $1.23/month (41.0 GB at $0.03/GB-month, eu-west-1 price, approximate)" */
 export function describeSaving(estimate: SavingEstimate): string {
   if (estimate.groups.length === 0) return "no storage saving estimated";
-  const usd = `$${estimate.monthlyUsd.toFixed(2)}/month`;
-  const gb = (estimate.removedBytes / GB).toFixed(1);
+  const { price } = estimate;
+  const usd = `${dollars(estimate.monthlyUsd)}/month`;
+  const basis =
+    price.region === price.forRegion
+      ? `${price.region} price, approximate`
+      : `approximate: ${price.region} price, none known for ${price.forRegion}`;
   const unknown =
-    estimate.unknownGroups > 0 ? `; ${estimate.unknownGroups} group(s) with unknown size not counted` : "";
-  return `${estimate.upperBound ? "up to " : "about "}${usd} (${gb} GB at $${estimate.usdPerGbMonth}/GB-month, us-east-1 price, approximate${unknown})`;
+    estimate.unknownGroups > 0
+      ? `; ${plural(estimate.unknownGroups, "group")} with unknown size not counted`
+      : "";
+  return `${estimate.upperBound ? "up to " : "about "}${usd} (${size(estimate.removedBytes)} at $${price.usdPerGbMonth}/GB-month, ${basis}${unknown})`;
 }

@@ -63,6 +63,22 @@ describe("planDashboards", () => {
     ]);
   });
 
+  it("says what changed in widgets, and 'same size' when the byte count did not move", () => {
+    const [now] = desired();
+    const parsed = JSON.parse(now!.body) as { widgets: { properties: { title?: string } }[] };
+    const titled = parsed.widgets.find((w) => typeof w.properties.title === "string")!;
+    // The same number of bytes, one title different: the size alone would say nothing changed.
+    titled.properties.title = titled.properties.title!.replace(/./, (ch) => (ch === "X" ? "Y" : "X"));
+    const [edited] = planDashboards(BASE, [now!], [existing(now!, JSON.stringify(parsed))]);
+    expect(edited!.diff).toEqual([
+      { field: "body", from: expect.stringMatching(/widgets/), to: "same size, 1 widget changed" },
+    ]);
+    const original = JSON.parse(now!.body) as typeof parsed;
+    const fewer = { ...original, widgets: original.widgets.slice(0, -2) };
+    const [grown] = planDashboards(BASE, [now!], [existing(now!, JSON.stringify(fewer))]);
+    expect(grown!.diff![0]!.to).toMatch(/^\d+ widgets, [\d,]+ bytes, 2 added$/);
+  });
+
   it("never touches a dashboard without the marker, even under Watchkeeper's own name", () => {
     const [spec] = desired();
     const changes = planDashboards(

@@ -2,7 +2,6 @@ import { describe, expect, it } from "vitest";
 import {
   DEFAULT_RETENTION_POLICY,
   RETENTION_DAYS,
-  STORAGE_USD_PER_GB_MONTH,
   describeSaving,
   estimateRetentionSaving,
   matchingRule,
@@ -12,6 +11,7 @@ import {
   retentionPolicy,
   retentionState,
   snapRetention,
+  storagePrice,
   type RetentionChange,
   type RetentionPlan,
 } from "../../lib/logs/index.js";
@@ -56,7 +56,9 @@ describe("valid retention values", () => {
 
   it("parse configured values strictly, naming the bad value, where it is and the valid set", () => {
     expect(parseRetention(30, "defaultDays")).toBe(30);
-    expect(parseRetention("90", "defaultDays")).toBe(90);
+    expect(() => parseRetention("90", "defaultDays")).toThrow(
+      'defaultDays: expected a number of days or "never", got the string "90"; write 90 without quotes',
+    );
     expect(parseRetention("never", "rules[0].days")).toBe("never");
     expect(() => parseRetention(15, "config.defaultDays")).toThrow(
       'config.defaultDays: retention 15 is not valid (the next valid value is 30); use one of 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653 (days) or "never"',
@@ -94,7 +96,7 @@ describe("retention policy config", () => {
 
   it("accepts a full policy", () => {
     const policy = retentionPolicy({
-      defaultDays: "14",
+      defaultDays: 14,
       maxDays: 365,
       shortenLonger: true,
       rules: [
@@ -525,11 +527,21 @@ describe("storage saving", () => {
     const longRemoved = Math.round(20 * GB * (1 - 365 / 3653));
     expect(saving.groups[1]?.removedBytes).toBe(longRemoved);
     expect(saving.removedBytes).toBe(100 * GB + longRemoved);
-    expect(saving.monthlyUsd).toBeCloseTo(((100 * GB + longRemoved) / GB) * STORAGE_USD_PER_GB_MONTH, 10);
+    expect(saving.monthlyUsd).toBeCloseTo(((100 * GB + longRemoved) / GB) * 0.03, 10);
     expect(saving.unknownGroups).toBe(1);
     expect(saving.upperBound).toBe(true);
     expect(describeSaving(saving)).toBe(
-      "up to $3.54/month (118.0 GB at $0.03/GB-month, us-east-1 price, approximate; 1 group(s) with unknown size not counted)",
+      "up to $3.54/month (118.0 GB at $0.03/GB-month, eu-west-1 price, approximate; 1 group with unknown size not counted)",
+    );
+  });
+
+  it("prices by region, says when it falls back to us-east-1's price, and never shows $0.00 for a saving", () => {
+    const changes = plan([logGroup("/small", { storedBytes: 50 * 1024 ** 2 })]).changes;
+    expect(describeSaving(estimateRetentionSaving(changes, storagePrice("eu-central-1")))).toBe(
+      "up to < $0.01/month (50.0 MB at $0.0324/GB-month, eu-central-1 price, approximate)",
+    );
+    expect(describeSaving(estimateRetentionSaving(changes, storagePrice("me-south-1")))).toBe(
+      "up to < $0.01/month (50.0 MB at $0.03/GB-month, approximate: us-east-1 price, none known for me-south-1)",
     );
   });
 

@@ -2,6 +2,7 @@ import { writeFileSync } from "node:fs";
 import type { Command } from "commander";
 import { generateDashboards, reviewJson } from "../../../dashboards/index.js";
 import { renderSummaryMarkdown, runChecks, summarizeFindings } from "../../../lib/findings/index.js";
+import { plural } from "../../../lib/plural.js";
 import { UsageError } from "../errors.js";
 import type { CommandContext } from "../main.js";
 import { discover } from "./inventory.js";
@@ -29,7 +30,9 @@ export function registerDashboard(program: Command, context: CommandContext): vo
       } catch (error) {
         throw new UsageError(`--out ${flags.out}: ${error instanceof Error ? error.message : String(error)}`);
       }
-      const sizes = specs.map((s) => `${s.name} (${s.measure.widgets} widgets, ${s.measure.bytes} bytes)`);
+      const sizes = specs.map(
+        (s) => `${s.name} (${plural(s.measure.widgets, "widget")}, ${plural(s.measure.bytes, "byte")})`,
+      );
       context.io.out(
         `Wrote ${specs.length} dashboard ${specs.length === 1 ? "body" : "bodies"} to ${flags.out}: ${sizes.join(", ")}\n`,
       );

@@ -6,6 +6,7 @@ import {
   type Finding,
   type FindingGroup,
 } from "../../../lib/findings/index.js";
+import { plural } from "../../../lib/plural.js";
 import { UsageError } from "../errors.js";
 import { colorsFor, type Colors } from "../io.js";
 import type { CommandContext } from "../main.js";
@@ -59,11 +60,11 @@ function groupLines(group: FindingGroup, c: Colors): string[] {
   ];
 }
 
-export function renderFindings(findings: readonly Finding[], c: Colors): string {
+/** `limit`: list only the first findings (the demo); the heading still counts them all. */
+export function renderFindings(findings: readonly Finding[], c: Colors, limit = Infinity): string {
   const open = findings.filter((f) => f.status === "open").length;
-  const heading = c.bold(`${open} open findings`) + c.dim(`, ${findings.length - open} accepted`);
+  const heading = c.bold(plural(open, "open finding")) + c.dim(`, ${findings.length - open} accepted`);
   if (findings.length === 0) return `${heading}\n`;
-  return [heading, "", ...groupFindings(findings).flatMap((group) => [...groupLines(group, c), ""])].join(
-    "\n",
-  );
+  const shown = findings.slice(0, limit);
+  return [heading, "", ...groupFindings(shown).flatMap((group) => [...groupLines(group, c), ""])].join("\n");
 }

@@ -5,6 +5,7 @@ import {
   type DiscoveryDetail,
   type Inventory,
 } from "../../../lib/inventory/index.js";
+import { plural } from "../../../lib/plural.js";
 import { colorsFor, type Io } from "../io.js";
 import type { CommandContext } from "../main.js";
 import { withProgress } from "../progress.js";
@@ -53,20 +54,20 @@ export function renderInventory(inventory: Inventory, io: Io): string {
       ...Object.entries(summary.counts).map(([kind, count]): [string, number] => [kind, count]),
     ]),
     "",
-    `  ${summary.eventSourceMappings} event source mappings, ${summary.deadLetterQueues} dead-letter queues, ` +
+    `  ${plural(summary.eventSourceMappings, "event source mapping")}, ${plural(summary.deadLetterQueues, "dead-letter queue")}, ` +
       (summary.functionsWithReservedConcurrency === "not-read"
         ? "reserved concurrency not read"
-        : `${summary.functionsWithReservedConcurrency} functions with reserved concurrency`),
+        : `${plural(summary.functionsWithReservedConcurrency, "function")} with reserved concurrency`),
   ];
   const attention: string[] = [];
   if (summary.queuesWithoutDlq.length > 0) {
     attention.push(
-      `${summary.queuesWithoutDlq.length} queues without a DLQ: ${listed(summary.queuesWithoutDlq)}`,
+      `${plural(summary.queuesWithoutDlq.length, "queue")} without a DLQ: ${listed(summary.queuesWithoutDlq)}`,
     );
   }
   if (summary.logGroupsNeverExpiring.length > 0) {
     attention.push(
-      `${summary.logGroupsNeverExpiring.length} log groups never expire: ${listed(summary.logGroupsNeverExpiring)}`,
+      `${plural(summary.logGroupsNeverExpiring.length, "log group")} never ${summary.logGroupsNeverExpiring.length === 1 ? "expires" : "expire"}: ${listed(summary.logGroupsNeverExpiring)}`,
     );
   }
   if (attention.length > 0) lines.push("", c.yellow("Attention"), ...attention.map((line) => `  ${line}`));

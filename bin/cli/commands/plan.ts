@@ -8,12 +8,13 @@ import {
   type AccountRun,
 } from "../../../lib/reconcile/index.js";
 import { confirmed } from "../confirm.js";
+import { plural } from "../../../lib/plural.js";
 import { EXIT_FAILURE, EXIT_INTERRUPTED } from "../errors.js";
 import { withStopOnSignal } from "../interrupt.js";
 import { colorsFor } from "../io.js";
 import type { CommandContext, GlobalOptions } from "../main.js";
 import { withProgress } from "../progress.js";
-import { renderApply, renderPlan } from "../render-plan.js";
+import { nextStep, renderApply, renderPlan } from "../render-plan.js";
 import type { Session } from "../session.js";
 import {
   announceConfig,
@@ -85,7 +86,7 @@ export function registerPlan(program: Command, context: CommandContext): void {
       announceConfig(context.io, chosen);
       const run = await planRun(session, chosen.config, context);
       if (options.json) printJson(context.io, runJson(run, chosen));
-      else context.io.out(renderPlan(run, colorsFor(context.io)));
+      else context.io.out(renderPlan(run, colorsFor(context.io)) + nextStep(run, options));
       exitForHealth(context, runHealth(run));
     });
 
@@ -109,6 +110,7 @@ export function registerPlan(program: Command, context: CommandContext): void {
       exitForHealth(context, runHealth(planned));
       if (flags.dryRun) {
         if (options.json) printJson(io, runJson(planned, chosen));
+        else io.out(nextStep(planned, options));
         return;
       }
       if (plannedWrites(planned).length === 0) {
@@ -119,7 +121,7 @@ export function registerPlan(program: Command, context: CommandContext): void {
       if (
         !(await confirmed(
           io,
-          `Apply ${plannedWrites(planned).length} changes to ${session.label}?`,
+          `Apply ${plural(plannedWrites(planned).length, "change")} to ${session.label}?`,
           flags.yes,
         ))
       ) {

@@ -2,6 +2,7 @@ import type { Command } from "commander";
 import { RETENTION_DAYS, retentionState, type RetentionStateRow } from "../../../lib/logs/index.js";
 import type { SetRetentionOutcome } from "../../../lib/logs/set.js";
 import { integerFlag, runCliAction } from "../actions.js";
+import { plural } from "../../../lib/plural.js";
 import { configSourceOption, type ConfigSourceChoice } from "../config-source.js";
 import { colorsFor, type Colors } from "../io.js";
 import type { CommandContext } from "../main.js";
@@ -95,7 +96,7 @@ export function renderRetention(
   const changing = rows.filter((row) => row.status === "will-change").length;
   return (
     [
-      c.bold(`${rows.length} log groups, ${changing} to change`),
+      c.bold(`${plural(rows.length, "log group")}, ${changing} to change`),
       table,
       ...warnings.map((w) => c.yellow(`  warning: ${w.logGroup}: ${w.message}`)),
     ].join("\n") + "\n"
