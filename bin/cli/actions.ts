@@ -134,12 +134,35 @@ export function integerFlag(value: string | undefined, flag: string): number | u
   return Number(value);
 }
 
-/** `30m`, `1h`, `1h30m`, `2d` → minutes; a usage error naming the flag otherwise. */
-export function durationFlag(value: string, flag: string): number {
+/** The longest a duration flag may be, and what it is for: `{ minutes: 10080, what: "a silence" }`. */
+export interface DurationLimit {
+  readonly minutes: number;
+  readonly what: string;
+}
+
+/**
+ * `30m`, `1h`, `1h30m`, `2d` → minutes; a usage error naming the flag otherwise, in the units the
+ * user wrote (`9d is longer than the 7d a silence may last`), never in minutes they did not type.
+ */
+export function durationFlag(value: string, flag: string, limit?: DurationLimit): number {
   const text = value.trim().toLowerCase();
   const match = /^(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?$/.exec(text);
   if (!text || !match || match.slice(1).every((part) => part === undefined))
     throw new UsageError(`${flag} "${value}" is not a duration; use e.g. 30m, 1h, 1h30m or 2d`);
   const [, d = "0", h = "0", m = "0"] = match;
-  return Number(d) * 1440 + Number(h) * 60 + Number(m);
+  const minutes = Number(d) * 1440 + Number(h) * 60 + Number(m);
+  if (minutes < 1) throw new UsageError(`${flag} ${value.trim()} is no time at all; use at least 1m`);
+  if (limit && minutes > limit.minutes)
+    throw new UsageError(
+      `${flag} ${value.trim()} is longer than the ${durationText(limit.minutes)} ${limit.what} may last`,
+    );
+  return minutes;
+}
+
+/** Minutes as the flags write them: 10080 → "7d", 90 → "1h30m". */
+export function durationText(minutes: number): string {
+  const d = Math.floor(minutes / 1440);
+  const h = Math.floor((minutes % 1440) / 60);
+  const m = minutes % 60;
+  return `${d ? `${d}d` : ""}${h ? `${h}h` : ""}${m || minutes === 0 ? `${m}m` : ""}`;
 }

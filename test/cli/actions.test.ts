@@ -123,9 +123,16 @@ describe("watchkeeper silence and unsilence", () => {
     const bad = await runMain(["silence", "watchkeeper-lambda-errors", "--for", "1x", "--demo"]);
     expect(bad).toMatchObject({ code: 2, stdout: "" });
     expect(bad.stderr).toBe('watchkeeper: --for "1x" is not a duration; use e.g. 30m, 1h, 1h30m or 2d\n');
-    const long = await runMain(["silence", "watchkeeper-lambda-errors", "--for", "8d", "--demo"]);
-    expect(long).toMatchObject({ code: 2 });
-    expect(long.stderr).toBe("watchkeeper: --for (minutes): a whole number from 1 to 10,080\n");
+    const long = await runMain(["silence", "watchkeeper-lambda-errors", "--for", "9d", "--demo"]);
+    expect(long).toMatchObject({ code: 2, stdout: "" });
+    expect(long.stderr).toBe("watchkeeper: --for 9d is longer than the 7d a silence may last\n");
+    const hours = await runMain(["silence", "watchkeeper-lambda-errors", "--for", "170h", "--demo"]);
+    expect(hours.stderr).toBe("watchkeeper: --for 170h is longer than the 7d a silence may last\n");
+    const none = await runMain(["silence", "watchkeeper-lambda-errors", "--for", "0m", "--demo"]);
+    expect(none).toMatchObject({
+      code: 2,
+      stderr: "watchkeeper: --for 0m is no time at all; use at least 1m\n",
+    });
     const missing = await runMain(["silence", "watchkeeper-lambda-errors", "--demo"]);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/required option '--for <duration>' not specified/);
