@@ -14,7 +14,7 @@ import { z } from "zod";
 import { describeAwsError } from "../lib/aws/errors.js";
 import type { WatchkeeperConfig } from "../lib/config/schema.js";
 import { createLogger, type Logger } from "../lib/log.js";
-import { failedCall, WORST_CASE_CALL_MS, type Aws } from "../lib/aws/clients.js";
+import { WORST_CASE_CALL_MS, type Aws } from "../lib/aws/clients.js";
 import { discoverAndReconcile, runReports, runTotals, type RunTotals } from "../lib/reconcile/account.js";
 import { publishRunHealth, RUN_PROBLEMS_METRIC, runHealth, type RunHealth } from "../lib/reconcile/health.js";
 import {
@@ -149,8 +149,7 @@ export function createReconcileHandler(deps: ReconcileDependencies) {
     const run = await discoverAndReconcile(aws, config, limits ? { deadline: limits.writesBy } : {}).catch(
       (error: unknown) => {
         // Nothing could be read at all (the caller's identity, credentials): the invocation fails.
-        const call = failedCall(error);
-        log.error(`reconcile failed: ${call ? `${call} failed: ` : ""}${describeAwsError(error)}`);
+        log.error(`reconcile failed: ${describeAwsError(error)}`);
         throw error;
       },
     );

@@ -26,6 +26,7 @@ import { InvokeCommand, LambdaClient } from "@aws-sdk/client-lambda";
 import { z } from "zod";
 import { Aws } from "../lib/aws/clients.js";
 import { systemClock, type Clock } from "../lib/aws/clock.js";
+import { describeAwsError } from "../lib/aws/errors.js";
 import { createLogger, type Logger } from "../lib/log.js";
 import { SLACK_HANDOFF_KIND, type SlackHandoff } from "../lib/notify/handoff.js";
 import { parseInteraction } from "../lib/notify/interaction.js";
@@ -154,7 +155,7 @@ export function createInteractionHandler(deps: InteractionDependencies) {
     } catch (error) {
       log.error(
         { ...who, status: 500 },
-        `could not hand ${request.action} to runbook-action: ${error instanceof Error ? error.message : String(error)}`,
+        `could not hand ${request.action} to runbook-action: ${describeAwsError(error)}`,
       );
       return respond(500, "could not start the action");
     }

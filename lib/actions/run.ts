@@ -67,7 +67,7 @@ export async function runAction(aws: Aws, action: Action, options: RunActionOpti
   try {
     answer = await dispatch(aws, action, ctx, options.onProgress);
   } catch (error) {
-    answer = { outcome: "failed", text: `${action.action} ${target} failed: ${describeAwsError(error)}` };
+    answer = { outcome: "failed", text: describeAwsError(error, `${action.action} ${target}`) };
   }
   const result: ActionResult = {
     ok: answer.outcome === "done" || answer.outcome === "dry-run" || answer.outcome === "unchanged",

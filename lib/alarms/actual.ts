@@ -15,7 +15,7 @@ import {
   GetResourcesCommand,
   ResourceGroupsTaggingAPIClient,
 } from "@aws-sdk/client-resource-groups-tagging-api";
-import { failedCall, type Aws } from "../aws/clients.js";
+import type { Aws } from "../aws/clients.js";
 import { describeAwsError } from "../aws/errors.js";
 import { paginate } from "../aws/paginate.js";
 import { MANAGED_TAG } from "../policy/tags.js";
@@ -45,12 +45,11 @@ export interface ExistingAlarms {
 
 /** What a run knows of its alarms when reading them failed: nothing, and why, naming the call. */
 export function unreadAlarms(error: unknown): ExistingAlarms {
-  const call = failedCall(error) ?? "cloudwatch DescribeAlarms or the alarms' tags";
   return {
     alarms: [],
     ownershipSource: "alarm-tags",
     warnings: [],
-    unread: `${call} failed: ${describeAwsError(error)}`,
+    unread: describeAwsError(error, "cloudwatch DescribeAlarms or the alarms' tags"),
   };
 }
 
@@ -237,7 +236,7 @@ export async function readExistingAlarms(aws: Aws, options: ReadAlarmsOptions): 
       const error = listed.error;
       if (mode === "tagging-api") throw error;
       warnings.push(
-        `the Resource Groups Tagging API could not list managed alarms (${describeAwsError(error)}); reading each alarm's tags instead`,
+        `managed alarms not listed: ${describeAwsError(error)}; reading each alarm's tags instead`,
       );
     }
   } else if (mode === "tagging-api") {

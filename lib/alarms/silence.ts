@@ -25,7 +25,7 @@ import {
   type MetricAlarm,
 } from "@aws-sdk/client-cloudwatch";
 import type { Aws } from "../aws/clients.js";
-import { describeAwsError } from "../aws/errors.js";
+import { awsErrorReason, describeAwsError } from "../aws/errors.js";
 import { paginate } from "../aws/paginate.js";
 import type { Tags } from "../inventory/types.js";
 import { MANAGED_TAG, TAGS, isManaged } from "../policy/tags.js";
@@ -218,7 +218,7 @@ export async function silenceAlarm(
   try {
     await cloudwatch.send(new DisableAlarmActionsCommand({ AlarmNames: [alarmName] }));
   } catch (error) {
-    const why = describeAwsError(error);
+    const why = awsErrorReason(error);
     const undone = await untag(aws, alarm.arn).then(
       () => "the recorded end was removed again",
       () => "the recorded end stays, so the next reconcile completes the silence, which still ends on time",

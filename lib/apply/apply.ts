@@ -1,5 +1,5 @@
 import type { Clock } from "../aws/clock.js";
-import { errorMessage } from "../aws/errors.js";
+import { describeAwsError } from "../aws/errors.js";
 import type { Change } from "../plan/change.js";
 
 /**
@@ -77,7 +77,7 @@ export async function applyOperations<C extends Change<unknown, unknown>>(
       await operation.run();
       for (const change of operation.changes) record(change, "applied");
     } catch (error) {
-      for (const change of operation.changes) record(change, "failed", { error: errorMessage(error) });
+      for (const change of operation.changes) record(change, "failed", { error: describeAwsError(error) });
     }
   }
   const count = (status: OutcomeStatus) => outcomes.filter((o) => o.status === status).length;

@@ -7,6 +7,7 @@ import type {
   RetryStrategyV2,
 } from "@smithy/types";
 import { systemClock, type Clock } from "./clock.js";
+import { recordFailedCall } from "./errors.js";
 import { Pacer } from "./pacer.js";
 import type { AwsService } from "./quotas.js";
 import { validateEndpoint, validateRegion } from "./target.js";
@@ -163,14 +164,6 @@ export function apiName(commandName: string | undefined): string {
   return (commandName ?? "Unknown").replace(/Command$/, "");
 }
 
-/** The call each error thrown by an `Aws` client came from, so reports can name a failed read. */
-const callOfError = new WeakMap<object, string>();
-
-/** "cloudwatch GetDashboard": the call an error thrown by an `Aws` client came from, when it did. */
-export function failedCall(error: unknown): string | undefined {
-  return typeof error === "object" && error !== null ? callOfError.get(error) : undefined;
-}
-
 function pacingPlugin(pacer: Pacer, service: AwsService, cutoff?: number): Pluggable<object, object> {
   return {
     applyToStack(stack) {
@@ -181,7 +174,7 @@ function pacingPlugin(pacer: Pacer, service: AwsService, cutoff?: number): Plugg
             return await paced(pacer, service, api, cutoff, () => next(args));
           } catch (error) {
             // The outermost middleware: every error of the call passes here, whichever layer threw it.
-            if (typeof error === "object" && error !== null) callOfError.set(error, `${service} ${api}`);
+            recordFailedCall(error, { service, api });
             throw error;
           }
         },

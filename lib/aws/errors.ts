@@ -122,34 +122,106 @@ const NETWORK = new Set([
   "EHOSTUNREACH",
 ]);
 
-/** One line a person can act on, for the CLI and logs. */
-export function describeAwsError(error: unknown): string {
+const REJECTED_CREDENTIALS = new Set([
+  "UnrecognizedClientException",
+  "InvalidClientTokenId",
+  "ExpiredToken",
+  "ExpiredTokenException",
+]);
+
+/** The call an error came from: its service (as in `quotas.ts`, "cloudwatch") and API ("GetDashboard"). */
+export interface AwsCall {
+  readonly service: string;
+  readonly api: string;
+}
+
+/** Set by `Aws`'s outermost middleware, which every error of every call passes through. */
+const callOfError = new WeakMap<object, AwsCall>();
+
+/** Records the call an error came from; the first (innermost) call to record it wins. */
+export function recordFailedCall(error: unknown, call: AwsCall): void {
+  if (typeof error === "object" && error !== null && !callOfError.has(error)) callOfError.set(error, call);
+}
+
+/** "cloudwatch GetDashboard": the call an error thrown by an `Aws` client came from, when it did. */
+export function failedCall(error: unknown): string | undefined {
+  const call = typeof error === "object" && error !== null ? callOfError.get(error) : undefined;
+  return call && `${call.service} ${call.api}`;
+}
+
+/**
+ * The one line for an AWS failure, for the CLI, logs and reports: "<service> <API> failed: <what AWS
+ * said>[; hint]". `call` names the call when the error did not come through an `Aws` client; with
+ * neither, the line is what was said alone.
+ */
+export function describeAwsError(error: unknown, call?: string): string {
+  const named = failedCall(error) ?? call;
+  const reason = awsErrorReason(error);
+  return named === undefined ? reason : `${named} failed: ${reason}`;
+}
+
+/** Longest quote of an answer kept in the line: an HTML page or a stack must not flood a terminal. */
+const MAX_SAID_CHARS = 400;
+
+/**
+ * What AWS (or whatever answered) said, on one line, with a hint where one helps; without the call,
+ * for callers that name it themselves (discovery warnings carry `service` and `operation` apart).
+ */
+export function awsErrorReason(error: unknown): string {
   const e = shape(error);
   const code = e.code ?? e.name ?? "";
-  if (e.name === "CredentialsProviderError" || /Could not load credentials/i.test(e.message ?? "")) {
+  const message = e.message ?? String(error);
+  if (e.name === "CredentialsProviderError" || /Could not load credentials/i.test(message)) {
     return "no AWS credentials found: set AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or pass --profile";
   }
-  if (e.name === "TimeoutError" && /requestTimeout/.test(e.message ?? "")) {
+  if (e.name === "TimeoutError" && /requestTimeout/.test(message)) {
     return "the AWS endpoint accepted the request but did not answer in time (each attempt is cut off and retried)";
   }
-  if (e.name === "CutoffReached") return e.message ?? "the run's time limit was reached";
+  if (e.name === "CutoffReached") return "the run's time limit was reached before it completed";
   if (isUnreadableAnswer(error)) {
     return `the endpoint answered HTTP ${httpStatusOf(error) ?? "?"} with something that is not an AWS response (a proxy, load balancer or emulator page)`;
   }
-  if (
-    NETWORK.has(code) ||
-    e.name === "TimeoutError" ||
-    /ECONNREFUSED|ENOTFOUND|EAI_AGAIN/.test(e.message ?? "")
-  ) {
-    return `cannot reach the AWS endpoint (${code || e.message}): check --endpoint, the network, or the region`;
+  if (NETWORK.has(code) || e.name === "TimeoutError" || /ECONNREFUSED|ENOTFOUND|EAI_AGAIN/.test(message)) {
+    return `cannot reach the AWS endpoint (${code || message}): check --endpoint, the network, or the region`;
   }
-  if (
-    ["UnrecognizedClientException", "InvalidClientTokenId", "ExpiredToken", "ExpiredTokenException"].includes(
-      code,
-    )
-  ) {
+  if (REJECTED_CREDENTIALS.has(code)) {
     return `AWS rejected the credentials (${code}): refresh them or choose another --profile`;
   }
   // One line: some endpoints answer an HTML page, which the SDK quotes in a multi-line message.
-  return `${code || "error"}: ${(e.message ?? String(error)).replace(/\s*\n\s*/g, " ")}`;
+  const said = clip(`${code || "error"}: ${message.replace(/\s*\n\s*/g, " ")}`);
+  const hint = hintFor(error, said);
+  return hint === undefined ? said : `${said}; ${hint}`;
+}
+
+function clip(text: string): string {
+  return text.length > MAX_SAID_CHARS ? `${text.slice(0, MAX_SAID_CHARS - 1)}…` : text;
+}
+
+function hintFor(error: unknown, said: string): string | undefined {
+  if (isThrottling(error)) return "AWS kept throttling it past the retries: run again in a minute";
+  if (!isAccessDenied(error)) return undefined;
+  const call = typeof error === "object" && error !== null ? callOfError.get(error) : undefined;
+  const action = call && iamAction(call);
+  // AWS's own message usually names the action already ("not authorized to perform: sqs:ListQueues").
+  return action === undefined || said.includes(action) ? undefined : `the caller needs ${action}`;
+}
+
+/** IAM's prefix for each service, where it differs from the quota table's name. */
+const IAM_PREFIX: Readonly<Record<string, string>> = { sfn: "states", eventbridge: "events", tagging: "tag" };
+
+/** API Gateway authorizes by HTTP method ("apigateway:GET"), not by API name. */
+const APIGATEWAY_METHOD: readonly (readonly [RegExp, string])[] = [
+  [/^(Get|List)/, "GET"],
+  [/^Create/, "POST"],
+  [/^Update/, "PATCH"],
+  [/^Delete/, "DELETE"],
+];
+
+/** "lambda:ListFunctions": the IAM action a call needs. */
+function iamAction(call: AwsCall): string | undefined {
+  if (call.service === "apigateway" || call.service === "apigatewayv2") {
+    const method = APIGATEWAY_METHOD.find(([pattern]) => pattern.test(call.api))?.[1];
+    return method && `apigateway:${method}`;
+  }
+  return `${IAM_PREFIX[call.service] ?? call.service}:${call.api}`;
 }

@@ -2,7 +2,6 @@ export {
   Aws,
   apiName,
   CutoffReached,
-  failedCall,
   MAX_ATTEMPTS,
   REQUEST_TIMEOUT_MS,
   WORST_CASE_CALL_MS,
@@ -15,9 +14,11 @@ export { Pacer, DEFAULT_HEADROOM, type ApiCallCount } from "./pacer.js";
 export { QUOTAS, quotaBucket, quotaFor, type AwsService, type Quota } from "./quotas.js";
 export { validateEndpoint, validateRegion } from "./target.js";
 export {
+  awsErrorReason,
   describeAwsError,
   errorCode,
   errorMessage,
+  failedCall,
   isAccessDenied,
   isNotFound,
   isThrottling,

@@ -4,7 +4,7 @@
  */
 import { GetFunctionConfigurationCommand, LambdaClient } from "@aws-sdk/client-lambda";
 import type { Aws } from "../aws/clients.js";
-import { describeAwsError, isAccessDenied, isNotFound } from "../aws/errors.js";
+import { awsErrorReason, isNotFound } from "../aws/errors.js";
 import { ConfigError, parseConfig, type WatchkeeperConfig } from "./schema.js";
 import {
   CONFIG_HOLDER_FUNCTION,
@@ -46,7 +46,7 @@ export async function readDeployedConfig(aws: Aws, prefix: string): Promise<Depl
     if (isNotFound(error)) return { deployed: false, functionName };
     throw new DeployedConfigUnreadable(
       `cannot read the deployed agent's configuration: lambda:GetFunctionConfiguration on ${functionName} ` +
-        `failed (${describeAwsError(error)})${isAccessDenied(error) ? "; the caller needs that permission" : ""}`,
+        `failed (${awsErrorReason(error)})`,
     );
   }
   return { deployed: true, functionName, ...parseStoredConfig(variables, functionName) };

@@ -1,6 +1,6 @@
 /** What every service module of discovery shares: the clients, the account, warnings and progress. */
 import {
-  describeAwsError,
+  awsErrorReason,
   errorCode,
   isAccessDenied,
   isNotFound,
@@ -114,7 +114,7 @@ export function warningOf(call: Call, error: unknown): DiscoveryWarning {
     service: call.service,
     operation: call.operation,
     code: errorCode(error),
-    message: describeAwsError(error),
+    message: awsErrorReason(error),
     ...(call.resource !== undefined ? { resource: call.resource } : {}),
     covers: call.covers,
   };

@@ -18,7 +18,7 @@ import {
   type FunctionConfiguration,
 } from "@aws-sdk/client-lambda";
 import type { Aws } from "../aws/clients.js";
-import { describeAwsError, isNotFound } from "../aws/errors.js";
+import { awsErrorReason, isNotFound } from "../aws/errors.js";
 import { paginate } from "../aws/paginate.js";
 import type { LogGroup } from "../inventory/types.js";
 import type { LogGroupWriter, RetentionInput } from "./plan.js";
@@ -158,7 +158,7 @@ async function readOrName<T>(call: string, target: string, read: () => Promise<T
   try {
     return await read();
   } catch (error) {
-    throw new LogGroupUnseen(call, target, describeAwsError(error), { cause: error });
+    throw new LogGroupUnseen(call, target, awsErrorReason(error), { cause: error });
   }
 }
 

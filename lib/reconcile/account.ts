@@ -7,7 +7,7 @@
 import type { ApplyReport, ChangeOutcome } from "../apply/apply.js";
 import { readExistingAlarms, unreadAlarms, type ExistingAlarms } from "../alarms/actual.js";
 import { reconcileAlarms, type ReconcileResult } from "../alarms/reconcile.js";
-import { failedCall, type Aws } from "../aws/clients.js";
+import type { Aws } from "../aws/clients.js";
 import { describeAwsError } from "../aws/errors.js";
 import { planBreakerAlarms } from "../breaker/alarms.js";
 import type { WatchkeeperConfig } from "../config/schema.js";
@@ -189,7 +189,7 @@ async function readOwnedDashboards(aws: Aws, base: string): Promise<OwnedDashboa
   } catch (error) {
     return {
       dashboards: [],
-      unread: `Watchkeeper's dashboards could not be read: ${failedCall(error) ?? "cloudwatch ListDashboards or GetDashboard"} failed: ${describeAwsError(error)}`,
+      unread: `Watchkeeper's dashboards could not be read: ${describeAwsError(error, "cloudwatch ListDashboards or GetDashboard")}`,
     };
   }
 }

@@ -140,7 +140,7 @@ describe("alarms on a simulated account with quotas enforced", () => {
     const viaTags = await readExistingAlarms(denied, { prefix: policy.prefix });
     expect(viaTags.ownershipSource).toBe("alarm-tags");
     expect(viaTags.warnings).toEqual([
-      "the Resource Groups Tagging API could not list managed alarms (AccessDeniedException: User: arn:aws:sts::123456789012:assumed-role/watchkeeper/watchkeeper is not authorized to perform: tag:GetResources because no identity-based policy allows the tag:GetResources action); reading each alarm's tags instead",
+      "managed alarms not listed: tagging GetResources failed: AccessDeniedException: User: arn:aws:sts::123456789012:assumed-role/watchkeeper/watchkeeper is not authorized to perform: tag:GetResources because no identity-based policy allows the tag:GetResources action; reading each alarm's tags instead",
     ]);
     const viaApi = await readExistingAlarms(aws, { prefix: policy.prefix });
     expect(viaApi.ownershipSource).toBe("tagging-api");
@@ -148,6 +148,6 @@ describe("alarms on a simulated account with quotas enforced", () => {
 
     const again = await reconcileAlarms(denied, inventory, policy, { clock: sim.clock });
     expect(again.plan.changes.filter((c) => c.action !== "noop")).toEqual([]);
-    expect(again.warnings[0]).toMatch(/^the Resource Groups Tagging API could not list managed alarms/);
+    expect(again.warnings[0]).toMatch(/^managed alarms not listed: tagging GetResources failed: /);
   });
 });

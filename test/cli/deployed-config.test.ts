@@ -232,7 +232,7 @@ describe("where the agent is deployed", () => {
     const run = await runMain(["apply", "--demo", "--yes"], { sim, aws });
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(
-      /^watchkeeper: cannot read the deployed agent's configuration: lambda:GetFunctionConfiguration on watchkeeper-reconcile failed \(AccessDeniedException: .*\); the caller needs that permission\n$/,
+      /^watchkeeper: cannot read the deployed agent's configuration: lambda:GetFunctionConfiguration on watchkeeper-reconcile failed \(AccessDeniedException: .*not authorized to perform: lambda:GetFunctionConfiguration.*\)\n$/,
     );
     expect(writable(sim)).toBe(before);
   });

@@ -64,7 +64,9 @@ describe("the CLI's errors", () => {
       bareEnvironment(FAKE_CREDENTIALS),
     );
     expect(result.code).toBe(1);
-    expect(oneLine(result.stderr)).toMatch(/^watchkeeper: cannot reach the AWS endpoint \(ECONNREFUSED\)/);
+    expect(oneLine(result.stderr)).toMatch(
+      /^watchkeeper: sts GetCallerIdentity failed: cannot reach the AWS endpoint \(ECONNREFUSED\)/,
+    );
   });
 
   it("names a malformed endpoint and exits 2", async () => {
@@ -85,7 +87,9 @@ describe("the CLI's errors", () => {
       bareEnvironment(),
     );
     expect(result.code).toBe(1);
-    expect(oneLine(result.stderr)).toMatch(/^watchkeeper: no AWS credentials found/);
+    expect(oneLine(result.stderr)).toMatch(
+      /^watchkeeper: sts GetCallerIdentity failed: no AWS credentials found/,
+    );
   });
 
   it("names a bad on-call flag value and exits 2; a refusal exits 1 with one line", async () => {

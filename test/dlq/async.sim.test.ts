@@ -142,7 +142,11 @@ describe("a function's async DLQ", () => {
     expect(report.stopped).toBe("delete-failed");
     expect(report.moved).toEqual([]);
     expect(report.invokedNotDeleted).toEqual([
-      { messageId: expect.any(String), error: "AccessDenied: not allowed to delete" },
+      {
+        messageId: expect.any(String),
+        error:
+          "sqs DeleteMessage failed: AccessDenied: not allowed to delete; the caller needs sqs:DeleteMessage",
+      },
     ]);
     expect(report.sentence).toContain(
       "invoked but not deleted: still in the DLQ and will be invoked again next run (at-least-once)",

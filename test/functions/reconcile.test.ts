@@ -144,7 +144,7 @@ describe("reconcile handler", () => {
       expect.objectContaining({
         level: LEVEL.warn,
         msg: expect.stringMatching(
-          /^could not ask for the next run \(QueueDoesNotExist: .*\): the \d+ deferred changes wait for the schedule$/,
+          /^could not ask for the next run \(sqs SendMessage failed: QueueDoesNotExist: .*\): the \d+ deferred changes wait for the schedule$/,
         ),
       }),
     );

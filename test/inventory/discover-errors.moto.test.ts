@@ -121,7 +121,8 @@ describe("discovery when something cannot be read", () => {
         service: "sqs",
         operation: "ListQueues",
         code: "AccessDeniedException",
-        message: "AccessDeniedException: AccessDeniedException (injected by the test)",
+        message:
+          "AccessDeniedException: AccessDeniedException (injected by the test); the caller needs sqs:ListQueues",
         covers: { kind: "sqs-queue", what: "resources" },
       },
     ]);
@@ -138,7 +139,8 @@ describe("discovery when something cannot be read", () => {
       service: "lambda",
       operation: "GetFunction",
       code: "AccessDeniedException",
-      message: "AccessDeniedException: AccessDeniedException (injected by the test)",
+      message:
+        "AccessDeniedException: AccessDeniedException (injected by the test); the caller needs lambda:GetFunction",
       resource: WORKER,
       covers: { kind: "lambda-function", what: "facts", resource: WORKER },
     });
