@@ -102,6 +102,9 @@ export interface AlarmPlan {
   readonly warnings: readonly string[];
 }
 
+/** lib/breaker/record.ts BREAKER_TAGS.state: present while a breaker is open or half-open (a test keeps them equal). */
+export const OPEN_BREAKER_TAG = "watchkeeper:breaker-state";
+
 export const NOT_OWNED_REASON = `not owned: missing tag ${MANAGED_TAG.key}=${MANAGED_TAG.value}`;
 
 /** Tag keys Watchkeeper writes on its alarms. */
@@ -814,7 +817,17 @@ export function planAlarms(
   }
   const deleteReason = deleteReasons(inventory, policy, options.catalog ?? CATALOG);
   for (const actual of unclaimed.values()) {
-    if (actual.managed) {
+    const openBreaker = actual.tags[OPEN_BREAKER_TAG];
+    if (actual.managed && openBreaker !== undefined) {
+      // The breaker's record (what to restore) lives on its trip alarm: deleting it would strand the function.
+      changes.push({
+        action: "noop",
+        kind: "alarm",
+        target: actual.name,
+        reason: `kept: it holds the record of a circuit breaker that is ${openBreaker}; reset the breaker first`,
+        actual,
+      });
+    } else if (actual.managed) {
       changes.push({
         action: "delete",
         kind: "alarm",

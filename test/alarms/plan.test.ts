@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { estimateMonthlyCost, estimatePlanCost } from "../../lib/alarms/cost.js";
-import { NOT_OWNED_REASON, planAlarms, type AlarmPlan } from "../../lib/alarms/plan.js";
+import { NOT_OWNED_REASON, OPEN_BREAKER_TAG, planAlarms, type AlarmPlan } from "../../lib/alarms/plan.js";
+import { BREAKER_TAGS } from "../../lib/breaker/record.js";
 import {
   MAX_ALARM_NAME,
   MAX_DESCRIPTION,
@@ -306,6 +307,18 @@ describe("ownership", () => {
     const result = plan([], existing);
     expect(result.changes.every((c) => c.action === "delete")).toBe(true);
     expect(result.changes).toHaveLength(existing.length);
+  });
+
+  it("an alarm holding an open breaker's record is kept when nothing wants it (the function opted out)", () => {
+    const [first, ...rest] = desired().map((spec) => existingFrom(spec));
+    const open = { ...first!, tags: { ...first!.tags, [BREAKER_TAGS.state]: "open" } };
+    const result = plan([], [open, ...rest]);
+    expect(result.changes.find((c) => c.target === open.name)).toMatchObject({
+      action: "noop",
+      reason: "kept: it holds the record of a circuit breaker that is open; reset the breaker first",
+    });
+    expect(result.changes.filter((c) => c.action === "delete")).toHaveLength(rest.length);
+    expect(OPEN_BREAKER_TAG).toBe(BREAKER_TAGS.state);
   });
 });
 
