@@ -11,6 +11,7 @@ import { registerPlan } from "./plan.js";
 import { registerReconcile } from "./reconcile.js";
 import { registerRetention } from "./retention.js";
 import { registerSilence } from "./silence.js";
+import { registerSlack } from "./slack.js";
 import { registerStatus } from "./status.js";
 import { registerTop } from "./top.js";
 
@@ -27,5 +28,6 @@ export function registerCommands(program: Command, context: CommandContext): voi
   registerBreaker(program, context);
   registerDlq(program, context);
   registerNotify(program, context);
+  registerSlack(program, context);
   registerDemo(program, context);
 }
