@@ -1,4 +1,4 @@
-import { Command, CommanderError, Option } from "commander";
+import { Command, CommanderError, Help, Option } from "commander";
 import { describeAwsError } from "../../lib/aws/errors.js";
 import { ConfigError } from "../../lib/config/schema.js";
 import { CommandFailed, EXIT_FAILURE, EXIT_OK, EXIT_USAGE, UsageError } from "./errors.js";
@@ -51,6 +51,14 @@ export function buildProgram(context: CommandContext): Command {
       new Option("--config <file>", "configuration file (default: ./watchkeeper.config.json if present)"),
     )
     .showSuggestionAfterError()
+    // Every command's --help lists --region, --endpoint, ... and marks the options it cannot run without.
+    .configureHelp({
+      showGlobalOptions: true,
+      optionDescription(option) {
+        const text = Help.prototype.optionDescription.call(this, option);
+        return option.mandatory ? `${text} (required)` : text;
+      },
+    })
     .exitOverride()
     .configureOutput({
       writeOut: (text) => io.out(text),
@@ -67,9 +75,14 @@ export function buildProgram(context: CommandContext): Command {
  * writes stopped by Ctrl-C.
  */
 export async function main(argv: readonly string[], io: Io, deps: MainDependencies = {}): Promise<number> {
+  const open = deps.openSession ?? openSession;
   const context: CommandContext = {
     io,
-    openSession: deps.openSession ?? openSession,
+    openSession: async (options) => {
+      const session = await open(options);
+      if (session.notice !== undefined) io.err(`watchkeeper: note: ${session.notice}\n`);
+      return session;
+    },
     interrupts: deps.interrupts ?? processInterrupts,
     exitCode: EXIT_OK,
   };
@@ -79,7 +92,9 @@ export async function main(argv: readonly string[], io: Io, deps: MainDependenci
     return EXIT_USAGE;
   }
   try {
-    await program.parseAsync([...argv], { from: "user" });
+    // Commander answers `nosuch --help` with the top-level help; parsed without it, it names the command.
+    const parsed = unknownCommandAsked(program, argv) ? argv.filter((arg) => !isHelpFlag(arg)) : argv;
+    await program.parseAsync([...parsed], { from: "user" });
     return context.exitCode;
   } catch (error) {
     if (error instanceof CommanderError) {
@@ -93,4 +108,25 @@ export async function main(argv: readonly string[], io: Io, deps: MainDependenci
     io.err(`watchkeeper: ${error instanceof CommandFailed ? error.message : describeAwsError(error)}\n`);
     return EXIT_FAILURE;
   }
+}
+
+const isHelpFlag = (arg: string) => arg === "--help" || arg === "-h";
+
+/** Asks for help (`--help`, `-h`) with a first word that is no command: a typo, not a request for help. */
+function unknownCommandAsked(program: Command, argv: readonly string[]): boolean {
+  if (!argv.some(isHelpFlag)) return false;
+  const takesValue = (arg: string) =>
+    program.options.some((option) => option.long === arg && (option.required || option.optional));
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg.startsWith("-")) {
+      if (takesValue(arg)) i++;
+      continue;
+    }
+    const known = program.commands.some(
+      (command) => command.name() === arg || command.aliases().includes(arg),
+    );
+    return !known && arg !== "help";
+  }
+  return false;
 }

@@ -1,5 +1,6 @@
 import { Aws } from "../../lib/aws/clients.js";
-import { defaultRegion } from "../../lib/aws/region.js";
+import { missingProfile } from "../../lib/aws/profile.js";
+import { defaultRegion, unknownRegion } from "../../lib/aws/region.js";
 import { validateEndpoint, validateRegion } from "../../lib/aws/target.js";
 import { sampleAccount, simulatedAws, type SimAccount } from "../../lib/sim/index.js";
 import { UsageError } from "./errors.js";
@@ -12,6 +13,8 @@ export interface Session {
   readonly sim?: SimAccount;
   /** For headings: "sample account (simulated)" or "us-east-1". */
   readonly label: string;
+  /** Something the user should know about where the session points (stderr, before the command's output). */
+  readonly notice?: string;
 }
 
 export async function openSession(options: GlobalOptions): Promise<Session> {
@@ -22,14 +25,29 @@ export async function openSession(options: GlobalOptions): Promise<Session> {
     const sim = sampleAccount(options.region ? { region: checked(validateRegion, options.region) } : {});
     return { aws: simulatedAws(sim), sim, label: `simulated sample account, ${sim.region}` };
   }
+  const missing = options.profile === undefined ? undefined : await missingProfile(options.profile);
+  if (missing !== undefined) throw new UsageError(missing);
   const region = checked(validateRegion, options.region ?? (await defaultRegion(options.profile)));
   if (options.endpoint !== undefined) checked(validateEndpoint, options.endpoint);
+  const unknown = unknownRegion(region);
+  // An emulator may answer for any region; AWS itself has only the regions it lists.
+  if (unknown !== undefined && options.endpoint === undefined) {
+    throw new UsageError(
+      `${unknown}; check ${options.region ? "--region" : "AWS_REGION and the profile's region"}`,
+    );
+  }
   const aws = new Aws({
     region,
     ...(options.profile ? { profile: options.profile } : {}),
     ...(options.endpoint ? { endpoint: options.endpoint } : {}),
   });
-  return { aws, label: options.endpoint ? `${region} at ${options.endpoint}` : region };
+  return {
+    aws,
+    label: options.endpoint ? `${region} at ${options.endpoint}` : region,
+    ...(unknown !== undefined
+      ? { notice: `${unknown}; used anyway, as --endpoint may answer for any region` }
+      : {}),
+  };
 }
 
 /** Validation failures of what the user typed are usage errors (exit 2). */

@@ -22,8 +22,9 @@
  * | eu-central-1   | test/actions/actions.moto.test.ts           |
  * | ap-south-1     | test/moto/fault-proxy.moto.test.ts          |
  * | ap-northeast-1 | test/safety/soak.moto.test.ts               |
+ * | us-east-2      | test/cli/first-hour.moto.test.ts            |
  *
- * Unclaimed: us-east-2, us-west-1, eu-west-3,
+ * Unclaimed: us-west-1, eu-west-3,
  * ap-northeast-2, ap-southeast-1 (us-east-1 is left to code
  * that falls back to the default region). Claim one here when adding a moto test file.
  */

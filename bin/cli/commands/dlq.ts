@@ -1,6 +1,9 @@
 import type { Command } from "commander";
 import { integerFlag, runCliAction } from "../actions.js";
+import type { RedrivePreview } from "../../../lib/dlq/index.js";
+import { colorsFor } from "../io.js";
 import type { CommandContext } from "../main.js";
+import { renderDlqPreview } from "../render-dlq-preview.js";
 
 /** `watchkeeper dlq list|show|redrive|status|cancel`. Redrive and cancel ask first. */
 export function registerDlq(program: Command, context: CommandContext): void {
@@ -19,11 +22,14 @@ export function registerDlq(program: Command, context: CommandContext): void {
     .command("show")
     .description("preview a DLQ: how many messages, where they would go, the oldest, a few bodies")
     .argument("<dlq>", "the DLQ's name, URL or ARN")
-    .action(async (queue: string, _flags, command: Command) => {
+    .option("--sample <n>", "bodies to show, 0-10 (default 3); sampling leaves them in the queue")
+    .action(async (queue: string, flags: { sample?: string }, command: Command) => {
+      const sample = integerFlag(flags.sample, "--sample");
       await runCliAction(context, command, {
-        input: { action: "dlq-show", queue },
-        labels: { queue: "<dlq>" },
+        input: { action: "dlq-show", queue, ...(sample !== undefined ? { sample } : {}) },
+        labels: { queue: "<dlq>", sample: "--sample" },
         progress: "Reading the DLQ",
+        render: (result) => renderDlqPreview(result.details as RedrivePreview, colorsFor(context.io)),
       });
     });
 
