@@ -20,7 +20,7 @@ import {
   runAutoRedrive,
 } from "../dlq/index.js";
 import { discoverInventory } from "../inventory/discover.js";
-import { describeFailure, readGaps } from "../inventory/gaps.js";
+import { describeFailure, describeGaps, readGaps } from "../inventory/gaps.js";
 import type { Inventory } from "../inventory/types.js";
 import type { ActionOf } from "./schema.js";
 import type { ActionAnswer, ActionContext } from "./types.js";
@@ -65,18 +65,28 @@ async function answering(run: () => Promise<ActionAnswer>): Promise<ActionAnswer
 
 export function dlqList(aws: Aws): Promise<ActionAnswer> {
   return answering(async () => {
-    const rows = listDlqs(await readDlqInventory(aws));
+    const inventory = await readDlqInventory(aws);
+    const rows = listDlqs(inventory);
     const withMessages = rows.filter((row) => row.depth > 0).length;
+    // An empty list from a read that failed is not "no DLQ": say what could not be read, first.
+    const unread = describeGaps(inventory.warnings);
+    const partial =
+      unread.length > 0
+        ? ["could not read everything; the list may be incomplete:", ...unread.map((line) => `  ! ${line}`)]
+        : [];
     return {
       outcome: "done",
-      text:
-        rows.length === 0
-          ? "no dead-letter queue in this account and region"
+      text: [
+        ...partial,
+        ...(rows.length === 0
+          ? ["no dead-letter queue found in this account and region"]
           : [
               `${rows.length} dead-letter queue${rows.length === 1 ? "" : "s"}, ${withMessages} holding messages:`,
               ...rows.map((row) => `  ${row.sentence}`),
-            ].join("\n"),
-      details: { dlqs: rows },
+            ]),
+      ].join("\n"),
+      details: { dlqs: rows, unread },
+      ...(unread.length > 0 ? { partial: true } : {}),
     };
   });
 }
