@@ -81,7 +81,8 @@ describe("any generated dashboard", () => {
 });
 
 describe("a simulated account of 10,000 resources", () => {
-  it("stays within CloudWatch's limits; its size is reported", () => {
+  // The size report is an annotation: shown by `vitest --reporter=verbose` (and on failure), not in npm test.
+  it("stays within CloudWatch's limits; its size is reported", async ({ annotate }) => {
     const { inventory, alarmArns } = balancedInventory(10_000);
     expect(inventory.resources).toHaveLength(10_000);
     const started = performance.now();
@@ -89,7 +90,7 @@ describe("a simulated account of 10,000 resources", () => {
     const ms = performance.now() - started;
     checkAll(inventory, alarmArns, specs, CLOUDWATCH);
     const total = specs.reduce((sum, s) => sum + s.measure.bytes, 0);
-    console.log(
+    await annotate(
       `10,000 resources, ${alarmArns.length} alarms → ${specs.length} dashboard(s) in ${ms.toFixed(0)} ms: ` +
         specs
           .map(
@@ -98,12 +99,14 @@ describe("a simulated account of 10,000 resources", () => {
           )
           .join("; ") +
         `; ${total} bytes in all`,
+      "size",
     );
     // Without alarms (sections only): Metrics Insights keeps the body small whatever the account's size.
     const sectionsOnly = generateDashboards(inventory);
-    console.log(
+    await annotate(
       `10,000 resources without alarm widgets → ${sectionsOnly.length} dashboard: ` +
         `${sectionsOnly[0]!.measure.widgets} widgets, ${sectionsOnly[0]!.measure.metrics} metrics, ${sectionsOnly[0]!.measure.bytes} bytes`,
+      "size",
     );
     expect(sectionsOnly).toHaveLength(1);
     checkAll(inventory, [], sectionsOnly, CLOUDWATCH);

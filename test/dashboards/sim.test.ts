@@ -84,7 +84,10 @@ describe("the sample account, discovered through lib/sim", async () => {
 });
 
 describe("a simulated account of 10,000 resources (lib/sim generateAccount)", () => {
-  it("stays within the limits with every planned alarm, is accepted by PutDashboard, and its size is reported", async () => {
+  // The size report is an annotation: shown by `vitest --reporter=verbose` (and on failure), not in npm test.
+  it("stays within the limits with every planned alarm, is accepted by PutDashboard, and its size is reported", async ({
+    annotate,
+  }) => {
     const account = generateAccount({ resources: 10_000, seed: 1 });
     const aws = simulatedAws(account);
     const inventory = await discoverInventory(aws);
@@ -98,7 +101,7 @@ describe("a simulated account of 10,000 resources (lib/sim generateAccount)", ()
     expect(alarmsShown(specs)).toEqual([...new Set(alarmArns)].sort());
     const sectionsOnly = generateDashboards(inventory);
     expect(sectionsOnly).toHaveLength(1);
-    console.log(
+    await annotate(
       `lib/sim account of ${inventory.resources.length} resources and ${alarmArns.length} planned alarms → ` +
         `${specs.length} dashboard(s) in ${ms.toFixed(0)} ms: ` +
         specs
@@ -109,6 +112,7 @@ describe("a simulated account of 10,000 resources (lib/sim generateAccount)", ()
           .join("; ") +
         `. Without alarm widgets: 1 dashboard, ${sectionsOnly[0]!.measure.widgets} widgets, ` +
         `${sectionsOnly[0]!.measure.metrics} metrics, ${sectionsOnly[0]!.measure.bytes} bytes.`,
+      "size",
     );
 
     const plan = await planAccountDashboards(aws, inventory, { alarmArns, runbookBaseUrl: RUNBOOKS });

@@ -1,0 +1,96 @@
+/**
+ * Transcripts of what a person sees (issue #20): the command, its output and its exit code, for the plan's
+ * reasons and next step, the demo's counts, plurals, and config values the demo and `plan` check alike.
+ */
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { sampleAccount } from "../../lib/sim/index.js";
+import { runMain } from "./capture.js";
+
+function configFile(config: unknown): string {
+  const file = join(mkdtempSync(join(tmpdir(), "wk-transcript-")), "watchkeeper.config.json");
+  writeFileSync(file, JSON.stringify(config));
+  return file;
+}
+
+describe("plan output", () => {
+  it("ends with the next step: apply with the same flags, then nothing to change", async () => {
+    const sim = sampleAccount();
+    const first = await runMain(["plan", "--demo"], { sim });
+    expect(first.code).toBe(0);
+    expect(first.stdout).toMatch(/\nRun `watchkeeper apply --demo` to make these \d+ changes\.\n$/);
+    expect((await runMain(["apply", "--demo", "--yes"], { sim })).code).toBe(0);
+    const second = await runMain(["plan", "--demo"], { sim });
+    expect(second).toMatchObject({ code: 0 });
+    expect(second.stdout).toMatch(/\nNothing to change\.\n$/);
+  });
+
+  it("names the one reason an alarm goes: its function was deleted", async () => {
+    const sim = sampleAccount();
+    expect((await runMain(["apply", "--demo", "--yes"], { sim })).code).toBe(0);
+    sim.functions.delete("payments-consumer");
+    const { code, stdout } = await runMain(["plan", "--demo"], { sim });
+    expect(code).toBe(0);
+    expect(stdout).toMatch(
+      /- watchkeeper-breaker-error-rate-payments-consumer {2}no longer needed: its resource is gone from the account \(arn:aws:lambda:us-east-1:123456789012:function:payments-consumer\)/,
+    );
+    expect(stdout).not.toMatch(/gone, ignored, or/);
+  });
+
+  it("prices the retention saving for the region and never shows $0.00 for one", async () => {
+    const { code, stdout } = await runMain(["plan", "--demo"]);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(
+      /estimated storage saving: up to < \$0\.01\/month \([\d.]+ [MG]B at \$0\.03\/GB-month, us-east-1 price, approximate\)/,
+    );
+    expect(stdout).not.toMatch(/\$0\.00\/month/);
+  });
+});
+
+describe("demo and input details", () => {
+  it("the demo's findings heading counts what `findings --demo` reports", async () => {
+    const findings = await runMain(["findings", "--demo"]);
+    const total = /^(\d+) open findings/m.exec(findings.stdout)?.[1];
+    expect(total).toBeDefined();
+    const demo = await runMain(["demo"], { sim: sampleAccount() });
+    expect(demo.code, demo.stderr).toBe(0);
+    expect(demo.stdout).toContain(`\n${total} open findings, 0 accepted\n`);
+    expect(demo.stdout).toMatch(
+      new RegExp(`\\.\\.\\. ${Number(total) - 6} more: watchkeeper findings --demo`),
+    );
+  });
+
+  it("counts read as English: 1 queue, 1 function", async () => {
+    const { code, stdout } = await runMain(["inventory", "--demo"]);
+    expect(code).toBe(0);
+    expect(stdout).toContain("1 function with reserved concurrency");
+    expect(stdout).toContain("1 queue without a DLQ: alerts-archive");
+    expect(stdout).not.toMatch(/\b1 (queues|functions|warnings|changes|alarms)\b/);
+  });
+
+  it("the demo checks the config file as every command does: exit 2 naming the field", async () => {
+    const file = configFile({ retention: { defaultDays: 45 } });
+    const demo = await runMain(["demo", "--config", file]);
+    expect(demo).toMatchObject({ code: 2, stdout: "" });
+    expect(demo.stderr).toMatch(
+      /^watchkeeper: \S+ is not valid:\n {2}retention\.defaultDays: retention 45 is not valid/,
+    );
+  });
+
+  it('a quoted number ("30") is refused naming the field and the type it must be', async () => {
+    const file = configFile({ retention: { defaultDays: "30" } });
+    for (const args of [["plan", "--demo"], ["demo"]]) {
+      const { code, stdout, stderr } = await runMain([...args, "--config", file]);
+      expect({ code, stdout }).toEqual({ code: 2, stdout: "" });
+      expect(stderr).toContain(
+        'retention.defaultDays: expected a number of days or "never", got the string "30"; write 30 without quotes',
+      );
+    }
+    const threshold = configFile({ alarms: { thresholds: { "lambda-errors": "5" } } });
+    const other = await runMain(["plan", "--demo", "--config", threshold]);
+    expect(other.code).toBe(2);
+    expect(other.stderr).toMatch(/alarms\.thresholds\.lambda-errors: .*expected number, received string/);
+  });
+});
