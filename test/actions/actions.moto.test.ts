@@ -5,8 +5,8 @@
  *
  * What moto (5.2) covers here: DescribeAlarms (by name, prefix and state), PutMetricAlarm with
  * ActionsEnabled, Tag/UntagResource and ListTagsForResource on alarms, SetAlarmState; log groups and
- * PutRetentionPolicy; functions with reserved concurrency and tags (the breaker); queues with a redrive
- * policy (a DLQ and its depth).
+ * PutRetentionPolicy; functions with reserved concurrency and tags, and their trip alarms (the breaker
+ * keeps its record on their tags); queues with a redrive policy (a DLQ and its depth).
  * NOT in moto: Disable/EnableAlarmActions (NotImplementedError), so a silence cannot complete here: the
  * tests read silences over the wire and check that a failed DisableAlarmActions is reported and its
  * recorded end taken back; silencing, unsilencing and lifting are asserted on lib/sim. Nor message move
@@ -31,7 +31,6 @@ import {
   CreateFunctionCommand,
   GetFunctionConcurrencyCommand,
   LambdaClient,
-  ListTagsCommand,
   PutFunctionConcurrencyCommand,
 } from "@aws-sdk/client-lambda";
 import { CreateQueueCommand, SQSClient, SendMessageCommand } from "@aws-sdk/client-sqs";
@@ -46,6 +45,7 @@ import { parseConfig } from "../../lib/config/index.js";
 import { TAGS } from "../../lib/policy/tags.js";
 import { runMain } from "../cli/capture.js";
 import { lambdaZip, motoAws, motoEndpoint, motoLambdaRole } from "../moto/moto.js";
+import { createTripAlarms, tripAlarmRecord } from "../support/breaker.js";
 import { capturingLogger } from "../support/logs.js";
 
 const REGION = "eu-central-1";
@@ -254,6 +254,7 @@ describe("retention and the breaker over the real wire", () => {
 
   it("the handler trips a function (reserved concurrency 0), the CLI resets it to exactly 5", async () => {
     const lambda = aws.client(LambdaClient);
+    await createTripAlarms(aws);
     const tripped = answered(
       await handle({
         action: "breaker-trip",
@@ -267,8 +268,7 @@ describe("retention and the breaker over the real wire", () => {
       (await lambda.send(new GetFunctionConcurrencyCommand({ FunctionName: "checkout" })))
         .ReservedConcurrentExecutions,
     ).toBe(0);
-    const arn = `arn:aws:lambda:${REGION}:123456789012:function:checkout`;
-    expect((await lambda.send(new ListTagsCommand({ Resource: arn }))).Tags).toMatchObject({
+    expect(await tripAlarmRecord(aws, "checkout")).toMatchObject({
       "watchkeeper:breaker-state": "open",
       "watchkeeper:breaker-previous": "5",
       "watchkeeper:breaker-by": "user:carol",
@@ -279,6 +279,7 @@ describe("retention and the breaker over the real wire", () => {
       (await lambda.send(new GetFunctionConcurrencyCommand({ FunctionName: "checkout" })))
         .ReservedConcurrentExecutions,
     ).toBe(5);
+    expect((await tripAlarmRecord(aws, "checkout"))["watchkeeper:breaker-state"]).toBeUndefined();
     expect(lines.filter((l) => l.audit === "watchkeeper-action" && l.action === "breaker-trip")).toEqual([
       expect.objectContaining({ actor: "user:carol", target: "checkout", dryRun: false, outcome: "done" }),
     ]);

@@ -15,6 +15,7 @@ import { SlackStandIn, signSlackRequest, type ActionRequest } from "../../lib/no
 import { TAGS } from "../../lib/policy/tags.js";
 import { sampleAccount, simulatedAws, type SimAccount } from "../../lib/sim/index.js";
 import { FakeClock, captureLogger } from "../notify/fixtures.js";
+import { createTripAlarms, tripAlarmRecord } from "../support/breaker.js";
 
 const ONCALL = "U0ONCALL1";
 const CHANNEL = "C0ALERTS1";
@@ -156,11 +157,12 @@ describe("Slack buttons run lib/actions", () => {
   });
 
   it("Trip breaker and Reset breaker act on the function's ARN and record who clicked", async () => {
+    await createTripAlarms(aws);
     const fn = sim.arns.of("lambda", "function:payments-consumer");
     expect(await runbook()(click("breaker-trip", fn))).toMatchObject({ ok: true });
-    const tags = sim.functions.get("payments-consumer")!.tags;
-    expect(tags["watchkeeper:breaker-by"]).toBe(`slack:${ONCALL}`);
-    expect(tags["watchkeeper:breaker-reason"]).toBe(
+    const record = await tripAlarmRecord(aws, "payments-consumer");
+    expect(record["watchkeeper:breaker-by"]).toBe(`slack:${ONCALL}`);
+    expect(record["watchkeeper:breaker-reason"]).toBe(
       "Slack button on watchkeeper-sqs-dlq-messages-visible-payments-dlq",
     );
     const mapping = [...sim.eventSourceMappings.values()].find(

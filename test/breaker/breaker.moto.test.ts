@@ -4,9 +4,10 @@
  *
  * What moto (5.2) covers here: Put/Get/DeleteFunctionConcurrency (GetFunctionConcurrency answers 0
  * correctly; GetFunction omits a concurrency of 0, which is why the breaker reads GetFunctionConcurrency),
- * UpdateEventSourceMapping Enabled, Tag/UntagResource and ListTags on functions, the Tagging API's
- * TagFilters on functions (the rate guard), EventBridge rules and targets (invokers), PutMetricData and
- * ListMetrics, PutMetricAlarm for both trip-alarm shapes, SetAlarmState and DescribeAlarms.
+ * UpdateEventSourceMapping Enabled, Tag/UntagResource and ListTagsForResource on alarms (the record lives
+ * on the function's trip alarm, created first as a reconcile creates it), EventBridge rules and targets
+ * (invokers), PutMetricData and ListMetrics, PutMetricAlarm for both trip-alarm shapes, SetAlarmState and
+ * DescribeAlarms.
  * NOT in moto: DeadLetterConfig (dropped), async invoke configs with destinations (moto's answer to
  * ListFunctionEventInvokeConfigs breaks the SDK's parser once a config exists; an empty list reads fine),
  * and the account's unreserved-concurrency minimum (off unless MOTO_LAMBDA_CONCURRENCY_QUOTA is set for
@@ -18,7 +19,6 @@ import {
   CloudWatchClient,
   DescribeAlarmsCommand,
   ListMetricsCommand,
-  PutMetricAlarmCommand,
   SetAlarmStateCommand,
 } from "@aws-sdk/client-cloudwatch";
 import { EventBridgeClient, PutRuleCommand, PutTargetsCommand } from "@aws-sdk/client-eventbridge";
@@ -37,7 +37,6 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { readExistingAlarms } from "../../lib/alarms/actual.js";
 import { planAlarms } from "../../lib/alarms/plan.js";
 import { DEFAULT_ALARM_POLICY } from "../../lib/alarms/policy.js";
-import { toPutMetricAlarmInput } from "../../lib/alarms/spec.js";
 import type { Aws } from "../../lib/aws/index.js";
 import { BREAKER_FUNCTION_TAG, breakerAlarmSpecs } from "../../lib/breaker/alarms.js";
 import { breakerStatus, resetBreaker, tripBreaker } from "../../lib/breaker/breaker.js";
@@ -48,6 +47,7 @@ import { BREAKER_TAGS } from "../../lib/breaker/record.js";
 import { discoverInventory } from "../../lib/inventory/index.js";
 import { createBreakerHandler } from "../../functions/breaker.js";
 import { MOTO_ACCOUNT_ID, lambdaZip, motoAws, motoLambdaRole } from "../moto/moto.js";
+import { createTripAlarms, tripAlarmRecord } from "../support/breaker.js";
 import { alarmEvent } from "./fixtures.js";
 
 const REGION = "eu-south-1";
@@ -55,6 +55,7 @@ const REGION = "eu-south-1";
 let aws: Aws;
 let lambda: LambdaClient;
 const mappings: { consumer?: string; paused?: string } = {};
+let tripAlarmNames: string[] = [];
 
 async function createFunction(name: string, tags: Record<string, string>, reserved?: number): Promise<void> {
   await lambda.send(
@@ -79,13 +80,12 @@ async function concurrency(name: string): Promise<number | "unset"> {
   return out.ReservedConcurrentExecutions ?? "unset";
 }
 
-async function tags(name: string): Promise<Record<string, string>> {
+/** The breaker's record of `name`, read back from moto off its trip alarms' tags. */
+const record = (name: string) => tripAlarmRecord(aws, name);
+
+async function functionTags(name: string): Promise<Record<string, string>> {
   const arn = `arn:aws:lambda:${REGION}:${MOTO_ACCOUNT_ID}:function:${name}`;
   return (await lambda.send(new ListTagsCommand({ Resource: arn }))).Tags ?? {};
-}
-
-function breakerTags(all: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(Object.entries(all).filter(([key]) => key.startsWith("watchkeeper:breaker-")));
 }
 
 async function mappingState(uuid: string): Promise<string | undefined> {
@@ -137,6 +137,8 @@ beforeAll(async () => {
   );
   await createFunction("stranger", {});
   await createFunction("alarmed", { "watchkeeper:breaker": "sync" }, 3);
+  // The breaker keeps its record on a function's trip alarm: a reconcile creates them first.
+  tripAlarmNames = await createTripAlarms(aws);
 });
 
 describe("trip and reset against moto", () => {
@@ -148,28 +150,31 @@ describe("trip and reset against moto", () => {
       "tripped: set sized's reserved concurrency 7 → 0; a reset restores 7 (by user:alice: error storm after deploy 42)",
     );
     expect(await concurrency("sized")).toBe(0);
-    const open = await tags("sized");
-    expect(breakerTags(open)).toEqual({
+    const iso = expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+    expect(await record("sized")).toEqual({
       [BREAKER_TAGS.state]: "open",
       [BREAKER_TAGS.previous]: "7",
-      [BREAKER_TAGS.since]: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
+      [BREAKER_TAGS.since]: iso,
       [BREAKER_TAGS.by]: "user:alice",
       [BREAKER_TAGS.reason]: "error storm after deploy 42",
+      [BREAKER_TAGS.applied]: iso,
       [BREAKER_TAGS.trips]: expect.stringMatching(/^\d{4}-/),
     });
-    expect(open.team).toBe("checkout");
+    // The function's own tags are left as they were: the record is on its trip alarm.
+    expect(await functionTags("sized")).toEqual({ "watchkeeper:breaker": "sync", team: "checkout" });
 
     // Idempotent: a second trip changes nothing.
     const again = await tripBreaker(aws, "sized", { actor: "user:bob", reason: "again" });
     expect(again.result).toBe("already-open");
     expect(await concurrency("sized")).toBe(0);
-    expect(breakerTags(await tags("sized"))[BREAKER_TAGS.by]).toBe("user:alice");
+    expect((await record("sized"))[BREAKER_TAGS.by]).toBe("user:alice");
 
     const reset = await resetBreaker(aws, "sized", { actor: "user:alice", reason: "fixed" });
     expect(reset).toMatchObject({ result: "reset", restored: 7 });
     expect(await concurrency("sized")).toBe(7);
-    const closed = breakerTags(await tags("sized"));
+    const closed = await record("sized");
     expect(Object.keys(closed)).toEqual([BREAKER_TAGS.trips]); // the history stays for the rate guard
+    expect(await functionTags("sized")).toEqual({ "watchkeeper:breaker": "sync", team: "checkout" });
 
     expect(await resetBreaker(aws, "sized", user)).toMatchObject({ result: "already-closed" });
     expect(await concurrency("sized")).toBe(7);
@@ -179,10 +184,10 @@ describe("trip and reset against moto", () => {
     expect(await concurrency("unsized")).toBe("unset");
     expect(await tripBreaker(aws, "unsized", user)).toMatchObject({ result: "tripped", previous: "unset" });
     expect(await concurrency("unsized")).toBe(0);
-    expect((await tags("unsized"))[BREAKER_TAGS.previous]).toBe("unset");
+    expect((await record("unsized"))[BREAKER_TAGS.previous]).toBe("unset");
     expect(await resetBreaker(aws, "unsized", user)).toMatchObject({ result: "reset", restored: "unset" });
     expect(await concurrency("unsized")).toBe("unset");
-    expect((await tags("unsized"))[BREAKER_TAGS.state]).toBeUndefined();
+    expect((await record("unsized"))[BREAKER_TAGS.state]).toBeUndefined();
   });
 
   it("disables an SQS consumer's enabled mapping instead of throttling it, and re-enables exactly that one", async () => {
@@ -195,11 +200,11 @@ describe("trip and reset against moto", () => {
     expect(await mappingState(mappings.consumer!)).toBe("Disabled");
     expect(await mappingState(mappings.paused!)).toBe("Disabled");
     expect(await concurrency("consumer")).toBe("unset");
-    expect(breakerTags(await tags("consumer"))).toMatchObject({
+    expect(await record("consumer")).toMatchObject({
       [BREAKER_TAGS.state]: "open",
       [BREAKER_TAGS.mappings]: mappings.consumer,
     });
-    expect(breakerTags(await tags("consumer"))[BREAKER_TAGS.previous]).toBeUndefined();
+    expect((await record("consumer"))[BREAKER_TAGS.previous]).toBeUndefined();
 
     const reset = await resetBreaker(aws, "consumer", user);
     expect(reset).toMatchObject({
@@ -219,7 +224,7 @@ describe("trip and reset against moto", () => {
       "not tripped: notifier is invoked asynchronously by rule order-placed: reserved concurrency 0 would send new events straight to its DLQ or on-failure destination, and with neither they would be lost. Add a DLQ or an on-failure destination, then trip again",
     );
     expect(await concurrency("notifier")).toBe("unset");
-    expect(breakerTags(await tags("notifier"))).toEqual({});
+    expect(await record("notifier")).toEqual({});
   });
 
   it("refuses a function that did not opt in, and a dry run changes nothing", async () => {
@@ -274,12 +279,11 @@ describe("trip and reset against moto", () => {
 describe("trip alarms and the handler against moto", () => {
   it("creates both trip-alarm shapes, maps them back to their function, and trips on an ALARM event", async () => {
     const inventory = await discoverInventory(aws, { kinds: ["lambda-function"] });
-    const specs = breakerAlarmSpecs(inventory, DEFAULT_BREAKER_POLICY).filter(
-      (s) => s.tags[BREAKER_FUNCTION_TAG] === "alarmed",
-    );
-    expect(specs).toHaveLength(2);
+    const specs = breakerAlarmSpecs(inventory, DEFAULT_BREAKER_POLICY);
+    expect(specs.filter((s) => s.tags[BREAKER_FUNCTION_TAG] === "alarmed")).toHaveLength(2);
+    // Created in beforeAll through the alarms plan and its apply, for every opted-in function.
+    expect(tripAlarmNames).toEqual(specs.map((s) => s.name));
     const cloudwatch = aws.client(CloudWatchClient);
-    for (const spec of specs) await cloudwatch.send(new PutMetricAlarmCommand(toPutMetricAlarmInput(spec)));
     const described = await cloudwatch.send(
       new DescribeAlarmsCommand({ AlarmNamePrefix: "watchkeeper-breaker-" }),
     );
@@ -288,17 +292,21 @@ describe("trip alarms and the handler against moto", () => {
     );
     expect(band?.ThresholdMetricId).toBe("band");
     expect(band?.ComparisonOperator).toBe("GreaterThanUpperThreshold");
-    // Read back over the wire, both shapes compare equal to what was written: the alarms plan keeps them.
+    // Read back over the wire, both shapes compare equal to what was written (records and trip history
+    // on them included): the alarms plan keeps them.
     const existing = await readExistingAlarms(aws, { prefix: "watchkeeper-breaker-" });
     const replan = planAlarms(inventory, DEFAULT_ALARM_POLICY, existing.alarms, { extra: specs });
     expect(
       replan.changes
         .filter((c) => c.target.startsWith("watchkeeper-breaker-"))
         .map((c) => `${c.action} ${c.target} ${c.reason}`),
-    ).toEqual([
-      "noop watchkeeper-breaker-error-rate-alarmed up to date",
-      "noop watchkeeper-breaker-invocations-anomaly-alarmed up to date",
-    ]);
+    ).toEqual(specs.map((s) => `noop ${s.name} up to date`));
+    expect(specs.map((s) => s.name)).toEqual(
+      expect.arrayContaining([
+        "watchkeeper-breaker-error-rate-alarmed",
+        "watchkeeper-breaker-invocations-anomaly-alarmed",
+      ]),
+    );
     expect(
       (await readFunctionTripAlarms(aws, "watchkeeper-", (await observeFunction(aws, "alarmed"))!.fn))
         .map((a) => `${a.name} → ${a.functionName}`)
@@ -320,7 +328,7 @@ describe("trip alarms and the handler against moto", () => {
     );
     expect(result.status).toBe("acted");
     expect(await concurrency("alarmed")).toBe(0);
-    expect(breakerTags(await tags("alarmed"))[BREAKER_TAGS.by]).toBe(`alarm:${name}`);
+    expect((await record("alarmed"))[BREAKER_TAGS.by]).toBe(`alarm:${name}`);
     expect(lines.map((l) => l.msg)).toContain(
       `tripped: set alarmed's reserved concurrency 3 → 0; a reset restores 3 (by alarm:${name}: ${name} ALARM)`,
     );

@@ -4,13 +4,11 @@
  * late, reordered and malformed events, with auto-reset through half-open. Every test asserts on the
  * simulated account's state: concurrency, mapping states, tags.
  */
-import { CloudWatchClient, PutMetricAlarmCommand, SetAlarmStateCommand } from "@aws-sdk/client-cloudwatch";
+import { CloudWatchClient, SetAlarmStateCommand } from "@aws-sdk/client-cloudwatch";
 import { InvokeCommand, LambdaClient, PutFunctionConcurrencyCommand } from "@aws-sdk/client-lambda";
 import { pino } from "pino";
 import { describe, expect, it } from "vitest";
 import type { Aws } from "../../lib/aws/index.js";
-import { toPutMetricAlarmInput } from "../../lib/alarms/spec.js";
-import { breakerAlarmSpecs } from "../../lib/breaker/alarms.js";
 import { breakerStatus, resetBreaker, tripBreaker } from "../../lib/breaker/breaker.js";
 import {
   resolveBreakerPolicy,
@@ -23,6 +21,7 @@ import { discoverInventory } from "../../lib/inventory/index.js";
 import { SimAccount, sampleAccount, simulatedAws } from "../../lib/sim/index.js";
 import { normalizeDimensions } from "../../lib/sim/metrics.js";
 import { createBreakerHandler, parseBreakerEvent } from "../../functions/breaker.js";
+import { createTripAlarms } from "../support/breaker.js";
 import { alarmEvent } from "./fixtures.js";
 
 const REGION = "eu-south-1";
@@ -67,14 +66,6 @@ function breakerTags(sim: SimAccount, name: string): Record<string, string> {
   );
 }
 
-/** The trip alarms a reconcile would create for every opted-in function: where records are kept. */
-async function tripAlarms(aws: Aws, policy: BreakerPolicy = resolveBreakerPolicy({})): Promise<void> {
-  const inventory = await discoverInventory(aws, { kinds: ["lambda-function"] });
-  const cloudwatch = aws.client(CloudWatchClient);
-  for (const spec of breakerAlarmSpecs(inventory, policy))
-    await cloudwatch.send(new PutMetricAlarmCommand(toPutMetricAlarmInput(spec)));
-}
-
 /** What a breaker leaves on a function: comparable across runs. */
 function endState(sim: SimAccount, name: string) {
   const tags = breakerTags(sim, name);
@@ -96,7 +87,7 @@ describe("restore failures", () => {
     const { sim, aws } = account(1000);
     sim.addFunction({ name: "big", reservedConcurrency: 800, tags: { "watchkeeper:breaker": "sync" } });
     sim.addFunction({ name: "grabber" });
-    await tripAlarms(aws);
+    await createTripAlarms(aws);
     expect(await tripBreaker(aws, "big", user)).toMatchObject({ result: "tripped", previous: 800 });
     expect(concurrency(sim, "big")).toBe(0);
 
@@ -110,7 +101,7 @@ describe("restore failures", () => {
     const reset = await resetBreaker(aws, "big", { ...user, logger });
     expect(reset).toMatchObject({ result: "restore-failed", step: "concurrency", recordKept: true });
     expect(reset.sentence).toMatch(
-      /^reset of big failed: reserved concurrency 800 could not be restored \(InvalidParameterValueException: .*below its minimum value of \[100\].*\)\. The breaker stays open and keeps its record \(watchkeeper:breaker-previous=800\)/,
+      /^reset of big failed: reserved concurrency 800 could not be restored \(lambda PutFunctionConcurrency failed: InvalidParameterValueException: .*below its minimum value of \[100\].*\)\. The breaker stays open and keeps its record \(watchkeeper:breaker-previous=800\)/,
     );
     expect(endState(sim, "big")).toEqual({
       concurrency: 0,
@@ -139,7 +130,7 @@ describe("restore failures", () => {
   it("writes nothing and changes nothing when the record cannot be written", async () => {
     const { sim, aws: plain } = account();
     sim.addFunction({ name: "crowded", reservedConcurrency: 10, tags: { "watchkeeper:breaker": "sync" } });
-    await tripAlarms(plain);
+    await createTripAlarms(plain);
     const aws = simulatedAws(sim, {
       faults: { rules: [{ service: "cloudwatch", api: "TagResource", fault: "denied" }] },
     });
@@ -158,7 +149,7 @@ describe("async functions", () => {
     const sim = sampleAccount({ region: REGION });
     const aws = simulatedAws(sim);
     sim.functions.get("notifications-sender")!.tags["watchkeeper:breaker"] = "on";
-    await tripAlarms(aws);
+    await createTripAlarms(aws);
     const trip = await tripBreaker(aws, "notifications-sender", user);
     expect(trip).toMatchObject({ result: "tripped", mode: "zero-concurrency", previous: "unset" });
     await aws.client(LambdaClient).send(
@@ -181,7 +172,7 @@ describe("async functions", () => {
     const aws = simulatedAws(sim);
     sim.functions.get("report-generator")!.tags["watchkeeper:breaker"] = "on";
     sim.functions.get("image-resizer")!.tags["watchkeeper:breaker"] = "on";
-    await tripAlarms(aws);
+    await createTripAlarms(aws);
     expect(await tripBreaker(aws, "report-generator", user)).toMatchObject({
       result: "tripped",
       previous: "unset",
@@ -203,7 +194,7 @@ describe("async functions", () => {
       protocol: "lambda",
       endpoint: sim.arns.of("lambda", "function:fanout"),
     });
-    await tripAlarms(aws);
+    await createTripAlarms(aws);
     const trip = await tripBreaker(aws, "fanout", user);
     expect(trip).toMatchObject({ result: "refused", rule: "async-without-failure-destination" });
     expect(trip.sentence).toMatch(
@@ -220,7 +211,7 @@ describe("async functions", () => {
       const { sim } = account();
       // Declared sync, no DLQ: tripped only because nothing asynchronous is seen to invoke it.
       sim.addFunction({ name: "fanout", tags: { "watchkeeper:breaker": "sync" }, reservedConcurrency: 6 });
-      await tripAlarms(simulatedAws(sim));
+      await createTripAlarms(simulatedAws(sim));
       const aws = simulatedAws(sim, { faults: { rules: [{ service, api, fault: "denied" }] } });
       await expect(tripBreaker(aws, "fanout", user)).rejects.toThrow(
         new RegExp(`cannot tell what invokes the function: ${service} ${api} .*failed: .*not authorized`),
@@ -237,7 +228,7 @@ describe("rate guard", () => {
     for (const name of ["f1", "f2", "f3"])
       sim.addFunction({ name, reservedConcurrency: 5, tags: { "watchkeeper:breaker": "sync" } });
     const policy = resolveBreakerPolicy({ maxTripsPerHour: 2 });
-    await tripAlarms(aws, policy);
+    await createTripAlarms(aws, policy);
     expect(await tripBreaker(aws, "f1", { ...user, policy })).toMatchObject({ result: "tripped" });
     sim.advanceTime(10 * MINUTE);
     expect(await tripBreaker(aws, "f2", { ...user, policy })).toMatchObject({ result: "tripped" });
@@ -278,10 +269,7 @@ async function harness(input: BreakerPolicyInput = {}): Promise<Harness> {
   const { sim, aws } = account();
   sim.addFunction({ name: "orders", reservedConcurrency: 25, tags: { "watchkeeper:breaker": "sync" } });
   const policy: BreakerPolicy = resolveBreakerPolicy(input);
-  const inventory = await discoverInventory(aws, { kinds: ["lambda-function"] });
-  const cloudwatch = aws.client(CloudWatchClient);
-  for (const spec of breakerAlarmSpecs(inventory, policy))
-    await cloudwatch.send(new PutMetricAlarmCommand(toPutMetricAlarmInput(spec)));
+  await createTripAlarms(aws, policy);
   const { lines, logger } = capture();
   const handle = createBreakerHandler({ aws: () => aws, logger, policy: () => policy });
   return {
@@ -519,7 +507,7 @@ describe("drift", () => {
   it("reports a deploy that changed concurrency while open, re-applies only when asked, and still restores the recorded value", async () => {
     const { sim, aws } = account();
     sim.addFunction({ name: "api", reservedConcurrency: 25, tags: { "watchkeeper:breaker": "sync" } });
-    await tripAlarms(aws);
+    await createTripAlarms(aws);
     await tripBreaker(aws, "api", user);
     // The function's own stack deploys and sets its concurrency again.
     await aws
@@ -558,7 +546,7 @@ describe("drift", () => {
   it("reports a mapping re-enabled while open", async () => {
     const sim = sampleAccount({ region: REGION });
     const aws = simulatedAws(sim);
-    await tripAlarms(aws);
+    await createTripAlarms(aws);
     expect(await tripBreaker(aws, "payments-consumer", user)).toMatchObject({
       result: "tripped",
       mode: "disable-mappings",
@@ -580,14 +568,11 @@ describe("the sample account: a simulated anomaly trips a breaker and it resets"
     const sim = sampleAccount({ region: REGION });
     const aws = simulatedAws(sim);
     const policy = resolveBreakerPolicy({ autoReset: true, coolDownSeconds: 300 });
-    const inventory = await discoverInventory(aws);
-    const specs = breakerAlarmSpecs(inventory, policy);
-    expect(specs.map((s) => s.name)).toEqual([
+    expect(await createTripAlarms(aws, policy)).toEqual([
       "watchkeeper-breaker-error-rate-payments-consumer",
       "watchkeeper-breaker-invocations-anomaly-payments-consumer",
     ]);
     const cloudwatch = aws.client(CloudWatchClient);
-    for (const spec of specs) await cloudwatch.send(new PutMetricAlarmCommand(toPutMetricAlarmInput(spec)));
 
     // The anomaly: every invocation fails for three minutes.
     for (let minute = 0; minute < 3; minute++) {

@@ -11,15 +11,12 @@ import {
 } from "@aws-sdk/client-cloudwatch";
 import { describe, expect, it } from "vitest";
 import { createBreakerHandler } from "../../functions/breaker.js";
-import { toPutMetricAlarmInput } from "../../lib/alarms/spec.js";
-import type { Aws } from "../../lib/aws/index.js";
-import { breakerAlarmSpecs } from "../../lib/breaker/alarms.js";
 import { breakerStatus, resetBreaker, tripBreaker } from "../../lib/breaker/breaker.js";
 import { resolveBreakerPolicy } from "../../lib/breaker/policy.js";
 import { evaluateBreakers } from "../../lib/breaker/signal.js";
-import { discoverInventory } from "../../lib/inventory/index.js";
 import { SimAccount, sampleAccount, simulatedAws } from "../../lib/sim/index.js";
 import { silentLogger } from "../../lib/log.js";
+import { createTripAlarms } from "../support/breaker.js";
 import { alarmEvent } from "./fixtures.js";
 
 const REGION = "eu-south-1";
@@ -46,12 +43,6 @@ function snapshot(sim: SimAccount) {
   };
 }
 
-async function tripAlarms(aws: Aws): Promise<void> {
-  const inventory = await discoverInventory(aws, { kinds: ["lambda-function"] });
-  for (const spec of breakerAlarmSpecs(inventory, resolveBreakerPolicy({})))
-    await aws.client(CloudWatchClient).send(new PutMetricAlarmCommand(toPutMetricAlarmInput(spec)));
-}
-
 async function setup() {
   const sim = new SimAccount({ region: REGION, seed: "trust" });
   sim.addFunction({ name: "orders", reservedConcurrency: 25, tags: { "watchkeeper:breaker": "sync" } });
@@ -59,7 +50,7 @@ async function setup() {
   sim.addFunction({ name: "legacy-api", reservedConcurrency: 7 });
   sim.addFunction({ name: "watchkeeper-reconcile", reservedConcurrency: 1 });
   const aws = simulatedAws(sim);
-  await tripAlarms(aws);
+  await createTripAlarms(aws);
   const handle = createBreakerHandler({
     aws: () => aws,
     logger: silentLogger,
@@ -205,7 +196,7 @@ describe("a forged record on a function's tags", () => {
   it("no forged record, on functions or on alarms that are not Watchkeeper's, changes any function's concurrency or mappings", async () => {
     const sim = sampleAccount({ region: REGION });
     const aws = simulatedAws(sim);
-    await tripAlarms(aws);
+    await createTripAlarms(aws);
     for (const f of sim.functions.values()) {
       const mappings = [...sim.eventSourceMappings.values()]
         .filter((m) => m.functionName === f.name)

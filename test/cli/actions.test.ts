@@ -13,8 +13,9 @@ import { buildProgram } from "../../bin/cli/main.js";
 import { openSession } from "../../bin/cli/session.js";
 import type { ActionResult, OnCallStatus } from "../../lib/actions/index.js";
 import { TAGS } from "../../lib/policy/tags.js";
-import { sampleAccount, type SimAccount } from "../../lib/sim/index.js";
+import { sampleAccount, simulatedAws, type SimAccount } from "../../lib/sim/index.js";
 import { COMMANDS, GLOBAL_FLAGS } from "../runbooks/commands.js";
+import { createTripAlarms, tripAlarmRecord } from "../support/breaker.js";
 import { runMain } from "./capture.js";
 
 const MINUTE = 60_000;
@@ -142,6 +143,8 @@ describe("watchkeeper silence and unsilence", () => {
 describe("watchkeeper breaker", () => {
   it("trip asks for --yes, --dry-run changes nothing, trip and reset act and status shows them", async () => {
     const sim = sampleAccount();
+    const aws = simulatedAws(sim);
+    await createTripAlarms(aws);
     const unconfirmed = await runMain(
       ["breaker", "trip", "payments-consumer", "--reason", "storm", "--demo"],
       {
@@ -178,7 +181,7 @@ describe("watchkeeper breaker", () => {
     const reset = await runMain(["breaker", "reset", "payments-consumer", "--yes", "--demo"], { sim });
     expect(reset.code).toBe(0);
     expect(mappingOf(sim, "payments-consumer").state).toBe("Enabled");
-    expect(sim.functions.get("payments-consumer")!.tags["watchkeeper:breaker-state"]).toBeUndefined();
+    expect((await tripAlarmRecord(aws, "payments-consumer"))["watchkeeper:breaker-state"]).toBeUndefined();
   });
 
   it("a refused trip exits 1 with the reason; a missing --reason is a usage error", async () => {

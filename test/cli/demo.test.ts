@@ -5,7 +5,8 @@
  */
 import { describe, expect, it } from "vitest";
 import { TAGS } from "../../lib/policy/tags.js";
-import { sampleAccount } from "../../lib/sim/index.js";
+import { sampleAccount, simulatedAws } from "../../lib/sim/index.js";
+import { tripAlarmRecord } from "../support/breaker.js";
 import { runMain } from "./capture.js";
 
 describe("watchkeeper demo", () => {
@@ -26,7 +27,10 @@ describe("watchkeeper demo", () => {
       (m) => m.functionName === "payments-consumer",
     )!;
     expect(mapping.state).toBe("Enabled");
-    expect(sim.functions.get("payments-consumer")!.tags["watchkeeper:breaker-state"]).toBeUndefined();
+    // The apply step created the trip alarm; the trip was recorded on it and the reset removed the record.
+    const record = await tripAlarmRecord(simulatedAws(sim), "payments-consumer");
+    expect(record["watchkeeper:breaker-state"]).toBeUndefined();
+    expect(record["watchkeeper:breaker-trips"]).toMatch(/^\d{4}-/);
 
     expect(stdout).toMatch(
       /The receiver got POST \/services\/T00000000\/B00000000\/alerts:\n.*ALARM · Messages in a dead-letter queue\n/,

@@ -16,6 +16,7 @@ import type { ActionResult, OnCallStatus } from "../../lib/actions/index.js";
 import { parseConfig } from "../../lib/config/index.js";
 import { TAGS } from "../../lib/policy/tags.js";
 import { sampleAccount, simulatedAws, type SimAccount } from "../../lib/sim/index.js";
+import { createTripAlarms, tripAlarmRecord } from "../support/breaker.js";
 import { capturingLogger, LEVEL } from "../support/logs.js";
 
 const MINUTE = 60_000;
@@ -212,7 +213,8 @@ describe("runbook-action: every action on the sample account", () => {
   });
 
   it("breaker-trip, breaker-status and breaker-reset: the mapping disabled and restored; refusals are answers", async () => {
-    const { sim, handle } = setup();
+    const { sim, aws, handle } = setup();
+    await createTripAlarms(aws);
     const dry = ok(
       await handle({ action: "breaker-trip", function: "payments-consumer", reason: "storm", dryRun: true }),
     );
@@ -229,7 +231,7 @@ describe("runbook-action: every action on the sample account", () => {
     );
     expect(tripped.text).toMatch(/^tripped: .* \(by user:bob: storm\)$/);
     expect(mappingOf(sim, "payments-consumer").state).toBe("Disabled");
-    expect(sim.functions.get("payments-consumer")!.tags["watchkeeper:breaker-by"]).toBe("user:bob");
+    expect((await tripAlarmRecord(aws, "payments-consumer"))["watchkeeper:breaker-by"]).toBe("user:bob");
     const status = ok(await handle({ action: "breaker-status" }));
     expect(status.text).toMatch(/^1 breaker, 1 open:\n {2}payments-consumer: open since/);
     expect(
@@ -239,7 +241,7 @@ describe("runbook-action: every action on the sample account", () => {
     const reset = ok(await handle({ action: "breaker-reset", function: "payments-consumer" }));
     expect(reset.text).toMatch(/^reset: /);
     expect(mappingOf(sim, "payments-consumer").state).toBe("Enabled");
-    expect(sim.functions.get("payments-consumer")!.tags["watchkeeper:breaker-state"]).toBeUndefined();
+    expect((await tripAlarmRecord(aws, "payments-consumer"))["watchkeeper:breaker-state"]).toBeUndefined();
 
     const refused = notOk(
       await handle({ action: "breaker-trip", function: "image-resizer", reason: "test" }),
