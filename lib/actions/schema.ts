@@ -5,7 +5,7 @@
  */
 import { z } from "zod";
 import { MAX_SILENCE_MINUTES } from "../alarms/silence.js";
-import { isValidRetention, RETENTION_DAYS } from "../logs/retention.js";
+import { isValidRetention, NEVER, RETENTION_DAYS } from "../logs/retention.js";
 
 export const ACTION_NAMES = [
   "status",
@@ -52,13 +52,15 @@ const logGroup = text("a log group name", 512).regex(
   /^[.\-_/#A-Za-z0-9]+$/,
   "a log group name (letters, digits and . - _ / #)",
 );
-const days = z.number({ error: "a number of days" }).superRefine((n, ctx) => {
-  if (!isValidRetention(n))
-    ctx.addIssue({
-      code: "custom",
-      message: `retention ${String(n)} is not valid; use one of ${RETENTION_DAYS.join(", ")}`,
-    });
-});
+const days = z
+  .union([z.number(), z.literal(NEVER)], { error: 'a number of days or "never"' })
+  .superRefine((n, ctx) => {
+    if (n !== NEVER && !isValidRetention(n))
+      ctx.addIssue({
+        code: "custom",
+        message: `retention ${String(n)} is not valid; use one of ${RETENTION_DAYS.join(", ")} or "never"`,
+      });
+  });
 
 const common = {
   /** Decide and say what would happen; change nothing. */

@@ -307,6 +307,25 @@ export function retentionWrites(scope: Construct): Permission {
   };
 }
 
+/**
+ * An on-call `retention set --days never` (runbook-action only): a log group back to never expiring.
+ * The plan never removes a retention, so the reconcile and log-retention roles do not get this.
+ */
+export function retentionRemoval(scope: Construct): Permission {
+  return {
+    statements: [
+      new PolicyStatement({
+        sid: "RetentionRemovalOnAnyLogGroup",
+        actions: ["logs:DeleteRetentionPolicy"],
+        resources: [colonArn(scope, "logs", "log-group", "*")],
+      }),
+    ],
+    why:
+      "An on-call action may make a log group never expire again (retention set --days never); only " +
+      "DeleteRetentionPolicy, which deletes no events, only in this account and region.",
+  };
+}
+
 /** Metrics: PutMetricData supports no resource, so it is conditioned on Watchkeeper's namespace. */
 export function metricWrites(): Permission {
   return {

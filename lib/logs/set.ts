@@ -5,14 +5,18 @@
  * A group the policy leaves alone (excludePrefixes, an exclude rule, `watchkeeper:ignore` on it or on a
  * function writing to it) is refused unless forced; one whose tags could not be read is always refused.
  */
-import { CloudWatchLogsClient, PutRetentionPolicyCommand } from "@aws-sdk/client-cloudwatch-logs";
+import {
+  CloudWatchLogsClient,
+  DeleteRetentionPolicyCommand,
+  PutRetentionPolicyCommand,
+} from "@aws-sdk/client-cloudwatch-logs";
 import type { Aws } from "../aws/clients.js";
 import { describeAwsError } from "../aws/errors.js";
 import { TAGS } from "../policy/tags.js";
 import { LogGroupUnseen, observeLogGroup } from "./observe.js";
 import { planGroupRetention, retentionExclusion, type RetentionInput } from "./plan.js";
 import type { RetentionPolicy } from "./policy.js";
-import { describeRetention, isValidRetention, RETENTION_DAYS } from "./retention.js";
+import { describeRetention, isValidRetention, NEVER, RETENTION_DAYS, type Never } from "./retention.js";
 
 export interface SetRetentionOutcome {
   readonly logGroupName: string;
@@ -36,17 +40,19 @@ export interface SetRetentionOptions {
   readonly force?: boolean;
 }
 
-/** Sets `days` on the group, or (dry run) says what that would change. */
+/** Sets `days` on the group ("never": it never expires), or (dry run) says what that would change. */
 export async function setLogGroupRetention(
   aws: Aws,
   logGroupName: string,
-  days: number,
+  wanted: number | Never,
   policy: RetentionPolicy,
   options: SetRetentionOptions = {},
 ): Promise<SetRetentionOutcome> {
   const dryRun = options.dryRun ?? false;
   const base = { logGroupName, dryRun, shortens: false };
-  if (!isValidRetention(days))
+  // "never" is no retention at all: DeleteRetentionPolicy instead of a number of days.
+  const days = wanted === NEVER ? undefined : wanted;
+  if (days !== undefined && !isValidRetention(days))
     return {
       ...base,
       result: "refused",
@@ -86,12 +92,12 @@ export async function setLogGroupRetention(
         `pass --force (an action's force: true) to set it anyway`,
     };
   const previous = group.retentionInDays;
-  const shortens = previous === undefined ? false : days < previous;
+  const shortens = previous !== undefined && days !== undefined && days < previous;
   const next = nextReconcile(withRetention(input, days), policy, days);
   const outcome = {
     ...base,
     ...(previous !== undefined ? { previous } : {}),
-    retentionInDays: days,
+    ...(days !== undefined ? { retentionInDays: days } : {}),
     shortens,
     nextReconcile: next,
     ...(exclusion ? { excludedBy: exclusion.rule } : {}),
@@ -100,7 +106,7 @@ export async function setLogGroupRetention(
     return {
       ...outcome,
       result: "unchanged",
-      sentence: `${logGroupName} already keeps its events ${describeRetention(days)}; ${next}`,
+      sentence: `${logGroupName} already ${days === undefined ? "never expires" : `keeps its events ${describeRetention(days)}`}; ${next}`,
     };
   const change =
     `${logGroupName}: ${describeRetention(previous)} → ${describeRetention(days)}` +
@@ -108,9 +114,9 @@ export async function setLogGroupRetention(
     (exclusion ? `, forced past ${exclusion.rule}` : "");
   if (dryRun) return { ...outcome, result: "set", sentence: `would set ${change}; ${next}` };
   try {
-    await aws
-      .client(CloudWatchLogsClient)
-      .send(new PutRetentionPolicyCommand({ logGroupName, retentionInDays: days }));
+    const logs = aws.client(CloudWatchLogsClient);
+    if (days === undefined) await logs.send(new DeleteRetentionPolicyCommand({ logGroupName }));
+    else await logs.send(new PutRetentionPolicyCommand({ logGroupName, retentionInDays: days }));
   } catch (error) {
     return {
       ...outcome,
@@ -121,17 +127,21 @@ export async function setLogGroupRetention(
   return { ...outcome, result: "set", sentence: `set ${change}; ${next}` };
 }
 
-function withRetention(input: RetentionInput, days: number): RetentionInput {
-  return { ...input, logGroups: input.logGroups.map((g) => ({ ...g, retentionInDays: days })) };
+function withRetention(input: RetentionInput, days: number | undefined): RetentionInput {
+  const retention = (g: RetentionInput["logGroups"][number]) => {
+    const { retentionInDays: _previous, ...rest } = g;
+    return days === undefined ? rest : { ...rest, retentionInDays: days };
+  };
+  return { ...input, logGroups: input.logGroups.map(retention) };
 }
 
 /** The one-group plan after the write: does the scheduled reconcile keep the value? */
-function nextReconcile(input: RetentionInput, policy: RetentionPolicy, days: number): string {
+function nextReconcile(input: RetentionInput, policy: RetentionPolicy, days: number | undefined): string {
   const change = planGroupRetention(input, policy).changes[0];
   if (!change || change.action === "noop") return "the next reconcile keeps it";
   const to = change.desired.retentionInDays;
   return (
     `the next reconcile sets it to ${describeRetention(to)} (${change.reason}); ` +
-    `tag the group ${TAGS.retention}=${days} to keep ${describeRetention(days)}`
+    `tag the group ${TAGS.retention}=${days ?? NEVER} to keep it: ${describeRetention(days)}`
   );
 }

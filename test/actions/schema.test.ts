@@ -79,7 +79,7 @@ describe("parseAction", () => {
       "event.minutes: missing (a whole number from 1 to 10,080)",
     );
     expect(error({ action: "retention-set", logGroup: "/aws/lambda/x", days: 45 })).toBe(
-      "event.days: retention 45 is not valid; use one of 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653",
+      'event.days: retention 45 is not valid; use one of 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653 or "never"',
     );
     expect(error({ action: "retention-set", logGroup: "no spaces please", days: 30 })).toBe(
       "event.logGroup: a log group name (letters, digits and . - _ / #)",

@@ -79,6 +79,22 @@ describe("demo and input details", () => {
     );
   });
 
+  it('retention set --days never makes a group never expire, as the config\'s "never" does', async () => {
+    const sim = sampleAccount();
+    const group = "/aws/lambda/payments-consumer";
+    const { code, stdout, stderr } = await runMain(["retention", "set", group, "--days", "never", "--demo"], {
+      sim,
+    });
+    expect(code, stderr).toBe(0);
+    expect(stdout).toMatch(
+      /^set \/aws\/lambda\/payments-consumer: 3653 days → never expires; the next reconcile sets it to 30 days .*; tag the group watchkeeper:retention=never to keep it: never expires\n$/,
+    );
+    expect(sim.logGroups.get(group)!.retentionInDays).toBeUndefined();
+    const again = await runMain(["retention", "set", group, "--days", "NEVER", "--demo"], { sim });
+    expect(again).toMatchObject({ code: 0 });
+    expect(again.stdout).toMatch(/^\/aws\/lambda\/payments-consumer already never expires; /);
+  });
+
   it('a quoted number ("30") is refused naming the field and the type it must be', async () => {
     const file = configFile({ retention: { defaultDays: "30" } });
     for (const args of [["plan", "--demo"], ["demo"]]) {

@@ -119,6 +119,7 @@ export const CALLS: Readonly<Record<string, CallsOf>> = {
   "logs:DescribeLogGroups": any("log groups"),
   "logs:ListTagsForResource": customer("logGroup", "a log group's tags"),
   "logs:PutRetentionPolicy": customer("logGroup", "a log group's retention"),
+  "logs:DeleteRetentionPolicy": customer("logGroup", "a log group's retention removed (never expire)"),
   "secretsmanager:GetSecretValue": customer("slackSecret", "the Slack secret"),
   "sns:ListTopics": any("topics"),
   "sns:ListSubscriptions": any("subscriptions"),

@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { RETENTION_DAYS, retentionState, type RetentionStateRow } from "../../../lib/logs/index.js";
+import { NEVER, RETENTION_DAYS, retentionState, type RetentionStateRow } from "../../../lib/logs/index.js";
 import type { SetRetentionOutcome } from "../../../lib/logs/set.js";
 import { integerFlag, runCliAction } from "../actions.js";
 import { plural } from "../../../lib/plural.js";
@@ -32,7 +32,7 @@ export function registerRetention(program: Command, context: CommandContext): vo
         "its function) unless --force",
     )
     .argument("<log-group>", "the log group's name")
-    .requiredOption("--days <n>", `days: ${RETENTION_DAYS.join(", ")}`)
+    .requiredOption("--days <n>", `days: ${RETENTION_DAYS.join(", ")}, or never (it never expires)`)
     .option("--dry-run", "say what it would change; change nothing")
     .option("--yes", "shorten without asking")
     .option("--force", "set it even on a group the retention policy leaves alone (still asks to shorten)")
@@ -54,7 +54,7 @@ export function registerRetention(program: Command, context: CommandContext): vo
           input: {
             action: "retention-set",
             logGroup,
-            days: integerFlag(flags.days, "--days"),
+            days: flags.days.trim().toLowerCase() === NEVER ? NEVER : integerFlag(flags.days, "--days"),
             ...(flags.dryRun ? { dryRun: true } : {}),
             ...(flags.force ? { force: true } : {}),
           },
