@@ -5,7 +5,7 @@
  * each function carries exactly the clients it imports (lib/aws makes clients by class).
  */
 import { Runtime } from "aws-cdk-lib/aws-lambda";
-import { OutputFormat, type BundlingOptions } from "aws-cdk-lib/aws-lambda-nodejs";
+import { LogLevel, OutputFormat, type BundlingOptions } from "aws-cdk-lib/aws-lambda-nodejs";
 import type { BuildOptions } from "esbuild";
 
 /** The newest Node.js runtime Lambda offers as GA in this aws-cdk-lib. */
@@ -39,6 +39,8 @@ export function nodejsBundling(): BundlingOptions {
     mainFields: [...FUNCTION_BUNDLE.mainFields],
     banner: FUNCTION_BUNDLE.banner,
     externalModules: [...FUNCTION_BUNDLE.external],
+    // Sizes are reported by `npm run build:functions`; synth and its tests print only what went wrong.
+    logLevel: LogLevel.WARNING,
   };
 }
 

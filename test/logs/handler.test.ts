@@ -10,12 +10,16 @@ import {
 } from "@aws-sdk/client-cloudwatch-logs";
 import { CreateFunctionCommand, LambdaClient } from "@aws-sdk/client-lambda";
 import { pino } from "pino";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import type { Aws } from "../../lib/aws/index.js";
 import { retentionPolicy, type RetentionPolicy } from "../../lib/logs/index.js";
 import { createRetentionHandler, handler, parseCreateLogGroup } from "../../functions/log-retention.js";
 import { configFromEnvironment, type InvocationContext } from "../../functions/runtime.js";
 import { MOTO_ACCOUNT_ID, lambdaZip, motoAws, motoLambdaRole } from "../moto/moto.js";
+
+// The deployed handler logs to stdout at import's LOG_LEVEL; its failures are asserted here, not printed.
+vi.hoisted(() => vi.stubEnv("LOG_LEVEL", "silent"));
+afterAll(() => vi.unstubAllEnvs());
 
 const REGION = "ap-east-1";
 

@@ -32,7 +32,10 @@ beforeAll(async () => {
 
 afterAll(() => proxy?.close());
 
-it("runs at 20 % mixed faults write nothing to a converged account, which stays converged", async () => {
+// The summary is an annotation: shown by `vitest --reporter=verbose` (and on failure), not in npm test.
+it("runs at 20 % mixed faults write nothing to a converged account, which stays converged", async ({
+  annotate,
+}) => {
   const config = parseConfig({});
   const target = motoSoakTarget(config, {
     region: REGION,
@@ -43,7 +46,7 @@ it("runs at 20 % mixed faults write nothing to a converged account, which stays 
   const result = await soak(target, { minRuns: 20, maxRuns: 200, budgetMs: 60_000 });
   target.clean.destroy();
   const summary = soakSummary(result);
-  console.log(`moto soak: ${JSON.stringify(summary)}`);
+  await annotate(`moto soak: ${JSON.stringify(summary)}`, "summary");
 
   expect(result.spurious).toEqual([]);
   expect(result.recoveryRuns).toBe(1);

@@ -9,12 +9,15 @@ import { sampleAccount } from "../../lib/sim/index.js";
 import { soak, soakSummary } from "./soak.js";
 import { simSoakTarget } from "./soak-targets.js";
 
-it("60 runs at 20 % mixed faults write nothing to a converged account, which stays converged", async () => {
+// The summary is an annotation: shown by `vitest --reporter=verbose` (and on failure), not in npm test.
+it("60 runs at 20 % mixed faults write nothing to a converged account, which stays converged", async ({
+  annotate,
+}) => {
   const sim = sampleAccount();
   const config = parseConfig({ alarms: { notificationTopicArn: sim.topicArn("alerts") } });
   const result = await soak(simSoakTarget(sim, config, "soak-sim"), { minRuns: 60, maxRuns: 60 });
   const summary = soakSummary(result);
-  console.log(`lib/sim soak: ${JSON.stringify(summary)}`);
+  await annotate(`lib/sim soak: ${JSON.stringify(summary)}`, "summary");
 
   expect(result.spurious).toEqual([]);
   expect(result.recoveryRuns).toBe(1);
