@@ -37,6 +37,11 @@ describe("plan output", () => {
       /- watchkeeper-breaker-error-rate-payments-consumer {2}no longer needed: its resource is gone from the account \(arn:aws:lambda:us-east-1:123456789012:function:payments-consumer\)/,
     );
     expect(stdout).not.toMatch(/gone, ignored, or/);
+    // The dashboard loses the function's widgets' metrics: the update says what changed, not just sizes.
+    expect(stdout).toMatch(
+      /~ watchkeeper-dashboard-us-east-1 {2}body: \d+ widgets, [\d,]+ bytes → \d+ widgets, [\d,]+ bytes, \d+ widgets? changed/,
+    );
+    expect(stdout).toMatch(/\nRun `watchkeeper apply --demo` to make these 4 changes\.\n$/);
   });
 
   it("prices the retention saving for the region and never shows $0.00 for one", async () => {
