@@ -6,7 +6,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { sampleAccount } from "../../lib/sim/index.js";
+import { sampleAccount, simulatedAws } from "../../lib/sim/index.js";
 import { runMain } from "./capture.js";
 
 function configFile(config: unknown): string {
@@ -42,6 +42,16 @@ describe("plan output", () => {
       /~ watchkeeper-dashboard-us-east-1 {2}body: \d+ widgets, [\d,]+ bytes → \d+ widgets, [\d,]+ bytes, \d+ widgets? changed/,
     );
     expect(stdout).toMatch(/\nRun `watchkeeper apply --demo` to make these 4 changes\.\n$/);
+  });
+
+  it("on a partial view, says to fix what could not be read first, and exits 3", async () => {
+    const sim = sampleAccount();
+    const aws = simulatedAws(sim, {
+      faults: { rules: [{ service: "sqs", api: "ListQueues", fault: "denied" }] },
+    });
+    const { code, stdout } = await runMain(["plan", "--demo"], { sim, aws });
+    expect(code).toBe(3);
+    expect(stdout).toMatch(/\nFix what could not be read \(above\), then run plan again\.\n$/);
   });
 
   it("prices the retention saving for the region and never shows $0.00 for one", async () => {
