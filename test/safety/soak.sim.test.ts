@@ -3,11 +3,16 @@
  * failing (AccessDenied, a load balancer's HTML 502, hung requests on the virtual clock, throttling, through
  * the SDK's real retries). No run may write to the converged account; once faults stop it plans nothing.
  */
-import { expect, it } from "vitest";
+import { afterAll, expect, it, vi } from "vitest";
 import { parseConfig } from "../../lib/config/index.js";
 import { sampleAccount } from "../../lib/sim/index.js";
 import { soak, soakSummary } from "./soak.js";
 import { simSoakTarget } from "./soak-targets.js";
+
+// The simulated account stands for AWS's own endpoints, not the moto tests' emulator (with it, SQS warns
+// on every faulted request that its queue URLs name another host), as in fault-matrix.sim.test.ts.
+vi.stubEnv("AWS_ENDPOINT_URL", undefined);
+afterAll(() => vi.unstubAllEnvs());
 
 // The summary is an annotation: shown by `vitest --reporter=verbose` (and on failure), not in npm test.
 it("60 runs at 20 % mixed faults write nothing to a converged account, which stays converged", async ({
