@@ -7,7 +7,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { BUNDLE_BUDGET_BYTES } from "../../lib/infra/bundling.js";
 import { FUNCTIONS } from "../../lib/infra/functions.js";
 import { PROJECT_ROOT } from "../../lib/infra/paths.js";
@@ -31,7 +31,18 @@ let templates: string[];
 
 beforeAll(() => {
   outdir = mkdtempSync(join(tmpdir(), "watchkeeper-synth-"));
-  buildApp(CONFIG, { bundle: true, outdir }).app.synth();
+  // CDK announces each asset it bundles on stderr; the tests below check the bundles themselves.
+  const write = process.stderr.write.bind(process.stderr);
+  const quiet = vi
+    .spyOn(process.stderr, "write")
+    .mockImplementation((chunk, ...rest) =>
+      String(chunk).startsWith("Bundling asset ") ? true : write(chunk, ...(rest as [])),
+    );
+  try {
+    buildApp(CONFIG, { bundle: true, outdir }).app.synth();
+  } finally {
+    quiet.mockRestore();
+  }
   templates = readdirSync(outdir).filter((file) => file.endsWith(".template.json"));
 }, 180_000);
 
