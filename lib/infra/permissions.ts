@@ -114,11 +114,14 @@ export function logGroupRead(): Permission {
           "logs:ListTagsForResource",
           "lambda:GetFunction",
           "lambda:ListTags",
+          "lambda:ListFunctions",
         ],
         resources: ["*"],
       }),
     ],
-    why: "Read-only: the new log group and the function that owns it are known only when the event arrives.",
+    why:
+      "Read-only: the new log group and the functions writing to it (found by listing them: advanced logging " +
+      "may name any group) are known only when the event arrives.",
   };
 }
 

@@ -27,6 +27,7 @@ export function owned(deployed: Deployed) {
   return {
     topic,
     alarm: `arn:${p}:cloudwatch:${r}:${a}:alarm:${deployed.prefix}lambda-orders-consumer-errors`,
+    tripAlarm: `arn:${p}:cloudwatch:${r}:${a}:alarm:${deployed.prefix}breaker-error-rate-orders-consumer`,
     dashboard: `arn:${p}:cloudwatch::${a}:dashboard/${deployed.prefix}overview`,
     hints: `arn:${p}:sqs:${r}:${a}:${deployed.prefix}resource-created-hints`,
   };
@@ -49,6 +50,24 @@ const queues =
   ];
 const recordKeys = Object.values(BREAKER_TAGS).slice(0, 2);
 
+/** The breaker keeps its record on a managed trip alarm; the others tag managed alarms (the Slack thread). */
+const alarmTags: CallsOf = (d, caller) =>
+  caller === "breaker"
+    ? [
+        {
+          resource: owned(d).tripAlarm,
+          what: "the breaker's record on a trip alarm",
+          context: { "aws:ResourceTag/watchkeeper:managed": "true", "aws:TagKeys": recordKeys },
+        },
+      ]
+    : [
+        {
+          resource: owned(d).alarm,
+          what: "a managed alarm's tags",
+          context: { "aws:TagKeys": [TAGS.slackThread] },
+        },
+      ];
+
 export const CALLS: Readonly<Record<string, CallsOf>> = {
   // iam-simulate knows apigateway:GET on REST API paths only; the HTTP API paths (/apis/*) are
   // checked statically by test/infra/nag.test.ts (the exact list of wildcards).
@@ -66,12 +85,8 @@ export const CALLS: Readonly<Record<string, CallsOf>> = {
   "cloudwatch:DeleteAlarms": on((d) => owned(d).alarm, "a managed alarm"),
   "cloudwatch:DisableAlarmActions": on((d) => owned(d).alarm, "silence a managed alarm"),
   "cloudwatch:EnableAlarmActions": on((d) => owned(d).alarm, "end a silence"),
-  "cloudwatch:TagResource": on((d) => owned(d).alarm, "a managed alarm's tags", {
-    "aws:TagKeys": [TAGS.slackThread],
-  }),
-  "cloudwatch:UntagResource": on((d) => owned(d).alarm, "a managed alarm's tags", {
-    "aws:TagKeys": [TAGS.slackThread],
-  }),
+  "cloudwatch:TagResource": alarmTags,
+  "cloudwatch:UntagResource": alarmTags,
   "cloudwatch:DescribeAlarms": on((d) => owned(d).alarm, "alarms"),
   "cloudwatch:ListTagsForResource": on((d) => owned(d).alarm, "an alarm's tags"),
   "cloudwatch:PutDashboard": on((d) => owned(d).dashboard, "the dashboard"),
