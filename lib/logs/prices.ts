@@ -1,7 +1,9 @@
 /**
  * CloudWatch Logs storage (archived, Standard log class) in USD per GB-month, by region: the "Store
- * (Archival)" line of https://aws.amazon.com/cloudwatch/pricing/ (Logs tab), as published in 2026.
- * Only regions whose price was checked are listed; others use us-east-1's, and say so.
+ * (Archival)" line of https://aws.amazon.com/cloudwatch/pricing/ (Logs tab). AWS's page could not be
+ * read from here: us-east-1 and ap-northeast-1 were checked against secondary sources (2026-12); the
+ * others are the commonly published values and want checking against AWS's page. Regions not listed
+ * use us-east-1's price, and the estimate says so.
  */
 const STORAGE_USD_PER_GB_MONTH: Readonly<Record<string, number>> = {
   "us-east-1": 0.03,
