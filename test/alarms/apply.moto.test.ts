@@ -22,12 +22,7 @@ import {
 import { CreateTableCommand, DeleteTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { PutRuleCommand, EventBridgeClient } from "@aws-sdk/client-eventbridge";
 import { CreateStreamCommand, KinesisClient } from "@aws-sdk/client-kinesis";
-import {
-  CreateEventSourceMappingCommand,
-  CreateFunctionCommand,
-  DeleteFunctionCommand,
-  LambdaClient,
-} from "@aws-sdk/client-lambda";
+import { CreateEventSourceMappingCommand, DeleteFunctionCommand, LambdaClient } from "@aws-sdk/client-lambda";
 import { CreateStateMachineCommand, SFNClient } from "@aws-sdk/client-sfn";
 import { CreateTopicCommand, SNSClient } from "@aws-sdk/client-sns";
 import { CreateQueueCommand, SQSClient } from "@aws-sdk/client-sqs";
@@ -41,7 +36,7 @@ import { alarmFields, type AlarmSpec } from "../../lib/alarms/spec.js";
 import { discoverInventory } from "../../lib/inventory/discover.js";
 import type { Inventory } from "../../lib/inventory/types.js";
 import { VirtualClock } from "../../lib/sim/clock.js";
-import { MOTO_ACCOUNT_ID, lambdaZip, motoAws, motoLambdaRole } from "../moto/moto.js";
+import { MOTO_ACCOUNT_ID, createMotoFunction, motoAws, motoLambdaRole } from "../moto/moto.js";
 
 const REGION = "eu-west-3";
 const arn = (service: string, resource: string) =>
@@ -330,17 +325,7 @@ async function createResources(role: string): Promise<void> {
 
   const lambda = aws.client(LambdaClient);
   const create = (name: string, timeout: number, tags: Record<string, string> = {}) =>
-    lambda.send(
-      new CreateFunctionCommand({
-        FunctionName: name,
-        Runtime: "nodejs20.x",
-        Role: role,
-        Handler: "index.handler",
-        Code: { ZipFile: lambdaZip() },
-        Timeout: timeout,
-        Tags: tags,
-      }),
-    );
+    createMotoFunction(aws, role, name, { Timeout: timeout, Tags: tags });
   await create("ingest", 30, { "watchkeeper:critical": "true" });
   await create("reader", 60);
   await lambda.send(

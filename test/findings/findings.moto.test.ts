@@ -20,7 +20,7 @@ import {
 } from "@aws-sdk/client-cloudwatch-logs";
 import { EventBridgeClient, PutRuleCommand, PutTargetsCommand } from "@aws-sdk/client-eventbridge";
 import { CreateStreamCommand, KinesisClient, StartStreamEncryptionCommand } from "@aws-sdk/client-kinesis";
-import { CreateEventSourceMappingCommand, CreateFunctionCommand, LambdaClient } from "@aws-sdk/client-lambda";
+import { CreateEventSourceMappingCommand, LambdaClient } from "@aws-sdk/client-lambda";
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from "@aws-sdk/client-sns";
 import { CreateQueueCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -34,7 +34,7 @@ import {
   type Finding,
 } from "../../lib/findings/index.js";
 import { discoverInventory, type Inventory } from "../../lib/inventory/index.js";
-import { MOTO_ACCOUNT_ID, lambdaZip, motoAws, motoLambdaRole } from "../moto/moto.js";
+import { MOTO_ACCOUNT_ID, createMotoFunction, motoAws, motoLambdaRole } from "../moto/moto.js";
 
 const REGION = "sa-east-1";
 const arn = (service: string, resource: string) =>
@@ -214,16 +214,7 @@ async function seedStreams(): Promise<void> {
 async function seedFunctions(role: string): Promise<void> {
   const lambda = aws.client(LambdaClient);
   const create = (name: string, timeout?: number) =>
-    lambda.send(
-      new CreateFunctionCommand({
-        FunctionName: name,
-        Runtime: "nodejs20.x",
-        Role: role,
-        Handler: "index.handler",
-        Code: { ZipFile: lambdaZip() },
-        ...(timeout === undefined ? {} : { Timeout: timeout }),
-      }),
-    );
+    createMotoFunction(aws, role, name, timeout === undefined ? {} : { Timeout: timeout });
   const consume = (name: string, source: string, extra: object = {}) =>
     lambda.send(
       new CreateEventSourceMappingCommand({ FunctionName: name, EventSourceArn: source, ...extra }),

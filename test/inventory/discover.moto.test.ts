@@ -57,7 +57,6 @@ import {
 import {
   CreateAliasCommand,
   CreateEventSourceMappingCommand,
-  CreateFunctionCommand,
   LambdaClient,
   PublishVersionCommand,
   PutFunctionConcurrencyCommand,
@@ -75,7 +74,7 @@ import {
   type ResourceKind,
   type ResourceOfKind,
 } from "../../lib/inventory/index.js";
-import { MOTO_ACCOUNT_ID, lambdaZip, motoAws, motoLambdaRole } from "../moto/moto.js";
+import { MOTO_ACCOUNT_ID, createMotoFunction, motoAws, motoLambdaRole } from "../moto/moto.js";
 
 const REGION = "eu-west-1";
 const ACCOUNT = MOTO_ACCOUNT_ID;
@@ -558,20 +557,8 @@ async function createStreamsAndTables(): Promise<void> {
 
 async function createFunctions(role: string): Promise<void> {
   const lambda = aws.client(LambdaClient);
-  const create = (
-    name: string,
-    extra: Partial<ConstructorParameters<typeof CreateFunctionCommand>[0]> = {},
-  ) =>
-    lambda.send(
-      new CreateFunctionCommand({
-        FunctionName: name,
-        Runtime: "nodejs20.x",
-        Role: role,
-        Handler: "index.handler",
-        Code: { ZipFile: lambdaZip() },
-        ...extra,
-      }),
-    );
+  const create = (name: string, extra: Parameters<typeof createMotoFunction>[3] = {}) =>
+    createMotoFunction(aws, role, name, extra);
   await create("ingest", {
     Timeout: 30,
     MemorySize: 512,

@@ -14,14 +14,13 @@ import {
   PutRetentionPolicyCommand,
   paginateDescribeLogGroups,
 } from "@aws-sdk/client-cloudwatch-logs";
-import { CreateFunctionCommand, LambdaClient } from "@aws-sdk/client-lambda";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Aws } from "../../lib/aws/index.js";
 import { discoverInventory } from "../../lib/inventory/discover.js";
 import type { Inventory } from "../../lib/inventory/types.js";
 import { reconcileRetention, retentionPolicy, retentionState } from "../../lib/logs/index.js";
 import { isWrite } from "../../lib/plan/change.js";
-import { lambdaZip, motoAws, motoLambdaRole } from "../moto/moto.js";
+import { createMotoFunction, motoAws, motoLambdaRole } from "../moto/moto.js";
 
 const REGION = "ap-northeast-3";
 
@@ -79,18 +78,8 @@ beforeAll(async () => {
   );
 
   const role = await motoLambdaRole();
-  const lambda = aws.client(LambdaClient);
   const create = (name: string, tags: Record<string, string>) =>
-    lambda.send(
-      new CreateFunctionCommand({
-        FunctionName: name,
-        Runtime: "nodejs20.x",
-        Role: role,
-        Handler: "index.handler",
-        Code: { ZipFile: lambdaZip() },
-        Tags: tags,
-      }),
-    );
+    createMotoFunction(aws, role, name, { Tags: tags });
   await create("orders", { "watchkeeper:retention": "90" });
   await create("quiet", { "watchkeeper:ignore": "true" });
 });

@@ -28,6 +28,7 @@
  * ap-northeast-2, ap-southeast-1 (us-east-1 is left to code
  * that falls back to the default region). Claim one here when adding a moto test file.
  */
+import { CreateFunctionCommand, LambdaClient, type CreateFunctionCommandInput } from "@aws-sdk/client-lambda";
 import { inject } from "vitest";
 import { Aws, type AwsOptions } from "../../lib/aws/index.js";
 
@@ -79,6 +80,25 @@ export async function motoLambdaRole(endpoint = motoEndpoint()): Promise<string>
     throw new Error(`moto IAM CreateRole failed (${response.status}): ${text}`);
   }
   return arn;
+}
+
+/** A function as the moto tests seed them: Node.js, the test role, the one-line handler; `extra` adds the rest. */
+export function createMotoFunction(
+  aws: Aws,
+  role: string,
+  name: string,
+  extra: Partial<CreateFunctionCommandInput> = {},
+) {
+  return aws.client(LambdaClient).send(
+    new CreateFunctionCommand({
+      FunctionName: name,
+      Runtime: "nodejs20.x",
+      Role: role,
+      Handler: "index.handler",
+      Code: { ZipFile: lambdaZip() },
+      ...extra,
+    }),
+  );
 }
 
 /** A minimal zip holding `index.js`, enough for moto's CreateFunction (moto never runs it here). */

@@ -9,11 +9,11 @@ import {
   PutRetentionPolicyCommand,
 } from "@aws-sdk/client-cloudwatch-logs";
 import { CreateTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { CreateEventSourceMappingCommand, CreateFunctionCommand, LambdaClient } from "@aws-sdk/client-lambda";
+import { CreateEventSourceMappingCommand, LambdaClient } from "@aws-sdk/client-lambda";
 import { CreateQueueCommand, SQSClient } from "@aws-sdk/client-sqs";
 import type { Aws } from "../../lib/aws/clients.js";
 import { TAGS } from "../../lib/policy/tags.js";
-import { lambdaZip, MOTO_ACCOUNT_ID } from "../moto/moto.js";
+import { createMotoFunction, MOTO_ACCOUNT_ID } from "../moto/moto.js";
 
 export async function seedSoakAccount(aws: Aws, role: string): Promise<void> {
   const arn = (service: string, resource: string) =>
@@ -43,17 +43,7 @@ export async function seedSoakAccount(aws: Aws, role: string): Promise<void> {
 
   const lambda = aws.client(LambdaClient);
   const create = (name: string, tags: Record<string, string>) =>
-    lambda.send(
-      new CreateFunctionCommand({
-        FunctionName: name,
-        Runtime: "nodejs20.x",
-        Role: role,
-        Handler: "index.handler",
-        Code: { ZipFile: lambdaZip() },
-        Timeout: 30,
-        Tags: tags,
-      }),
-    );
+    createMotoFunction(aws, role, name, { Timeout: 30, Tags: tags });
   await create("jobs-worker", { team: "jobs", [TAGS.critical]: "true" });
   await lambda.send(
     new CreateEventSourceMappingCommand({
