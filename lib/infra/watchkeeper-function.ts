@@ -160,18 +160,38 @@ export function runProblemsAlarm(
   prefix: string,
   everyMinutes: number,
 ): Alarm {
-  const periods = everyMinutes * 2 <= 1440 ? 2 : 1;
+  const [period, periods] = runWindow(everyMinutes);
   return selfAlarm(scope, "RunProblems", topic, {
     alarmName: `${prefix}self-reconcile-incomplete`,
-    alarmDescription: `Watchkeeper's reconcile could not read part of the account, or could not make a change, in every run for ${periods * everyMinutes} minutes: what it could not see is left alone. Its log group /aws/lambda/${prefix}reconcile names the calls; \`watchkeeper plan\` shows them too.`,
-    metric: new Metric({
-      namespace: HEALTH_NAMESPACE,
-      metricName: RUN_PROBLEMS_METRIC,
-      period: Duration.minutes(everyMinutes),
-      statistic: "Minimum",
-    }),
+    alarmDescription: `Watchkeeper's reconcile could not read part of the account, or could not make a change, in every run for ${period * periods} minutes: what it could not see is left alone. Its log group /aws/lambda/${prefix}reconcile names the calls; \`watchkeeper plan\` shows them too.`,
+    metric: runProblemsMetric(period, "Minimum"),
     evaluationPeriods: periods,
   });
+}
+
+/**
+ * The reconcile's alarms look at two schedule periods while they fit in the day an alarm with periods
+ * under an hour may span; a longer schedule is watched over one day. [period in minutes, periods].
+ */
+function runWindow(everyMinutes: number): readonly [number, number] {
+  return everyMinutes * 2 <= 1440 ? [everyMinutes, 2] : [1440, 1];
+}
+
+function runProblemsMetric(periodMinutes: number, statistic: string): Metric {
+  return new Metric({
+    namespace: HEALTH_NAMESPACE,
+    metricName: RUN_PROBLEMS_METRIC,
+    period: Duration.minutes(periodMinutes),
+    statistic,
+  });
+}
+
+/** Watchkeeper's own alarms notify its topic when they fire and when they clear. */
+function notifyBothWays(alarm: Alarm, topic: ITopic): Alarm {
+  const action = new SnsAction(topic);
+  alarm.addAlarmAction(action);
+  alarm.addOkAction(action);
+  return alarm;
 }
 
 /**
@@ -186,25 +206,17 @@ export function notRunningAlarm(
   prefix: string,
   everyMinutes: number,
 ): Alarm {
-  const [period, periods] = everyMinutes * 2 <= 1440 ? [everyMinutes, 2] : [1440, 1];
+  const [period, periods] = runWindow(everyMinutes);
   const alarm = new Alarm(scope, "NotRunning", {
     alarmName: `${prefix}self-reconcile-not-running`,
     alarmDescription: `No Watchkeeper reconcile run finished in ${period * periods} minutes (schedule: every ${everyMinutes}): nothing watches new resources or repairs alarms. Check the rule ${prefix}reconcile-schedule, the function ${prefix}reconcile and its log group.`,
-    metric: new Metric({
-      namespace: HEALTH_NAMESPACE,
-      metricName: RUN_PROBLEMS_METRIC,
-      period: Duration.minutes(period),
-      statistic: "SampleCount",
-    }),
+    metric: runProblemsMetric(period, "SampleCount"),
     evaluationPeriods: periods,
     threshold: 1,
     comparisonOperator: ComparisonOperator.LESS_THAN_THRESHOLD,
     treatMissingData: TreatMissingData.BREACHING,
   });
-  const action = new SnsAction(topic);
-  alarm.addAlarmAction(action);
-  alarm.addOkAction(action);
-  return alarm;
+  return notifyBothWays(alarm, topic);
 }
 
 /** One of Watchkeeper's alarms on itself: any occurrence in five minutes, notifying the topic both ways. */
@@ -221,8 +233,5 @@ function selfAlarm(
     comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
     treatMissingData: TreatMissingData.NOT_BREACHING,
   });
-  const action = new SnsAction(topic);
-  alarm.addAlarmAction(action);
-  alarm.addOkAction(action);
-  return alarm;
+  return notifyBothWays(alarm, topic);
 }
