@@ -1,0 +1,168 @@
+/**
+ * Metrics Insights queries of the form lib/alarms/spec.ts `insightsQuery` writes:
+ * `SELECT FN(metric) FROM SCHEMA(ns, dims…)|"ns" [WHERE dim != 'v' AND …] GROUP BY dims… ORDER BY FN() ASC|DESC LIMIT n`,
+ * evaluated into one datapoint series per contributor (one GROUP BY value set).
+ */
+import type { InsightsFunction } from "../spec.js";
+import { periodStart } from "./periods.js";
+import { statistic } from "./statistics.js";
+import { unsupported } from "./math.js";
+import type { Datapoints, MetricTrace } from "./types.js";
+
+export interface ParsedInsightsQuery {
+  readonly fn: InsightsFunction;
+  readonly namespace: string;
+  readonly metricName: string;
+  /** The SCHEMA's dimension keys; undefined for FROM "namespace" (every dimension set). */
+  readonly schema?: readonly string[];
+  readonly groupBy: readonly string[];
+  /** `dimension != value` conditions, all of which must hold. */
+  readonly exclude: readonly { readonly name: string; readonly value: string }[];
+  readonly descending: boolean;
+  readonly limit: number;
+}
+
+const STAT_OF: Readonly<Record<InsightsFunction, string>> = {
+  AVG: "Average",
+  COUNT: "SampleCount",
+  MAX: "Maximum",
+  MIN: "Minimum",
+  SUM: "Sum",
+};
+
+const TOKEN = /\s*("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|!=|[(),]|[^\s(),'"!]+)/y;
+
+/** Identifier or label value, unquoted and unescaped as `insightsQuery` quotes them. */
+const unquote = (token: string) => (/^["']/.test(token) ? token.slice(1, -1).replace(/\\(.)/g, "$1") : token);
+
+export function isInsightsQuery(expression: string): boolean {
+  return /^\s*SELECT\b/i.test(expression);
+}
+
+export function parseInsightsQuery(expression: string): ParsedInsightsQuery {
+  const tokens: string[] = [];
+  TOKEN.lastIndex = 0;
+  while (TOKEN.lastIndex < expression.trimEnd().length) {
+    const match = TOKEN.exec(expression);
+    if (!match) throw unsupported(expression);
+    tokens.push(match[1] as string);
+  }
+  let i = 0;
+  const next = () => {
+    const token = tokens[i++];
+    if (token === undefined) throw unsupported(expression);
+    return token;
+  };
+  const keyword = (word: string) => {
+    if (next().toUpperCase() !== word) throw unsupported(expression);
+  };
+  const list = (): string[] => {
+    const items = [unquote(next())];
+    while (tokens[i] === ",") {
+      i++;
+      items.push(unquote(next()));
+    }
+    return items;
+  };
+
+  keyword("SELECT");
+  const fn = next().toUpperCase();
+  if (!(fn in STAT_OF)) throw unsupported(expression);
+  keyword("(");
+  const metricName = unquote(next());
+  keyword(")");
+  keyword("FROM");
+  let namespace: string;
+  let schema: string[] | undefined;
+  if (tokens[i]?.toUpperCase() === "SCHEMA") {
+    i++;
+    keyword("(");
+    [namespace = "", ...schema] = list();
+    keyword(")");
+  } else namespace = unquote(next());
+  const exclude: { name: string; value: string }[] = [];
+  if (tokens[i]?.toUpperCase() === "WHERE") {
+    do {
+      i++;
+      const name = unquote(next());
+      keyword("!=");
+      const value = next();
+      if (!value.startsWith("'")) throw unsupported(expression);
+      exclude.push({ name, value: unquote(value) });
+    } while (tokens[i]?.toUpperCase() === "AND");
+  }
+  keyword("GROUP");
+  keyword("BY");
+  const groupBy = list();
+  keyword("ORDER");
+  keyword("BY");
+  if (next().toUpperCase() !== fn) throw unsupported(expression);
+  keyword("(");
+  keyword(")");
+  const direction = next().toUpperCase();
+  if (direction !== "ASC" && direction !== "DESC") throw unsupported(expression);
+  keyword("LIMIT");
+  const limit = Number(next());
+  if (!Number.isInteger(limit) || i !== tokens.length) throw unsupported(expression);
+  return {
+    fn: fn as InsightsFunction,
+    namespace,
+    metricName,
+    ...(schema ? { schema } : {}),
+    groupBy,
+    exclude,
+    descending: direction === "DESC",
+    limit,
+  };
+}
+
+/**
+ * One datapoint series per contributor, keyed `dim=value[,dim=value]` in GROUP BY order. The function runs
+ * over the raw samples of every series in the group. ORDER BY … LIMIT is applied per period (AWS ranks over
+ * the query's time range): a contributor outside the first `limit` in a period has no datapoint there.
+ * With FROM "namespace", series without every GROUP BY dimension are left out.
+ */
+export function insightsContributors(
+  query: ParsedInsightsQuery,
+  trace: MetricTrace,
+  periodSeconds: number,
+): Map<string, Datapoints> {
+  const periodMs = periodSeconds * 1000;
+  const samples = new Map<string, Map<number, number[]>>();
+  for (const series of trace) {
+    if (series.namespace !== query.namespace || series.metricName !== query.metricName) continue;
+    const value = new Map(series.dimensions.map((d) => [d.name, d.value]));
+    const keys = series.dimensions.map((d) => d.name);
+    if (query.schema && !(keys.length === query.schema.length && query.schema.every((k) => value.has(k))))
+      continue;
+    if (!query.groupBy.every((k) => value.has(k))) continue;
+    if (query.exclude.some((c) => value.get(c.name) === c.value)) continue;
+    const contributor = query.groupBy.map((k) => `${k}=${value.get(k)}`).join(",");
+    const periods = samples.get(contributor) ?? new Map<number, number[]>();
+    samples.set(contributor, periods);
+    for (const sample of series.samples) {
+      const start = periodStart(sample.at, periodMs);
+      const bucket = periods.get(start);
+      if (bucket) bucket.push(sample.value);
+      else periods.set(start, [sample.value]);
+    }
+  }
+
+  const byPeriod = new Map<number, { contributor: string; value: number }[]>();
+  for (const [contributor, periods] of samples)
+    for (const [start, values] of periods) {
+      const entries = byPeriod.get(start) ?? [];
+      entries.push({ contributor, value: statistic(values, STAT_OF[query.fn]) });
+      byPeriod.set(start, entries);
+    }
+  const contributors = new Map<string, Map<number, number>>();
+  for (const [start, entries] of byPeriod) {
+    entries.sort((a, b) => (query.descending ? b.value - a.value : a.value - b.value));
+    for (const { contributor, value } of entries.slice(0, query.limit)) {
+      const datapoints = contributors.get(contributor) ?? new Map<number, number>();
+      datapoints.set(start, value);
+      contributors.set(contributor, datapoints);
+    }
+  }
+  return contributors;
+}
