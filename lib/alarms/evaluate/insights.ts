@@ -6,7 +6,7 @@
 import type { InsightsFunction } from "../spec.js";
 import { periodStart } from "./periods.js";
 import { statistic } from "./statistics.js";
-import { unsupported } from "./math.js";
+import { tokenize, unsupported } from "./math.js";
 import type { Datapoints, MetricTrace } from "./types.js";
 
 export interface ParsedInsightsQuery {
@@ -40,13 +40,7 @@ export function isInsightsQuery(expression: string): boolean {
 }
 
 export function parseInsightsQuery(expression: string): ParsedInsightsQuery {
-  const tokens: string[] = [];
-  TOKEN.lastIndex = 0;
-  while (TOKEN.lastIndex < expression.trimEnd().length) {
-    const match = TOKEN.exec(expression);
-    if (!match) throw unsupported(expression);
-    tokens.push(match[1] as string);
-  }
+  const tokens = tokenize(expression, TOKEN);
   let i = 0;
   const next = () => {
     const token = tokens[i++];

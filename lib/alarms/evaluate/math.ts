@@ -33,11 +33,12 @@ const PRECEDENCE: Readonly<Record<string, number>> = {
 export const unsupported = (expression: string) =>
   new EvaluatorError(`not supported by the evaluator: ${expression}`);
 
-function tokenize(expression: string): string[] {
+/** Splits an expression with a sticky `pattern` whose first group is a token; anything else is unsupported. */
+export function tokenize(expression: string, pattern: RegExp = TOKEN): string[] {
   const tokens: string[] = [];
-  TOKEN.lastIndex = 0;
-  while (TOKEN.lastIndex < expression.trimEnd().length) {
-    const match = TOKEN.exec(expression);
+  pattern.lastIndex = 0;
+  while (pattern.lastIndex < expression.trimEnd().length) {
+    const match = pattern.exec(expression);
     if (!match) throw unsupported(expression);
     tokens.push(match[1] as string);
   }
