@@ -1,3 +1,4 @@
+import type { Interrupts } from "../../bin/cli/interrupt.js";
 import type { Io } from "../../bin/cli/io.js";
 import { main, type GlobalOptions } from "../../bin/cli/main.js";
 import { openSession } from "../../bin/cli/session.js";
@@ -12,6 +13,8 @@ export interface RunOptions {
   readonly sim?: SimAccount;
   /** With `sim`: reach it through this Aws instead (e.g. one denying a service). */
   readonly aws?: Aws;
+  /** Where Ctrl-C comes from (tests raise their own). */
+  readonly interrupts?: Interrupts;
 }
 
 /** Runs the CLI in-process with captured output, as a non-interactive shell would. */
@@ -27,12 +30,13 @@ export async function runMain(
     interactive: false,
     color: false,
   };
-  const { sim, aws } = options;
+  const { sim, aws, interrupts } = options;
   const code = await main(args, io, {
     openSession: async (global: GlobalOptions) =>
       sim && global.demo
         ? { aws: aws ?? simulatedAws(sim), sim, label: `simulated account, ${sim.region}` }
         : openSession(global),
+    ...(interrupts ? { interrupts } : {}),
   });
   return { code, stdout, stderr };
 }

@@ -7,9 +7,8 @@ import { EventEmitter } from "node:events";
 import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
 import { describe, expect, it } from "vitest";
 import type { Interrupts } from "../../bin/cli/interrupt.js";
-import type { Io } from "../../bin/cli/io.js";
-import { main } from "../../bin/cli/main.js";
 import { sampleAccount, simulatedAws, type SimAccount } from "../../lib/sim/index.js";
+import { runMain } from "./capture.js";
 
 const managedAlarms = (sim: SimAccount) =>
   [...sim.alarms.values()].filter((a) => a.tags["watchkeeper:managed"] === "true");
@@ -38,18 +37,7 @@ async function interrupted(args: readonly string[], afterWrites: number, signals
     { step: "initialize", priority: "high", name: "ctrlC" },
   );
   const before = neverExpiring(sim);
-  let stdout = "";
-  let stderr = "";
-  const io: Io = {
-    out: (text) => void (stdout += text),
-    err: (text) => void (stderr += text),
-    interactive: false,
-    color: false,
-  };
-  const code = await main(args, io, {
-    openSession: async () => ({ aws, sim, label: "simulated sample account" }),
-    interrupts,
-  });
+  const { code, stdout, stderr } = await runMain(args, { sim, aws, interrupts });
   return { code, stdout, stderr, sim, exits, before, listeners: source.listenerCount("SIGINT") };
 }
 
