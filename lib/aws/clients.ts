@@ -144,7 +144,9 @@ export class Aws {
 
   /** The same target, pacer and clock, whose calls stop at `cutoff` (see `AwsOptions.cutoff`). */
   until(cutoff: number): Aws {
-    return new Aws({ ...this.options, pacer: this.pacer, cutoff });
+    // The same credentials provider too, so its cache carries over instead of resolving them again.
+    const credentials = this.credentials ? { credentials: this.credentials } : {};
+    return new Aws({ ...this.options, ...credentials, pacer: this.pacer, cutoff });
   }
 
   destroy(): void {
