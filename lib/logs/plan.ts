@@ -95,16 +95,11 @@ export function planRetention(inventory: Inventory, policy: RetentionPolicy): Re
   const functions = new Map(input.functions.map((fn) => [fn.name, fn as LambdaFunction]));
   const changes = plan.changes.map((change) => {
     if (change.action === "noop") return change;
-    const failure =
-      gaps.why("log-group", groups.get(change.target)) ??
-      change.functions.map((name) => functions.get(name)).find((fn) => fn && !gaps.known(fn))?.arn;
-    if (failure === undefined) return change;
-    return held(
-      change,
-      typeof failure === "string"
-        ? `the tags or facts of ${failure}, which writes to the group, could not be read`
-        : describeFailure(failure),
-    );
+    const failure = gaps.why("log-group", groups.get(change.target));
+    if (failure) return held(change, describeFailure(failure));
+    const unseen = change.functions.map((name) => functions.get(name)).find((fn) => fn && !gaps.known(fn));
+    if (!unseen) return change;
+    return held(change, `the tags or facts of ${unseen.arn}, which writes to the group, could not be read`);
   });
   return { ...plan, changes, saving: estimateRetentionSaving(changes, storagePrice(input.region)) };
 }
