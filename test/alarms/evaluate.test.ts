@@ -210,13 +210,51 @@ describe("catalog alarms", () => {
     const result = evaluateAlarm(alarm, trace, { start: T0, end: at(30) });
     expect(result.contributors.map((c) => c.contributor)).toEqual(["QueueName=orders", "QueueName=payments"]);
     // 15 of 15 breaching minutes: minutes 5..19 breach, so the evaluation at 20 is the first ALARM.
+    // A contributor joins in OK (Acting on alarm changes: only ALARM or OK): joining sends nothing.
     expect(changes(result.notifications.filter((n) => n.contributor === "QueueName=orders"))).toEqual([
-      "1:QueueName=orders OK",
       "20:QueueName=orders ALARM",
       "26:QueueName=orders OK",
     ]);
     expect(result.contributors.find((c) => c.contributor === "QueueName=payments")?.finalState).toBe("OK");
     expect(changes(result.transitions)).toEqual(["1:OK", "20:ALARM", "26:OK"]);
+  });
+});
+
+describe("namespace and contributor rules", () => {
+  it("PutMetricAlarm TreatMissingData: alarms on AWS/DynamoDB metrics always ignore missing data and keep their state", () => {
+    const alarm = simpleAlarm({
+      metric: {
+        namespace: "AWS/DynamoDB",
+        metricName: "SystemErrors",
+        dimensions: [],
+        statistic: "Sum",
+        period: 60,
+      },
+      treatMissingData: "notBreaching",
+      threshold: 0,
+    });
+    // Errors for 3 minutes, then DynamoDB publishes nothing: the alarm stays in ALARM, as AWS documents.
+    const trace = [series("SystemErrors", [], [2, 2, 2], { namespace: "AWS/DynamoDB" })];
+    const result = evaluateAlarm(alarm, trace, { start: T0, end: at(60) });
+    expect(changes(result.transitions)).toEqual(["3:ALARM"]);
+    const elsewhere = evaluateAlarm(
+      { ...alarm, metric: { ...alarm.metric!, namespace: "Test" } },
+      [series("SystemErrors", [], [2, 2, 2])],
+      { start: T0, end: at(60) },
+    );
+    expect(changes(elsewhere.transitions)).toEqual(["1:OK", "3:ALARM", "6:OK"]);
+  });
+
+  it("Acting on alarm changes: a Metrics Insights contributor is only ever ALARM or OK, even with TreatMissingData missing", () => {
+    const query = 'SELECT MAX(Value) FROM SCHEMA("Test", Name) GROUP BY Name ORDER BY MAX() DESC LIMIT 10';
+    const alarm = simpleAlarm({
+      metric: undefined,
+      metrics: [{ id: "q1", expression: query, period: 60, returnData: true }],
+    });
+    const trace = [series("Value", [{ name: "Name", value: "a" }], [5, 5, 5, 5])];
+    const result = evaluateAlarm(alarm, trace, { start: T0, end: at(20) });
+    expect(changes(result.contributors[0]!.transitions)).toEqual(["3:Name=a ALARM", "9:Name=a OK"]);
+    expect(result.contributors[0]!.finalState).toBe("OK");
   });
 });
 

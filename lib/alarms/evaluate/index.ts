@@ -5,7 +5,9 @@
  * contributors). Pure: no I/O. See docs/architecture.md, "The alarm evaluator", for what is approximated.
  */
 import type { AlarmDefinition } from "../spec.js";
+import type { TreatMissingData } from "../catalog/types.js";
 import { breaches } from "./compare.js";
+import { isInsightsQuery, parseInsightsQuery } from "./insights.js";
 import { alarmInput, type ComparedSeries } from "./series.js";
 import { evaluationRange, runStateMachine, type Schedule, type StateRun } from "./state-machine.js";
 import type {
@@ -38,6 +40,25 @@ function actionsFor(definition: AlarmDefinition, state: AlarmState): readonly st
   return definition.insufficientDataActions;
 }
 
+/** The namespaces of every metric the alarm reads. */
+function namespacesRead(definition: AlarmDefinition): string[] {
+  if (definition.metric) return [definition.metric.namespace];
+  return (definition.metrics ?? []).flatMap((query) => {
+    if (query.metricStat) return [query.metricStat.namespace];
+    if (query.expression !== undefined && isInsightsQuery(query.expression))
+      return [parseInsightsQuery(query.expression).namespace];
+    return [];
+  });
+}
+
+/**
+ * PutMetricAlarm, TreatMissingData: "Alarms that evaluate metrics in the AWS/DynamoDB namespace always ignore
+ * missing data even if you choose a different option … [they] remain in their current state."
+ */
+function effectiveMissingData(definition: AlarmDefinition): TreatMissingData {
+  return namespacesRead(definition).includes("AWS/DynamoDB") ? "ignore" : definition.treatMissingData;
+}
+
 /** The alarm's state: ALARM while any contributor is, else OK while any is, else INSUFFICIENT_DATA. */
 function combinedState(states: readonly AlarmState[]): AlarmState {
   if (states.includes("ALARM")) return "ALARM";
@@ -58,7 +79,7 @@ export function evaluateAlarm(
   const rule = {
     datapointsToAlarm: definition.datapointsToAlarm,
     evaluationPeriods: definition.evaluationPeriods,
-    treatMissingData: definition.treatMissingData,
+    treatMissingData: effectiveMissingData(definition),
   };
   const classify =
     (series: ComparedSeries) =>
@@ -84,12 +105,17 @@ export function evaluateAlarm(
   }
 
   // A contributor joins when its first datapoint can be evaluated ("any resource that matches your query
-  // … joins the alarm monitoring scope when its corresponding metric becomes available").
+  // … joins the alarm monitoring scope when its corresponding metric becomes available"). Acting on alarm
+  // changes: "each time series (contributor) can only be in ALARM or OK state, never in INSUFFICIENT_DATA
+  // state. This is because a time series only exists when data is present": it joins in OK, and a range
+  // without its data leaves it OK.
   const runs = new Map<string, { joined: number; run: StateRun }>();
   for (const series of input.series) {
     const first = [...series.datapoints.keys()].reduce((a, b) => Math.min(a, b), Infinity);
     const schedule: Schedule = { periodMs, rangePeriods, times: times.filter((t) => t > first) };
-    const run = runStateMachine(classify(series), rule, schedule);
+    const run = runStateMachine(classify(series), rule, schedule, "OK", (decided) =>
+      decided === "INSUFFICIENT_DATA" ? "OK" : decided,
+    );
     runs.set(series.contributor as string, {
       joined: schedule.times[0] ?? Infinity,
       run: {

@@ -26,19 +26,24 @@ export interface StateRun {
   readonly transitions: Transition[];
 }
 
-/** Runs the evaluations in order; `classify` says how the datapoint of the period starting at a time compares. */
+/**
+ * Runs the evaluations in order; `classify` says how the datapoint of the period starting at a time compares.
+ * `states` maps what one evaluation decides to the state taken (a contributor is never INSUFFICIENT_DATA).
+ */
 export function runStateMachine(
   classify: (periodStart: number) => DatapointClass,
   rule: WindowRule,
   schedule: Schedule,
+  initial: AlarmState = "INSUFFICIENT_DATA",
+  states: (decided: AlarmState) => AlarmState = (decided) => decided,
 ): StateRun {
-  let state: AlarmState = "INSUFFICIENT_DATA";
+  let state: AlarmState = initial;
   const timeline: { at: number; state: AlarmState }[] = [];
   const transitions: Transition[] = [];
   for (const at of schedule.times) {
     const range: DatapointClass[] = [];
     for (let k = schedule.rangePeriods; k >= 1; k--) range.push(classify(at - k * schedule.periodMs));
-    const next = evaluateWindow(range, rule, state);
+    const next = states(evaluateWindow(range, rule, state));
     if (next !== state) transitions.push({ at, from: state, to: next });
     state = next;
     timeline.push({ at, state });
