@@ -258,6 +258,44 @@ describe("namespace and contributor rules", () => {
   });
 });
 
+describe("metric math functions (Using math expressions with CloudWatch metrics: supported functions)", () => {
+  const mathAlarm = (expression: string, overrides: Partial<AlarmDefinition> = {}) =>
+    simpleAlarm({
+      metric: undefined,
+      metrics: [
+        {
+          id: "m1",
+          metricStat: { namespace: "Test", metricName: "Value", dimensions: [], stat: "Sum", period: 60 },
+          returnData: false,
+        },
+        { id: "e1", expression, period: 60, returnData: true },
+      ],
+      evaluationPeriods: 1,
+      datapointsToAlarm: 1,
+      threshold: 0,
+      ...overrides,
+    } as Partial<AlarmDefinition>);
+
+  it("FILL(m1, 0): every retrieved period without a value gets 0, so a sparse metric is never missing", () => {
+    // Values at minutes 0 and 5 only; filled, the minutes between are 0 (not breaching), not missing.
+    const sparse: MetricSeries[] = [
+      { ...series("Value", [], []), samples: [0, 5].map((minute) => ({ at: at(minute), value: 4 })) },
+    ];
+    const filled = evaluateAlarm(mathAlarm("FILL(m1, 0)", { treatMissingData: "breaching" }), sparse, {
+      start: T0,
+      end: at(8),
+    });
+    expect(changes(filled.transitions)).toEqual(["1:ALARM", "2:OK", "6:ALARM", "7:OK"]);
+  });
+
+  it("DIFF(m1): each value minus the preceding one; the first value has none", () => {
+    const trace = [series("Value", [], [3, 3, 5, 5, 4])];
+    const result = evaluateAlarm(mathAlarm("DIFF(m1)"), trace, { start: T0, end: at(6) });
+    // DIFF is missing at minute 0, 0 at 1, +2 at 2 (breaching > 0), 0 at 3, -1 at 4.
+    expect(changes(result.transitions)).toEqual(["2:OK", "3:ALARM", "4:OK"]);
+  });
+});
+
 describe("breaker trip alarms (metric math and anomaly band)", () => {
   const policy = resolveBreakerPolicy();
   const [rate, band] = breakerAlarmSpecs(
@@ -305,7 +343,7 @@ describe("what the evaluator refuses", () => {
       ],
     });
 
-  it.each(["FILL(m1, 0)", "RATE(m1)", "m1 ^ 2", "SELECT MAX(Value) FROM Test"])("%s", (expression) => {
+  it.each(["FILL(m1, REPEAT)", "RATE(m1)", "m1 ^ 2", "SELECT MAX(Value) FROM Test"])("%s", (expression) => {
     expect(() => evaluateAlarm(withExpression(expression), [], { start: T0, end: at(1) })).toThrow(
       new EvaluatorError(`not supported by the evaluator: ${expression}`),
     );

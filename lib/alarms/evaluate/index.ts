@@ -59,6 +59,15 @@ function effectiveMissingData(definition: AlarmDefinition): TreatMissingData {
   return namespacesRead(definition).includes("AWS/DynamoDB") ? "ignore" : definition.treatMissingData;
 }
 
+/**
+ * A contributor is ALARM or OK; with no datapoint of its own in the range it no longer exists, so it is OK
+ * whatever the missing-data setting (an assumption: AWS does not say what a vanished contributor's state is).
+ */
+function contributorState(decided: AlarmState, range: readonly DatapointClass[]): AlarmState {
+  if (decided === "INSUFFICIENT_DATA" || range.every((point) => point === "missing")) return "OK";
+  return decided;
+}
+
 /** The alarm's state: ALARM while any contributor is, else OK while any is, else INSUFFICIENT_DATA. */
 function combinedState(states: readonly AlarmState[]): AlarmState {
   if (states.includes("ALARM")) return "ALARM";
@@ -70,12 +79,29 @@ export function evaluateAlarm(
   trace: MetricTrace,
   options: EvaluateOptions,
 ): AlarmEvaluation {
-  const input = alarmInput(definition, trace);
-  const periodMs = input.periodSeconds * 1000;
-  const times: number[] = [];
-  for (let at = Math.ceil(options.start / periodMs) * periodMs + periodMs; at <= options.end; at += periodMs)
-    times.push(at);
   const rangePeriods = options.rangePeriods ?? evaluationRange(definition.evaluationPeriods);
+  const evaluationTimes = (periodMs: number) => {
+    const times: number[] = [];
+    for (
+      let at = Math.ceil(options.start / periodMs) * periodMs + periodMs;
+      at <= options.end;
+      at += periodMs
+    )
+      times.push(at);
+    return times;
+  };
+  // Every period some evaluation retrieves: from the first evaluation's range to the last period.
+  const retrieved = (periodSeconds: number) => {
+    const periodMs = periodSeconds * 1000;
+    const times = evaluationTimes(periodMs);
+    const first = (times[0] ?? options.end) - rangePeriods * periodMs;
+    const periods: number[] = [];
+    for (let at = first; at < (times.at(-1) ?? first); at += periodMs) periods.push(at);
+    return periods;
+  };
+  const input = alarmInput(definition, trace, retrieved);
+  const periodMs = input.periodSeconds * 1000;
+  const times = evaluationTimes(periodMs);
   const rule = {
     datapointsToAlarm: definition.datapointsToAlarm,
     evaluationPeriods: definition.evaluationPeriods,
@@ -113,9 +139,7 @@ export function evaluateAlarm(
   for (const series of input.series) {
     const first = [...series.datapoints.keys()].reduce((a, b) => Math.min(a, b), Infinity);
     const schedule: Schedule = { periodMs, rangePeriods, times: times.filter((t) => t > first) };
-    const run = runStateMachine(classify(series), rule, schedule, "OK", (decided) =>
-      decided === "INSUFFICIENT_DATA" ? "OK" : decided,
-    );
+    const run = runStateMachine(classify(series), rule, schedule, "OK", contributorState);
     runs.set(series.contributor as string, {
       joined: schedule.times[0] ?? Infinity,
       run: {

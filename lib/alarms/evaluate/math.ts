@@ -1,6 +1,7 @@
 /**
- * The metric math the repo's alarms use, evaluated per timestamp: numbers, query ids, + - * /, comparisons
- * and IF(condition, then, else) (lib/breaker/alarms.ts: `IF(invocations >= 10, 100 * errors / invocations, 0)`).
+ * The metric math the repo's alarms use, evaluated per timestamp: numbers, query ids, + - * /, comparisons,
+ * IF(condition, then, else) (lib/breaker/alarms.ts: `IF(invocations >= 10, 100 * errors / invocations, 0)`)
+ * DIFF(series) (the catalog's dead-letter arrivals) and FILL(series, number) (rates over sparse metrics).
  * Any other function is refused. As in CloudWatch metric math, a series operation only yields a value at
  * timestamps where every series operand has one; division by zero yields no value (AWS drops it).
  */
@@ -14,7 +15,9 @@ type Node =
   | { readonly kind: "id"; readonly id: string }
   | { readonly kind: "binary"; readonly op: string; readonly left: Node; readonly right: Node }
   | { readonly kind: "negate"; readonly operand: Node }
-  | { readonly kind: "if"; readonly condition: Node; readonly then: Node; readonly otherwise: Node };
+  | { readonly kind: "if"; readonly condition: Node; readonly then: Node; readonly otherwise: Node }
+  | { readonly kind: "diff"; readonly operand: Node }
+  | { readonly kind: "fill"; readonly operand: Node; readonly value: number };
 
 const TOKEN = /\s*(\d+(?:\.\d+)?|[A-Za-z_][A-Za-z0-9_]*|>=|<=|==|!=|[-+*/(),<>])/y;
 const PRECEDENCE: Readonly<Record<string, number>> = {
@@ -65,6 +68,21 @@ export function parseMath(expression: string): Node {
     if (/^\d/.test(token)) return { kind: "number", value: Number(token) };
     if (!/^[A-Za-z_]/.test(token)) throw unsupported(expression);
     if (peek() !== "(") return { kind: "id", id: token };
+    if (token === "FILL") {
+      expect("(");
+      const operand = binary(0);
+      expect(",");
+      const value = primary();
+      expect(")");
+      if (value.kind !== "number") throw unsupported(expression);
+      return { kind: "fill", operand, value: value.value };
+    }
+    if (token === "DIFF") {
+      expect("(");
+      const operand = binary(0);
+      expect(")");
+      return { kind: "diff", operand };
+    }
     if (token !== "IF") throw unsupported(expression);
     expect("(");
     const condition = binary(0);
@@ -130,27 +148,57 @@ function combine(operands: readonly MathValue[], fn: (values: number[]) => numbe
   return result;
 }
 
-/** Evaluates a parsed expression; `lookup` gives the value of a query id. */
-export function evaluateMath(node: Node, lookup: (id: string) => MathValue): MathValue {
+/**
+ * Evaluates a parsed expression; `lookup` gives the value of a query id, `periods` the start of every period
+ * the alarm retrieves (what FILL fills).
+ */
+export function evaluateMath(
+  node: Node,
+  lookup: (id: string) => MathValue,
+  periods: readonly number[],
+): MathValue {
+  const evaluate = (inner: Node) => evaluateMath(inner, lookup, periods);
   switch (node.kind) {
     case "number":
       return node.value;
     case "id":
       return lookup(node.id);
     case "negate":
-      return combine([evaluateMath(node.operand, lookup)], ([a]) => -(a as number));
+      return combine([evaluate(node.operand)], ([a]) => -(a as number));
     case "binary":
-      return combine([evaluateMath(node.left, lookup), evaluateMath(node.right, lookup)], ([a, b]) =>
+      return combine([evaluate(node.left), evaluate(node.right)], ([a, b]) =>
         apply(node.op, a as number, b as number),
       );
+    case "fill":
+      return fill(evaluate(node.operand), node.value, periods);
+    case "diff":
+      return diff(evaluate(node.operand));
     case "if":
       // Only the chosen branch needs a value at a timestamp: IF(n >= 10, e / n, 0) is 0 where n is small.
-      return pick(
-        evaluateMath(node.condition, lookup),
-        evaluateMath(node.then, lookup),
-        evaluateMath(node.otherwise, lookup),
-      );
+      return pick(evaluate(node.condition), evaluate(node.then), evaluate(node.otherwise));
   }
+}
+
+/** Metric math FILL(m, value): "Fills missing values of a time series" with the value, in every retrieved period. */
+function fill(value: MathValue, filler: number, periods: readonly number[]): MathValue {
+  if (typeof value === "number") throw new EvaluatorError("FILL needs a time series, not a number");
+  return new Map(periods.map((t) => [t, value.get(t) ?? filler]));
+}
+
+/**
+ * Metric math DIFF: "the difference between each value in the time series and the preceding value from that
+ * time series": the first datapoint, with none before it, has no value.
+ */
+function diff(value: MathValue): MathValue {
+  if (typeof value === "number") throw new EvaluatorError("DIFF needs a time series, not a number");
+  const result = new Map<number, number>();
+  let previous: number | undefined;
+  for (const t of [...value.keys()].sort((a, b) => a - b)) {
+    const current = value.get(t) as number;
+    if (previous !== undefined) result.set(t, current - previous);
+    previous = current;
+  }
+  return result;
 }
 
 function pick(condition: MathValue, then: MathValue, otherwise: MathValue): MathValue {

@@ -32,7 +32,12 @@ function queryPeriod(query: MetricQuery, queries: readonly MetricQuery[]): numbe
   return period;
 }
 
-export function alarmInput(definition: AlarmDefinition, trace: MetricTrace): AlarmInput {
+/** `periods`: the start of every period the alarm's evaluations retrieve, oldest first (what FILL fills). */
+export function alarmInput(
+  definition: AlarmDefinition,
+  trace: MetricTrace,
+  periods: (periodSeconds: number) => readonly number[],
+): AlarmInput {
   if (definition.metric) {
     const metric = definition.metric;
     const stat = metric.extendedStatistic ?? metric.statistic;
@@ -74,7 +79,7 @@ export function alarmInput(definition: AlarmDefinition, trace: MetricTrace): Ala
       const m = query.metricStat;
       value = aggregate(samplesOf(trace, m.namespace, m.metricName, m.dimensions), m.stat, m.period);
     } else if (query.expression !== undefined && !BAND.test(query.expression)) {
-      value = evaluateMath(parseMath(query.expression), valueOf);
+      value = evaluateMath(parseMath(query.expression), valueOf, periods(periodSeconds));
     } else throw unsupported(query.expression ?? `query ${id} without metric or expression`);
     values.set(id, value);
     return value;

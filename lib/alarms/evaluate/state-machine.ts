@@ -28,14 +28,15 @@ export interface StateRun {
 
 /**
  * Runs the evaluations in order; `classify` says how the datapoint of the period starting at a time compares.
- * `states` maps what one evaluation decides to the state taken (a contributor is never INSUFFICIENT_DATA).
+ * `states` maps what one evaluation decides, over its range, to the state taken (a contributor is never
+ * INSUFFICIENT_DATA).
  */
 export function runStateMachine(
   classify: (periodStart: number) => DatapointClass,
   rule: WindowRule,
   schedule: Schedule,
   initial: AlarmState = "INSUFFICIENT_DATA",
-  states: (decided: AlarmState) => AlarmState = (decided) => decided,
+  states: (decided: AlarmState, range: readonly DatapointClass[]) => AlarmState = (decided) => decided,
 ): StateRun {
   let state: AlarmState = initial;
   const timeline: { at: number; state: AlarmState }[] = [];
@@ -43,7 +44,7 @@ export function runStateMachine(
   for (const at of schedule.times) {
     const range: DatapointClass[] = [];
     for (let k = schedule.rangePeriods; k >= 1; k--) range.push(classify(at - k * schedule.periodMs));
-    const next = states(evaluateWindow(range, rule, state));
+    const next = states(evaluateWindow(range, rule, state), range);
     if (next !== state) transitions.push({ at, from: state, to: next });
     state = next;
     timeline.push({ at, state });
