@@ -30,8 +30,11 @@ import {
   dimensionValue,
   type AlarmTarget,
   type CatalogEntry,
+  type EntryMath,
   type InventoryFacts,
+  type Statistic,
   type ThresholdContext,
+  type TreatMissingData,
 } from "./catalog/types.js";
 import {
   configThreshold,
@@ -64,6 +67,7 @@ import {
   type AlarmLevel,
   type AlarmSpec,
   type ExistingAlarm,
+  type MetricQuery,
   type SingleMetric,
 } from "./spec.js";
 
@@ -156,6 +160,23 @@ function deadLetterQueues(inventory: Inventory): Set<string> {
   return found;
 }
 
+/** Streams a Lambda mapping reads with GetRecords: its source is the stream itself, not a fan-out consumer. */
+function polledStreams(inventory: Inventory): Set<string> {
+  const streams = new Set<string>();
+  for (const resource of inventory.resources) {
+    if (resource.kind !== "lambda-function") continue;
+    for (const source of resource.eventSources) {
+      if (source.sourceKind === "kinesis" && source.sourceArn && !source.sourceArn.includes("/consumer/"))
+        streams.add(source.sourceArn);
+    }
+  }
+  return streams;
+}
+
+export function inventoryFacts(inventory: Inventory): InventoryFacts {
+  return { deadLetterQueues: deadLetterQueues(inventory), polledStreams: polledStreams(inventory) };
+}
+
 /** Retention and maximum record age of the streams a function reads, for its IteratorAge threshold. */
 function streamSourceFacts(
   fn: LambdaFunction,
@@ -242,6 +263,39 @@ function sortByName<T extends { readonly name: string }>(items: T[]): T[] {
   return items.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
+/** The queries of a metric-math alarm on one resource: its metrics (m1 the entry's), the steps, the returned expression. */
+function mathQueries(entry: CatalogEntry, math: EntryMath, target: AlarmTarget): MetricQuery[] {
+  const metrics = {
+    m1: { metricName: entry.metricName, statistic: entry.statistic as Statistic },
+    ...math.metrics,
+  };
+  return [
+    ...Object.entries(metrics).map(([id, { metricName, statistic }]) => ({
+      id,
+      metricStat: {
+        namespace: entry.namespace,
+        metricName,
+        dimensions: target.dimensions,
+        stat: statistic,
+        period: entry.period,
+      },
+      returnData: false,
+    })),
+    ...Object.entries(math.steps ?? {}).map(([id, expression]) => ({ id, expression, returnData: false })),
+    { id: "alarm", expression: math.expression, period: entry.period, label: entry.title, returnData: true },
+  ];
+}
+
+/** "DIFF(e1) where m1 = Maximum of ApproximateNumberOfMessagesVisible, e1 = m1 + m2". */
+function mathCondition(entry: CatalogEntry, math: EntryMath): string {
+  const terms = [
+    `m1 = ${entry.statistic} of ${entry.metricName}`,
+    ...Object.entries(math.metrics ?? {}).map(([id, m]) => `${id} = ${m.statistic} of ${m.metricName}`),
+    ...Object.entries(math.steps ?? {}).map(([id, expression]) => `${id} = ${expression}`),
+  ];
+  return `${math.expression} where ${terms.join(", ")},`;
+}
+
 class Planner {
   readonly warnings: string[] = [];
   readonly specs: AlarmSpec[] = [];
@@ -271,7 +325,7 @@ class Planner {
     for (const list of this.byKind.values()) {
       if (!isSortedByArn(list)) list.sort((a, b) => compareArn(a.resource, b.resource));
     }
-    this.facts = { deadLetterQueues: deadLetterQueues(inventory) };
+    this.facts = inventoryFacts(inventory);
     this.accountConcurrency =
       inventory.lambdaAccount?.concurrentExecutions ?? policy.defaultAccountConcurrency;
     this.actions = policy.notificationTopicArn ? [policy.notificationTopicArn] : [];
@@ -390,14 +444,16 @@ class Planner {
       return;
     }
     const threshold = this.resourceThreshold(entry, resource, tags);
+    const missingData = entry.missingDataFor?.(resource, this.facts) ?? entry.treatMissingData;
     const own =
       entry.individual === "always" ||
       entry.aggregate === "none" ||
       tags.individual ||
-      threshold.value !== aggregate.value;
+      threshold.value !== aggregate.value ||
+      missingData !== entry.treatMissingData;
     if (own) {
       // Its alarms now, resource by resource: the order is the plan's by name in the end.
-      this.individualSpecs(entry, resource, threshold);
+      this.individualSpecs(entry, resource, threshold, missingData);
       // Left in the aggregate, a resource allowed more than the aggregate's threshold would alarm there
       // too: those go first when not every exclusion fits; a stricter one only alarms twice.
       const looser = state.greater ? threshold.value > aggregate.value : threshold.value < aggregate.value;
@@ -417,16 +473,26 @@ class Planner {
         `${entry.id}: ${covered.length} ${KIND_LABELS[entry.resourceKind]}s exceed the ${maxMetrics} metrics one Metrics Insights query processes; each gets its own alarm instead of the aggregate`,
       );
       for (const { resource, tags } of covered) {
-        this.individualSpecs(entry, resource, this.resourceThreshold(entry, resource, tags));
+        this.individualSpecs(
+          entry,
+          resource,
+          this.resourceThreshold(entry, resource, tags),
+          entry.treatMissingData,
+        );
       }
     } else if (entry.aggregate !== "none") {
       this.aggregateSpec(entry, aggregate, covered.length, excluded);
     }
   }
 
-  private individualSpecs(entry: CatalogEntry, resource: Resource, threshold: ThresholdChoice): void {
+  private individualSpecs(
+    entry: CatalogEntry,
+    resource: Resource,
+    threshold: ThresholdChoice,
+    treatMissingData: TreatMissingData,
+  ): void {
     for (const target of alarmTargets(entry, resource))
-      this.individualSpec(entry, resource, target, threshold);
+      this.individualSpec(entry, resource, target, threshold, treatMissingData);
   }
 
   private aggregateSpec(
@@ -452,6 +518,7 @@ class Planner {
         threshold,
         scope: `every ${KIND_LABELS[entry.resourceKind]} ${scopeOf} (account-wide metric)`,
         metricsAnalyzed: 1,
+        treatMissingData: entry.treatMissingData,
       });
       return;
     }
@@ -496,6 +563,7 @@ class Planner {
       threshold,
       scope: `every ${KIND_LABELS[entry.resourceKind]} ${scopeOf}, each a contributor (${covered} now${others})`,
       metricsAnalyzed: covered + overflow.length,
+      treatMissingData: entry.treatMissingData,
     });
   }
 
@@ -504,25 +572,28 @@ class Planner {
     resource: Resource,
     target: AlarmTarget,
     threshold: ThresholdChoice,
+    treatMissingData: TreatMissingData,
   ) {
     const detail =
       target.dimensions.length > 1
         ? ` (${target.dimensions.map((d) => `${d.name}=${d.value}`).join(", ")})`
         : "";
+    const metric = {
+      namespace: entry.namespace,
+      metricName: entry.metricName,
+      dimensions: target.dimensions,
+      ...this.textOf(entry).statistic,
+      period: entry.period,
+    };
     this.push(entry, {
       name: alarmName(this.policy.prefix, entry.id, target.label),
       level: "individual",
       resource,
-      metric: {
-        namespace: entry.namespace,
-        metricName: entry.metricName,
-        dimensions: target.dimensions,
-        ...this.textOf(entry).statistic,
-        period: entry.period,
-      },
+      ...(entry.math ? { metrics: mathQueries(entry, entry.math, target) } : { metric }),
       threshold,
       scope: `${resource.arn}${detail}`,
-      metricsAnalyzed: 1,
+      metricsAnalyzed: entry.math ? 1 + Object.keys(entry.math.metrics ?? {}).length : 1,
+      treatMissingData,
     });
   }
 
@@ -530,7 +601,7 @@ class Planner {
   private textOf(entry: CatalogEntry): EntryText {
     let text = this.entryTexts.get(entry);
     if (!text) {
-      const condition = `${entry.statistic} of ${entry.metricName} over ${entry.period} s, ${entry.datapointsToAlarm} of ${entry.evaluationPeriods} periods`;
+      const condition = `${entry.math ? mathCondition(entry, entry.math) : `${entry.statistic} of ${entry.metricName}`} over ${entry.period} s, ${entry.datapointsToAlarm} of ${entry.evaluationPeriods} periods`;
       const url = runbookUrl(this.policy, entry.runbook);
       const tagsOf = (level: AlarmLevel) =>
         acceptableTags({
@@ -564,11 +635,12 @@ class Planner {
       threshold: ThresholdChoice;
       scope: string;
       metricsAnalyzed: number;
+      treatMissingData: TreatMissingData;
     },
   ): void {
     const text = this.textOf(entry);
     const url = text.runbookUrl;
-    const condition = alarm.metrics ? text.queryCondition : text.condition;
+    const condition = entry.math ? text.condition : alarm.metrics ? text.queryCondition : text.condition;
     const shared = text.tags[alarm.level];
     const tags: Record<string, string> = { ...shared.tags };
     const dropped = [...shared.dropped];
@@ -600,7 +672,7 @@ class Planner {
       datapointsToAlarm: entry.datapointsToAlarm,
       threshold: alarm.threshold.value,
       comparisonOperator: entry.comparison,
-      treatMissingData: entry.treatMissingData,
+      treatMissingData: alarm.treatMissingData,
       alarmActions: this.actions,
       okActions: this.actions,
       insufficientDataActions: [],
@@ -612,7 +684,7 @@ class Planner {
         ...(alarm.resource ? { resourceArn: alarm.resource.arn } : {}),
         metricsAnalyzed: alarm.metricsAnalyzed,
         highResolution: entry.period < 60,
-        usesMetricsInsights: alarm.metrics !== undefined,
+        usesMetricsInsights: alarm.metrics !== undefined && !entry.math,
       },
     });
   }

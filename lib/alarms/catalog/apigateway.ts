@@ -1,6 +1,6 @@
 /**
- * Amazon API Gateway: server errors for REST (5XXError, by ApiName and Stage) and HTTP APIs (5xx, by ApiId
- * and Stage), and latency per API stage (a percentile, so per resource only).
+ * Amazon API Gateway: server and client error rates for REST (5XXError and 4XXError, by ApiName and Stage)
+ * and HTTP APIs (5xx and 4xx, by ApiId and Stage), and latency per API stage (a percentile, so per resource only).
  */
 import type { HttpApi, RestApi } from "../../inventory/types.js";
 import { RECOMMENDED_ALARMS, section } from "./sources.js";
@@ -33,6 +33,8 @@ function httpTargets(api: HttpApi): readonly AlarmTarget[] {
 
 const SERVER_ERRORS =
   "A share of requests fail with a server-side error (5xx): the integration (often a Lambda function) fails or times out, or API Gateway cannot reach it. Check the API's execution or access logs and the backend's errors.";
+const CLIENT_ERRORS =
+  "A share of requests fail with a client error (4xx) for 5 minutes: broken clients, authorization failures, removed routes, or throttling (429) at the stage or usage-plan limits. Check the access logs for the status codes and routes.";
 const LATENCY =
   "p90 latency of an API stage is high: clients wait for the backend. Compare IntegrationLatency to find whether the backend or API Gateway is slow.";
 
@@ -62,6 +64,33 @@ export const APIGATEWAY_ENTRIES: readonly CatalogEntry[] = [
     source: section(
       RECOMMENDED_ALARMS,
       "Amazon API Gateway: 5XXError (ApiName, Stage; Average, 60 s, 3 of 3, > 0.05)",
+    ),
+  }),
+  defineEntry<"rest-api">({
+    id: "apigateway-rest-4xx",
+    service: SERVICE,
+    title: "API Gateway REST client errors",
+    meaning: CLIENT_ERRORS,
+    resourceKind: "rest-api",
+    namespace: NAMESPACE,
+    metricName: "4XXError",
+    statistic: "Average",
+    period: 60,
+    evaluationPeriods: 5,
+    datapointsToAlarm: 5,
+    comparison: "GreaterThanThreshold",
+    treatMissingData: "notBreaching",
+    unit: "fraction",
+    dimension: "ApiName",
+    extraDimensions: ["Stage"],
+    aggregate: "metrics-insights",
+    individual: "when-needed",
+    targets: restTargets,
+    threshold: { describe: "more than 5% of requests (0.05)", compute: () => 0.05 },
+    runbook: "apigateway-4xx",
+    source: section(
+      RECOMMENDED_ALARMS,
+      "Amazon API Gateway: 4XXError (ApiName, Stage; Average, 60 s, 5 of 5, > 0.05)",
     ),
   }),
   defineEntry<"rest-api">({
@@ -117,6 +146,34 @@ export const APIGATEWAY_ENTRIES: readonly CatalogEntry[] = [
     source: section(
       RECOMMENDED_ALARMS,
       "Amazon API Gateway: 5xx (ApiId, Stage; Average, 60 s, 3 of 3, > 0.05)",
+    ),
+  }),
+  defineEntry<"http-api">({
+    id: "apigateway-http-4xx",
+    service: SERVICE,
+    title: "API Gateway HTTP API client errors",
+    meaning: CLIENT_ERRORS,
+    resourceKind: "http-api",
+    namespace: NAMESPACE,
+    metricName: "4xx",
+    statistic: "Average",
+    period: 60,
+    evaluationPeriods: 5,
+    datapointsToAlarm: 5,
+    comparison: "GreaterThanThreshold",
+    treatMissingData: "notBreaching",
+    unit: "fraction",
+    dimension: "ApiId",
+    extraDimensions: ["Stage"],
+    dimensionValue: (api) => api.id,
+    aggregate: "metrics-insights",
+    individual: "when-needed",
+    targets: httpTargets,
+    threshold: { describe: "more than 5% of requests (0.05)", compute: () => 0.05 },
+    runbook: "apigateway-4xx",
+    source: section(
+      RECOMMENDED_ALARMS,
+      "Amazon API Gateway: 4xx (ApiId, Stage; Average, 60 s, 5 of 5, > 0.05)",
     ),
   }),
   defineEntry<"http-api">({

@@ -1,9 +1,23 @@
-/** Amazon DynamoDB: sustained throttling of reads and writes, and server-side errors, per table. */
+/**
+ * Amazon DynamoDB: sustained throttling of reads and writes (tables and global secondary indexes), and
+ * server-side errors, per table. DynamoDB publishes these metrics only when they are not zero, and CloudWatch
+ * alarms on AWS/DynamoDB always ignore missing data: a per-table alarm reads FILL(m1, 0) so it can return
+ * to OK once the throttling stops.
+ */
 import { RECOMMENDED_ALARMS, section } from "./sources.js";
 import { defineEntry, type CatalogEntry } from "./types.js";
 
 const NAMESPACE = "AWS/DynamoDB";
 const SERVICE = "dynamodb";
+
+/** Zero-filled, so the missing minutes DynamoDB does not publish count as "no throttling". */
+const ZERO_FILLED = { expression: "FILL(m1, 0)" } as const;
+
+/**
+ * AWS: "a very low threshold may cause the alarm to be too sensitive" (the SDK retries throttled requests).
+ * More than 10 a minute for 5 minutes is throttling the retries do not absorb.
+ */
+const THROTTLE_THRESHOLD = { describe: "more than 10 throttled requests a minute", compute: () => 10 };
 
 function throttleEntry(direction: "Read" | "Write"): CatalogEntry {
   const lower = direction.toLowerCase();
@@ -25,11 +39,44 @@ function throttleEntry(direction: "Read" | "Write"): CatalogEntry {
     dimension: "TableName",
     aggregate: "metrics-insights",
     individual: "when-needed",
-    threshold: { describe: "more than 0 throttled requests a minute", compute: () => 0 },
+    math: ZERO_FILLED,
+    threshold: THROTTLE_THRESHOLD,
     runbook: "dynamodb-throttles",
     source: section(
       RECOMMENDED_ALARMS,
-      `Amazon DynamoDB: ${direction}ThrottleEvents (Sum, 60 s, 5 of 5, > threshold)`,
+      `Amazon DynamoDB: ${direction}ThrottleEvents (Sum, 60 s, 5 of 5, > a threshold that is not "too sensitive")`,
+    ),
+  });
+}
+
+/** The same for every global secondary index of every table: one contributor per table and index. */
+function indexThrottleEntry(direction: "Read" | "Write"): CatalogEntry {
+  const lower = direction.toLowerCase();
+  return defineEntry({
+    id: `dynamodb-index-${lower}-throttle-events`,
+    service: SERVICE,
+    title: `DynamoDB index ${lower}s throttled`,
+    meaning: `${direction} requests to a global secondary index are throttled: the index's capacity (or, for writes, its back-pressure on the table) is not enough. Sustained index throttling also throttles writes to the table.`,
+    resourceKind: "dynamodb-table",
+    namespace: NAMESPACE,
+    metricName: `${direction}ThrottleEvents`,
+    statistic: "Sum",
+    period: 60,
+    evaluationPeriods: 5,
+    datapointsToAlarm: 5,
+    comparison: "GreaterThanThreshold",
+    treatMissingData: "notBreaching",
+    unit: "count",
+    dimension: "TableName",
+    extraDimensions: ["GlobalSecondaryIndexName"],
+    aggregate: "metrics-insights",
+    // Indexes are not in the inventory: the query finds them.
+    individual: "never",
+    threshold: THROTTLE_THRESHOLD,
+    runbook: "dynamodb-throttles",
+    source: section(
+      RECOMMENDED_ALARMS,
+      `Amazon DynamoDB: ${direction}ThrottleEvents (TableName, GlobalSecondaryIndexName; Sum, 60 s, 5 of 5)`,
     ),
   });
 }
@@ -37,6 +84,8 @@ function throttleEntry(direction: "Read" | "Write"): CatalogEntry {
 export const DYNAMODB_ENTRIES: readonly CatalogEntry[] = [
   throttleEntry("Read"),
   throttleEntry("Write"),
+  indexThrottleEntry("Read"),
+  indexThrottleEntry("Write"),
   defineEntry({
     id: "dynamodb-system-errors",
     service: SERVICE,
@@ -54,12 +103,17 @@ export const DYNAMODB_ENTRIES: readonly CatalogEntry[] = [
     treatMissingData: "notBreaching",
     unit: "count",
     dimension: "TableName",
-    // SystemErrors is also published per Operation: the aggregate reads every dimension set.
+    // DynamoDB publishes SystemErrors per [TableName, Operation]: an alarm on [TableName] alone would get no
+    // data. The query reads every dimension set and sums a table's operations into one contributor, so every
+    // table, critical ones included, stays in it (a per-table alarm would need one metric per operation).
     querySchema: "any",
     aggregate: "metrics-insights",
-    individual: "when-needed",
-    threshold: { describe: "more than 0 errors a minute", compute: () => 0 },
+    individual: "never",
+    threshold: { describe: "more than 0 errors a minute, 15 minutes running", compute: () => 0 },
     runbook: "dynamodb-system-errors",
-    source: section(RECOMMENDED_ALARMS, "Amazon DynamoDB: SystemErrors (Sum, 60 s, 15 of 15, > threshold)"),
+    source: section(
+      RECOMMENDED_ALARMS,
+      "Amazon DynamoDB: SystemErrors (Sum, 60 s, 15 of 15, > threshold; dimensions per the DynamoDB metrics reference: TableName, Operation)",
+    ),
   }),
 ];

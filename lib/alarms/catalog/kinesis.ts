@@ -6,10 +6,14 @@ import { defineEntry, type CatalogEntry, type ThresholdContext } from "./types.j
 const NAMESPACE = "AWS/Kinesis";
 const SERVICE = "kinesis";
 
-/** Half the stream's retention: past it, a lagging consumer is on its way to losing records. */
+/**
+ * The same cap as Lambda's stream consumers (30 minutes by default), or half the stream's retention when
+ * lower: AWS puts the risk of loss at half the retention, but a consumer hours behind is an incident long
+ * before then, whoever the consumer is.
+ */
 export function streamIteratorAgeThresholdMs({ resource, limits }: ThresholdContext<KinesisStream>): number {
   const hours = resource?.retentionHours ?? limits.defaultStreamRetentionHours;
-  return Math.round(hours * 3_600_000 * limits.retentionFraction);
+  return Math.round(Math.min(limits.iteratorAgeCapMs, hours * 3_600_000 * limits.retentionFraction));
 }
 
 function throughputEntry(direction: "Read" | "Write"): CatalogEntry {
@@ -27,19 +31,20 @@ function throughputEntry(direction: "Read" | "Write"): CatalogEntry {
     metricName: `${direction}ProvisionedThroughputExceeded`,
     statistic: "Average",
     period: 60,
-    evaluationPeriods: 15,
-    datapointsToAlarm: 15,
+    evaluationPeriods: 5,
+    datapointsToAlarm: 5,
     comparison: "GreaterThanThreshold",
     treatMissingData: "notBreaching",
     unit: "fraction",
     dimension: "StreamName",
     aggregate: "metrics-insights",
     individual: "when-needed",
+    // AWS: zero is "too sensitive"; set "a percentage". 1% is Watchkeeper's choice of percentage.
     threshold: { describe: "more than 1% of calls throttled (0.01)", compute: () => 0.01 },
     runbook: `kinesis-${lower}-throughput-exceeded`,
     source: section(
       RECOMMENDED_ALARMS,
-      `Amazon Kinesis Data Streams: ${direction}ProvisionedThroughputExceeded (Average, 60 s, 15 of 15, > 0.01)`,
+      `Amazon Kinesis Data Streams: ${direction}ProvisionedThroughputExceeded (Average, 60 s, 5 of 5, > a percentage)`,
     ),
   });
 }
@@ -50,7 +55,7 @@ export const KINESIS_ENTRIES: readonly CatalogEntry[] = [
     service: SERVICE,
     title: "Kinesis consumers lagging",
     meaning:
-      "The oldest record read from a stream is old: a consumer is falling behind. Records older than the stream's retention are deleted before they are read.",
+      "The oldest record read from a stream is old, or (for a stream a Lambda function polls) nothing reads it at all: a consumer is falling behind or stopped (an open circuit breaker disables it). Records older than the stream's retention are deleted before they are read.",
     resourceKind: "kinesis-stream",
     namespace: NAMESPACE,
     metricName: "GetRecords.IteratorAgeMilliseconds",
@@ -64,11 +69,49 @@ export const KINESIS_ENTRIES: readonly CatalogEntry[] = [
     dimension: "StreamName",
     aggregate: "metrics-insights",
     individual: "when-needed",
-    threshold: { describe: "half the stream's retention period", compute: streamIteratorAgeThresholdMs },
+    // GetRecords metrics exist only while someone calls GetRecords: a polled stream whose metric vanishes is
+    // not being read. Other streams may have no GetRecords reader at all (fan-out only), so silence is fine.
+    missingDataFor: (stream, facts) => (facts.polledStreams.has(stream.arn) ? "breaching" : "notBreaching"),
+    threshold: {
+      describe: "30 minutes (policy cap), or half the stream's retention when lower",
+      compute: streamIteratorAgeThresholdMs,
+    },
     runbook: "kinesis-iterator-age",
     source: section(
       RECOMMENDED_ALARMS,
-      "Amazon Kinesis Data Streams: GetRecords.IteratorAgeMilliseconds (Maximum, 60 s, 15 of 15, > threshold)",
+      "Amazon Kinesis Data Streams: GetRecords.IteratorAgeMilliseconds (Maximum, 60 s, 15 of 15, > a critical processing delay; loss risk past 50% of retention)",
+    ),
+  }),
+  defineEntry<"kinesis-stream">({
+    id: "kinesis-fan-out-consumer-lag",
+    service: SERVICE,
+    title: "Kinesis fan-out consumer lagging",
+    meaning:
+      "An enhanced fan-out consumer (SubscribeToShard) is behind the tip of the stream: it reads slower than records arrive. Records older than the stream's retention are deleted before they are read.",
+    resourceKind: "kinesis-stream",
+    namespace: NAMESPACE,
+    metricName: "SubscribeToShardEvent.MillisBehindLatest",
+    statistic: "Maximum",
+    period: 60,
+    evaluationPeriods: 5,
+    datapointsToAlarm: 5,
+    comparison: "GreaterThanThreshold",
+    treatMissingData: "notBreaching",
+    unit: "milliseconds",
+    dimension: "StreamName",
+    // One contributor per consumer of each stream: consumers need not be in the inventory.
+    extraDimensions: ["ConsumerName"],
+    aggregate: "metrics-insights",
+    individual: "never",
+    threshold: {
+      describe: "30 minutes (policy cap), or half the default stream retention when lower",
+      compute: streamIteratorAgeThresholdMs,
+    },
+    runbook: "kinesis-iterator-age",
+    // AWS uses Average; Maximum is the slowest shard's consumer, the one that loses records first.
+    source: section(
+      RECOMMENDED_ALARMS,
+      "Amazon Kinesis Data Streams: SubscribeToShardEvent.MillisBehindLatest (StreamName, ConsumerName; Average, 60 s, 5 of 5)",
     ),
   }),
   throughputEntry("Read"),

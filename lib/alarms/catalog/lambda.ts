@@ -1,7 +1,7 @@
 /** AWS Lambda: errors, throttles, duration per function, account concurrency, stream lag, failed async deliveries. */
 import type { LambdaFunction } from "../../inventory/types.js";
 import { LAMBDA_METRICS, RECOMMENDED_ALARMS, SERVERLESS_LENS, section } from "./sources.js";
-import { defineEntry, type CatalogEntry, type ThresholdContext } from "./types.js";
+import { defineEntry, thresholdTagged, type CatalogEntry, type ThresholdContext } from "./types.js";
 
 const NAMESPACE = "AWS/Lambda";
 const SERVICE = "lambda";
@@ -10,6 +10,17 @@ function isStreamConsumer(fn: LambdaFunction): boolean {
   return fn.eventSources.some(
     (source) => source.sourceKind === "kinesis" || source.sourceKind === "dynamodb-stream",
   );
+}
+
+/**
+ * Throttles mean something only where the function may scale: with reserved concurrency, throttling is the
+ * reservation doing its job (and 0 is an open circuit breaker or a function switched off). A team that wants
+ * them anyway on a reserved function sets a threshold tag.
+ */
+function throttlesMatter(fn: LambdaFunction): boolean {
+  const reserved = fn.reservedConcurrency;
+  if (reserved === "unset" || reserved === "unknown") return true;
+  return reserved > 0 && thresholdTagged(fn, "Throttles");
 }
 
 function hasDestinations(fn: LambdaFunction): boolean {
@@ -51,7 +62,9 @@ export const LAMBDA_ENTRIES: readonly CatalogEntry[] = [
     treatMissingData: "notBreaching",
     unit: "count",
     dimension: "FunctionName",
-    aggregate: "account-metric",
+    // Per function (each a contributor): one account-wide alarm sits in ALARM in a busy account, so a new
+    // failure elsewhere never notifies, and ignored functions page through it.
+    aggregate: "metrics-insights",
     individual: "when-needed",
     threshold: { describe: "more than 0 errors a minute", compute: () => 0 },
     runbook: "lambda-errors",
@@ -74,8 +87,10 @@ export const LAMBDA_ENTRIES: readonly CatalogEntry[] = [
     treatMissingData: "notBreaching",
     unit: "count",
     dimension: "FunctionName",
-    aggregate: "account-metric",
+    aggregate: "metrics-insights",
     individual: "when-needed",
+    applies: throttlesMatter,
+    excludeInapplicableFromAggregate: true,
     threshold: { describe: "more than 0 throttles a minute", compute: () => 0 },
     runbook: "lambda-throttles",
     source: section(RECOMMENDED_ALARMS, "AWS Lambda: Throttles (Sum, 60 s, 5 of 5, > threshold)"),
@@ -213,7 +228,8 @@ export const LAMBDA_ENTRIES: readonly CatalogEntry[] = [
     metricName: "DeadLetterErrors",
     statistic: "Sum",
     period: 60,
-    evaluationPeriods: 1,
+    // One lost event pages; ALARM then holds until 15 minutes pass without one: a burst is one page.
+    evaluationPeriods: 15,
     datapointsToAlarm: 1,
     comparison: "GreaterThanThreshold",
     treatMissingData: "notBreaching",
@@ -240,7 +256,8 @@ export const LAMBDA_ENTRIES: readonly CatalogEntry[] = [
     metricName: "DestinationDeliveryFailures",
     statistic: "Sum",
     period: 60,
-    evaluationPeriods: 1,
+    // One lost event pages; ALARM then holds until 15 minutes pass without one: a burst is one page.
+    evaluationPeriods: 15,
     datapointsToAlarm: 1,
     comparison: "GreaterThanThreshold",
     treatMissingData: "notBreaching",

@@ -1,9 +1,25 @@
-/** Amazon SNS: notifications that could not be delivered to a subscriber. */
+/** Amazon SNS: notifications that could not be delivered to a subscriber, and those lost on the way to its DLQ. */
+import type { SnsTopic } from "../../inventory/types.js";
 import { RECOMMENDED_ALARMS, section } from "./sources.js";
-import { defineEntry, type CatalogEntry } from "./types.js";
+import { defineEntry, thresholdTagged, type CatalogEntry } from "./types.js";
+
+/** Subscribers SNS retries until they take the message: a failure to them is a real loss. */
+const RELIABLE_PROTOCOLS = new Set(["sqs", "lambda", "firehose"]);
+
+/**
+ * AWS: "The number of notifications failed should be 0 for topics that have only SQS, Lambda or Firehose
+ * subscriptions." Email, SMS and HTTP endpoints fail for reasons of their own (a full mailbox, an endpoint
+ * down): what is normal for them only the team knows, so those topics need a threshold tag.
+ */
+function failuresAreIncidents(topic: SnsTopic): boolean {
+  return (
+    topic.subscriptions.every((subscription) => RELIABLE_PROTOCOLS.has(subscription.protocol)) ||
+    thresholdTagged(topic, "NumberOfNotificationsFailed")
+  );
+}
 
 export const SNS_ENTRIES: readonly CatalogEntry[] = [
-  defineEntry({
+  defineEntry<"sns-topic">({
     id: "sns-notifications-failed",
     service: "sns",
     title: "SNS deliveries failed",
@@ -22,11 +38,41 @@ export const SNS_ENTRIES: readonly CatalogEntry[] = [
     dimension: "TopicName",
     aggregate: "metrics-insights",
     individual: "when-needed",
+    applies: failuresAreIncidents,
+    excludeInapplicableFromAggregate: true,
     threshold: { describe: "more than 0 failed notifications a minute", compute: () => 0 },
     runbook: "sns-notifications-failed",
     source: section(
       RECOMMENDED_ALARMS,
-      "Amazon SNS: NumberOfNotificationsFailed (Sum, 60 s, 5 of 5, > threshold)",
+      "Amazon SNS: NumberOfNotificationsFailed (Sum, 60 s, 5 of 5, > 0 for topics with only SQS, Lambda or Firehose subscriptions)",
+    ),
+  }),
+  defineEntry<"sns-topic">({
+    id: "sns-dlq-delivery-failed",
+    service: "sns",
+    title: "SNS messages lost: DLQ delivery failed",
+    meaning:
+      "Notifications that failed delivery could not be moved to the subscription's dead-letter queue either: they are lost. Check the DLQ exists and its policy lets SNS send to it (and its KMS key, if encrypted).",
+    resourceKind: "sns-topic",
+    namespace: "AWS/SNS",
+    metricName: "NumberOfNotificationsFailedToRedriveToDlq",
+    statistic: "Sum",
+    period: 60,
+    // AWS: 5 of 5. Each one is a lost message, so one pages, and the alarm holds ALARM for 15 quiet minutes.
+    evaluationPeriods: 15,
+    datapointsToAlarm: 1,
+    comparison: "GreaterThanThreshold",
+    treatMissingData: "notBreaching",
+    unit: "count",
+    dimension: "TopicName",
+    aggregate: "metrics-insights",
+    individual: "when-needed",
+    applies: (topic) => topic.subscriptions.some((subscription) => subscription.deadLetterArn !== undefined),
+    threshold: { describe: "more than 0", compute: () => 0 },
+    runbook: "sns-notifications-failed",
+    source: section(
+      RECOMMENDED_ALARMS,
+      "Amazon SNS: NumberOfNotificationsFailedToRedriveToDlq (Sum, 60 s, > 0)",
     ),
   }),
 ];

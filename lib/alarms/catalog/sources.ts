@@ -16,6 +16,11 @@ export const SQS_DEAD_LETTER_QUEUES =
 export const EVENTBRIDGE_METRICS =
   "https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-monitoring.html";
 
+export const STEPFUNCTIONS_METRICS =
+  "https://docs.aws.amazon.com/step-functions/latest/dg/procedure-cw-metrics.html";
+
+export const SNS_METRICS = "https://docs.aws.amazon.com/sns/latest/dg/sns-monitoring-using-cloudwatch.html";
+
 export const KINESIS_METRICS =
   "https://docs.aws.amazon.com/streams/latest/dev/monitoring-with-cloudwatch.html";
 

@@ -1,55 +1,83 @@
-/** AWS Step Functions: executions that fail, are throttled, or time out, per state machine. */
-import type { StateMachine } from "../../inventory/types.js";
-import { RECOMMENDED_ALARMS, section } from "./sources.js";
-import { defineEntry, type CatalogEntry } from "./types.js";
+/**
+ * AWS Step Functions: executions that fail (as a share of those that end), time out, or are throttled, per
+ * state machine. CloudWatch's recommended alarms have no Step Functions section: the shapes are Watchkeeper's.
+ */
+import { SERVERLESS_LENS, STEPFUNCTIONS_METRICS, section } from "./sources.js";
+import { defineEntry, type CatalogEntry, type TypedCatalogEntry } from "./types.js";
 
 const NAMESPACE = "AWS/States";
 const SERVICE = "stepfunctions";
 
-function executionEntry(id: string, metricName: string, title: string, meaning: string): CatalogEntry {
+type Fields = Pick<
+  TypedCatalogEntry<"state-machine">,
+  "id" | "metricName" | "title" | "meaning" | "evaluationPeriods" | "datapointsToAlarm" | "threshold"
+> &
+  Partial<TypedCatalogEntry<"state-machine">>;
+
+function executionEntry(fields: Fields): CatalogEntry {
   return defineEntry<"state-machine">({
-    id,
     service: SERVICE,
-    title,
-    meaning,
     resourceKind: "state-machine",
     namespace: NAMESPACE,
-    metricName,
     statistic: "Sum",
     period: 60,
-    evaluationPeriods: 1,
-    datapointsToAlarm: 1,
-    comparison: "GreaterThanOrEqualToThreshold",
+    comparison: "GreaterThanThreshold",
     treatMissingData: "notBreaching",
     unit: "count",
     dimension: "StateMachineArn",
     aggregate: "metrics-insights",
     individual: "when-needed",
     // Step Functions names its metrics by the state machine's ARN.
-    dimensionValue: (machine: StateMachine) => machine.arn,
-    threshold: { describe: "1 or more executions", compute: () => 1 },
-    runbook: id,
-    source: section(RECOMMENDED_ALARMS, `AWS Step Functions: ${metricName} (Sum, 60 s, 1 of 1, >= 1)`),
+    dimensionValue: (machine) => machine.arn,
+    runbook: fields.id,
+    source: section(STEPFUNCTIONS_METRICS, `${fields.metricName} (per StateMachineArn)`),
+    ...fields,
   });
 }
 
 export const STEPFUNCTIONS_ENTRIES: readonly CatalogEntry[] = [
-  executionEntry(
-    "stepfunctions-executions-failed",
-    "ExecutionsFailed",
-    "Step Functions executions failed",
-    "Executions of a state machine failed. Open the failed executions' event history to find the state and error.",
-  ),
-  executionEntry(
-    "stepfunctions-execution-throttled",
-    "ExecutionThrottled",
-    "Step Functions executions throttled",
-    "State transitions of a state machine were throttled by the Step Functions quotas: executions slow down or fail to start. Request a quota increase or smooth the load.",
-  ),
-  executionEntry(
-    "stepfunctions-executions-timed-out",
-    "ExecutionsTimedOut",
-    "Step Functions executions timed out",
-    "Executions of a state machine reached their TimeoutSeconds. Find the slow or stuck state in the executions' history.",
-  ),
+  executionEntry({
+    id: "stepfunctions-executions-failed",
+    metricName: "ExecutionsFailed",
+    title: "Step Functions executions failing",
+    meaning:
+      "More than a tenth of a state machine's executions end failed, three minutes in five (or, at under 10 executions a minute, some fail in each of those minutes). Open the failed executions' event history to find the state and error.",
+    unit: "fraction",
+    // A share, not a count: workflows that end in a Fail state as a normal outcome fail all day, and one
+    // failure a minute apart from the next is not an incident. Each machine gets its own rate alarm.
+    aggregate: "none",
+    individual: "always",
+    math: {
+      metrics: { m2: { metricName: "ExecutionsSucceeded", statistic: "Sum" } },
+      steps: { failed: "FILL(m1, 0)", ended: "FILL(m1, 0) + FILL(m2, 0)" },
+      expression: "IF(ended >= 10, failed / ended, IF(failed > 0, 1, 0))",
+    },
+    evaluationPeriods: 5,
+    datapointsToAlarm: 3,
+    threshold: { describe: "more than 10% of the executions that end (0.1)", compute: () => 0.1 },
+    source: section(
+      SERVERLESS_LENS,
+      `OPS 1 (alarm on workflow failures); ExecutionsFailed and ExecutionsSucceeded: ${STEPFUNCTIONS_METRICS}`,
+    ),
+  }),
+  executionEntry({
+    id: "stepfunctions-execution-throttled",
+    metricName: "ExecutionThrottled",
+    title: "Step Functions state transitions throttled",
+    meaning:
+      "State transitions of a state machine (StateEntered events and retries) are throttled by the Step Functions quotas, five minutes running: executions slow down. Request a quota increase or smooth the load.",
+    evaluationPeriods: 5,
+    datapointsToAlarm: 5,
+    threshold: { describe: "throttling in each of 5 minutes", compute: () => 0 },
+  }),
+  executionEntry({
+    id: "stepfunctions-executions-timed-out",
+    metricName: "ExecutionsTimedOut",
+    title: "Step Functions executions timed out",
+    meaning:
+      "Executions of a state machine reached their TimeoutSeconds. Find the slow or stuck state in the executions' history. The alarm stays in ALARM for 15 minutes after the last timeout, so a burst pages once.",
+    evaluationPeriods: 15,
+    datapointsToAlarm: 1,
+    threshold: { describe: "any execution timing out", compute: () => 0 },
+  }),
 ];

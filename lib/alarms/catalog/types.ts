@@ -4,6 +4,7 @@
  * `plan.ts` decides which alarms an inventory needs.
  */
 import type { Resource, ResourceKind, ResourceOfKind } from "../../inventory/types.js";
+import { TAGS } from "../../policy/tags.js";
 
 export type Statistic = "Sum" | "Average" | "Maximum" | "Minimum" | "SampleCount";
 /** Percentiles go in PutMetricAlarm's ExtendedStatistic, e.g. "p90". */
@@ -95,6 +96,21 @@ export interface ThresholdContext<R extends Resource = Resource> {
 export interface InventoryFacts {
   /** ARNs of queues that receive failed messages: redrive DLQs, async DLQs, rule-target and subscription DLQs, on-failure destinations. */
   readonly deadLetterQueues: ReadonlySet<string>;
+  /** ARNs of Kinesis streams a Lambda event source mapping reads with GetRecords (enabled or not; not fan-out). */
+  readonly polledStreams: ReadonlySet<string>;
+}
+
+/**
+ * A per-resource alarm on metric math over the resource's own metrics, instead of the metric itself. The
+ * entry's metric is `m1`; every query shares the entry's statistic period and the resource's dimensions.
+ */
+export interface EntryMath {
+  /** More metrics of the resource, by query id ("m2"). */
+  readonly metrics?: Readonly<Record<string, { readonly metricName: string; readonly statistic: Statistic }>>;
+  /** Intermediate expressions by id, in order, not returned ("e1": "m1 + m2"). */
+  readonly steps?: Readonly<Record<string, string>>;
+  /** The expression compared with the threshold. */
+  readonly expression: string;
 }
 
 export interface ThresholdRule<R extends Resource = Resource> {
@@ -135,6 +151,13 @@ interface EntryFields<K extends ResourceKind> {
   /** Resources for which the metric is not meaningful are also left out of the aggregate query. */
   readonly excludeInapplicableFromAggregate?: boolean;
   readonly threshold: ThresholdRule<ResourceOfKind<K>>;
+  /** A resource's own alarm reads metric math over its metrics (rates, arrivals, zero-filled); an aggregate query reads the metric. */
+  readonly math?: EntryMath;
+  /**
+   * How one resource's alarm treats missing data when it differs from `treatMissingData` (the aggregate's):
+   * e.g. a stream Lambda polls, whose metric vanishing means no one reads it. Such a resource gets its own alarm.
+   */
+  readonly missingDataFor?: (resource: ResourceOfKind<K>, facts: InventoryFacts) => TreatMissingData;
   /** `runbooks/<slug>.md`; the URL is the policy's runbookBaseUrl + slug + ".md". */
   readonly runbook: string;
   /** Where the defaults come from: URL and section. */
@@ -153,6 +176,7 @@ export type TypedCatalogEntry<K extends ResourceKind> = EntryFields<K>;
 export type CatalogEntry = EntryFields<ResourceKind> & {
   readonly threshold: ThresholdRule;
   readonly applies?: (resource: Resource, facts: InventoryFacts) => boolean;
+  readonly missingDataFor?: (resource: Resource, facts: InventoryFacts) => TreatMissingData;
   readonly dimensionValue?: (resource: Resource) => string;
   readonly targets?: (resource: Resource) => readonly AlarmTarget[];
 };
@@ -176,4 +200,9 @@ export function alarmTargets(entry: CatalogEntry, resource: Resource): readonly 
           dimensions: [{ name: entry.dimension, value: dimensionValue(entry, resource) }],
         },
       ];
+}
+
+/** The resource sets its own threshold for the metric (`watchkeeper:threshold:<Metric>`): it wants the alarm. */
+export function thresholdTagged(resource: Resource, metricName: string): boolean {
+  return resource.tags[`${TAGS.thresholdPrefix}${metricName}`] !== undefined;
 }
