@@ -182,7 +182,7 @@ function kinesis(streams: readonly StreamActivity[]): MetricDatum[] {
 
 /**
  * DynamoDB ({@link SOURCES.dynamodb}): ReadThrottleEvents and WriteThrottleEvents per TableName (a GSI's
- * with GlobalSecondaryIndexName too); SystemErrors only with [TableName, Operation] — there is no
+ * with GlobalSecondaryIndexName too, not modeled: no scenario's table has one); SystemErrors only with [TableName, Operation] — there is no
  * SystemErrors series with TableName alone. Sent in minutes with events (the console shows gaps, not
  * zeros, between them; AWS does not document it). Consumed capacity in minutes with requests.
  */
