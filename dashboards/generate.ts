@@ -2,10 +2,13 @@
  * The generator: inventory + alarms (+ findings) → one or a few dashboard bodies. Pure and
  * deterministic: the same inputs give byte-identical bodies.
  */
+import type { AlarmSpec } from "../lib/alarms/spec.js";
 import { indexInventory } from "../lib/inventory/query.js";
 import type { Inventory } from "../lib/inventory/types.js";
+import { alarmStatusBlocks, statusArns } from "./alarms.js";
+import { annotateBlock, graphAlarms } from "./annotate.js";
 import { resolveLimits, validateDashboardName, type DashboardLimits } from "./limits.js";
-import { alarmBlocks, findingsBlock, headerWidget } from "./layout.js";
+import { findingsBlock, headerWidget } from "./layout.js";
 import {
   DEFAULT_EXPLICIT_THRESHOLD,
   DEFAULT_TOP_N,
@@ -22,11 +25,14 @@ export interface DashboardOptions {
   readonly prefix?: string;
   /** Shown in the header; default: the inventory's `discoveredAt`. */
   readonly generatedAt?: string;
-  /** ARNs of Watchkeeper's alarms, for the alarm status widgets. */
-  readonly alarmArns?: readonly string[];
+  /**
+   * Watchkeeper's alarms: the alarm plan's desired specs. Their status is listed at the top, and each is
+   * drawn on the graphs of the metric it watches.
+   */
+  readonly alarms?: readonly AlarmSpec[];
   /** Runbooks location, ending with "/"; the header links to `<runbookBaseUrl>README.md`. */
   readonly runbookBaseUrl?: string;
-  /** Findings summary in Markdown (lib/findings renders it), shown after the header. */
+  /** Findings summary in Markdown (lib/findings renders it), shown under the alarm status. */
   readonly findingsMarkdown?: string;
   /** Overrides of CloudWatch's limits (only lower values make sense). */
   readonly limits?: Partial<DashboardLimits>;
@@ -73,13 +79,15 @@ export function generateDashboards(inventory: Inventory, options: DashboardOptio
     topN,
     limits,
   };
+  const alarms = options.alarms ?? [];
+  const status = alarmStatusBlocks(statusArns(alarms, inventory), limits);
   const findings = options.findingsMarkdown?.trim() ? [findingsBlock(options.findingsMarkdown.trim())] : [];
-  const alarms = alarmBlocks(options.alarmArns ?? [], limits);
-  const sections = SECTIONS.flatMap((section) => section.blocks(context));
-  // One alarm widget sits under the header; many go after the sections, so that a long list of alarms
-  // does not push the service graphs onto the second dashboard.
-  const blocks: Block[] =
-    alarms.length <= 1 ? [...findings, ...alarms, ...sections] : [...findings, ...sections, ...alarms];
+  const onGraphs = graphAlarms(alarms, inventory);
+  const sections = SECTIONS.flatMap((section) => section.blocks(context)).map((block) =>
+    annotateBlock(block, onGraphs),
+  );
+  // Alarm state first: it is what someone opening the dashboard at 3 a.m. needs.
+  const blocks: Block[] = [...status, ...findings, ...sections];
   const generatedAt = options.generatedAt ?? inventory.discoveredAt;
   const parts = splitIntoDashboards(
     base,

@@ -1,12 +1,12 @@
 /**
- * Top-down layout on the 24-column grid: a header on every dashboard, then the findings summary and the
- * alarm status of Watchkeeper's alarms, then one section per service. Widgets flow left to right and
- * wrap; a full-width widget always starts a new row.
+ * Top-down layout on the 24-column grid: a header on every dashboard, then the alarm status of
+ * Watchkeeper's alarms (alarms.ts) and the findings summary, then one section per service. Widgets flow
+ * left to right and wrap; a full-width widget always starts a new row.
  */
 import { MANAGED_TAG } from "../lib/policy/index.js";
-import { GRID, type DashboardLimits } from "./limits.js";
+import { GRID } from "./limits.js";
 import type { Block } from "./sections/section.js";
-import { alarmStatusWidget, textWidget, type PlacedWidget, type TextWidget, type Widget } from "./widgets.js";
+import { textWidget, type PlacedWidget, type TextWidget, type Widget } from "./widgets.js";
 
 /**
  * Dashboards cannot be tagged, so ownership is the name plus this text in the header: a dashboard
@@ -71,44 +71,6 @@ export function withoutGeneratedAt(markdown: string): string {
 export function findingsBlock(markdown: string): Block {
   const lines = markdown.split("\n").length;
   return { widgets: [textWidget(markdown, { height: Math.min(GRID.maxHeight, Math.max(3, lines + 1)) })] };
-}
-
-/**
- * Alarm status of the given alarms, sorted by ARN, at most `alarmsPerAlarmWidget` per widget. When one
- * widget holds them all it shows every state. Beyond that each widget shows only the alarms not OK,
- * since a wall of green hides the red, under a heading that says so.
- */
-export function alarmBlocks(alarmArns: readonly string[], limits: DashboardLimits): Block[] {
-  const arns = [...new Set(alarmArns)].sort();
-  if (arns.length === 0) return [];
-  const per = limits.alarmsPerAlarmWidget;
-  if (arns.length <= per) {
-    const height = Math.min(12, 3 + Math.ceil(arns.length / 8));
-    return [
-      {
-        widgets: [alarmStatusWidget({ title: `Watchkeeper alarms (${arns.length})`, alarms: arns, height })],
-      },
-    ];
-  }
-  const chunks = Math.ceil(arns.length / per);
-  const blocks: Block[] = [];
-  for (let i = 0; i < chunks; i++) {
-    const chunk = arns.slice(i * per, (i + 1) * per);
-    const widget = alarmStatusWidget({
-      title: `Watchkeeper alarms not OK, ${i + 1}/${chunks}`,
-      alarms: chunk,
-      states: ["ALARM", "INSUFFICIENT_DATA"],
-      width: 12,
-      height: 6,
-    });
-    const heading = textWidget(
-      `## Watchkeeper alarms\n\n${arns.length.toLocaleString("en-US")} alarms in ${chunks} widgets of up to ${per}; ` +
-        "each shows only its alarms in ALARM or INSUFFICIENT_DATA.",
-      { height: 2 },
-    );
-    blocks.push({ widgets: i === 0 ? [heading, widget] : [widget] });
-  }
-  return blocks;
 }
 
 /** Places widgets in order, left to right, wrapping at 24 columns; each row is as tall as its tallest widget. */

@@ -10,6 +10,13 @@ import { placeWidgets } from "./layout.js";
 import type { Block } from "./sections/section.js";
 import { metricCount, type DashboardBody, type Widget } from "./widgets.js";
 
+/** `items` in consecutive runs of at most `size`: what one widget or one dashboard can hold. */
+export function chunks<T>(items: readonly T[], size: number): T[][] {
+  const runs: T[][] = [];
+  for (let i = 0; i < items.length; i += size) runs.push(items.slice(i, i + size));
+  return runs;
+}
+
 /** `<base>` for the first part, `<base>-N` for the others. */
 export function partName(base: string, index: number): string {
   return validateDashboardName(index === 0 ? base : `${base}-${index + 1}`);

@@ -76,8 +76,7 @@ export interface TableProperties {
   readonly summaryColumns?: readonly ("MIN" | "MAX" | "SUM" | "AVG")[];
 }
 
-export interface MetricWidgetProperties {
-  readonly metrics: readonly MetricsItem[];
+interface GraphProperties {
   /** Required by CloudWatch. */
   readonly region: string;
   readonly title?: string;
@@ -86,10 +85,31 @@ export interface MetricWidgetProperties {
   readonly stat?: Statistic;
   /** Seconds: a multiple of 60, at least 60. */
   readonly period?: number;
-  readonly annotations?: { readonly horizontal?: readonly HorizontalAnnotation[] };
   readonly yAxis?: { readonly left?: YAxisSide; readonly right?: YAxisSide };
   readonly legend?: { readonly position: "right" | "bottom" | "hidden" };
   readonly table?: TableProperties;
+}
+
+/** A graph of the metrics it lists, with optional horizontal lines. */
+export interface MetricsGraphProperties extends GraphProperties {
+  readonly metrics: readonly MetricsItem[];
+  readonly annotations?: { readonly horizontal: readonly HorizontalAnnotation[] };
+}
+
+/**
+ * A graph of one alarm: CloudWatch draws the alarm's own metric and threshold. "Dashboard Body Structure
+ * and Syntax", Annotation Properties: at most one alarm, no `metrics` array beside it, and no
+ * horizontal or vertical annotations with it.
+ */
+export interface AlarmGraphProperties extends GraphProperties {
+  readonly metrics?: never;
+  readonly annotations: { readonly alarms: readonly [string] };
+}
+
+export type MetricWidgetProperties = MetricsGraphProperties | AlarmGraphProperties;
+
+export function isAlarmGraph(properties: MetricWidgetProperties): properties is AlarmGraphProperties {
+  return properties.metrics === undefined;
 }
 
 export interface TextWidgetProperties {
@@ -285,25 +305,38 @@ export function alarmStatusWidget(options: AlarmWidgetOptions): AlarmWidget {
   };
 }
 
-/** What a widget's `metrics` array names explicitly (not expressions). */
+/** A widget's `metrics` array; an alarm graph and a text or alarm widget have none. */
+function metricsItems(widget: Widget): readonly MetricsItem[] {
+  return widget.type === "metric" ? (widget.properties.metrics ?? []) : [];
+}
+
+/** A metric array read back into the MetricRef it was written from (`metricItem`'s inverse). */
+function metricRef(item: readonly (string | RenderingProperties)[]): MetricRef {
+  const strings = item.filter((part): part is string => typeof part === "string");
+  const rendering = item.find((part): part is RenderingProperties => typeof part === "object");
+  const [namespace, metricName, ...pairs] = strings;
+  const dimensions: Dimension[] = [];
+  for (let i = 0; i + 1 < pairs.length; i += 2) dimensions.push({ name: pairs[i]!, value: pairs[i + 1]! });
+  return {
+    namespace: namespace!,
+    metricName: metricName!,
+    dimensions,
+    ...(rendering?.label !== undefined ? { label: rendering.label } : {}),
+    ...(rendering?.stat !== undefined ? { stat: rendering.stat } : {}),
+    ...(rendering?.yAxis !== undefined ? { yAxis: rendering.yAxis } : {}),
+  };
+}
+
+/** What a widget's `metrics` array names explicitly (not expressions), with their rendering. */
 export function explicitMetrics(widget: Widget): MetricRef[] {
-  if (widget.type !== "metric") return [];
-  const metrics: MetricRef[] = [];
-  for (const item of widget.properties.metrics) {
-    if (typeof item[0] !== "string") continue;
-    const strings = item.filter((part): part is string => typeof part === "string");
-    const [namespace, metricName, ...pairs] = strings;
-    const dimensions: Dimension[] = [];
-    for (let i = 0; i + 1 < pairs.length; i += 2) dimensions.push({ name: pairs[i]!, value: pairs[i + 1]! });
-    metrics.push({ namespace: namespace!, metricName: metricName!, dimensions });
-  }
-  return metrics;
+  return metricsItems(widget)
+    .filter((item): item is readonly (string | RenderingProperties)[] => typeof item[0] === "string")
+    .map(metricRef);
 }
 
 /** Expressions in a widget's `metrics` array. */
 export function expressions(widget: Widget): string[] {
-  if (widget.type !== "metric") return [];
-  return widget.properties.metrics.flatMap((item) => {
+  return metricsItems(widget).flatMap((item) => {
     const first = item[0];
     return first !== undefined && typeof first === "object" && "expression" in first
       ? [first.expression]
@@ -322,6 +355,8 @@ export function isInsightsQuery(expression: string): boolean {
  */
 export function metricCount(widget: Widget): number {
   if (widget.type !== "metric") return 0;
+  // An alarm graph draws the alarm's one metric.
+  if (isAlarmGraph(widget.properties)) return 1;
   let count = explicitMetrics(widget).length;
   for (const expression of expressions(widget)) {
     if (isInsightsQuery(expression)) {

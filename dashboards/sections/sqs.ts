@@ -3,6 +3,7 @@
  * queue (any message in a DLQ is a failure, so DLQs are always drawn one by one, in tables when many).
  */
 import type { SqsQueue } from "../../lib/inventory/types.js";
+import { chunks } from "../split.js";
 import { metricWidget, type MetricRef, type Widget } from "../widgets.js";
 import {
   count,
@@ -71,31 +72,25 @@ function dlqWidgets(context: SectionContext, dlqs: readonly SqsQueue[]): Widget[
       }),
     ];
   }
-  const rows = Math.min(DLQ_TABLE_ROWS, context.limits.metricsPerWidget);
-  const chunks = Math.ceil(dlqs.length / rows);
-  const widgets: Widget[] = [];
-  for (let i = 0; i < chunks; i++) {
-    const chunk = dlqs.slice(i * rows, (i + 1) * rows);
-    widgets.push(
-      metricWidget({
-        title: chunks === 1 ? DLQ_TITLE : `${DLQ_TITLE}, ${i + 1}/${chunks}`,
-        region: context.region,
-        stat: DLQ_DEPTH.stat,
-        period: PERIOD_SECONDS,
-        view: "table",
-        table: {
-          layout: "horizontal",
-          showTimeSeriesData: false,
-          stickySummary: true,
-          summaryColumns: ["MAX"],
-        },
-        width: 24,
-        height: Math.min(12, 3 + Math.ceil(chunk.length / 10)),
-        metrics: chunk.map(dlqMetric),
-      }),
-    );
-  }
-  return widgets;
+  const tables = chunks(dlqs, Math.min(DLQ_TABLE_ROWS, context.limits.metricsPerWidget));
+  return tables.map((chunk, i) =>
+    metricWidget({
+      title: tables.length === 1 ? DLQ_TITLE : `${DLQ_TITLE}, ${i + 1}/${tables.length}`,
+      region: context.region,
+      stat: DLQ_DEPTH.stat,
+      period: PERIOD_SECONDS,
+      view: "table",
+      table: {
+        layout: "horizontal",
+        showTimeSeriesData: false,
+        stickySummary: true,
+        summaryColumns: ["MAX"],
+      },
+      width: 24,
+      height: Math.min(12, 3 + Math.ceil(chunk.length / 10)),
+      metrics: chunk.map(dlqMetric),
+    }),
+  );
 }
 
 export const sqsSection: ServiceSection = {

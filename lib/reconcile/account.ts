@@ -23,7 +23,6 @@ import { publishFindingMetrics } from "../findings/metrics.js";
 import { renderSummaryMarkdown, summarizeFindings } from "../findings/report.js";
 import { runChecks } from "../findings/run.js";
 import type { Finding } from "../findings/types.js";
-import { partitionOf } from "../aws/arn.js";
 import { discoverInventory, type DiscoverOptions } from "../inventory/discover.js";
 import type { Inventory } from "../inventory/types.js";
 import { reconcileRetention, type RetentionRun } from "../logs/apply.js";
@@ -109,7 +108,7 @@ export async function reconcileAccount(
   const planned = await planAccountDashboards(aws, inventory, {
     prefix: config.prefix,
     runbookBaseUrl: config.runbookBaseUrl,
-    alarmArns: dashboardAlarmArns(alarms, inventory),
+    alarms: alarms.plan.desired,
     findingsMarkdown: renderSummaryMarkdown(summarizeFindings(findings), {}),
     existing: owned.dashboards,
   });
@@ -243,19 +242,4 @@ function withAppliedRetention(inventory: Inventory, retention: RetentionRun): In
         : resource,
     ),
   };
-}
-
-/**
- * The alarms the dashboard's status widget shows: account-wide aggregates and the per-resource alarms
- * of DLQs and critical resources. Every per-resource alarm would push the graphs onto more dashboards.
- */
-function dashboardAlarmArns(alarms: ReconcileResult, inventory: Inventory): string[] {
-  const { region, accountId } = inventory;
-  const arn = (name: string) => `arn:${partitionOf(region)}:cloudwatch:${region}:${accountId}:alarm:${name}`;
-  return alarms.plan.changes
-    .filter((change) => change.action !== "delete" && change.desired)
-    .map((change) => change.desired!)
-    .filter((spec) => spec.origin.level === "aggregate" || spec.origin.entryId.includes("dlq"))
-    .map((spec) => arn(spec.name))
-    .sort();
 }

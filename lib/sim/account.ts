@@ -7,6 +7,7 @@
 import type { PutMetricAlarmInput, StandardUnit, StateValue } from "@aws-sdk/client-cloudwatch";
 import type { Clock } from "../aws/clock.js";
 import type { AwsService } from "../aws/quotas.js";
+import { evaluateSimAlarms, type SimAlarmEvaluation } from "./alarm-evaluation.js";
 import { ArnBuilder } from "./arn.js";
 import { VirtualClock } from "./clock.js";
 import { MetricStore, normalizeDimensions } from "./metrics.js";
@@ -17,6 +18,9 @@ import { Registry } from "./registry.js";
 import { putMetricAlarm } from "./services/cloudwatch.js";
 import type {
   SimAlarm,
+  SimAlarmHistoryItem,
+  SimAlarmNotification,
+  SimAlarmStateChangeEvent,
   SimDashboard,
   SimEventBus,
   SimEventSourceMapping,
@@ -272,6 +276,12 @@ export class SimAccount {
   readonly alarms = new Registry<SimAlarm>();
   readonly dashboards = new Registry<SimDashboard>();
   readonly metrics = new MetricStore();
+  /** What alarm state changes caused, oldest first: DescribeAlarmHistory's StateUpdate items, */
+  readonly alarmHistory: SimAlarmHistoryItem[] = [];
+  /** what the alarms' SNS actions published (or failed to), */
+  readonly notifications: SimAlarmNotification[] = [];
+  /** and the events CloudWatch sent to EventBridge. */
+  readonly alarmEvents: SimAlarmStateChangeEvent[] = [];
 
   private readonly apiStats = new Map<string, SimApiStats>();
   private receipts = 0;
@@ -317,6 +327,15 @@ export class SimAccount {
       throw new Error("advanceTime needs an account on a VirtualClock");
     this.clock.advance(ms);
     this.settle();
+  }
+
+  /**
+   * Evaluates every alarm against the metrics up to the clock, as CloudWatch would have by now, and applies
+   * the state changes not applied by an earlier call (see lib/sim/alarm-evaluation.ts). Explicit, so a test
+   * decides when alarms see the metrics it emitted.
+   */
+  evaluateAlarms(): SimAlarmEvaluation {
+    return evaluateSimAlarms(this);
   }
 
   /** Brings time-driven state (message move tasks) up to the clock; every API call does this first. */

@@ -28,6 +28,7 @@ export {
   type TableSpec,
   type TopicSpec,
 } from "./account.js";
+export type { SimAlarmEvaluation } from "./alarm-evaluation.js";
 export { VirtualClock, SIM_EPOCH } from "./clock.js";
 export { SimNotImplementedError, SimUnsupportedError } from "./errors.js";
 export { generateAccount, type GenerateOptions } from "./generate.js";

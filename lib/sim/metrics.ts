@@ -3,7 +3,7 @@
  * periods with CloudWatch's statistics, plus a small Metrics Insights subset (one aggregate, WHERE on
  * dimensions, GROUP BY, ORDER BY, LIMIT) so top-offender queries have something real to read.
  */
-import type { Dimension } from "@aws-sdk/client-cloudwatch";
+import type { Dimension, MetricDataQuery, PutMetricAlarmInput } from "@aws-sdk/client-cloudwatch";
 import { SimUnsupportedError } from "./errors.js";
 import type { SimDatapoint, SimMetricSeries } from "./state.js";
 
@@ -153,6 +153,15 @@ const QUERY = new RegExp(
 );
 
 const unquote = (text: string): string => text.trim().replace(/^"(.*)"$/, "$1");
+
+export function isInsightsQuery(query: MetricDataQuery): boolean {
+  return /^\s*SELECT\s/i.test(query.Expression ?? "");
+}
+
+/** An alarm on a Metrics Insights query: one time series per contributor, each with its own state and actions. */
+export function isInsightsAlarm(config: Pick<PutMetricAlarmInput, "Metrics">): boolean {
+  return (config.Metrics ?? []).some(isInsightsQuery);
+}
 
 /** Parses the supported subset, or explains what lib/sim cannot run. */
 export function parseInsightsQuery(expression: string): InsightsQuery {

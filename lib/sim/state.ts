@@ -305,7 +305,96 @@ export interface SimAlarm {
   stateReason: string;
   stateReasonData?: string;
   stateUpdatedAt: number;
+  /** The last evaluation `SimAccount.evaluateAlarms` ran (epoch ms); absent until the first. */
+  evaluatedAt?: number;
   tags: Tags;
+}
+
+/** A state change of an alarm, or of one of its Metrics Insights contributors. */
+export interface SimAlarmTransition {
+  readonly alarmName: string;
+  /** Epoch ms: the evaluation (or SetAlarmState call) that changed the state. */
+  readonly at: number;
+  readonly from: StateValue;
+  readonly to: StateValue;
+  readonly reason: string;
+  /** A contributor's change ("QueueName=orders"), which the alarm's own state need not share. */
+  readonly contributor?: string;
+}
+
+/** A DescribeAlarmHistory item: the sim records state updates only (no configuration updates or actions). */
+export interface SimAlarmHistoryItem {
+  readonly alarmName: string;
+  readonly timestamp: number;
+  readonly type: "StateUpdate";
+  /** "Alarm updated from OK to ALARM". */
+  readonly summary: string;
+  /** JSON: `{ version, oldState: { stateValue, stateReason }, newState: { ... } }`. */
+  readonly data: string;
+}
+
+/** What an alarm action published to an SNS topic, or tried to. */
+export interface SimAlarmNotification {
+  readonly at: number;
+  readonly topicArn: string;
+  readonly alarmName: string;
+  /** The Metrics Insights contributor ("QueueName=orders") the notification is about. */
+  readonly contributor?: string;
+  readonly newState: StateValue;
+  readonly oldState: StateValue;
+  /** The JSON CloudWatch publishes to the topic (the SNS record's `Sns.Message`). */
+  readonly message: string;
+  /** "failed": the topic does not exist in this account and region. */
+  readonly outcome: "delivered" | "failed";
+}
+
+/** A "CloudWatch Alarm State Change" event as CloudWatch sends it to EventBridge's default bus. */
+export interface SimAlarmStateChangeEvent {
+  readonly version: "0";
+  readonly id: string;
+  readonly "detail-type": "CloudWatch Alarm State Change";
+  readonly source: "aws.cloudwatch";
+  readonly account: string;
+  /** "2025-01-01T00:05:00Z" */
+  readonly time: string;
+  readonly region: string;
+  /** The alarm's ARN. */
+  readonly resources: readonly string[];
+  readonly detail: {
+    readonly alarmName: string;
+    readonly state: SimAlarmEventState;
+    readonly previousState: SimAlarmEventState;
+    readonly configuration: {
+      readonly description?: string;
+      readonly metrics: readonly SimAlarmEventMetric[];
+    };
+  };
+}
+
+export interface SimAlarmEventState {
+  readonly value: StateValue;
+  readonly reason: string;
+  readonly reasonData?: string;
+  /** "2025-01-01T00:05:00.000+0000" */
+  readonly timestamp: string;
+}
+
+export interface SimAlarmEventMetric {
+  readonly id: string;
+  readonly expression?: string;
+  readonly label?: string;
+  readonly period?: number;
+  readonly returnData: boolean;
+  readonly metricStat?: {
+    readonly metric: {
+      readonly namespace: string;
+      readonly name: string;
+      readonly dimensions: Readonly<Record<string, string>>;
+    };
+    readonly period: number;
+    readonly stat: string;
+    readonly unit?: string;
+  };
 }
 
 export interface SimDashboard {

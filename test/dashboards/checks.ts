@@ -61,6 +61,30 @@ export function metricRefersToInventory(
   }
 }
 
+/** An alarm of the inventory's account and region, written as CloudWatch writes alarm ARNs. */
+export function isAlarmArnOf(inventory: Inventory, arn: unknown): boolean {
+  const prefix = `:cloudwatch:${inventory.region}:${inventory.accountId}:alarm:`;
+  return (
+    typeof arn === "string" && /^arn:aws[a-z-]*:/.test(arn) && arn.includes(prefix) && !arn.endsWith(":")
+  );
+}
+
+/**
+ * Problems of a metric widget whose annotations name an alarm (Annotation Properties: one alarm at most,
+ * and then no `metrics` array and no horizontal or vertical annotations).
+ */
+function alarmGraphProblems(i: number, props: Json, inventory: Inventory): string[] {
+  const annotations = props.annotations as Json;
+  const alarms = annotations.alarms as unknown[];
+  const problems: string[] = [];
+  if (!Array.isArray(alarms) || alarms.length !== 1 || !isAlarmArnOf(inventory, alarms[0]))
+    problems.push(`widget ${i}: alarm annotation ${JSON.stringify(alarms)}`);
+  if (props.metrics !== undefined) problems.push(`widget ${i}: an alarm annotation beside a metrics array`);
+  if (annotations.horizontal !== undefined || annotations.vertical !== undefined)
+    problems.push(`widget ${i}: an alarm annotation beside horizontal or vertical annotations`);
+  return problems;
+}
+
 /** Every problem found in one body; empty when it is valid. */
 export function bodyProblems(body: string, inventory: Inventory, limits: CheckLimits = CLOUDWATCH): string[] {
   const problems: string[] = [];
@@ -114,7 +138,14 @@ export function bodyProblems(body: string, inventory: Inventory, limits: CheckLi
         problems.push(
           `widget ${i}: alarm widget with ${Array.isArray(alarms) ? alarms.length : "no"} alarms`,
         );
+      } else if (!alarms.every((arn) => isAlarmArnOf(inventory, arn))) {
+        problems.push(`widget ${i}: an alarm widget lists something else than this account's alarms`);
       }
+    } else if (type === "metric" && (props.annotations as Json | undefined)?.alarms !== undefined) {
+      if (props.region !== inventory.region) problems.push(`widget ${i}: region ${String(props.region)}`);
+      problems.push(...alarmGraphProblems(i, props, inventory));
+      // The alarm's one metric.
+      total += 1;
     } else if (type === "metric") {
       if (props.region !== inventory.region) problems.push(`widget ${i}: region ${String(props.region)}`);
       const period = props.period as number;
@@ -143,6 +174,9 @@ export function bodyProblems(body: string, inventory: Inventory, limits: CheckLi
         }
       }
       if (queries > 1) problems.push(`widget ${i}: ${queries} Metrics Insights queries`);
+      const horizontal = ((props.annotations as Json | undefined)?.horizontal ?? []) as Json[];
+      if (!horizontal.every((line) => typeof line.value === "number" && Number.isFinite(line.value)))
+        problems.push(`widget ${i}: a horizontal annotation without a numeric value`);
       if (count > limits.metricsPerWidget)
         problems.push(`widget ${i}: ${count} metrics > ${limits.metricsPerWidget}`);
       total += count;

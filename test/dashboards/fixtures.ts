@@ -1,7 +1,8 @@
 /**
  * Inventories for the dashboard tests: a small sample-like account written out by hand, and a seeded
- * generator of accounts of any size and mix. Pure data; no AWS.
+ * generator of accounts of any size and mix, each with the alarms lib/alarms plans for it. Pure data; no AWS.
  */
+import { DEFAULT_ALARM_POLICY, planAlarms, type AlarmSpec } from "../../lib/alarms/index.js";
 import type {
   DynamoDbTable,
   EventBridgeRule,
@@ -210,6 +211,16 @@ export function sampleInventory(region = "us-east-1"): Inventory {
   return b.inventory({ lambdaLimit: 1000 });
 }
 
+/** The alarms lib/alarms plans for an inventory with the default policy: the plan's desired specs. */
+export function plannedAlarms(inventory: Inventory): readonly AlarmSpec[] {
+  return planAlarms(inventory, DEFAULT_ALARM_POLICY, []).desired;
+}
+
+/** An alarm's ARN in the inventory's account and region, written out as CloudWatch does. */
+export function arnOf(inventory: Inventory, name: string): string {
+  return `arn:aws:cloudwatch:${inventory.region}:${inventory.accountId}:alarm:${name}`;
+}
+
 /** mulberry32: a seeded generator so every run builds the same accounts. */
 export function rng(seed: number): () => number {
   let state = seed >>> 0;
@@ -224,15 +235,18 @@ export function rng(seed: number): () => number {
 
 export interface GeneratedAccount {
   readonly inventory: Inventory;
-  readonly alarmArns: string[];
+  readonly alarms: readonly AlarmSpec[];
+}
+
+function withPlannedAlarms(inventory: Inventory): GeneratedAccount {
+  return { inventory, alarms: plannedAlarms(inventory) };
 }
 
 const NAME_CHARS = "abcdefghijklmnopqrstuvwxyz0123456789-_";
 
 /**
  * An account of about `size` resources in a random mix: some kinds absent, some with a handful, some
- * with hundreds; about a fifth of the queues are DLQs; a few resources are ignored by tag; one alarm
- * ARN per few resources.
+ * with hundreds; about a fifth of the queues are DLQs; a few resources are ignored by tag.
  */
 export function generateInventory(seed: number, size: number, region = "eu-west-1"): GeneratedAccount {
   const random = rng(seed);
@@ -248,7 +262,6 @@ export function generateInventory(seed: number, size: number, region = "eu-west-
   // Random weights, some zero, so mixes range from one kind to all of them.
   const weights = kinds.map(() => (random() < 0.25 ? 0 : random()));
   const total = weights.reduce((a, w) => a + w, 0) || 1;
-  const alarmArns: string[] = [];
   const dlqs: SqsQueue[] = [];
   for (const [k, kind] of kinds.entries()) {
     const n = Math.round((size * weights[k]!) / total);
@@ -288,42 +301,27 @@ export function generateInventory(seed: number, size: number, region = "eu-west-
           b.logGroup(`/aws/lambda/${nm}`);
           break;
       }
-      if (random() < 0.3)
-        alarmArns.push(`arn:aws:cloudwatch:${region}:${ACCOUNT}:alarm:watchkeeper-${kind}-${nm}`);
     }
   }
   // A DLQ must be some queue's target to count as one.
   for (const dlq of dlqs) {
     if (!b.relations.some((r) => r.to === dlq.arn)) b.queue(`${dlq.name}-src`, { dlq });
   }
-  return { inventory: b.inventory(random() < 0.8 ? { lambdaLimit: 1000 + int(9000) } : {}), alarmArns };
+  return withPlannedAlarms(b.inventory(random() < 0.8 ? { lambdaLimit: 1000 + int(9000) } : {}));
 }
 
 /**
  * An account of `size` resources in a fixed, plausible mix (30 % functions, 20 % queues of which a
  * fifth are DLQs, 10 % tables, 10 % rules, 10 % log groups, 5 % each streams, REST APIs, HTTP APIs and
- * state machines), with the alarms the catalog would make: one Duration alarm per function, one per
- * DLQ, and a few account-wide ones.
+ * state machines).
  */
 export function balancedInventory(size: number, region = "us-east-2"): GeneratedAccount {
   const b = new AccountBuilder(region);
   const share = (fraction: number) => Math.round(size * fraction);
-  const alarm = (name: string) => `arn:aws:cloudwatch:${region}:${ACCOUNT}:alarm:watchkeeper-${name}`;
-  const alarmArns = [
-    "lambda-errors",
-    "lambda-throttles",
-    "lambda-concurrency",
-    "sqs-age",
-    "kinesis-iterator-age",
-  ].map(alarm);
-  for (let i = 0; i < share(0.3); i++)
-    alarmArns.push(alarm(`lambda-duration-${b.fn(`service-${i}-handler`).name}`));
+  for (let i = 0; i < share(0.3); i++) b.fn(`service-${i}-handler`);
   const queues = share(0.2);
   const dlqs: SqsQueue[] = [];
-  for (let i = 0; i < queues / 5; i++) {
-    dlqs.push(b.queue(`jobs-${i}-dlq`));
-    alarmArns.push(alarm(`sqs-dlq-jobs-${i}-dlq`));
-  }
+  for (let i = 0; i < queues / 5; i++) dlqs.push(b.queue(`jobs-${i}-dlq`));
   for (let i = dlqs.length; i < queues; i++) b.queue(`jobs-${i}`, { dlq: dlqs[i % dlqs.length]! });
   for (let i = 0; i < share(0.05); i++) b.stream(`events-${i}`);
   for (let i = 0; i < share(0.1); i++) b.table(`table-${i}`);
@@ -332,5 +330,5 @@ export function balancedInventory(size: number, region = "us-east-2"): Generated
   for (let i = 0; i < share(0.05); i++) b.stateMachine(`flow-${i}`);
   for (let i = 0; i < share(0.1); i++) b.rule(`rule-${i}`, i % 3 === 0 ? "orders" : "default");
   for (let i = b.resources.length; i < size; i++) b.logGroup(`/aws/lambda/service-${i}-handler`);
-  return { inventory: b.inventory({ lambdaLimit: 5000 }), alarmArns };
+  return withPlannedAlarms(b.inventory({ lambdaLimit: 5000 }));
 }

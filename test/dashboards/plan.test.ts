@@ -8,7 +8,7 @@ import {
   type ExistingDashboard,
 } from "../../dashboards/index.js";
 import { countChanges } from "../../lib/plan/change.js";
-import { sampleInventory } from "./fixtures.js";
+import { plannedAlarms, sampleInventory } from "./fixtures.js";
 
 const BASE = "watchkeeper-dashboard-us-east-1";
 const desired = (generatedAt = "2025-01-01T00:00:00.000Z") =>
@@ -52,9 +52,7 @@ describe("planDashboards", () => {
   });
 
   it("updates a managed dashboard whose content changed", () => {
-    const [old] = generateDashboards(sampleInventory(), {
-      alarmArns: ["arn:aws:cloudwatch:us-east-1:123456789012:alarm:a"],
-    });
+    const [old] = generateDashboards(sampleInventory(), { alarms: plannedAlarms(sampleInventory()) });
     const [now] = desired();
     const [change] = planDashboards(BASE, [now!], [existing(old!)]);
     expect(change).toMatchObject({ action: "update", target: BASE, desired: now, actual: { name: BASE } });

@@ -1,37 +1,56 @@
 /**
  * Properties of every generated dashboard, over many seeded accounts of random size and mix and random
  * (lower) limits: valid JSON, within CloudWatch's limits, on the grid, every explicit metric naming a
- * resource of the inventory, every DLQ and alarm shown once, and the same bytes for the same inputs.
+ * resource of the inventory, every DLQ and planned alarm shown once, every annotation an alarm's own,
+ * and the same bytes for the same inputs.
  */
 import { describe, expect, it } from "vitest";
 import { generateDashboards, isPartName, type DashboardSpec } from "../../dashboards/index.js";
 import { indexInventory } from "../../lib/inventory/query.js";
 import type { Inventory } from "../../lib/inventory/types.js";
+import type { AlarmSpec } from "../../lib/alarms/index.js";
+import { alarmProblems } from "./alarm-checks.js";
 import { bodyProblems, CLOUDWATCH, type CheckLimits } from "./checks.js";
-import { balancedInventory, generateInventory, rng } from "./fixtures.js";
+import { arnOf, balancedInventory, generateInventory, rng } from "./fixtures.js";
 
 interface Widget {
   type: string;
-  properties: { markdown?: string; alarms?: string[]; metrics?: unknown[][] };
+  properties: {
+    title?: string;
+    markdown?: string;
+    metrics?: unknown[][];
+    annotations?: { alarms?: string[] };
+  };
 }
 
 const widgetsOf = (spec: DashboardSpec) => (JSON.parse(spec.body) as { widgets: Widget[] }).widgets;
 
-/** The queue names drawn in DLQ widgets, across all parts. */
-function dlqNamesShown(specs: readonly DashboardSpec[]): string[] {
+/** The queue names drawn in DLQ widgets, across all parts: a lone DLQ's graph may be its alarm's. */
+function dlqNamesShown(
+  inventory: Inventory,
+  alarms: readonly AlarmSpec[],
+  specs: readonly DashboardSpec[],
+): string[] {
+  const queueOfAlarm = (arn: string) =>
+    alarms
+      .find((a) => arnOf(inventory, a.name) === arn)
+      ?.metric?.dimensions.find((d) => d.name === "QueueName")?.value;
   return specs.flatMap((spec) =>
     widgetsOf(spec)
-      .filter((w) =>
-        (w as { properties: { title?: string } }).properties.title?.startsWith("Dead-letter queues"),
-      )
-      .flatMap((w) => w.properties.metrics!.map((m) => m[3] as string)),
+      .filter((w) => w.properties.title?.startsWith("Dead-letter queues"))
+      .flatMap((w) =>
+        w.properties.annotations?.alarms
+          ? [queueOfAlarm(w.properties.annotations.alarms[0]!) ?? "?"]
+          : w.properties.metrics!.map((m) => m[3] as string),
+      ),
   );
 }
 
 function checkAll(
   inventory: Inventory,
-  alarmArns: readonly string[],
+  alarms: readonly AlarmSpec[],
   specs: readonly DashboardSpec[],
+  plain: readonly DashboardSpec[],
   limits: CheckLimits,
 ) {
   const base = `watchkeeper-dashboard-${inventory.region}`;
@@ -44,14 +63,13 @@ function checkAll(
     for (const other of specs)
       if (other !== spec) expect(header).toContain(`#dashboards:name=${other.name})`);
   }
-  const shownAlarms = specs.flatMap((s) => widgetsOf(s).flatMap((w) => w.properties.alarms ?? []));
-  expect(shownAlarms).toEqual([...new Set(alarmArns)].sort());
+  expect(alarmProblems(inventory, alarms, specs, plain)).toEqual([]);
   const index = indexInventory(inventory);
   const dlqs = index
     .ofKind("sqs-queue")
     .filter((q) => index.isDlq(q.arn) && q.tags["watchkeeper:ignore"] !== "true")
     .map((q) => q.name);
-  expect(dlqNamesShown(specs).sort()).toEqual(dlqs.sort());
+  expect(dlqNamesShown(inventory, alarms, specs).sort()).toEqual(dlqs.sort());
 }
 
 describe("any generated dashboard", () => {
@@ -60,7 +78,7 @@ describe("any generated dashboard", () => {
     for (let seed = 1; seed <= 150; seed++) {
       // Many small accounts (explicit metrics) and some large ones (Metrics Insights, tables, splits).
       const size = random() < 0.5 ? Math.floor(random() * 40) : Math.floor(random() * 3000);
-      const { inventory, alarmArns } = generateInventory(seed, size);
+      const { inventory, alarms } = generateInventory(seed, size);
       const tight = random() < 0.5;
       const limits = tight
         ? {
@@ -68,9 +86,10 @@ describe("any generated dashboard", () => {
             widgetsPerDashboard: 20 + Math.floor(random() * 100),
           }
         : {};
-      const options = { alarmArns, limits, explicitThreshold: Math.floor(random() * 15) };
+      const plainOptions = { limits, explicitThreshold: Math.floor(random() * 15) };
+      const options = { ...plainOptions, alarms };
       const specs = generateDashboards(inventory, options);
-      checkAll(inventory, alarmArns, specs, {
+      checkAll(inventory, alarms, specs, generateDashboards(inventory, plainOptions), {
         ...CLOUDWATCH,
         bytes: limits.bodyBytes ?? CLOUDWATCH.bytes,
         widgets: limits.widgetsPerDashboard ?? CLOUDWATCH.widgets,
@@ -83,15 +102,16 @@ describe("any generated dashboard", () => {
 describe("a simulated account of 10,000 resources", () => {
   // The size report is an annotation: shown by `vitest --reporter=verbose` (and on failure), not in npm test.
   it("stays within CloudWatch's limits; its size is reported", async ({ annotate }) => {
-    const { inventory, alarmArns } = balancedInventory(10_000);
+    const { inventory, alarms } = balancedInventory(10_000);
     expect(inventory.resources).toHaveLength(10_000);
     const started = performance.now();
-    const specs = generateDashboards(inventory, { alarmArns });
+    const specs = generateDashboards(inventory, { alarms });
     const ms = performance.now() - started;
-    checkAll(inventory, alarmArns, specs, CLOUDWATCH);
+    const sectionsOnly = generateDashboards(inventory);
+    checkAll(inventory, alarms, specs, sectionsOnly, CLOUDWATCH);
     const total = specs.reduce((sum, s) => sum + s.measure.bytes, 0);
     await annotate(
-      `10,000 resources, ${alarmArns.length} alarms → ${specs.length} dashboard(s) in ${ms.toFixed(0)} ms: ` +
+      `10,000 resources, ${alarms.length} alarms → ${specs.length} dashboard(s) in ${ms.toFixed(0)} ms: ` +
         specs
           .map(
             (s) =>
@@ -102,13 +122,12 @@ describe("a simulated account of 10,000 resources", () => {
       "size",
     );
     // Without alarms (sections only): Metrics Insights keeps the body small whatever the account's size.
-    const sectionsOnly = generateDashboards(inventory);
     await annotate(
       `10,000 resources without alarm widgets → ${sectionsOnly.length} dashboard: ` +
         `${sectionsOnly[0]!.measure.widgets} widgets, ${sectionsOnly[0]!.measure.metrics} metrics, ${sectionsOnly[0]!.measure.bytes} bytes`,
       "size",
     );
     expect(sectionsOnly).toHaveLength(1);
-    checkAll(inventory, [], sectionsOnly, CLOUDWATCH);
+    checkAll(inventory, [], sectionsOnly, sectionsOnly, CLOUDWATCH);
   });
 });

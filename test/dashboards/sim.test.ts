@@ -1,7 +1,7 @@
 /**
  * Dashboards for accounts discovered through lib/sim (the demo's sample account and a generated one of
  * 10,000 resources), with the alarms lib/alarms plans for them, written back through the sim, whose
- * PutDashboard enforces CloudWatch's widget and metric limits.
+ * PutDashboard enforces CloudWatch's widget, metric and alarm rules; and the dashboard of a reconcile run.
  */
 import { describe, expect, it } from "vitest";
 import {
@@ -9,62 +9,55 @@ import {
   generateDashboards,
   planAccountDashboards,
   reviewJson,
-  type DashboardSpec,
 } from "../../dashboards/index.js";
-import { DEFAULT_ALARM_POLICY, planAlarms } from "../../lib/alarms/index.js";
+import { DEFAULT_ALARM_POLICY } from "../../lib/alarms/index.js";
 import type { Aws } from "../../lib/aws/clients.js";
-import { discoverInventory, type Inventory } from "../../lib/inventory/index.js";
+import { parseConfig } from "../../lib/config/index.js";
+import { discoverInventory } from "../../lib/inventory/index.js";
 import { countChanges } from "../../lib/plan/change.js";
+import { reconcileAccount } from "../../lib/reconcile/index.js";
 import { generateAccount, sampleAccount, simulatedAws, VirtualClock } from "../../lib/sim/index.js";
+import { alarmProblems, annotationCounts, expectedStatusArns, statusArnsShown } from "./alarm-checks.js";
 import { bodyProblems, CLOUDWATCH } from "./checks.js";
+import { plannedAlarms } from "./fixtures.js";
 
 const RUNBOOKS = DEFAULT_ALARM_POLICY.runbookBaseUrl;
-
-function plannedAlarmArns(inventory: Inventory): string[] {
-  const plan = planAlarms(inventory, DEFAULT_ALARM_POLICY, []);
-  return plan.desired.map(
-    (a) => `arn:aws:cloudwatch:${inventory.region}:${inventory.accountId}:alarm:${a.name}`,
-  );
-}
 
 function calls(aws: Aws, api: string): number {
   return aws.pacer.calls().find((c) => c.service === "cloudwatch" && c.api === api)?.calls ?? 0;
 }
-
-const alarmsShown = (specs: readonly DashboardSpec[]) =>
-  specs.flatMap((s) =>
-    (JSON.parse(s.body) as { widgets: { properties: { alarms?: string[] } }[] }).widgets.flatMap(
-      (w) => w.properties.alarms ?? [],
-    ),
-  );
 
 describe("the sample account, discovered through lib/sim", async () => {
   const clock = new VirtualClock();
   const account = sampleAccount({ clock });
   const aws = simulatedAws(account);
   const inventory = await discoverInventory(aws);
-  // A fixed few, so the snapshot changes only when the dashboard does (not when the alarm catalog does).
-  const alarmArns = ["lambda-errors", "lambda-throttles", "sqs-dlq-messages-payments-dlq"].map(
-    (name) => `arn:aws:cloudwatch:${inventory.region}:${inventory.accountId}:alarm:watchkeeper-${name}`,
-  );
-  const specs = generateDashboards(inventory, { alarmArns, runbookBaseUrl: RUNBOOKS });
+  // A fixed few, so the snapshot changes only when the dashboard does (not with every catalog change):
+  // two account-wide aggregates and the DLQ's alarm, whose graph is the DLQ's only line.
+  const FEW = ["lambda-errors", "lambda-throttles", "sqs-dlq-messages-visible-payments-dlq"];
+  const alarms = plannedAlarms(inventory).filter((a) => FEW.includes(a.name.replace(/^watchkeeper-/, "")));
+  const specs = generateDashboards(inventory, { alarms, runbookBaseUrl: RUNBOOKS });
 
   it("matches the reviewed body", async () => {
+    expect(alarms).toHaveLength(FEW.length);
     expect(specs.map((s) => s.name)).toEqual(["watchkeeper-dashboard-us-east-1"]);
     expect(bodyProblems(specs[0]!.body, inventory)).toEqual([]);
     await expect(reviewJson(specs)).toMatchFileSnapshot("./__snapshots__/sim-sample-dashboard.json");
   });
 
-  it("holds every alarm lib/alarms plans for it", () => {
-    const arns = plannedAlarmArns(inventory);
-    expect(arns.length).toBeGreaterThan(10);
-    const withAll = generateDashboards(inventory, { alarmArns: arns, runbookBaseUrl: RUNBOOKS });
+  it("shows every alarm lib/alarms plans for it, and draws some of them on their graphs", () => {
+    const all = plannedAlarms(inventory);
+    expect(all.length).toBeGreaterThan(10);
+    const withAll = generateDashboards(inventory, { alarms: all, runbookBaseUrl: RUNBOOKS });
     for (const spec of withAll) expect(bodyProblems(spec.body, inventory)).toEqual([]);
-    expect(alarmsShown(withAll)).toEqual([...new Set(arns)].sort());
+    const plain = generateDashboards(inventory, { runbookBaseUrl: RUNBOOKS });
+    expect(alarmProblems(inventory, all, withAll, plain)).toEqual([]);
+    expect(annotationCounts(withAll).alarms).toBeGreaterThan(0);
+    expect(annotationCounts(withAll).thresholds).toBeGreaterThan(0);
   });
 
   it("apply writes it into the account; a second run makes no PutDashboard call", async () => {
-    const first = await planAccountDashboards(aws, inventory, { alarmArns, runbookBaseUrl: RUNBOOKS });
+    const first = await planAccountDashboards(aws, inventory, { alarms, runbookBaseUrl: RUNBOOKS });
     expect(countChanges(first.changes)).toMatchObject({ create: 1 });
     const report = await applyDashboards(aws, first.changes, { clock: account.clock });
     expect(report).toMatchObject({ applied: 1, failed: 0 });
@@ -73,7 +66,7 @@ describe("the sample account, discovered through lib/sim", async () => {
     clock.advance(3_600_000);
     const later = new Date(account.clock.now()).toISOString();
     const second = await planAccountDashboards(aws, inventory, {
-      alarmArns,
+      alarms,
       runbookBaseUrl: RUNBOOKS,
       generatedAt: later,
     });
@@ -92,17 +85,17 @@ describe("a simulated account of 10,000 resources (lib/sim generateAccount)", ()
     const aws = simulatedAws(account);
     const inventory = await discoverInventory(aws);
     expect(inventory.resources).toHaveLength(10_000);
-    const alarmArns = plannedAlarmArns(inventory);
+    const alarms = plannedAlarms(inventory);
 
     const started = performance.now();
-    const specs = generateDashboards(inventory, { alarmArns, runbookBaseUrl: RUNBOOKS });
+    const specs = generateDashboards(inventory, { alarms, runbookBaseUrl: RUNBOOKS });
     const ms = performance.now() - started;
     for (const spec of specs) expect(bodyProblems(spec.body, inventory, CLOUDWATCH)).toEqual([]);
-    expect(alarmsShown(specs)).toEqual([...new Set(alarmArns)].sort());
-    const sectionsOnly = generateDashboards(inventory);
+    const sectionsOnly = generateDashboards(inventory, { runbookBaseUrl: RUNBOOKS });
+    expect(alarmProblems(inventory, alarms, specs, sectionsOnly)).toEqual([]);
     expect(sectionsOnly).toHaveLength(1);
     await annotate(
-      `lib/sim account of ${inventory.resources.length} resources and ${alarmArns.length} planned alarms → ` +
+      `lib/sim account of ${inventory.resources.length} resources and ${alarms.length} planned alarms → ` +
         `${specs.length} dashboard(s) in ${ms.toFixed(0)} ms: ` +
         specs
           .map(
@@ -115,9 +108,36 @@ describe("a simulated account of 10,000 resources (lib/sim generateAccount)", ()
       "size",
     );
 
-    const plan = await planAccountDashboards(aws, inventory, { alarmArns, runbookBaseUrl: RUNBOOKS });
+    const plan = await planAccountDashboards(aws, inventory, { alarms, runbookBaseUrl: RUNBOOKS });
     const report = await applyDashboards(aws, plan.changes, { clock: account.clock });
     expect(report).toMatchObject({ failed: 0, applied: specs.length });
     expect(account.dashboards.size).toBe(specs.length);
+  });
+});
+
+describe("a reconcile run", () => {
+  it("writes a dashboard whose status lists exactly the alarms the run planned, the breaker's among them", async () => {
+    const sim = sampleAccount();
+    const aws = simulatedAws(sim);
+    const inventory = await discoverInventory(aws);
+    const run = await reconcileAccount(aws, inventory, parseConfig({}));
+    const planned = run.alarms.plan.desired;
+    expect(planned.some((alarm) => alarm.name.startsWith("watchkeeper-breaker-"))).toBe(true);
+    const written = run.dashboards!.plan.changes.map((change) => change.desired!);
+    expect(statusArnsShown(written)).toEqual(expectedStatusArns(inventory, planned));
+    for (const spec of written) expect(sim.dashboards.get(spec.name)?.body).toBe(spec.body);
+  });
+
+  it("holds the dashboard back when the inventory has a gap: it would drop what could not be read", async () => {
+    const sim = sampleAccount();
+    const aws = simulatedAws(sim, {
+      faults: { rules: [{ service: "sqs", api: "ListQueues", fault: "denied" }] },
+    });
+    const run = await reconcileAccount(aws, await discoverInventory(aws), parseConfig({}));
+    const changes = run.dashboards!.plan.changes;
+    expect(changes.length).toBeGreaterThan(0);
+    for (const change of changes) expect(change).toMatchObject({ action: "noop", held: "create" });
+    expect(calls(aws, "PutDashboard")).toBe(0);
+    expect(sim.dashboards.size).toBe(0);
   });
 });

@@ -38,11 +38,16 @@ describe("part names", () => {
 });
 
 describe("splitting", () => {
-  const { inventory, alarmArns } = generateInventory(11, 3000);
+  const { inventory, alarms } = generateInventory(11, 3000);
+  // Alarm status widgets small enough for these tight budgets: 100 ARNs alone take about 10 kB.
+  const alarmsPerAlarmWidget = 20;
 
   it("splits when the body budget is small, every part within it, and links every part from each header", () => {
     const budget = 12_000;
-    const specs = generateDashboards(inventory, { alarmArns, limits: { bodyBytes: budget } });
+    const specs = generateDashboards(inventory, {
+      alarms,
+      limits: { bodyBytes: budget, alarmsPerAlarmWidget },
+    });
     expect(specs.length).toBeGreaterThan(2);
     const names = specs.map((s) => s.name);
     expect(names[0]).toBe("watchkeeper-dashboard-eu-west-1");
@@ -63,8 +68,11 @@ describe("splitting", () => {
   });
 
   it("keeps the top-down order across parts: the parts read in sequence are the unsplit dashboard", () => {
-    const whole = generateDashboards(inventory, { alarmArns });
-    const split = generateDashboards(inventory, { alarmArns, limits: { bodyBytes: 15_000 } });
+    const whole = generateDashboards(inventory, { alarms, limits: { alarmsPerAlarmWidget } });
+    const split = generateDashboards(inventory, {
+      alarms,
+      limits: { bodyBytes: 15_000, alarmsPerAlarmWidget },
+    });
     const withoutHeaders = (specs: DashboardSpec[]) => specs.flatMap((s) => widgetsOf(s).slice(1).map(label));
     expect(split.length).toBeGreaterThan(whole.length);
     expect(withoutHeaders(split)).toEqual(withoutHeaders(whole));

@@ -428,6 +428,44 @@ describe("dashboards", () => {
     await expectAwsError(put(body(1), "bad name"), "DashboardInvalidInputError");
     expect([...account.dashboards.keys()]).toEqual(["d"]);
   });
+
+  it("takes 1 to 100 ARNs in an alarm status widget, and an alarm annotation only alone on its graph", async () => {
+    const { account, cloudwatch } = setup();
+    const arn = (i: number) => `arn:aws:cloudwatch:us-east-1:123456789012:alarm:a-${i}`;
+    const put = (widget: object) =>
+      cloudwatch.send(
+        new PutDashboardCommand({ DashboardName: "d", DashboardBody: JSON.stringify({ widgets: [widget] }) }),
+      );
+    const status = (n: number) => ({
+      type: "alarm",
+      properties: { alarms: Array.from({ length: n }, (_, i) => arn(i)) },
+    });
+    const graph = (properties: object) => ({
+      type: "metric",
+      properties: { region: "us-east-1", ...properties },
+    });
+    const errors = [["AWS/Lambda", "Errors"]];
+    const threshold = { horizontal: [{ value: 1 }] };
+
+    await put(status(1));
+    await put(status(100));
+    await put(graph({ annotations: { alarms: [arn(0)] } }));
+    await put(graph({ metrics: errors, annotations: { alarms: [], ...threshold } }));
+    for (const invalid of [
+      status(0),
+      status(101),
+      { type: "alarm", properties: {} },
+      graph({ annotations: { alarms: [arn(0), arn(1)] } }),
+      graph({ metrics: errors, annotations: { alarms: [arn(0)] } }),
+      graph({ annotations: { alarms: [arn(0)], ...threshold } }),
+      graph({ annotations: threshold }),
+    ]) {
+      await expectAwsError(put(invalid), "DashboardInvalidInputError");
+    }
+    expect(JSON.parse(account.dashboards.get("d")!.body)).toMatchObject({
+      widgets: [{ properties: { metrics: errors } }],
+    });
+  });
 });
 
 describe("metrics", () => {

@@ -6,7 +6,7 @@ import { runChecks } from "../../../lib/findings/index.js";
 import { plannedWrites, reconcileAccount } from "../../../lib/reconcile/index.js";
 import { plural } from "../../../lib/plural.js";
 import type { SimApiStats } from "../../../lib/sim/index.js";
-import { CloudWatchClient, DescribeAlarmsCommand, SetAlarmStateCommand } from "@aws-sdk/client-cloudwatch";
+import { CloudWatchClient, DescribeAlarmsCommand } from "@aws-sdk/client-cloudwatch";
 import { renderStatus, runAction, type Action, type OnCallStatus } from "../../../lib/actions/index.js";
 import { onAlarmStateChange } from "../../../lib/breaker/index.js";
 import type { WatchkeeperConfig } from "../../../lib/config/index.js";
@@ -95,11 +95,9 @@ async function onCall(io: Io, c: Colors, session: Session, config: WatchkeeperCo
   const sim = session.sim!;
   const cloudwatch = aws.client(CloudWatchClient);
   const act = (action: Action) => runAction(aws, action, { actor: "user:demo", config });
-  const setState = (name: string, state: "ALARM" | "OK", reason: string) =>
-    cloudwatch.send(new SetAlarmStateCommand({ AlarmName: name, StateValue: state, StateReason: reason }));
 
   heading(io, c, 7, "Circuit breaker: an anomaly trips payments-consumer, then a reset");
-  // Every invocation fails for three minutes; CloudWatch puts the trip alarm in ALARM.
+  // Every invocation fails for three minutes; evaluating the alarms as CloudWatch does puts the trip alarm in ALARM.
   for (let minute = 0; minute < 3; minute++) {
     for (const metricName of ["Invocations", "Errors"]) {
       sim.emitMetric({
@@ -111,16 +109,16 @@ async function onCall(io: Io, c: Colors, session: Session, config: WatchkeeperCo
     }
     sim.advanceTime(60_000);
   }
-  const tripAlarm = `${config.prefix}breaker-error-rate-payments-consumer`;
-  await setState(tripAlarm, "ALARM", "100% of invocations failed for 3 minutes");
-  io.out(`${tripAlarm} → ALARM (every invocation failed for 3 minutes)\n`);
+  sim.evaluateAlarms();
+  const tripAlarm = sim.alarms.get(`${config.prefix}breaker-error-rate-payments-consumer`)!;
+  io.out(`${tripAlarm.name} → ${tripAlarm.state} (${tripAlarm.stateReason})\n`);
   const tripped = await onAlarmStateChange(
     aws,
     {
-      alarmName: tripAlarm,
-      state: "ALARM",
-      stateTimestamp: new Date(sim.clock.now()),
-      alarmArn: sim.alarms.get(tripAlarm)!.arn,
+      alarmName: tripAlarm.name,
+      state: tripAlarm.state,
+      stateTimestamp: new Date(tripAlarm.stateUpdatedAt),
+      alarmArn: tripAlarm.arn,
       account: sim.accountId,
       region: sim.region,
     },
@@ -130,7 +128,10 @@ async function onCall(io: Io, c: Colors, session: Session, config: WatchkeeperCo
   io.out(`the breaker function hears it: ${tripped.sentence.replace(/ \(by [^]*\)$/, "")}\n`);
   const mapping = [...sim.eventSourceMappings.values()].find((m) => m.functionName === "payments-consumer");
   io.out(c.dim(`  its SQS mapping is ${mapping?.state}: messages wait in the payments queue\n`));
-  await setState(tripAlarm, "OK", "recovered");
+  // Tripped, it gets no invocations: three minutes on, the alarm's range holds no failures.
+  sim.advanceTime(3 * 60_000);
+  sim.evaluateAlarms();
+  io.out(c.dim(`  three minutes later ${tripAlarm.name} is ${tripAlarm.state}\n`));
   const reset = await act({ action: "breaker-reset", function: "payments-consumer", reason: "fixed" });
   io.out(
     `watchkeeper breaker reset payments-consumer --yes: ` +
@@ -139,11 +140,15 @@ async function onCall(io: Io, c: Colors, session: Session, config: WatchkeeperCo
 
   heading(io, c, 8, "Slack: the DLQ alarm fires, posted to a local webhook receiver");
   const dlqAlarm = `${config.prefix}sqs-dlq-messages-visible-payments-dlq`;
-  await setState(
-    dlqAlarm,
-    "ALARM",
-    "Threshold Crossed: 1 datapoint [3.0] was greater than the threshold (0.0)",
-  );
+  // SQS reports the DLQ's depth for a minute; the alarm's evaluation sees it.
+  sim.emitMetric({
+    namespace: "AWS/SQS",
+    metricName: "ApproximateNumberOfMessagesVisible",
+    dimensions: { QueueName: "payments-dlq" },
+    values: [sim.queue("payments-dlq")!.messages.length],
+  });
+  sim.advanceTime(60_000);
+  sim.evaluateAlarms();
   const standIn = await SlackStandIn.start();
   try {
     const answer = await cloudwatch.send(new DescribeAlarmsCommand({ AlarmNames: [dlqAlarm] }));

@@ -14,6 +14,8 @@ import {
   type DeleteAlarmsCommandOutput,
   type DeleteDashboardsCommandInput,
   type DeleteDashboardsCommandOutput,
+  type DescribeAlarmHistoryCommandInput,
+  type DescribeAlarmHistoryCommandOutput,
   type DescribeAlarmsCommandInput,
   type DescribeAlarmsCommandOutput,
   type DisableAlarmActionsCommandInput,
@@ -45,10 +47,13 @@ import {
   type UntagResourceCommandOutput,
 } from "@aws-sdk/client-cloudwatch";
 import type { SimAccount } from "../account.js";
+import { changeAlarmState } from "../alarm-state-change.js";
 import { awsCodeError, awsError } from "../errors.js";
 import {
   bucket,
   evaluateMathExpression,
+  isInsightsAlarm,
+  isInsightsQuery,
   isStatistic,
   normalizeDimensions,
   runInsightsQuery,
@@ -79,6 +84,13 @@ const COMPARISON_OPERATORS = [
 const BAND_OPERATORS = new Set<string>(COMPARISON_OPERATORS.slice(4));
 const STATISTICS = ["SampleCount", "Average", "Sum", "Minimum", "Maximum"] as const;
 const STATES = ["OK", "ALARM", "INSUFFICIENT_DATA"] as const;
+const HISTORY_ITEM_TYPES = [
+  "ConfigurationUpdate",
+  "StateUpdate",
+  "Action",
+  "AlarmContributorStateUpdate",
+  "AlarmContributorAction",
+] as const;
 const ACTION_ARN = /^arn:aws[a-z-]*:(sns|lambda|automate|ssm|ssm-incidents|swf|autoscaling|ec2):/;
 const QUERY_ID = /^[a-z][a-zA-Z0-9_]*$/;
 const DASHBOARD_NAME = /^[A-Za-z0-9_-]+$/;
@@ -92,14 +104,6 @@ export const ALARM_LIMITS = {
 } as const;
 /** Dashboard quotas: widgets per dashboard, metrics per widget, metrics per dashboard. */
 export const DASHBOARD_LIMITS = { widgets: 500, metricsPerWidget: 500, metricsPerDashboard: 2500 } as const;
-
-function isInsightsQuery(query: MetricDataQuery): boolean {
-  return /^\s*SELECT\s/i.test(query.Expression ?? "");
-}
-
-function isInsightsAlarm(config: Omit<PutMetricAlarmInput, "Tags">): boolean {
-  return (config.Metrics ?? []).some(isInsightsQuery);
-}
 
 function checkMetricQueries(queries: readonly MetricDataQuery[], field: string): void {
   const ids = new Set<string>();
@@ -265,7 +269,8 @@ export function putMetricAlarm(sim: SimAccount, input: PutMetricAlarmInput): Sim
   return sim.alarms.set(name, alarm);
 }
 
-function describeAlarm(alarm: SimAlarm): MetricAlarm {
+/** The alarm as DescribeAlarms returns it. */
+export function describeAlarm(alarm: SimAlarm): MetricAlarm {
   const c = alarm.config;
   return {
     ...structuredClone(c),
@@ -338,12 +343,46 @@ function checkDashboardBody(body: string): void {
   }
   let total = 0;
   for (const [i, widget] of widgets.entries()) {
-    const metrics = (widget as { properties?: { metrics?: unknown } } | null)?.properties?.metrics;
-    const count = Array.isArray(metrics) ? metrics.length : 0;
+    const { type, properties } = (widget ?? {}) as {
+      type?: unknown;
+      properties?: {
+        metrics?: unknown;
+        alarms?: unknown;
+        annotations?: { alarms?: unknown; horizontal?: unknown; vertical?: unknown };
+      };
+    };
+    const path = `/widgets/${i}/properties`;
+    // Properties of an Alarm Status Widget Object: "The array can have 1-100 ARNs".
+    const listed = properties?.alarms;
+    if (type === "alarm" && !(Array.isArray(listed) && listed.length >= 1 && listed.length <= 100)) {
+      throw dashboardInvalid("Should have between 1 and 100 items", `${path}/alarms`);
+    }
+    // Annotation Properties: 0–1 alarm ARNs, and an alarm annotation has neither a metrics array nor
+    // horizontal or vertical annotations beside it; without one, a metric widget needs its metrics.
+    const annotations = properties?.annotations;
+    const alarm = Array.isArray(annotations?.alarms) && annotations.alarms.length > 0;
+    if (Array.isArray(annotations?.alarms) && annotations.alarms.length > 1) {
+      throw dashboardInvalid("Should NOT have more than 1 items", `${path}/annotations/alarms`);
+    }
+    if (alarm && properties?.metrics !== undefined) {
+      throw dashboardInvalid("A widget with an alarm annotation cannot also have metrics", `${path}/metrics`);
+    }
+    if (alarm && (annotations?.horizontal !== undefined || annotations?.vertical !== undefined)) {
+      throw dashboardInvalid(
+        "A widget cannot have both an alarm and horizontal or vertical annotations",
+        `${path}/annotations`,
+      );
+    }
+    if (type === "metric" && !alarm && properties?.metrics === undefined) {
+      throw dashboardInvalid("Should have required property 'metrics'", path);
+    }
+    const metrics = properties?.metrics;
+    // An alarm graph draws the alarm's one metric.
+    const count = Array.isArray(metrics) ? metrics.length : alarm ? 1 : 0;
     if (count > DASHBOARD_LIMITS.metricsPerWidget) {
       throw dashboardInvalid(
         `Should NOT have more than ${DASHBOARD_LIMITS.metricsPerWidget} items`,
-        `/widgets/${i}/properties/metrics`,
+        `${path}/metrics`,
       );
     }
     total += count;
@@ -455,6 +494,52 @@ export const cloudwatch: SimService = {
       };
     },
 
+    DescribeAlarmHistory(
+      input: DescribeAlarmHistoryCommandInput,
+      sim,
+    ): Out<DescribeAlarmHistoryCommandOutput> {
+      check.length(input.AlarmName, "alarmName", 1, 255);
+      check.range(input.MaxRecords, "maxRecords", 1, 100);
+      check.oneOf(input.HistoryItemType, "historyItemType", HISTORY_ITEM_TYPES);
+      check.oneOf(input.ScanBy, "scanBy", ["TimestampDescending", "TimestampAscending"]);
+      for (const type of input.AlarmTypes ?? [])
+        check.oneOf(type, "alarmTypes.member", ["MetricAlarm", "CompositeAlarm"]);
+      const start = input.StartDate?.getTime() ?? -Infinity;
+      const end = input.EndDate?.getTime() ?? Infinity;
+      // Items are kept by their index in `alarmHistory`, which only grows: the token is the last index returned.
+      const matching = sim.alarmHistory
+        .map((item, index) => ({ item, index }))
+        .filter(
+          ({ item }) =>
+            (input.AlarmName === undefined || item.alarmName === input.AlarmName) &&
+            (input.HistoryItemType === undefined || item.type === input.HistoryItemType) &&
+            (input.AlarmTypes === undefined || input.AlarmTypes.includes("MetricAlarm")) &&
+            item.timestamp >= start &&
+            item.timestamp <= end,
+        )
+        .sort((a, b) => a.item.timestamp - b.item.timestamp || a.index - b.index);
+      if (input.ScanBy !== "TimestampAscending") matching.reverse();
+      const after = decodeToken(input.NextToken);
+      const from = after === undefined ? 0 : matching.findIndex(({ index }) => String(index) === after) + 1;
+      if (from === 0 && after !== undefined)
+        throw awsError(InvalidNextToken, 400, "The service returned an invalid NextToken.");
+      const page = matching.slice(from, from + (input.MaxRecords ?? 50));
+      const last = page.at(-1);
+      return {
+        AlarmHistoryItems: page.map(({ item }) => ({
+          AlarmName: item.alarmName,
+          AlarmType: "MetricAlarm",
+          Timestamp: new Date(item.timestamp),
+          HistoryItemType: item.type,
+          HistorySummary: item.summary,
+          HistoryData: item.data,
+        })),
+        ...(last && from + page.length < matching.length
+          ? { NextToken: pageToken.encode(String(last.index)) }
+          : {}),
+      };
+    },
+
     DeleteAlarms(input: DeleteAlarmsCommandInput, sim): Out<DeleteAlarmsCommandOutput> {
       const names = alarmNames(input.AlarmNames);
       const unknown = names.filter((n) => !sim.alarms.has(n));
@@ -498,6 +583,16 @@ export const cloudwatch: SimService = {
       }
       const alarm = sim.alarms.get(name);
       if (!alarm) throw awsError(ResourceNotFound, 404, `Alarm ${name} not found`);
+      // "When the updated state differs from the previous value, the action configured for the appropriate
+      // state is invoked": recorded like an evaluated change. The next evaluation may move it back.
+      if (alarm.state !== state)
+        changeAlarmState(sim, alarm, {
+          alarmName: name,
+          at: sim.clock.now(),
+          from: alarm.state,
+          to: state,
+          reason,
+        });
       alarm.state = state;
       alarm.stateReason = reason;
       if (input.StateReasonData !== undefined) alarm.stateReasonData = input.StateReasonData;

@@ -1,0 +1,39 @@
+/**
+ * The incident suite's short version (`npm run bench:alerts` runs all of it): incidents page with the alarm
+ * that names them, while the fault lasts, and a quiet account does not page. Each scenario runs the real
+ * reconcile on its own lib/sim account, then its metric trace through CloudWatch's alarm evaluation on the
+ * virtual clock.
+ */
+import { describe, expect, it } from "vitest";
+import { runScenario } from "../../scripts/bench/alerts/run.js";
+import { SCENARIOS } from "../../scripts/bench/alerts/scenarios.js";
+
+function scenario(id: string) {
+  const found = SCENARIOS.find((s) => s.id === id);
+  if (!found) throw new Error(`no scenario ${id}`);
+  return found;
+}
+
+describe("incidents page while they last", () => {
+  it.each([
+    "poison-message",
+    "throttling-storm",
+    "rest-api-5xx-burst",
+    "http-api-5xx-burst",
+    "deploy-slows-function",
+    "outage-30-functions",
+    "dynamodb-errors-table",
+  ])("%s", async (id) => {
+    const result = await runScenario(scenario(id));
+    expect(result.unevaluated).toEqual([]);
+    expect(result.verdict).toMatchObject({ kind: "detected" });
+  });
+});
+
+describe("quiet accounts do not page", () => {
+  it.each(["idle-resources"])("%s", async (id) => {
+    const result = await runScenario(scenario(id));
+    expect(result.unevaluated).toEqual([]);
+    expect(result.verdict).toEqual({ kind: "quiet" });
+  });
+});

@@ -1,0 +1,178 @@
+/**
+ * The incident suite's model of what AWS publishes (scripts/bench/alerts/publish.ts): the rules that make a
+ * trace no kinder than an account's — metrics that vanish, dimension sets that are not there.
+ */
+import { describe, expect, it } from "vitest";
+import { Publisher, type MetricDatum } from "../../scripts/bench/alerts/publish.js";
+import type { FunctionActivity, MinuteActivity, QueueActivity } from "../../scripts/bench/alerts/traffic.js";
+
+const AT = Date.UTC(2025, 0, 1);
+
+function minute(parts: Partial<MinuteActivity>, at = AT): MinuteActivity {
+  return {
+    at,
+    functions: [],
+    queues: [],
+    streams: [],
+    tables: [],
+    apis: [],
+    stateMachines: [],
+    rules: [],
+    topics: [],
+    claimedConcurrency: 0,
+    ...parts,
+  };
+}
+
+const fn = (name: string, parts: Partial<FunctionActivity> = {}): FunctionActivity => ({
+  name,
+  invocations: 100,
+  errors: 0,
+  throttles: 0,
+  durationsMs: [120, 130],
+  concurrency: 1,
+  ...parts,
+});
+
+const queue = (name: string, parts: Partial<QueueActivity> = {}): QueueActivity => ({
+  name,
+  visible: 0,
+  inFlight: 0,
+  sent: 0,
+  received: 0,
+  deleted: 0,
+  polled: false,
+  movedIn: 0,
+  ...parts,
+});
+
+const named = (data: readonly MetricDatum[], metricName: string) =>
+  data
+    .filter((d) => d.metricName === metricName)
+    .map((d) => ({ dimensions: d.dimensions, values: d.values }));
+
+describe("what AWS publishes", () => {
+  it("Lambda: per function and summed without dimensions, ignored functions included; nothing without requests", () => {
+    const data = new Publisher().publish(
+      minute({
+        functions: [
+          fn("a", { errors: 2 }),
+          fn("ignored", { errors: 5 }),
+          fn("idle", { invocations: 0, durationsMs: [] }),
+        ],
+      }),
+    );
+    expect(named(data, "Errors")).toEqual([
+      { dimensions: { FunctionName: "a" }, values: [2] },
+      { dimensions: { FunctionName: "ignored" }, values: [5] },
+      { dimensions: {}, values: [7] },
+    ]);
+    expect(named(data, "Duration").map((d) => d.dimensions)).toEqual([
+      { FunctionName: "a" },
+      { FunctionName: "ignored" },
+    ]);
+  });
+
+  it("Lambda: a function whose every request is throttled has Throttles, no Invocations or Errors", () => {
+    const data = new Publisher().publish(
+      minute({ functions: [fn("open", { invocations: 0, throttles: 40, durationsMs: [] })] }),
+    );
+    expect(named(data, "Throttles")).toEqual([
+      { dimensions: { FunctionName: "open" }, values: [40] },
+      { dimensions: {}, values: [40] },
+    ]);
+    expect(named(data, "Invocations")).toEqual([]);
+    expect(named(data, "Errors")).toEqual([]);
+  });
+
+  it("Lambda: IteratorAge only in a minute with a batch", () => {
+    const publisher = new Publisher();
+    expect(
+      named(publisher.publish(minute({ functions: [fn("reader", { iteratorAgeMs: 900 })] })), "IteratorAge"),
+    ).toEqual([{ dimensions: { FunctionName: "reader" }, values: [900] }]);
+    expect(
+      named(
+        publisher.publish(minute({ functions: [fn("reader", { invocations: 0, durationsMs: [] })] })),
+        "IteratorAge",
+      ),
+    ).toEqual([]);
+  });
+
+  it("SQS: an unread DLQ publishes nothing until a message lands, then depth every minute for six hours", () => {
+    const publisher = new Publisher();
+    const depth = (at: number, q: QueueActivity) =>
+      named(publisher.publish(minute({ queues: [q] }, at)), "ApproximateNumberOfMessagesVisible");
+    expect(depth(AT, queue("dlq"))).toEqual([]);
+    expect(depth(AT + 60_000, queue("dlq", { visible: 1, movedIn: 1, oldestAgeSeconds: 30 }))).toEqual([
+      { dimensions: { QueueName: "dlq" }, values: [1] },
+    ]);
+    expect(depth(AT + 2 * 3_600_000, queue("dlq"))).toEqual([
+      { dimensions: { QueueName: "dlq" }, values: [0] },
+    ]);
+    expect(depth(AT + 7 * 3_600_000, queue("dlq"))).toEqual([]);
+  });
+
+  it("SQS: age of the oldest message only while the queue holds one", () => {
+    const data = new Publisher().publish(minute({ queues: [queue("jobs", { polled: true })] }));
+    expect(named(data, "ApproximateNumberOfMessagesVisible")).toHaveLength(1);
+    expect(named(data, "ApproximateAgeOfOldestMessage")).toEqual([]);
+  });
+
+  it("Kinesis: GetRecords metrics vanish when no consumer reads, while records keep arriving", () => {
+    const data = new Publisher().publish(
+      minute({ streams: [{ name: "clicks", incomingRecords: 5000, reads: [] }] }),
+    );
+    expect(named(data, "IncomingRecords")).toHaveLength(1);
+    expect(data.filter((d) => d.metricName.startsWith("GetRecords."))).toEqual([]);
+  });
+
+  it("DynamoDB: SystemErrors only per [TableName, Operation]", () => {
+    const data = new Publisher().publish(
+      minute({
+        tables: [
+          {
+            name: "ledger",
+            requests: 100,
+            readThrottles: 0,
+            writeThrottles: 0,
+            systemErrors: [{ operation: "PutItem", count: 3 }],
+          },
+        ],
+      }),
+    );
+    expect(named(data, "SystemErrors")).toEqual([
+      { dimensions: { TableName: "ledger", Operation: "PutItem" }, values: [3] },
+    ]);
+  });
+
+  it("API Gateway: a REST API's 5XXError is 0 or 1 per request, by [ApiName] and [ApiName, Stage]", () => {
+    const data = new Publisher().publish(
+      minute({
+        apis: [
+          {
+            kind: "rest-api",
+            key: "shop",
+            stage: "prod",
+            requests: 4,
+            serverErrors: 1,
+            clientErrors: 0,
+            latenciesMs: [50],
+          },
+        ],
+      }),
+    );
+    expect(named(data, "5XXError")).toEqual([
+      { dimensions: { ApiName: "shop" }, values: [1, 0, 0, 0] },
+      { dimensions: { ApiName: "shop", Stage: "prod" }, values: [1, 0, 0, 0] },
+    ]);
+  });
+
+  it("EventBridge: a custom bus's rules by [EventBusName, RuleName]", () => {
+    const data = new Publisher().publish(
+      minute({ rules: [{ name: "reindex", bus: "search", invocations: 3, failed: 1 }] }),
+    );
+    expect(named(data, "FailedInvocations")).toEqual([
+      { dimensions: { EventBusName: "search", RuleName: "reindex" }, values: [1] },
+    ]);
+  });
+});
