@@ -31,7 +31,8 @@ export const SHAPED_BY: Readonly<
     ["eventbridge-rule", ["resources", "facts"]],
     ["sns-topic", ["resources", "facts"]],
   ],
-  "kinesis-stream": [],
+  // A stream a Lambda mapping polls treats its vanished metric as "not read" (the catalog's kinesis-iterator-age).
+  "kinesis-stream": [["lambda-function", ["resources", "facts"]]],
   "dynamodb-table": [],
   "rest-api": [],
   "http-api": [],

@@ -1,7 +1,7 @@
 /** AWS Lambda: errors, throttles, duration per function, account concurrency, stream lag, failed async deliveries. */
 import type { LambdaFunction } from "../../inventory/types.js";
 import { LAMBDA_METRICS, RECOMMENDED_ALARMS, SERVERLESS_LENS, section } from "./sources.js";
-import { defineEntry, thresholdTagged, type CatalogEntry, type ThresholdContext } from "./types.js";
+import { defineEntry, type CatalogEntry, type ThresholdContext } from "./types.js";
 
 const NAMESPACE = "AWS/Lambda";
 const SERVICE = "lambda";
@@ -10,17 +10,6 @@ function isStreamConsumer(fn: LambdaFunction): boolean {
   return fn.eventSources.some(
     (source) => source.sourceKind === "kinesis" || source.sourceKind === "dynamodb-stream",
   );
-}
-
-/**
- * Throttles mean something only where the function may scale: with reserved concurrency, throttling is the
- * reservation doing its job (and 0 is an open circuit breaker or a function switched off). A team that wants
- * them anyway on a reserved function sets a threshold tag.
- */
-function throttlesMatter(fn: LambdaFunction): boolean {
-  const reserved = fn.reservedConcurrency;
-  if (reserved === "unset" || reserved === "unknown") return true;
-  return reserved > 0 && thresholdTagged(fn, "Throttles");
 }
 
 function hasDestinations(fn: LambdaFunction): boolean {
@@ -89,8 +78,6 @@ export const LAMBDA_ENTRIES: readonly CatalogEntry[] = [
     dimension: "FunctionName",
     aggregate: "metrics-insights",
     individual: "when-needed",
-    applies: throttlesMatter,
-    excludeInapplicableFromAggregate: true,
     threshold: { describe: "more than 0 throttles a minute", compute: () => 0 },
     runbook: "lambda-throttles",
     source: section(RECOMMENDED_ALARMS, "AWS Lambda: Throttles (Sum, 60 s, 5 of 5, > threshold)"),

@@ -41,19 +41,20 @@ export const STEPFUNCTIONS_ENTRIES: readonly CatalogEntry[] = [
     metricName: "ExecutionsFailed",
     title: "Step Functions executions failing",
     meaning:
-      "More than a tenth of a state machine's executions end failed, three minutes in five (or, at under 10 executions a minute, some fail in each of those minutes). Open the failed executions' event history to find the state and error.",
+      "More than a tenth of a state machine's executions end failed, in two 5-minute periods of three (under 10 executions a period, each failure counts as a tenth). Open the failed executions' event history to find the state and error.",
     unit: "fraction",
-    // A share, not a count: workflows that end in a Fail state as a normal outcome fail all day, and one
-    // failure a minute apart from the next is not an incident. Each machine gets its own rate alarm.
+    // A share over 5 minutes, not a count a minute: workflows that end in a Fail state as a normal outcome
+    // fail all day, and an isolated failure is no incident. Each machine gets its own rate alarm.
     aggregate: "none",
     individual: "always",
     math: {
       metrics: { m2: { metricName: "ExecutionsSucceeded", statistic: "Sum" } },
       steps: { failed: "FILL(m1, 0)", ended: "FILL(m1, 0) + FILL(m2, 0)" },
-      expression: "IF(ended >= 10, failed / ended, IF(failed > 0, 1, 0))",
+      expression: "IF(ended >= 10, failed / ended, failed / 10)",
     },
-    evaluationPeriods: 5,
-    datapointsToAlarm: 3,
+    period: 300,
+    evaluationPeriods: 3,
+    datapointsToAlarm: 2,
     threshold: { describe: "more than 10% of the executions that end (0.1)", compute: () => 0.1 },
     source: section(
       SERVERLESS_LENS,

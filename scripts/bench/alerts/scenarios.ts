@@ -222,7 +222,7 @@ export const INCIDENTS: readonly Scenario[] = [
       ...neighbours("refunds-api", 2),
     ],
     minutes: HOUR,
-    expect: { page: true, by: ["sqs-dlq-messages-visible"], naming: "refunds-dlq" },
+    expect: { page: true, by: ["sqs-dlq-messages-visible", "sqs-dlq-new-messages"], naming: "refunds-dlq" },
     detectedMeans: "the DLQ's alarm pages again for the burst",
   },
   {
