@@ -173,8 +173,28 @@ function polledStreams(inventory: Inventory): Set<string> {
   return streams;
 }
 
-export function inventoryFacts(inventory: Inventory): InventoryFacts {
-  return { deadLetterQueues: deadLetterQueues(inventory), polledStreams: polledStreams(inventory) };
+/**
+ * Functions whose circuit breaker is open or half-open: the record on their trip alarm says so. Read from
+ * Watchkeeper's own alarms (fresh each run), never from a tag on the function.
+ */
+function openBreakers(existing: readonly ExistingAlarm[]): Set<string> {
+  const functions = new Set<string>();
+  for (const alarm of existing) {
+    const fn = alarm.tags[ALARM_TAGS.resource];
+    if (alarm.managed && alarm.tags[OPEN_BREAKER_TAG] !== undefined && fn !== undefined) functions.add(fn);
+  }
+  return functions;
+}
+
+export function inventoryFacts(
+  inventory: Inventory,
+  existing: readonly ExistingAlarm[] = [],
+): InventoryFacts {
+  return {
+    deadLetterQueues: deadLetterQueues(inventory),
+    polledStreams: polledStreams(inventory),
+    openBreakers: openBreakers(existing),
+  };
 }
 
 /** Retention and maximum record age of the streams a function reads, for its IteratorAge threshold. */
@@ -314,6 +334,7 @@ class Planner {
     private readonly inventory: Inventory,
     private readonly policy: AlarmPolicy,
     private readonly catalog: readonly CatalogEntry[],
+    existing: readonly ExistingAlarm[],
   ) {
     for (const resource of inventory.resources) {
       const item = { resource, tags: this.readTags(resource) };
@@ -325,7 +346,7 @@ class Planner {
     for (const list of this.byKind.values()) {
       if (!isSortedByArn(list)) list.sort((a, b) => compareArn(a.resource, b.resource));
     }
-    this.facts = inventoryFacts(inventory);
+    this.facts = inventoryFacts(inventory, existing);
     this.accountConcurrency =
       inventory.lambdaAccount?.concurrentExecutions ?? policy.defaultAccountConcurrency;
     this.actions = policy.notificationTopicArn ? [policy.notificationTopicArn] : [];
@@ -817,7 +838,7 @@ export function planAlarms(
   existing: readonly ExistingAlarm[],
   options: PlanAlarmsOptions = {},
 ): AlarmPlan {
-  const planner = new Planner(inventory, policy, options.catalog ?? CATALOG);
+  const planner = new Planner(inventory, policy, options.catalog ?? CATALOG, existing);
   planner.run();
   const warn = (message: string) => planner.warn(message);
   const catalogSpecs = uniqueNames(planner.specs, warn);

@@ -78,6 +78,10 @@ export const LAMBDA_ENTRIES: readonly CatalogEntry[] = [
     dimension: "FunctionName",
     aggregate: "metrics-insights",
     individual: "when-needed",
+    // An open circuit breaker holds the function at concurrency 0: its throttles are the breaker at work (its
+    // trip was the page). Left out until it closes; the breaker asks for a run when it trips and resets.
+    applies: (fn, facts) => !facts.openBreakers.has(fn.arn),
+    excludeInapplicableFromAggregate: true,
     threshold: { describe: "more than 0 throttles a minute", compute: () => 0 },
     runbook: "lambda-throttles",
     source: section(RECOMMENDED_ALARMS, "AWS Lambda: Throttles (Sum, 60 s, 5 of 5, > threshold)"),

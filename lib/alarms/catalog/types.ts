@@ -92,12 +92,14 @@ export interface ThresholdContext<R extends Resource = Resource> {
   readonly sourceMaxRecordAgeSeconds?: number;
 }
 
-/** Facts about the whole inventory that decide whether an entry applies to a resource. */
+/** Facts about the whole inventory (and Watchkeeper's own alarms) that decide whether an entry applies to a resource. */
 export interface InventoryFacts {
   /** ARNs of queues that receive failed messages: redrive DLQs, async DLQs, rule-target and subscription DLQs, on-failure destinations. */
   readonly deadLetterQueues: ReadonlySet<string>;
   /** ARNs of Kinesis streams a Lambda event source mapping reads with GetRecords (enabled or not; not fan-out). */
   readonly polledStreams: ReadonlySet<string>;
+  /** ARNs of functions whose circuit breaker is open or half-open (the record on Watchkeeper's trip alarm). */
+  readonly openBreakers: ReadonlySet<string>;
 }
 
 /**
