@@ -437,7 +437,7 @@ class Planner {
     resource: Resource,
     tags: ResourceAlarmTags,
   ): ThresholdChoice {
-    const tagged = tags.thresholds.get(entry.metricName);
+    const tagged = entry.thresholdTag === false ? undefined : tags.thresholds.get(entry.metricName);
     if (tagged !== undefined) {
       return { value: tagged, rule: `set by tag ${TAGS.thresholdPrefix}${entry.metricName}` };
     }

@@ -1,8 +1,9 @@
 /**
  * How urgent an alarm is, for the message's header and for routing. Three levels:
- * - critical: data is being lost or customers are failing now: a dead-letter queue holds messages,
- *   a stream consumer falls behind (records expire), events cannot reach their DLQ or destination,
- *   an API answers 5XX, notifications are not delivered, a circuit breaker tripped;
+ * - critical: data is being lost or customers are failing now: a dead-letter queue holds messages (new
+ *   ones, ones near expiry), a stream consumer falls behind (records expire), events or messages cannot
+ *   reach their DLQ or destination, a queue nears its in-flight quota, an API answers 5XX, notifications
+ *   are not delivered, a circuit breaker tripped;
  * - high: work is failing or stalling but is retried or can still catch up: errors, throttles,
  *   concurrency near the limit, old queue messages, failed executions and invocations;
  * - warning: slower than it should be: duration near the timeout, API latency.
@@ -28,6 +29,13 @@ const BY_ENTRY: Readonly<Record<string, Severity>> = {
   "apigateway-rest-5xx": "critical",
   "apigateway-http-5xx": "critical",
   "sns-notifications-failed": "critical",
+  "sqs-dlq-new-messages": "critical",
+  "sqs-dlq-age": "critical",
+  "sqs-messages-in-flight": "critical",
+  "kinesis-fan-out-consumer-lag": "critical",
+  "sns-dlq-delivery-failed": "critical",
+  "eventbridge-dlq-delivery-failed": "critical",
+  "eventbridge-dlq-delivery-failed-custom-bus": "critical",
   "lambda-duration": "warning",
   "apigateway-rest-latency": "warning",
   "apigateway-http-latency": "warning",

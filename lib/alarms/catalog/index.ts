@@ -42,7 +42,9 @@ export function entriesForKind(
  * entries that can alarm on one resource (account-level metrics such as ClaimedAccountConcurrency cannot).
  */
 export function alarmMetricsOfKind(kind: ResourceKind, catalog: readonly CatalogEntry[] = CATALOG): string[] {
-  const entries = entriesForKind(kind, catalog).filter((entry) => entry.individual !== "never");
+  const entries = entriesForKind(kind, catalog).filter(
+    (entry) => entry.individual !== "never" && entry.thresholdTag !== false,
+  );
   return [...new Set(entries.map((entry) => entry.metricName))].sort();
 }
 

@@ -113,6 +113,8 @@ export const SQS_ENTRIES: readonly CatalogEntry[] = [
       steps: { held: "m1 + m2", added: "DIFF(held)" },
       expression: "IF(held - added > 0, added, 0)",
     },
+    // The depth alarm's tag (ApproximateNumberOfMessagesVisible) means a depth, not new messages a minute.
+    thresholdTag: false,
     // A trickle (a message now and then) is the one incident the depth alarm paged; 5 in a minute is a burst.
     threshold: { describe: "5 or more new dead letters in a minute", compute: () => 5 },
     runbook: "sqs-dlq-messages-visible",

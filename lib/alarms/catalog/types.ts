@@ -153,6 +153,11 @@ interface EntryFields<K extends ResourceKind> {
   /** Resources for which the metric is not meaningful are also left out of the aggregate query. */
   readonly excludeInapplicableFromAggregate?: boolean;
   readonly threshold: ThresholdRule<ResourceOfKind<K>>;
+  /**
+   * False: `watchkeeper:threshold:<Metric>` does not set this entry's threshold, because another entry of the
+   * kind alarms on the same metric with a threshold of another meaning (config by entry id still does).
+   */
+  readonly thresholdTag?: false;
   /** A resource's own alarm reads metric math over its metrics (rates, arrivals, zero-filled); an aggregate query reads the metric. */
   readonly math?: EntryMath;
   /**
