@@ -15,6 +15,11 @@
  * reserved concurrency 1: the account-wide trip limit is counted from tags, and two trips at once could
  * both see room for one more.
  *
+ * A trip or reset that completes sends one hint to the reconcile's hints queue (WATCHKEEPER_HINTS_QUEUE_URL),
+ * so the next reconcile, about two minutes later, plans the alarms with the breaker as it is now (the
+ * throttles aggregate leaves open breakers out). A hint that cannot be sent is logged as a warning and
+ * changes nothing else: the scheduled reconcile catches up.
+ *
  * Configuration: the `breaker` block of the deployment's config (WATCHKEEPER_CONFIG, see
  * functions/runtime.ts), validated on first use; an invalid one fails every invocation with an error
  * naming the field.
@@ -31,6 +36,7 @@ import {
   type SignalOutcome,
 } from "../lib/breaker/signal.js";
 import { createLogger, type Logger } from "../lib/log.js";
+import { breakerHints, HINTS_QUEUE_VARIABLE } from "../lib/reconcile/hints.js";
 import { configFromEnvironment, containerAws, describeIssues, once } from "./runtime.js";
 
 const ALARM_SOURCE = "aws.cloudwatch";
@@ -90,6 +96,8 @@ export interface BreakerHandlerDependencies {
   readonly aws: () => Aws;
   readonly logger: Logger;
   readonly policy: () => BreakerPolicy;
+  /** The reconcile's hints queue, told of every completed trip and reset; absent, the schedule catches up. */
+  readonly hintsQueueUrl?: string;
 }
 
 /** The part of the Lambda context the breaker uses: its own ARN names the account and region it serves. */
@@ -120,7 +128,12 @@ export function createBreakerHandler(deps: BreakerHandlerDependencies) {
     }
     const policy = deps.policy();
     const identity = identityOfInvocation(invocation);
-    const options = { policy, logger: log, ...(identity ? { identity } : {}) };
+    const options = {
+      policy,
+      logger: log,
+      ...(identity ? { identity } : {}),
+      ...(deps.hintsQueueUrl ? { askForReconcile: breakerHints(aws, deps.hintsQueueUrl) } : {}),
+    };
     let outcomes: readonly SignalOutcome[];
     try {
       outcomes =
@@ -214,6 +227,7 @@ const logger = createLogger({ function: "breaker" });
 export const handler = createBreakerHandler({
   aws: containerAws,
   logger,
+  ...(process.env[HINTS_QUEUE_VARIABLE] ? { hintsQueueUrl: process.env[HINTS_QUEUE_VARIABLE] } : {}),
   policy: once(() => {
     try {
       return configFromEnvironment().breaker;

@@ -9,7 +9,6 @@
  * run made progress it asks for that run at once with a hint of its own on the hints queue, so a large
  * first convergence takes its runs back to back instead of one an hour.
  */
-import { SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { z } from "zod";
 import { describeAwsError } from "../lib/aws/errors.js";
 import type { WatchkeeperConfig } from "../lib/config/schema.js";
@@ -17,6 +16,7 @@ import { createLogger, type Logger } from "../lib/log.js";
 import { WORST_CASE_CALL_MS, type Aws } from "../lib/aws/clients.js";
 import { discoverAndReconcile, runReports, runTotals, type RunTotals } from "../lib/reconcile/account.js";
 import { publishRunHealth, RUN_PROBLEMS_METRIC, runHealth, type RunHealth } from "../lib/reconcile/health.js";
+import { continuationHint, HINTS_QUEUE_VARIABLE, sendHint } from "../lib/reconcile/hints.js";
 import {
   configFromEnvironment,
   containerAws,
@@ -63,27 +63,25 @@ export function parseTrigger(event: unknown): { trigger: Trigger } | { rejected:
   };
 }
 
-/** "lambda CreateFunction20150331 orders-api" style summary of a hint, for the log; never fails. */
+/**
+ * "aws.lambda CreateFunction20150331" style summary of a hint, for the log, with the function a
+ * breaker's hint names ("watchkeeper.breaker BreakerTripped orders-api"); never fails.
+ */
 function hintName(body: string): string {
   try {
-    const event = JSON.parse(body) as { source?: unknown; detail?: { eventName?: unknown } };
-    return `${String(event.source ?? "?")} ${String(event.detail?.eventName ?? "?")}`;
+    const event = JSON.parse(body) as {
+      source?: unknown;
+      detail?: { eventName?: unknown; functionName?: unknown };
+    };
+    const fn = event.detail?.functionName;
+    return `${String(event.source ?? "?")} ${String(event.detail?.eventName ?? "?")}${typeof fn === "string" ? ` ${fn}` : ""}`;
   } catch {
     return "unparseable hint";
   }
 }
 
-/** The variable the stack sets to the hints queue's URL (test/infra checks they agree). */
-export const HINTS_QUEUE_VARIABLE = "WATCHKEEPER_HINTS_QUEUE_URL";
-
-/** The hint a run leaves when it stopped at its deadline with changes deferred. */
-export function continuationHint(deferred: number): string {
-  return JSON.stringify({
-    source: "watchkeeper",
-    "detail-type": "Reconcile deferred changes",
-    detail: { eventName: "ContinueReconcile", deferred },
-  });
-}
+/** The variable the stack sets to the hints queue's URL (test/infra checks they agree), and the hint a run leaves. */
+export { continuationHint, HINTS_QUEUE_VARIABLE };
 
 export interface ReconcileDependencies {
   readonly aws: () => Aws;
@@ -105,17 +103,12 @@ async function askForNextRun(
   log: Logger,
 ): Promise<boolean> {
   if (queueUrl === undefined || totals.deferred === 0 || totals.applied === 0) return false;
-  try {
-    await aws
-      .client(SQSClient)
-      .send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: continuationHint(totals.deferred) }));
-    return true;
-  } catch (error) {
-    log.warn(
-      `could not ask for the next run (${describeAwsError(error)}): the ${totals.deferred} deferred changes wait for the schedule`,
-    );
-    return false;
-  }
+  const failure = await sendHint(aws, queueUrl, continuationHint(totals.deferred));
+  if (failure === undefined) return true;
+  log.warn(
+    `could not ask for the next run (${failure}): the ${totals.deferred} deferred changes wait for the schedule`,
+  );
+  return false;
 }
 
 /** The run's health as a metric; a failure to send it is logged (the Errors self-alarm cannot see it). */

@@ -10,6 +10,11 @@
  *   an explicit trip finishes, and the scheduled evaluation completes or rolls back (`decideUnfinished`).
  * - reset: restore concurrency first (so capacity is back before mappings deliver again), then re-enable
  *   the recorded mappings, and only then remove the record. A failed restore keeps the record, and says so.
+ *
+ * A completed trip or reset adds or removes the record the alarm plan reads (the throttles aggregate leaves
+ * functions with an open breaker out), so it then asks the reconcile for a run soon (`askForReconcile`:
+ * the breaker function sends one hint to the hints queue), last. A hint that cannot be sent is a warning;
+ * the trip or reset stands and the scheduled reconcile catches up.
  */
 import {
   DeleteFunctionConcurrencyCommand,
@@ -70,7 +75,19 @@ export interface BreakerOptions {
   readonly logger?: Logger;
   /** A fresh inventory: invokers come from it instead of being read. */
   readonly inventory?: Inventory;
+  /**
+   * Called once after a trip or reset completes (never in a dry run), so the alarm plan sees the breaker
+   * within minutes instead of at the next scheduled reconcile; resolves to why it could not ask (kept as a
+   * warning), or undefined. The breaker function sends a hint to the hints queue (lib/reconcile/hints.ts
+   * `breakerHints`); absent, nothing is asked and the schedule catches up.
+   */
+  readonly askForReconcile?: AskForReconcile;
 }
+
+/** What the breaker did to a function's record: opened it (a trip), or removed it (a reset, a roll-back). */
+export type RecordChange = "tripped" | "reset";
+
+export type AskForReconcile = (change: RecordChange, fn: LambdaFunction) => Promise<string | undefined>;
 
 export interface ActionOptions extends BreakerOptions {
   /** Why, in a few words: kept on the function and in the log. */
@@ -291,6 +308,7 @@ export interface Context {
   readonly reason: string;
   readonly actor: string;
   readonly dryRun: boolean;
+  readonly askForReconcile?: AskForReconcile;
 }
 
 export function context(aws: Aws, options: BreakerOptions & Partial<ActionOptions>): Context {
@@ -299,6 +317,7 @@ export function context(aws: Aws, options: BreakerOptions & Partial<ActionOption
     now: options.now ?? new Date(aws.pacer.clock.now()),
     logger: options.logger ?? silentLogger,
     ...(options.inventory ? { inventory: options.inventory } : {}),
+    ...(options.askForReconcile ? { askForReconcile: options.askForReconcile } : {}),
     reason: options.reason ?? "",
     actor: options.actor ?? "unknown",
     dryRun: options.dryRun ?? false,
@@ -491,9 +510,11 @@ export async function executeTrip(
       }
       const unmarked = await markApplied(aws, holder, ctx);
       const metric = await emitBreakerMetric(aws, BREAKER_METRICS.trips, fn.name);
+      const unhinted = await askForReconcile(fn, "tripped", ctx);
       const warnings = [
         ...(unmarked ? [`${unmarked}; the scheduled evaluation marks it`] : []),
         ...(metric ? [metric] : []),
+        ...(unhinted ? [unhinted] : []),
       ];
       return done(ctx, "info", { ...tripped, sentence: sentence.replace(/^trip:/, "tripped:"), warnings });
     }
@@ -591,12 +612,13 @@ export async function executeReset(
     );
   }
   const warning = await emitBreakerMetric(aws, BREAKER_METRICS.resets, fn.name);
+  const unhinted = await askForReconcile(fn, "reset", ctx);
   return done(ctx, "info", {
     ...result,
     enabledMappings: enabled,
     skippedMappings: skipped,
     sentence: `reset: ${decision.reason}${by}`,
-    warnings: warning ? [warning] : [],
+    warnings: [...(warning ? [warning] : []), ...(unhinted ? [unhinted] : [])],
   });
 }
 
@@ -654,6 +676,26 @@ export async function executeHalfOpen(
 
 function lambda(aws: Aws): LambdaClient {
   return aws.client(LambdaClient);
+}
+
+/**
+ * The record was just written or removed: ask the reconcile to plan again soon (the throttles aggregate
+ * leaves open breakers out). Returns a warning when it could not ask; never throws.
+ */
+async function askForReconcile(
+  fn: LambdaFunction,
+  change: RecordChange,
+  ctx: Context,
+): Promise<string | undefined> {
+  if (!ctx.askForReconcile || ctx.dryRun) return undefined;
+  let failure: string | undefined;
+  try {
+    failure = await ctx.askForReconcile(change, fn);
+  } catch (error) {
+    failure = describeAwsError(error);
+  }
+  if (failure === undefined) return undefined;
+  return `could not ask the reconcile for a run (${failure}): the alarms follow the ${change === "tripped" ? "open" : "closed"} breaker at the next scheduled run`;
 }
 
 const NO_HOLDER = "the function has no trip alarm to hold the breaker's record";

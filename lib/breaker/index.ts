@@ -75,6 +75,8 @@ export {
   resetBreaker,
   tripBreaker,
   type ActionOptions,
+  type AskForReconcile,
+  type RecordChange,
   type BreakerOptions,
   type BreakerStatus,
   type BreakerTarget,

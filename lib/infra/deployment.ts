@@ -11,8 +11,8 @@ import { WatchkeeperStack } from "./stack.js";
 
 /** The variable functions/runtime.ts reads the config from (test/infra checks they agree). */
 export { CONFIG_VARIABLE, type FunctionConfig } from "../config/stored.js";
-/** The hints queue's URL, for the function it triggers (functions/reconcile.ts; test/infra checks they agree). */
-export const HINTS_QUEUE_VARIABLE = "WATCHKEEPER_HINTS_QUEUE_URL";
+/** The hints queue's URL, for the functions that send hints (lib/reconcile/hints.ts, which they read it with). */
+export { HINTS_QUEUE_VARIABLE } from "../reconcile/hints.js";
 
 /** Lambda allows 4 KB of environment variables per function, names and values together. */
 export const ENVIRONMENT_LIMIT_BYTES = 4096;

@@ -67,6 +67,11 @@ export interface FunctionSpec {
   readonly staleAfter?: (config: WatchkeeperConfig) => Duration;
   /** Its log group outlives the stack: it holds the audit lines of the actions people ran. */
   readonly auditLog?: true;
+  /**
+   * The function asks the reconcile for a run sooner (lib/reconcile/hints.ts): it gets the hints queue's
+   * URL in WATCHKEEPER_HINTS_QUEUE_URL and may send to that queue, and to no other.
+   */
+  readonly sendsHints?: true;
   /** Settings the handler reads from its own variables, besides WATCHKEEPER_CONFIG. Never a secret. */
   readonly environment?: (config: WatchkeeperConfig) => Readonly<Record<string, string>>;
   readonly triggers: readonly Trigger[];
@@ -156,6 +161,8 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
       { kind: "schedule", id: "schedule", everyMinutes: (config) => config.schedule.reconcileEveryMinutes },
       { kind: "resource-created-hints" },
     ],
+    // A run cut short by its budget asks for the next at once.
+    sendsHints: true,
     permissions: (scope, config) => [
       discoveryRead(),
       apiGatewayRead(scope),
@@ -189,6 +196,9 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
       { kind: "breaker-alarms" },
       { kind: "schedule", id: "schedule", everyMinutes: () => BREAKER_EVALUATION_MINUTES },
     ],
+    // A trip or reset changes what the alarm plan wants (the throttles aggregate leaves open breakers out):
+    // the next reconcile runs within minutes instead of at the next scheduled hour.
+    sendsHints: true,
     // Discovery finds who invokes a function (rules, topics) before the breaker throttles it; its
     // bundle holds the whole discovery, so it gets the same reads as the reconcile.
     permissions: (scope, config) => [

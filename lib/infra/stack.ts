@@ -18,6 +18,7 @@ import { planGroupRetention } from "../logs/plan.js";
 import type { RetentionPolicy } from "../logs/policy.js";
 import { acknowledge } from "./acknowledge.js";
 import { storedConfigEnvironment } from "../config/stored.js";
+import { HINT_BATCH_WINDOW_SECONDS } from "../reconcile/hints.js";
 import { HINTS_QUEUE_VARIABLE, type FunctionConfig } from "./deployment.js";
 import {
   breakerAlarmPattern,
@@ -42,7 +43,7 @@ export interface WatchkeeperStackProps extends StackProps {
 }
 
 /** A burst of deployments within this window makes one reconcile run, not one per resource. */
-export const HINT_BATCH_WINDOW = Duration.seconds(120);
+export const HINT_BATCH_WINDOW = Duration.seconds(HINT_BATCH_WINDOW_SECONDS);
 const HINT_BATCH_SIZE = 100;
 /** Hints only make a run happen sooner; a stale one is worth nothing once the schedule has run. */
 const HINT_RETENTION = Duration.days(1);
@@ -86,6 +87,11 @@ export class WatchkeeperStack extends Stack {
       for (const permission of spec.permissions(fn, config)) fn.grant(permission);
       for (const trigger of spec.triggers) this.connect(trigger, fn, spec);
       this.functions.set(spec.name, fn);
+    }
+    // After every function: the queue is made with the reconcile, whatever the table's order.
+    for (const spec of FUNCTIONS) {
+      const fn = this.functions.get(spec.name);
+      if (fn && spec.sendsHints) this.sendsHints(fn, spec);
     }
     if (this.functions.has("reconcile")) {
       runProblemsAlarm(this, this.alarmTopic, prefix, config.schedule.reconcileEveryMinutes);
@@ -165,17 +171,26 @@ export class WatchkeeperStack extends Stack {
         fn.function.addEventSource(
           new SqsEventSource(hints, { batchSize: HINT_BATCH_SIZE, maxBatchingWindow: HINT_BATCH_WINDOW }),
         );
-        // A run that deferred changes hints the next one itself (functions/reconcile.ts).
-        hints.grantSendMessages(fn.function);
-        fn.function.addEnvironment(HINTS_QUEUE_VARIABLE, hints.queueUrl);
         return;
       }
     }
   }
 
   /**
+   * A function that asks for a reconcile run sooner (`sendsHints`: the reconcile itself, the breaker) gets
+   * the hints queue's URL and `sqs:SendMessage` on that queue only (what `grantSendMessages` writes: with
+   * GetQueueAttributes and GetQueueUrl, and no key, the queue being SQS-managed encrypted).
+   */
+  private sendsHints(fn: WatchkeeperFunction, spec: FunctionSpec): void {
+    const hints = this.hintsQueue;
+    if (!hints) throw new Error(`${spec.name} sends hints, but no function reads the hints queue`);
+    hints.grantSendMessages(fn.function);
+    fn.function.addEnvironment(HINTS_QUEUE_VARIABLE, hints.queueUrl);
+  }
+
+  /**
    * Resource-created events go to one queue, read in batches, so a burst makes one run; the reconcile's
-   * own "changes deferred" hints go there too.
+   * own "changes deferred" hints and the breaker's "opened" and "closed" ones go there too.
    */
   private hints(spec: FunctionSpec): Queue {
     if (this.hintsQueue) return this.hintsQueue;

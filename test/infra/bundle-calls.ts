@@ -50,8 +50,12 @@ export async function bundleCalls(spec: FunctionSpec): Promise<string[]> {
     write: false,
   });
   const text = result.outputFiles![0]!.text;
+  // The path comment is relative to the working directory: `node_modules/...`, or `../main/node_modules/...`
+  // in a git worktree whose node_modules is a symlink to another checkout's (esbuild follows it).
   const commands = [
-    ...text.matchAll(/^\/\/ node_modules\/@aws-sdk\/client-([\w-]+)\/dist-es\/commands\/(\w+)Command\.js$/gm),
+    ...text.matchAll(
+      /^\/\/ (?:\S*\/)?node_modules\/@aws-sdk\/client-([\w-]+)\/dist-es\/commands\/(\w+)Command\.js$/gm,
+    ),
   ];
   return [...new Set(commands.flatMap(([, client, command]) => iamAction(client!, command!) ?? []))];
 }

@@ -322,6 +322,28 @@ describe("writes", () => {
     expect(rolesWith("sqs:StartMessageMoveTask")).toEqual(RUNBOOK_ROLES.map(roleOf).sort());
   });
 
+  it("lets the breaker send to the hints queue and its own DLQ, and to no other queue", () => {
+    const breaker = statements(template).filter((s) => s.role === roleOf("breaker"));
+    const sqsWrites = breaker.filter((s) =>
+      actionsOf(s).some((a) => a.startsWith("sqs:") && !ALLOWED_ON_ANY[a]),
+    );
+    expect(sqsWrites.map((s) => [s.Effect, actionsOf(s).sort(), resourcesOfStatement(s).map(flat)])).toEqual(
+      expect.arrayContaining([
+        [
+          "Allow",
+          ["sqs:GetQueueAttributes", "sqs:GetQueueUrl", "sqs:SendMessage"],
+          [expect.stringMatching(/^<Hints[0-9A-F]{8}\.Arn>$/)],
+        ],
+        ["Allow", ["sqs:SendMessage"], [expect.stringMatching(/^<BreakerDeadLetters.*\.Arn>$/)]],
+      ]),
+    );
+    expect(sqsWrites).toHaveLength(2);
+    // What the hints grant does not give: reading or deleting hints, or sending anywhere else.
+    for (const action of ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:StartMessageMoveTask"])
+      expect(rolesWith(action), action).not.toContain(roleOf("breaker"));
+    expect(breaker.flatMap(actionsOf).filter((a) => a.startsWith("kms:"))).toEqual([]);
+  });
+
   it("lets the internet-facing slack-interactions only read the Slack secret and invoke runbook-action", () => {
     const own = statements(template).filter((s) => s.role === roleOf("slack-interactions"));
     // Its logs and DLQ, the Slack secret (and the key that decrypts it), the hand-off: nothing else.

@@ -6,6 +6,7 @@ import { Match, type Template } from "aws-cdk-lib/assertions";
 import { describe, expect, it } from "vitest";
 import { HEALTH_NAMESPACE, RUN_PROBLEMS_METRIC } from "../../lib/reconcile/health.js";
 import { HINTS_QUEUE_VARIABLE as RECONCILE_HINTS_VARIABLE } from "../../functions/reconcile.js";
+import { HINTS_QUEUE_VARIABLE as SENDER_HINTS_VARIABLE } from "../../lib/reconcile/hints.js";
 import { configFromEnvironment } from "../../functions/runtime.js";
 import { parseStoredConfig } from "../../lib/config/deployed.js";
 import { CONFIG_VERSION, CONFIG_VERSION_VARIABLE } from "../../lib/config/stored.js";
@@ -146,14 +147,16 @@ describe("functions", () => {
   it("hands every function the config as written, with the alarm topic; Slack functions their settings, no secret", () => {
     const variables = (name: string) =>
       (functionNamed(`ops-${name}`)[1].Environment as { Variables: Record<string, unknown> }).Variables;
-    for (const name of ["log-retention", "breaker", "runbook-action", "silence-expiry", "auto-redrive"]) {
+    for (const name of ["log-retention", "runbook-action", "silence-expiry", "auto-redrive"]) {
       expect(Object.keys(variables(name))).toEqual([CONFIG_VARIABLE, CONFIG_VERSION_VARIABLE]);
     }
-    expect(Object.keys(variables("reconcile"))).toEqual([
-      CONFIG_VARIABLE,
-      CONFIG_VERSION_VARIABLE,
-      HINTS_QUEUE_VARIABLE,
-    ]);
+    for (const name of ["reconcile", "breaker"]) {
+      expect(Object.keys(variables(name))).toEqual([
+        CONFIG_VARIABLE,
+        CONFIG_VERSION_VARIABLE,
+        HINTS_QUEUE_VARIABLE,
+      ]);
+    }
     expect(variables("notifier")).toEqual({
       [CONFIG_VARIABLE]: expect.anything(),
       [CONFIG_VERSION_VARIABLE]: String(CONFIG_VERSION),
@@ -324,30 +327,42 @@ describe("triggers", () => {
     });
   });
 
-  it("lets the reconcile function hint its own next run on the hints queue, and tells it where", () => {
-    const [reconcileId, reconcile] = functionNamed("ops-reconcile");
+  it("lets the reconcile and the breaker ask for a reconcile run on the hints queue, and tells them where", () => {
     const hints = Object.entries(resourcesOf(template, "AWS::SQS::Queue")).find(
       ([, q]) => q.QueueName === "ops-resource-created-hints",
     )![0];
-    const variables = (reconcile.Environment as { Variables: Record<string, unknown> }).Variables;
-    expect(variables[HINTS_QUEUE_VARIABLE]).toEqual({ Ref: hints });
     expect(HINTS_QUEUE_VARIABLE).toBe(RECONCILE_HINTS_VARIABLE);
-    const role = (reconcile.Role as { "Fn::GetAtt": [string, string] })["Fn::GetAtt"][0];
-    const statements = Object.values(resourcesOf(template, "AWS::IAM::Policy"))
-      .filter((policy) => (policy.Roles as { Ref: string }[]).some((r) => r.Ref === role))
-      .flatMap((policy) => (policy.PolicyDocument as { Statement: Record<string, unknown>[] }).Statement);
-    expect(statements).toContainEqual(
-      expect.objectContaining({
-        Action: expect.arrayContaining(["sqs:SendMessage"]),
-        Resource: { "Fn::GetAtt": [hints, "Arn"] },
-      }),
-    );
-    // No other function may send to it.
+    expect(HINTS_QUEUE_VARIABLE).toBe(SENDER_HINTS_VARIABLE);
+    const statementsOf = (fn: Record<string, unknown>) => {
+      const role = (fn.Role as { "Fn::GetAtt": [string, string] })["Fn::GetAtt"][0];
+      return Object.values(resourcesOf(template, "AWS::IAM::Policy"))
+        .filter((policy) => (policy.Roles as { Ref: string }[]).some((r) => r.Ref === role))
+        .flatMap((policy) => (policy.PolicyDocument as { Statement: Record<string, unknown>[] }).Statement);
+    };
+    const onHints = (fn: Record<string, unknown>) =>
+      statementsOf(fn).filter(
+        (s) => JSON.stringify(s.Resource) === JSON.stringify({ "Fn::GetAtt": [hints, "Arn"] }),
+      );
+    const senders = ["ops-reconcile", "ops-breaker"].map((name) => functionNamed(name));
+    for (const [, fn] of senders) {
+      const variables = (fn.Environment as { Variables: Record<string, unknown> }).Variables;
+      expect(variables[HINTS_QUEUE_VARIABLE]).toEqual({ Ref: hints });
+      expect(onHints(fn)).toContainEqual(
+        expect.objectContaining({ Effect: "Allow", Action: expect.arrayContaining(["sqs:SendMessage"]) }),
+      );
+    }
+    // The breaker only sends (the reconcile also receives and deletes, as the queue's reader).
+    expect(onHints(senders[1]![1]).map((s) => [s.Effect, [s.Action].flat().sort()])).toEqual([
+      ["Allow", ["sqs:GetQueueAttributes", "sqs:GetQueueUrl", "sqs:SendMessage"]],
+    ]);
+    // No other function is told of it or may send to it.
+    const ids = new Set(senders.map(([id]) => id));
     for (const [id, fn] of Object.entries(functions)) {
-      if (id === reconcileId) continue;
+      if (ids.has(id)) continue;
       expect(Object.keys((fn.Environment as { Variables: object }).Variables)).not.toContain(
         HINTS_QUEUE_VARIABLE,
       );
+      expect(JSON.stringify(statementsOf(fn))).not.toContain(hints);
     }
   });
 

@@ -150,10 +150,13 @@ export const CALLS: Readonly<Record<string, CallsOf>> = {
   "sqs:ReceiveMessage": queues("dlq", "read a DLQ"),
   "sqs:DeleteMessage": queues("dlq", "delete a redriven message"),
   "sqs:ChangeMessageVisibility": queues("dlq", "return a message"),
+  // The reconcile hints its own next run; the breaker asks for a run when it opens or closes a function.
   "sqs:SendMessage": (d, caller) =>
     caller === "reconcile"
       ? [{ resource: owned(d).hints, what: "hint the next run" }]
-      : queues("queue", "redrive into a source")(d, caller),
+      : caller === "breaker"
+        ? [{ resource: owned(d).hints, what: "hint a reconcile run (a breaker opened or closed)" }]
+        : queues("queue", "redrive into a source")(d, caller),
   "states:ListStateMachines": any("state machines"),
   "tag:GetResources": any("tags of many resources"),
   "states:DescribeStateMachine": customer("stateMachine", "a state machine"),

@@ -37,6 +37,7 @@ describe("deployed flows under IAM and resource policies", () => {
       /^rule .* → hints queue$/,
       /^Slack → /,
       /^breaker: /,
+      /^breaker: sqs:SendMessage hint a reconcile run/,
       /kms:/,
     ]) {
       expect(
