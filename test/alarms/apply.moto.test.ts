@@ -150,12 +150,63 @@ describe("alarms against moto", () => {
       Threshold: 27_000,
       Dimensions: [{ Name: "FunctionName", Value: "ingest" }],
     });
-    // Critical function: its own errors and throttles alarms.
+    // Critical function: its own errors and throttles alarms, and it is left out of the per-function query.
     expect(get("watchkeeper-lambda-errors-ingest").Dimensions).toEqual([
       { Name: "FunctionName", Value: "ingest" },
     ]);
-    expect(get("watchkeeper-lambda-errors").Dimensions).toEqual([]);
-    expect(get("watchkeeper-dynamodb-read-throttle-events-users").Threshold).toBe(5);
+    expect(get("watchkeeper-lambda-errors").MetricName).toBeUndefined();
+    expect(get("watchkeeper-lambda-errors").Metrics).toEqual([
+      {
+        Id: "q1",
+        Expression: `SELECT SUM(Errors) FROM SCHEMA("AWS/Lambda", FunctionName) WHERE FunctionName != 'scratch' AND FunctionName != 'ingest' GROUP BY FunctionName ORDER BY SUM() DESC LIMIT 500`,
+        Label: "Lambda errors",
+        Period: 60,
+        ReturnData: true,
+      },
+    ]);
+    // The table's own throttle alarm (threshold by tag) reads the metric zero-filled.
+    const users = get("watchkeeper-dynamodb-read-throttle-events-users");
+    expect(users).toMatchObject({ Threshold: 5, EvaluationPeriods: 5, DatapointsToAlarm: 5 });
+    expect(users.MetricName).toBeUndefined();
+    expect(
+      users.Metrics?.map((q) => [q.Id, q.Expression ?? q.MetricStat?.Metric?.MetricName, q.ReturnData]),
+    ).toEqual([
+      ["m1", "ReadThrottleEvents", false],
+      ["alarm", "FILL(m1, 0)", true],
+    ]);
+    expect(users.Metrics?.[0]?.MetricStat?.Metric?.Dimensions).toEqual([
+      { Name: "TableName", Value: "users" },
+    ]);
+    // SystemErrors stays in its aggregate query; no alarm reads it on [TableName] alone.
+    expect(
+      [...inMoto.keys()].filter((name) => name.startsWith("watchkeeper-dynamodb-system-errors")),
+    ).toEqual(["watchkeeper-dynamodb-system-errors"]);
+    // Two functions poll the stream: its own lag alarm, and no reader at all is an alarm too.
+    expect(get("watchkeeper-kinesis-iterator-age-clicks")).toMatchObject({
+      MetricName: "GetRecords.IteratorAgeMilliseconds",
+      Dimensions: [{ Name: "StreamName", Value: "clicks" }],
+      Threshold: 1_800_000,
+      TreatMissingData: "breaching",
+    });
+    expect(get("watchkeeper-kinesis-iterator-age").TreatMissingData).toBe("notBreaching");
+    // The state machine's failure rate: two metrics, two steps, one returned expression.
+    const rate = get("watchkeeper-stepfunctions-executions-failed-checkout");
+    expect(rate).toMatchObject({ Threshold: 0.1, EvaluationPeriods: 3, DatapointsToAlarm: 2 });
+    expect(
+      rate.Metrics?.map((q) => [q.Id, q.Expression ?? q.MetricStat?.Metric?.MetricName, q.ReturnData]),
+    ).toEqual([
+      ["m1", "ExecutionsFailed", false],
+      ["m2", "ExecutionsSucceeded", false],
+      ["failed", "FILL(m1, 0)", false],
+      ["ended", "FILL(m1, 0) + FILL(m2, 0)", false],
+      ["alarm", "IF(ended >= 10, failed / ended, failed / 10)", true],
+    ]);
+    expect(rate.Metrics?.[0]?.MetricStat).toMatchObject({ Period: 300, Stat: "Sum" });
+    expect(get("watchkeeper-sqs-dlq-new-messages-orders-dlq").Metrics?.at(-1)).toMatchObject({
+      Id: "alarm",
+      Expression: "IF(held - added > 0, added, 0)",
+      ReturnData: true,
+    });
     expect(get("watchkeeper-lambda-iterator-age").Metrics?.[0]?.Expression).toBe(
       `SELECT MAX(IteratorAge) FROM SCHEMA("AWS/Lambda", FunctionName) WHERE FunctionName != 'scratch' AND FunctionName != 'ingest' GROUP BY FunctionName ORDER BY MAX() DESC LIMIT 500`,
     );
@@ -263,6 +314,8 @@ describe("alarms against moto", () => {
       .map((c) => `${c.action} ${c.target}`);
     const deleted = [
       // The account's only table is gone: its aggregates go too (they come back with the next table).
+      "watchkeeper-dynamodb-index-read-throttle-events",
+      "watchkeeper-dynamodb-index-write-throttle-events",
       "watchkeeper-dynamodb-read-throttle-events",
       "watchkeeper-dynamodb-read-throttle-events-users",
       "watchkeeper-dynamodb-system-errors",
@@ -273,19 +326,22 @@ describe("alarms against moto", () => {
       "watchkeeper-lambda-iterator-age-ingest",
       "watchkeeper-lambda-throttles-ingest",
     ];
-    // ingest no longer needs leaving out of the stream-lag query.
+    // ingest no longer needs leaving out of the errors and stream-lag queries (throttles' is not Watchkeeper's).
     expect(writes).toEqual([
       ...deleted.map((name) => `delete ${name}`),
+      "update watchkeeper-lambda-errors",
       "update watchkeeper-lambda-iterator-age",
     ]);
-    // Deletes go 100 names to a call: one DeleteAlarms carries all eight.
-    expect(result.report).toMatchObject({ applied: 9, failed: 0 });
+    // Deletes go 100 names to a call: one DeleteAlarms carries all ten.
+    expect(result.report).toMatchObject({ applied: 12, failed: 0 });
 
     const after = await alarmsInMoto();
     expect([...before.keys()].filter((name) => !after.has(name))).toEqual(deleted);
-    expect(after.get("watchkeeper-lambda-iterator-age")?.Metrics?.[0]?.Expression).toContain(
-      "WHERE FunctionName != 'scratch' GROUP BY",
-    );
+    for (const name of ["watchkeeper-lambda-errors", "watchkeeper-lambda-iterator-age"]) {
+      expect(after.get(name)?.Metrics?.[0]?.Expression).toContain("WHERE FunctionName != 'scratch' GROUP BY");
+    }
+    // reader still polls the stream: its breaching lag alarm stays.
+    expect(after.get("watchkeeper-kinesis-iterator-age-clicks")?.TreatMissingData).toBe("breaching");
     expect(await foreignSnapshot()).toEqual(foreignBefore);
   });
 });

@@ -106,10 +106,16 @@ describe("alarms on a simulated account with quotas enforced", () => {
     expect(planned.report.outcomes.every((o) => o.status === "dry-run")).toBe(true);
     expect(managedAlarms(sim)).toHaveLength(0);
 
-    // One change AWS refuses (a period that is neither 10, 30 nor a multiple of 60) among valid ones.
+    // One change AWS refuses (a query period that is neither 10, 30 nor a multiple of 60) among valid ones.
     const changes = planned.plan.changes.map((change) =>
       change.desired?.name === "watchkeeper-lambda-errors"
-        ? { ...change, desired: { ...change.desired, metric: { ...change.desired.metric!, period: 45 } } }
+        ? {
+            ...change,
+            desired: {
+              ...change.desired,
+              metrics: change.desired.metrics!.map((query) => ({ ...query, period: 45 })),
+            },
+          }
         : change,
     );
     const report = await applyAlarmChanges(aws, changes, { clock: sim.clock });

@@ -83,14 +83,22 @@ describe("planAlarms: what a small account gets", () => {
     expect(result.warnings).toEqual([]);
     expect(result.changes.every((change) => change.action === "create")).toBe(true);
     expect(result.desired.map((spec) => spec.name)).toEqual([
+      "watchkeeper-apigateway-http-4xx",
       "watchkeeper-apigateway-http-5xx",
       "watchkeeper-apigateway-http-latency-web-$default",
+      "watchkeeper-apigateway-rest-4xx",
       "watchkeeper-apigateway-rest-5xx",
       "watchkeeper-apigateway-rest-latency-shop-prod",
+      "watchkeeper-dynamodb-index-read-throttle-events",
+      "watchkeeper-dynamodb-index-write-throttle-events",
       "watchkeeper-dynamodb-read-throttle-events",
       "watchkeeper-dynamodb-system-errors",
       "watchkeeper-dynamodb-write-throttle-events",
+      "watchkeeper-eventbridge-dlq-delivery-failed",
+      "watchkeeper-eventbridge-dlq-delivery-failed-custom-bus",
       "watchkeeper-eventbridge-failed-invocations",
+      "watchkeeper-eventbridge-failed-invocations-custom-bus",
+      "watchkeeper-kinesis-fan-out-consumer-lag",
       "watchkeeper-kinesis-iterator-age",
       "watchkeeper-kinesis-read-throughput-exceeded",
       "watchkeeper-kinesis-write-throughput-exceeded",
@@ -101,56 +109,97 @@ describe("planAlarms: what a small account gets", () => {
       "watchkeeper-lambda-errors",
       "watchkeeper-lambda-iterator-age",
       "watchkeeper-lambda-throttles",
+      "watchkeeper-sns-dlq-delivery-failed",
       "watchkeeper-sns-notifications-failed",
       "watchkeeper-sqs-age-of-oldest-message",
+      "watchkeeper-sqs-dlq-age-orders-dlq",
       "watchkeeper-sqs-dlq-messages-visible-orders-dlq",
+      "watchkeeper-sqs-dlq-new-messages-orders-dlq",
+      "watchkeeper-sqs-messages-in-flight",
       "watchkeeper-stepfunctions-execution-throttled",
-      "watchkeeper-stepfunctions-executions-failed",
+      "watchkeeper-stepfunctions-executions-failed-fulfil",
       "watchkeeper-stepfunctions-executions-timed-out",
     ]);
   });
 
-  it("Lambda aggregates use the dimensionless account metrics; the others Metrics Insights queries", () => {
+  it("only the account concurrency aggregate is a dimensionless account metric; every other aggregate is a Metrics Insights query", () => {
     const result = plan(sample());
     const byName = new Map(result.desired.map((spec) => [spec.name, spec]));
-    expect(toPutMetricAlarmInput(byName.get("watchkeeper-lambda-errors") as AlarmSpec)).toMatchObject({
+    expect(
+      toPutMetricAlarmInput(byName.get("watchkeeper-lambda-claimed-account-concurrency") as AlarmSpec),
+    ).toMatchObject({
       Namespace: "AWS/Lambda",
-      MetricName: "Errors",
+      MetricName: "ClaimedAccountConcurrency",
       Dimensions: [],
-      Statistic: "Sum",
+      Statistic: "Maximum",
       Period: 60,
+      EvaluationPeriods: 10,
+      DatapointsToAlarm: 10,
+      Threshold: 900,
+      ComparisonOperator: "GreaterThanThreshold",
+      TreatMissingData: "notBreaching",
+      AlarmActions: [TOPIC_ARN],
+      OKActions: [TOPIC_ARN],
+    });
+    const errors = toPutMetricAlarmInput(byName.get("watchkeeper-lambda-errors") as AlarmSpec);
+    expect(errors).toMatchObject({
+      Metrics: [
+        {
+          Id: "q1",
+          Expression: `SELECT SUM(Errors) FROM SCHEMA("AWS/Lambda", FunctionName) GROUP BY FunctionName ORDER BY SUM() DESC LIMIT 500`,
+          Period: 60,
+          ReturnData: true,
+        },
+      ],
       EvaluationPeriods: 3,
       DatapointsToAlarm: 3,
       Threshold: 0,
       ComparisonOperator: "GreaterThanThreshold",
       TreatMissingData: "notBreaching",
       AlarmActions: [TOPIC_ARN],
-      OKActions: [TOPIC_ARN],
     });
+    expect(errors.MetricName).toBeUndefined();
+    const aggregates = result.desired.filter((s) => s.origin.level === "aggregate");
+    expect(aggregates.filter((s) => s.metric).map((s) => s.name)).toEqual([
+      "watchkeeper-lambda-claimed-account-concurrency",
+    ]);
     const expressions = Object.fromEntries(
-      result.desired.filter((s) => s.metrics).map((s) => [s.name, s.metrics?.[0]?.expression]),
+      aggregates.filter((s) => s.metrics).map((s) => [s.name, s.metrics?.[0]?.expression]),
     );
     expect(expressions).toEqual({
+      "watchkeeper-apigateway-http-4xx": `SELECT AVG("4xx") FROM SCHEMA("AWS/ApiGateway", ApiId, Stage) GROUP BY ApiId, Stage ORDER BY AVG() DESC LIMIT 500`,
       "watchkeeper-apigateway-http-5xx": `SELECT AVG("5xx") FROM SCHEMA("AWS/ApiGateway", ApiId, Stage) GROUP BY ApiId, Stage ORDER BY AVG() DESC LIMIT 500`,
+      "watchkeeper-apigateway-rest-4xx": `SELECT AVG("4XXError") FROM SCHEMA("AWS/ApiGateway", ApiName, Stage) GROUP BY ApiName, Stage ORDER BY AVG() DESC LIMIT 500`,
       "watchkeeper-apigateway-rest-5xx": `SELECT AVG("5XXError") FROM SCHEMA("AWS/ApiGateway", ApiName, Stage) GROUP BY ApiName, Stage ORDER BY AVG() DESC LIMIT 500`,
+      "watchkeeper-dynamodb-index-read-throttle-events": `SELECT SUM(ReadThrottleEvents) FROM SCHEMA("AWS/DynamoDB", TableName, GlobalSecondaryIndexName) GROUP BY TableName, GlobalSecondaryIndexName ORDER BY SUM() DESC LIMIT 500`,
+      "watchkeeper-dynamodb-index-write-throttle-events": `SELECT SUM(WriteThrottleEvents) FROM SCHEMA("AWS/DynamoDB", TableName, GlobalSecondaryIndexName) GROUP BY TableName, GlobalSecondaryIndexName ORDER BY SUM() DESC LIMIT 500`,
       "watchkeeper-dynamodb-read-throttle-events": `SELECT SUM(ReadThrottleEvents) FROM SCHEMA("AWS/DynamoDB", TableName) GROUP BY TableName ORDER BY SUM() DESC LIMIT 500`,
       "watchkeeper-dynamodb-system-errors": `SELECT SUM(SystemErrors) FROM "AWS/DynamoDB" GROUP BY TableName ORDER BY SUM() DESC LIMIT 500`,
       "watchkeeper-dynamodb-write-throttle-events": `SELECT SUM(WriteThrottleEvents) FROM SCHEMA("AWS/DynamoDB", TableName) GROUP BY TableName ORDER BY SUM() DESC LIMIT 500`,
-      "watchkeeper-eventbridge-failed-invocations": `SELECT SUM(FailedInvocations) FROM "AWS/Events" GROUP BY RuleName ORDER BY SUM() DESC LIMIT 500`,
+      "watchkeeper-eventbridge-dlq-delivery-failed": `SELECT SUM(InvocationsFailedToBeSentToDlq) FROM SCHEMA("AWS/Events", RuleName) GROUP BY RuleName ORDER BY SUM() DESC LIMIT 500`,
+      "watchkeeper-eventbridge-dlq-delivery-failed-custom-bus": `SELECT SUM(InvocationsFailedToBeSentToDlq) FROM SCHEMA("AWS/Events", RuleName, EventBusName) GROUP BY RuleName, EventBusName ORDER BY SUM() DESC LIMIT 500`,
+      "watchkeeper-eventbridge-failed-invocations": `SELECT SUM(FailedInvocations) FROM SCHEMA("AWS/Events", RuleName) GROUP BY RuleName ORDER BY SUM() DESC LIMIT 500`,
+      "watchkeeper-eventbridge-failed-invocations-custom-bus": `SELECT SUM(FailedInvocations) FROM SCHEMA("AWS/Events", RuleName, EventBusName) GROUP BY RuleName, EventBusName ORDER BY SUM() DESC LIMIT 500`,
+      "watchkeeper-kinesis-fan-out-consumer-lag": `SELECT MAX("SubscribeToShardEvent.MillisBehindLatest") FROM SCHEMA("AWS/Kinesis", StreamName, ConsumerName) GROUP BY StreamName, ConsumerName ORDER BY MAX() DESC LIMIT 500`,
       "watchkeeper-kinesis-iterator-age": `SELECT MAX("GetRecords.IteratorAgeMilliseconds") FROM SCHEMA("AWS/Kinesis", StreamName) GROUP BY StreamName ORDER BY MAX() DESC LIMIT 500`,
       "watchkeeper-kinesis-read-throughput-exceeded": `SELECT AVG(ReadProvisionedThroughputExceeded) FROM SCHEMA("AWS/Kinesis", StreamName) GROUP BY StreamName ORDER BY AVG() DESC LIMIT 500`,
       "watchkeeper-kinesis-write-throughput-exceeded": `SELECT AVG(WriteProvisionedThroughputExceeded) FROM SCHEMA("AWS/Kinesis", StreamName) GROUP BY StreamName ORDER BY AVG() DESC LIMIT 500`,
       "watchkeeper-lambda-dead-letter-errors": `SELECT SUM(DeadLetterErrors) FROM SCHEMA("AWS/Lambda", FunctionName) GROUP BY FunctionName ORDER BY SUM() DESC LIMIT 500`,
       "watchkeeper-lambda-destination-delivery-failures": `SELECT SUM(DestinationDeliveryFailures) FROM SCHEMA("AWS/Lambda", FunctionName) GROUP BY FunctionName ORDER BY SUM() DESC LIMIT 500`,
+      "watchkeeper-lambda-errors": `SELECT SUM(Errors) FROM SCHEMA("AWS/Lambda", FunctionName) GROUP BY FunctionName ORDER BY SUM() DESC LIMIT 500`,
       "watchkeeper-lambda-iterator-age": `SELECT MAX(IteratorAge) FROM SCHEMA("AWS/Lambda", FunctionName) GROUP BY FunctionName ORDER BY MAX() DESC LIMIT 500`,
+      "watchkeeper-lambda-throttles": `SELECT SUM(Throttles) FROM SCHEMA("AWS/Lambda", FunctionName) GROUP BY FunctionName ORDER BY SUM() DESC LIMIT 500`,
+      "watchkeeper-sns-dlq-delivery-failed": `SELECT SUM(NumberOfNotificationsFailedToRedriveToDlq) FROM SCHEMA("AWS/SNS", TopicName) GROUP BY TopicName ORDER BY SUM() DESC LIMIT 500`,
       "watchkeeper-sns-notifications-failed": `SELECT SUM(NumberOfNotificationsFailed) FROM SCHEMA("AWS/SNS", TopicName) GROUP BY TopicName ORDER BY SUM() DESC LIMIT 500`,
       "watchkeeper-sqs-age-of-oldest-message": `SELECT MAX(ApproximateAgeOfOldestMessage) FROM SCHEMA("AWS/SQS", QueueName) WHERE QueueName != 'orders-dlq' GROUP BY QueueName ORDER BY MAX() DESC LIMIT 500`,
+      "watchkeeper-sqs-messages-in-flight": `SELECT MAX(ApproximateNumberOfMessagesNotVisible) FROM SCHEMA("AWS/SQS", QueueName) GROUP BY QueueName ORDER BY MAX() DESC LIMIT 500`,
       "watchkeeper-stepfunctions-execution-throttled": `SELECT SUM(ExecutionThrottled) FROM SCHEMA("AWS/States", StateMachineArn) GROUP BY StateMachineArn ORDER BY SUM() DESC LIMIT 500`,
-      "watchkeeper-stepfunctions-executions-failed": `SELECT SUM(ExecutionsFailed) FROM SCHEMA("AWS/States", StateMachineArn) GROUP BY StateMachineArn ORDER BY SUM() DESC LIMIT 500`,
       "watchkeeper-stepfunctions-executions-timed-out": `SELECT SUM(ExecutionsTimedOut) FROM SCHEMA("AWS/States", StateMachineArn) GROUP BY StateMachineArn ORDER BY SUM() DESC LIMIT 500`,
     });
-    for (const spec of result.desired.filter((s) => s.metrics)) {
-      expect(spec.metrics?.[0]).toMatchObject({ id: "q1", period: 60, returnData: true });
+    for (const spec of aggregates.filter((s) => s.metrics)) {
+      expect(spec.metrics).toEqual([
+        { id: "q1", expression: expect.any(String), period: 60, label: expect.any(String), returnData: true },
+      ]);
     }
   });
 
@@ -168,12 +217,22 @@ describe("planAlarms: what a small account gets", () => {
     );
     expect(dims["watchkeeper-apigateway-rest-latency-shop-prod"]).toEqual(["ApiName=shop", "Stage=prod"]);
     expect(dims["watchkeeper-apigateway-rest-latency-shop-dev"]).toEqual(["ApiName=shop", "Stage=dev"]);
-    expect(dims["watchkeeper-stepfunctions-executions-failed-fulfil"]).toEqual([
+    expect(dims["watchkeeper-stepfunctions-execution-throttled-fulfil"]).toEqual([
       `StateMachineArn=${stateMachine("fulfil").arn}`,
     ]);
-    expect(dims["watchkeeper-eventbridge-failed-invocations-orders-relay"]).toEqual([
+    expect(dims["watchkeeper-eventbridge-failed-invocations-custom-bus-orders-relay"]).toEqual([
       "EventBusName=orders",
       "RuleName=relay",
+    ]);
+    // A metric-math alarm names them on each metric it reads.
+    const rate = result.desired.find((s) => s.name === "watchkeeper-stepfunctions-executions-failed-fulfil");
+    expect(
+      rate?.metrics
+        ?.filter((q) => q.metricStat)
+        .map((q) => [q.id, q.metricStat?.dimensions.map((d) => `${d.name}=${d.value}`)]),
+    ).toEqual([
+      ["m1", [`StateMachineArn=${stateMachine("fulfil").arn}`]],
+      ["m2", [`StateMachineArn=${stateMachine("fulfil").arn}`]],
     ]);
   });
 
@@ -417,8 +476,20 @@ describe("updates and noops", () => {
     const newDlq = queue("payments-dlq");
     const after = plan([...resources, queueWithDlq("payments", newDlq), newDlq], existing);
     expect(actions(after).filter((a) => !a.startsWith("noop"))).toEqual([
+      "create watchkeeper-sqs-dlq-age-payments-dlq",
       "create watchkeeper-sqs-dlq-messages-visible-payments-dlq",
+      "create watchkeeper-sqs-dlq-new-messages-payments-dlq",
       "update watchkeeper-sqs-age-of-oldest-message",
+      // Its query is the same; its description counts the two new queues.
+      "update watchkeeper-sqs-messages-in-flight",
+    ]);
+    const update = (name: string) => after.changes.find((c) => c.target === name);
+    expect(update("watchkeeper-sqs-age-of-oldest-message")?.diff?.map((d) => d.field)).toEqual([
+      "AlarmDescription",
+      "Metrics",
+    ]);
+    expect(update("watchkeeper-sqs-messages-in-flight")?.diff?.map((d) => d.field)).toEqual([
+      "AlarmDescription",
     ]);
   });
 
@@ -427,6 +498,7 @@ describe("updates and noops", () => {
     const withoutApi = resources.filter((r) => r.kind !== "rest-api");
     const result = plan(withoutApi, existing);
     expect(actions(result).filter((a) => !a.startsWith("noop"))).toEqual([
+      "delete watchkeeper-apigateway-rest-4xx",
       "delete watchkeeper-apigateway-rest-5xx",
       "delete watchkeeper-apigateway-rest-latency-shop-prod",
     ]);
@@ -474,8 +546,30 @@ describe("cost", () => {
     const lambda = result.desired.filter(
       (s) => s.origin.entryId.startsWith("lambda-") && !s.origin.usesMetricsInsights,
     );
-    // errors, throttles, claimed concurrency (account metrics) and the function's duration
-    expect(estimateMonthlyCost(lambda)).toEqual({ alarms: 4, alarmMetrics: 4, monthlyUsd: 0.4 });
+    // claimed concurrency (an account metric) and the function's duration
+    expect(estimateMonthlyCost(lambda)).toEqual({ alarms: 2, alarmMetrics: 2, monthlyUsd: 0.2 });
+    // Errors and throttles are queries now: one metric per function each.
+    const functions = Array.from({ length: 20 }, (_, i) => fn(`f${String(i).padStart(2, "0")}`));
+    const perFunction = plan(functions).desired.filter((s) =>
+      ["lambda-errors", "lambda-throttles"].includes(s.origin.entryId),
+    );
+    expect(estimateMonthlyCost(perFunction)).toEqual({ alarms: 2, alarmMetrics: 40, monthlyUsd: 4 });
+  });
+
+  it("a metric-math alarm costs 0.10 per metric it reads", () => {
+    const result = plan([
+      stateMachine("fulfil"),
+      queueWithDlq("orders", queue("orders-dlq")),
+      queue("orders-dlq"),
+    ]);
+    const math = result.desired.filter((s) =>
+      ["stepfunctions-executions-failed", "sqs-dlq-new-messages"].includes(s.origin.entryId),
+    );
+    expect(math.map((s) => s.name)).toEqual([
+      "watchkeeper-sqs-dlq-new-messages-orders-dlq",
+      "watchkeeper-stepfunctions-executions-failed-fulfil",
+    ]);
+    expect(estimateMonthlyCost(math)).toEqual({ alarms: 2, alarmMetrics: 4, monthlyUsd: 0.4 });
   });
 
   it("before and after a plan", () => {
@@ -486,7 +580,8 @@ describe("cost", () => {
     const second = plan([fn("f")], existing);
     const cost = estimatePlanCost(second);
     expect(cost.before).toEqual(estimatePlanCost(first).after);
-    expect(cost.after.alarms).toBe(cost.before.alarms - 1);
+    // The queue's two aggregates (age, messages in flight) go with it.
+    expect(cost.after.alarms).toBe(cost.before.alarms - 2);
     expect(cost.approximate).toBe(true);
   });
 });
@@ -545,7 +640,7 @@ describe("limits of Metrics Insights", () => {
     const tight = policyOf({ metricsInsights: { alarmQuota: 3 } });
     const result = planAlarms(inventoryOf(sample()), tight, []);
     expect(
-      result.warnings.some((w) => w.startsWith("the plan needs 17 alarms on Metrics Insights queries")),
+      result.warnings.some((w) => w.startsWith("the plan needs 28 alarms on Metrics Insights queries")),
     ).toBe(true);
   });
 });
@@ -580,12 +675,27 @@ describe("scale", () => {
       result.desired.filter((s) => s.origin.entryId === entryId && (!level || s.origin.level === level))
         .length;
     expect(count("lambda-duration")).toBe(15_000);
-    expect(count("lambda-errors", "individual")).toBe(300);
+    // 14,700 functions left in the Errors and Throttles queries exceed the 10,000 metrics a query
+    // processes: every function gets its own alarm (the 300 critical ones had theirs already).
+    for (const id of ["lambda-errors", "lambda-throttles"]) {
+      expect(count(id, "individual")).toBe(15_000);
+      expect(count(id, "aggregate")).toBe(0);
+      expect(result.warnings).toContain(
+        `${id}: 14700 Lambda functions exceed the 10000 metrics one Metrics Insights query processes; each gets its own alarm instead of the aggregate`,
+      );
+    }
     expect(count("sqs-dlq-messages-visible")).toBe(1000);
-    expect(count("kinesis-iterator-age", "individual")).toBe(750);
+    expect(count("sqs-dlq-new-messages")).toBe(1000);
+    expect(count("sqs-dlq-age")).toBe(1000);
+    // 10,000 queues, DLQs included: one query still reads them all.
+    expect(count("sqs-messages-in-flight")).toBe(1);
+    // Half of a 48-hour retention is past the 30-minute cap too: every stream stays in the aggregate.
+    expect(count("kinesis-iterator-age", "individual")).toBe(0);
     expect(count("apigateway-rest-latency")).toBe(500);
+    expect(count("stepfunctions-executions-failed")).toBe(4000);
     expect(count("dynamodb-system-errors")).toBe(1);
-    expect(result.desired.filter((s) => s.origin.usesMetricsInsights)).toHaveLength(16);
+    // Every query aggregate of the sample account's 26 but Lambda Errors and Throttles.
+    expect(result.desired.filter((s) => s.origin.level === "aggregate" && s.metrics)).toHaveLength(24);
     // 1,000 DLQs to leave out of the queue-age query do not fit in 2,048 characters: the rest stay in it.
     const overflow = result.warnings
       .map(

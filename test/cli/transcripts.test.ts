@@ -41,7 +41,11 @@ describe("plan output", () => {
     expect(stdout).toMatch(
       /~ watchkeeper-dashboard-us-east-1 {2}body: \d+ widgets, [\d,]+ bytes → \d+ widgets, [\d,]+ bytes, \d+ widgets? changed/,
     );
-    expect(stdout).toMatch(/\nRun `watchkeeper apply --demo` to make these 4 changes\.\n$/);
+    // The per-function Errors and Throttles queries now count one function fewer: their descriptions say so.
+    expect(stdout).toContain("Alarms: 0 to create, 2 to update, 3 to delete,");
+    expect(stdout).toMatch(/\n {2}~ watchkeeper-lambda-errors {2}AlarmDescription: /);
+    expect(stdout).toMatch(/\n {2}~ watchkeeper-lambda-throttles {2}AlarmDescription: /);
+    expect(stdout).toMatch(/\nRun `watchkeeper apply --demo` to make these 6 changes\.\n$/);
   });
 
   it("on a partial view, says to fix what could not be read first, and exits 3", async () => {

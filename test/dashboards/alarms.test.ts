@@ -140,9 +140,28 @@ describe("alarms drawn on the graphs of the sample account", () => {
     });
   });
 
+  it("draw the per-function Errors and Throttles queries' thresholds on the per-function graphs", () => {
+    // Each function is a contributor of the query (the ignored one is neither graphed nor queried).
+    for (const [title, name] of [
+      ["Errors (Sum)", "watchkeeper-lambda-errors"],
+      ["Throttles (Sum)", "watchkeeper-lambda-throttles"],
+    ] as const) {
+      expect(titled(spec!, title).properties.metrics).toEqual(titled(plain!, title).properties.metrics);
+      expect(titled(spec!, title).properties.annotations).toEqual({
+        horizontal: [{ value: 0, label: `${name} > 0`, color: "#d62728" }],
+      });
+    }
+  });
+
   it("leave graphs alone that no one alarm covers line for line", () => {
-    // Per-function errors: the aggregate alarms on the account-wide sum, not on each line.
-    expect(titled(spec!, "Errors (Sum)").properties).toEqual(titled(plain!, "Errors (Sum)").properties);
+    // Rules on the default bus and on a custom bus are two alarms' contributors: neither covers every line.
+    expect(titled(spec!, "Failed invocations (Sum)").properties).toEqual(
+      titled(plain!, "Failed invocations (Sum)").properties,
+    );
+    // A state machine's own alarm is on its failure rate, not on the count the graph draws.
+    expect(titled(spec!, "Executions failed (Sum)").properties).toEqual(
+      titled(plain!, "Executions failed (Sum)").properties,
+    );
     // The per-stage latency alarms watch ApiName and Stage; the graph draws ApiName.
     expect(titled(spec!, "REST Latency (p99)").properties).toEqual(
       titled(plain!, "REST Latency (p99)").properties,
@@ -151,7 +170,7 @@ describe("alarms drawn on the graphs of the sample account", () => {
 
   it("only ever name a planned alarm whose metric the graph drew, and pass PutDashboard", async () => {
     expect(alarmProblems(inventory, alarms, [spec!], [plain!])).toEqual([]);
-    expect(annotationCounts([spec!])).toEqual({ alarms: 1, thresholds: 9 });
+    expect(annotationCounts([spec!])).toEqual({ alarms: 1, thresholds: 10 });
     expect(bodyProblems(spec!.body, inventory)).toEqual([]);
     await putAll([spec!]);
   });

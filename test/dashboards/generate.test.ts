@@ -37,9 +37,11 @@ function titles(spec: DashboardSpec): string[] {
 }
 
 // A fixed few of the planned alarms, so the snapshot changes only when the dashboard does (not with every
-// catalog change): an aggregate, an aggregate drawn as a threshold line, and the DLQ's alarm, whose graph
-// is the DLQ's only line. alarms.test.ts shows every planned alarm.
+// catalog change): an aggregate no graph draws line for line (REST 5XX is per stage, its graph per API),
+// two aggregates drawn as threshold lines (the per-function Errors query and queue age), and the DLQ's
+// alarm, whose graph is the DLQ's only line. alarms.test.ts shows every planned alarm.
 const FEW = [
+  "watchkeeper-apigateway-rest-5xx",
   "watchkeeper-lambda-errors",
   "watchkeeper-sqs-age-of-oldest-message",
   "watchkeeper-sqs-dlq-messages-visible-orders-dlq",

@@ -188,18 +188,53 @@ describe("notifier: incoming webhook", () => {
     expect(JSON.stringify(posted().blocks)).not.toContain("watchkeeper:dlq-redrive");
   });
 
-  it("posts the top offenders of the account-wide Lambda Errors alarm", async () => {
-    const alarm = addManagedAlarm("watchkeeper-lambda-errors", "lambda-errors", "aggregate", {
-      namespace: "AWS/Lambda",
-      metricName: "Errors",
-      dimensions: {},
-      statistic: "Sum",
+  it("posts the top offenders of the per-function Lambda Errors query, from its own query", async () => {
+    // The aggregate as lib/alarms writes it: a Metrics Insights query, each function a contributor.
+    const topicArn = sim.addTopic({ name: "watchkeeper-notifications" }).arn;
+    sim.addAlarm({
+      AlarmName: "watchkeeper-lambda-errors",
+      Metrics: [
+        {
+          Id: "q1",
+          Expression: `SELECT SUM(Errors) FROM SCHEMA("AWS/Lambda", FunctionName) WHERE FunctionName != 'orders-get' GROUP BY FunctionName ORDER BY SUM() DESC LIMIT 500`,
+          Label: "Lambda errors",
+          Period: 60,
+          ReturnData: true,
+        },
+      ],
+      EvaluationPeriods: 3,
+      DatapointsToAlarm: 3,
+      Threshold: 0,
+      ComparisonOperator: "GreaterThanThreshold",
+      TreatMissingData: "notBreaching",
+      AlarmActions: [topicArn],
+      OKActions: [topicArn],
+      Tags: [
+        { Key: "watchkeeper:managed", Value: "true" },
+        { Key: "watchkeeper:alarm", Value: "lambda-errors" },
+        { Key: "watchkeeper:level", Value: "aggregate" },
+        { Key: "watchkeeper:runbook", Value: "https://example.com/runbooks/lambda-errors.md" },
+      ],
     });
-    await handler()(snsEvent(snsMessageFor(alarm, "ALARM", "OK", 14)));
+    // The sample's last hour of errors: CloudWatch notifies once per function in ALARM.
+    sim.advanceTime(60_000);
+    sim.evaluateAlarms();
+    const notified = sim.notifications.filter((n) => n.alarmName === "watchkeeper-lambda-errors");
+    expect(
+      notified.map((n) => (JSON.parse(n.message) as { AlarmContributorId?: string }).AlarmContributorId),
+    ).toEqual([
+      "FunctionName=clickstream-processor",
+      "FunctionName=orders-create",
+      "FunctionName=payments-consumer",
+    ]);
+    await handler()(snsEvent(notified[0]!.message));
     const offenders = posted().blocks.find((b) => b.block_id === "wk-offenders");
+    // The alarm's own query re-sorted (its exclusion kept), over the 5 minutes ending with the change's
+    // minute: the sample's last 3 datapoints (9, 4 and 1 errors a minute).
     expect(JSON.stringify(offenders)).toContain(
-      "*Top offenders* by FunctionName (SUM over the last 5 min)\\n1. `clickstream-processor` — 36\\n2. `payments-consumer` — 16",
+      "*Top offenders* by FunctionName (SUM over the last 5 min)\\n1. `clickstream-processor` — 27\\n2. `payments-consumer` — 12\\n3. `orders-create` — 3",
     );
+    expect(JSON.stringify(offenders)).not.toContain("orders-get");
     expect(validateBlockKit(posted())).toEqual([]);
   });
 

@@ -26,26 +26,38 @@ const destroy: (() => void)[] = [];
 afterEach(() => destroy.splice(0).forEach((d) => d()));
 
 describe("topOffenders", () => {
-  it("ranks the functions behind the account-wide Lambda Errors alarm (sample account)", async () => {
+  it("ranks the functions behind the per-function Lambda Errors query, from its own query (sample account)", async () => {
     const sim = sampleAccount();
     const aws = simulatedAws(sim);
     destroy.push(() => aws.destroy());
+    // What CloudWatch sends for one contributor of the Metrics Insights alarm lib/alarms plans.
     const errors = change(
       snsAlarmMessage({
         AlarmName: "watchkeeper-lambda-errors",
         AlarmArn: `arn:aws:cloudwatch:${sim.region}:${sim.accountId}:alarm:watchkeeper-lambda-errors`,
+        AlarmDescription: "Lambda errors: ...",
         StateChangeTime: at(sim),
         NewStateReason:
-          "Threshold Crossed: 3 out of the last 3 datapoints [14.0 (x)] was greater than the threshold (0.0).",
+          "Threshold Crossed: 3 out of the last 3 datapoints were greater than the threshold (0.0).",
+        AlarmContributorId: "FunctionName=clickstream-processor",
+        AlarmContributorAttributes: { FunctionName: "clickstream-processor" },
         Trigger: {
-          MetricName: "Errors",
-          Namespace: "AWS/Lambda",
-          Statistic: "SUM",
-          Dimensions: [],
-          Period: 60,
           EvaluationPeriods: 3,
+          DatapointsToAlarm: 3,
           ComparisonOperator: "GreaterThanThreshold",
           Threshold: 0,
+          TreatMissingData: "notBreaching",
+          EvaluateLowSampleCountPercentile: "",
+          Metrics: [
+            {
+              Id: "q1",
+              Expression:
+                'SELECT SUM(Errors) FROM SCHEMA("AWS/Lambda", FunctionName) GROUP BY FunctionName ORDER BY SUM() DESC LIMIT 500',
+              Label: "Lambda errors",
+              Period: 60,
+              ReturnData: true,
+            },
+          ],
         },
       }),
     );
@@ -66,9 +78,73 @@ describe("topOffenders", () => {
 
     const message = buildAlarmMessage(errors, { offenders: top! });
     expectValidBlockKit(message);
-    expect(JSON.stringify(message.blocks)).toContain(
+    const text = JSON.stringify(message.blocks);
+    expect(text).toContain(
       "Clickstream-processor had 36 errors in the last 5 min (threshold: more than 0); 3 more listed below",
     );
+    // The contributor is the message's resource.
+    expect(text).toContain(
+      "*Resource*\\n`clickstream-processor`\\narn:aws:lambda:us-east-1:123456789012:function:clickstream-processor",
+    );
+    expect(text).toContain(
+      "*Top offenders* by FunctionName (SUM over the last 5 min)\\n1. `clickstream-processor` — 36\\n2. `payments-consumer` — 16",
+    );
+  });
+
+  it("ranks the functions behind a dimensionless account metric by the same metric per function", async () => {
+    const sim = sampleAccount();
+    const aws = simulatedAws(sim);
+    destroy.push(() => aws.destroy());
+    // ConcurrentExecutions (lambda-concurrent-executions) is published per function too.
+    const peaks: Record<string, number> = {
+      "orders-create": 700,
+      "payments-consumer": 150,
+      "orders-get": 40,
+    };
+    for (let minute = 10; minute >= 1; minute--) {
+      for (const [name, peak] of Object.entries(peaks)) {
+        sim.emitMetric({
+          namespace: "AWS/Lambda",
+          metricName: "ConcurrentExecutions",
+          dimensions: { FunctionName: name },
+          values: [peak - minute],
+          timestamp: sim.clock.now() - minute * 60_000,
+        });
+      }
+    }
+    const concurrency = change(
+      snsAlarmMessage({
+        AlarmName: "watchkeeper-lambda-concurrent-executions",
+        AlarmArn: `arn:aws:cloudwatch:${sim.region}:${sim.accountId}:alarm:watchkeeper-lambda-concurrent-executions`,
+        AlarmDescription: "Lambda concurrent executions near the limit: ...",
+        StateChangeTime: at(sim),
+        NewStateReason:
+          "Threshold Crossed: 10 out of the last 10 datapoints [950.0 (x)] were greater than the threshold (900.0).",
+        Trigger: {
+          MetricName: "ConcurrentExecutions",
+          Namespace: "AWS/Lambda",
+          StatisticType: "Statistic",
+          Statistic: "MAXIMUM",
+          Dimensions: [],
+          Period: 60,
+          EvaluationPeriods: 10,
+          ComparisonOperator: "GreaterThanThreshold",
+          Threshold: 900,
+        },
+      }),
+    );
+    const top = await topOffenders(aws, concurrency, { limit: 2 });
+    expect(top).toMatchObject({
+      query:
+        'SELECT MAX(ConcurrentExecutions) FROM SCHEMA("AWS/Lambda", FunctionName) GROUP BY FunctionName ORDER BY MAX() DESC LIMIT 2',
+      dimension: "FunctionName",
+      function: "MAX",
+      windowSeconds: 600,
+    });
+    expect(top?.offenders).toEqual([
+      { name: "orders-create", value: 699 },
+      { name: "payments-consumer", value: 149 },
+    ]);
   });
 
   it("re-sorts a Metrics Insights alarm's own query, keeping its exclusions", async () => {

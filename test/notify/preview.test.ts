@@ -22,13 +22,21 @@ describe("previewAlarmMessage", () => {
   });
 
   it("renders it as another state, with the buttons that state gets", async () => {
+    // The aggregate as lib/alarms writes it: a Metrics Insights query grouped by function.
     sim.addAlarm({
       AlarmName: "watchkeeper-lambda-errors",
-      Namespace: "AWS/Lambda",
-      MetricName: "Errors",
-      Statistic: "Sum",
-      Period: 60,
+      Metrics: [
+        {
+          Id: "q1",
+          Expression:
+            'SELECT SUM(Errors) FROM SCHEMA("AWS/Lambda", FunctionName) GROUP BY FunctionName ORDER BY SUM() DESC LIMIT 500',
+          Label: "Lambda errors",
+          Period: 60,
+          ReturnData: true,
+        },
+      ],
       EvaluationPeriods: 3,
+      DatapointsToAlarm: 3,
       Threshold: 0,
       ComparisonOperator: "GreaterThanThreshold",
       Tags: [
@@ -41,6 +49,10 @@ describe("previewAlarmMessage", () => {
     const preview = await previewAlarmMessage(aws, "watchkeeper-lambda-errors", { state: "ALARM" });
     expect(preview.change).toMatchObject({ state: "ALARM", previousState: "OK" });
     expect(preview.identity).toMatchObject({ level: "aggregate", title: "Lambda errors" });
+    // Its offenders come from its own query, re-sorted.
+    expect(preview.offenders?.query).toBe(
+      'SELECT SUM(Errors) FROM SCHEMA("AWS/Lambda", FunctionName) GROUP BY FunctionName ORDER BY SUM() DESC LIMIT 5',
+    );
     expect(preview.offenders?.offenders[0]?.name).toBe("clickstream-processor");
     expect(validateBlockKit(preview.message)).toEqual([]);
     const text = JSON.stringify(preview.message.blocks);
