@@ -203,6 +203,24 @@ describe("planAlarms: what a small account gets", () => {
     }
   });
 
+  it("an aggregate query is a Metrics Insights alarm, billed and described as one, also for an entry whose own alarms use metric math", () => {
+    const tables = Array.from({ length: 30 }, (_, i) => table(`t${String(i).padStart(2, "0")}`));
+    const result = plan(tables);
+    for (const id of ["dynamodb-read-throttle-events", "dynamodb-write-throttle-events"]) {
+      const aggregate = result.desired.find(
+        (s) => s.origin.entryId === id && s.origin.level === "aggregate",
+      ) as AlarmSpec;
+      expect(aggregate.metrics?.[0]?.expression).toMatch(/^SELECT SUM\(\w+ThrottleEvents\) FROM SCHEMA/);
+      expect(aggregate.origin).toMatchObject({ usesMetricsInsights: true, metricsAnalyzed: 30 });
+      expect(estimateMonthlyCost([aggregate])).toEqual({ alarms: 1, alarmMetrics: 30, monthlyUsd: 3 });
+      // The query reads the metric itself: the description says so, not the per-table FILL(m1, 0).
+      expect(aggregate.description).toContain(
+        "ThrottleEvents over 60 s, 5 of 5 periods, for any DynamoDB table",
+      );
+      expect(aggregate.description).not.toContain("FILL");
+    }
+  });
+
   it("per-resource alarms name their dimensions: stages, a state machine's ARN, a custom bus", () => {
     const onBus = rule("relay", { eventBusName: "orders" });
     const result = planAlarms(
