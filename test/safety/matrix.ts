@@ -99,7 +99,7 @@ export const DRIFTS: readonly Drift[] = [
   deletedAlarm("ddb", "dynamodb-table", "watchkeeper-dynamodb-system-errors"),
   deletedAlarm("rest", "rest-api", "watchkeeper-apigateway-rest-latency-orders-api-prod"),
   deletedAlarm("http", "http-api", "watchkeeper-apigateway-http-latency-customer-portal-$default"),
-  deletedAlarm("sfn", "state-machine", "watchkeeper-stepfunctions-executions-failed"),
+  deletedAlarm("sfn", "state-machine", "watchkeeper-stepfunctions-execution-throttled"),
   deletedAlarm("eb", "eventbridge-rule", "watchkeeper-eventbridge-failed-invocations"),
   deletedAlarm("sns", "sns-topic", "watchkeeper-sns-notifications-failed"),
   {
