@@ -37,3 +37,25 @@ describe("quiet accounts do not page", () => {
     expect(result.verdict).toEqual({ kind: "quiet" });
   });
 });
+
+describe("the circuit breaker's hint keeps its throttles off the pager", () => {
+  it("breaker-opened: the trip's hint has the reconcile leave the function out; the reset's takes it back", async () => {
+    const result = await runScenario(scenario("breaker-opened"));
+    expect(result.unevaluated).toEqual([]);
+    expect(result.verdict).toEqual({ kind: "quiet" });
+    expect(result.tripPages).toEqual([]);
+    // Each reconcile runs one batch window (2 min) after the hint, before the throttles alarm's 5 minutes.
+    expect(result.actions?.map((a) => [a.what, Math.floor(a.minute)])).toEqual([
+      ["trip", 0],
+      ["reconcile", 2],
+      ["reset", 60],
+      ["reconcile", 62],
+    ]);
+    expect(result.actions?.[1]?.outcome).toBe(
+      "asked by BreakerTripped recommendations: 1 applied (alarm watchkeeper-lambda-throttles), 0 failed",
+    );
+    expect(result.actions?.[3]?.outcome).toBe(
+      "asked by BreakerReset recommendations: 1 applied (alarm watchkeeper-lambda-throttles), 0 failed",
+    );
+  });
+});

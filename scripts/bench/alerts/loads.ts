@@ -44,8 +44,11 @@ export interface FunctionLoad {
   readonly name: string;
   /** Default 30 s. An invocation that would run longer times out: an error, its Duration the timeout. */
   readonly timeoutSeconds?: number;
-  /** Caps concurrency: requests beyond it are throttled (0: every request, as an open circuit breaker). */
-  readonly reservedConcurrency?: Level;
+  /**
+   * The reservation the function is created with. What caps its concurrency each minute is the account's
+   * reservation then (requests beyond it are throttled; 0: every request), which a circuit breaker changes.
+   */
+  readonly reservedConcurrency?: number;
   readonly tags?: Tags;
   /** Requests a minute (invocations and throttled requests), Poisson around this mean. */
   readonly requestsPerMinute: Level;
@@ -170,6 +173,12 @@ export interface Scenario {
   readonly warmupMinutes?: number;
   /** Incidents: default 60, time to recover and send OK notifications. Baselines: 0. */
   readonly recoveryMinutes?: number;
+  /**
+   * The real circuit breaker (lib/breaker, through the account's API, as the breaker function calls it)
+   * trips `functionName` at minute `trip` and resets it at `reset`. Each sends a hint to the hints queue,
+   * and the reconcile runs again when the queue's batch window has passed.
+   */
+  readonly breaker?: { readonly functionName: string; readonly trip: number; readonly reset: number };
   readonly expect: Expectation;
   /** One line for the report: what "detected" means here. */
   readonly detectedMeans: string;

@@ -323,16 +323,20 @@ export const INCIDENTS: readonly Scenario[] = [
       {
         kind: "function",
         name: "recommendations",
-        tags: { [TAGS.breaker]: "on" },
+        // Opted in, and declared synchronous: only API calls invoke it (without a DLQ or on-failure
+        // destination, the breaker refuses to hold a function it cannot tell is not invoked asynchronously).
+        tags: { [TAGS.breaker]: "sync" },
         requestsPerMinute: 600,
-        // Until opened the reservation is far above what it uses; open, every request is throttled.
-        reservedConcurrency: level(100, { from: 0, to: HOUR, value: 0 }),
+        // Far above what it uses; the breaker holds it at 0 (every request throttled) until it resets it.
+        reservedConcurrency: 100,
       },
       ...neighbours("recommendations-fn", 2),
     ],
     minutes: HOUR,
+    breaker: { functionName: "recommendations", trip: 0, reset: HOUR },
     expect: { page: false },
-    detectedMeans: "no page: the throttles are the breaker doing its job (the trip was the page)",
+    detectedMeans:
+      "no page: the throttles are the breaker doing its job; its hint has the reconcile leave the function out of the throttles alarm",
   },
 ];
 

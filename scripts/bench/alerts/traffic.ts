@@ -1,8 +1,8 @@
 /**
  * What happened in one minute, resource by resource: requests, errors, throttles, durations, queue depths,
  * stream reads. Loads say what a resource does on average; this draws the minute's actual counts from them
- * (seeded), and keeps the little state a minute depends on (messages held in a queue). What CloudWatch then
- * receives is `publish.ts`'s job.
+ * (seeded), and keeps the little state a minute depends on (messages held in a queue); a function's
+ * reservation is the account's at that minute. What CloudWatch then receives is `publish.ts`'s job.
  */
 import {
   levelAt,
@@ -132,6 +132,12 @@ export interface ResourceIds {
   readonly stateMachineArn: (name: string) => string;
 }
 
+/** What the account says now, where it can change during a scenario (a circuit breaker's reservation). */
+export interface AccountState {
+  /** The function's reserved concurrency now; undefined when it has none. */
+  readonly reservedConcurrency: (functionName: string) => number | undefined;
+}
+
 /** P(X ≥ x) for a log-normal with this median and spread (Abramowitz–Stegun erfc). */
 function logNormalTail(x: number, median: number, spread: number): number {
   const z = Math.log(x / median) / (spread * Math.SQRT2);
@@ -151,6 +157,7 @@ export class Traffic {
     private readonly loads: readonly Load[],
     private readonly sample: Sampler,
     private readonly ids: ResourceIds,
+    private readonly account: AccountState,
   ) {
     this.consumers = new Set(loads.flatMap((l) => (l.kind === "function" && l.queue ? [l.queue] : [])));
   }
@@ -181,8 +188,7 @@ export class Traffic {
     const spread = load.durationSpread ?? 0.5;
     const timeoutMs = (load.timeoutSeconds ?? 30) * 1000;
     const meanMs = median * Math.exp((spread * spread) / 2);
-    const reserved =
-      load.reservedConcurrency === undefined ? undefined : levelAt(load.reservedConcurrency, minute);
+    const reserved = this.account.reservedConcurrency(load.name);
     // Concurrency is requests × duration; beyond the reservation at the minute's peak, requests are throttled.
     const demand = (requests * Math.min(meanMs, timeoutMs)) / 60_000;
     const throttledShare =
