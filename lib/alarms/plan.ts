@@ -250,6 +250,8 @@ interface EntryText {
   readonly condition: string;
   /** The condition of an aggregate query alarm: "…, for any SQS queue". */
   readonly queryCondition: string;
+  /** The condition of a resource's own metric-math alarm (`entry.math`). */
+  readonly mathCondition?: string;
   readonly statistic: Pick<SingleMetric, "statistic" | "extendedStatistic">;
   /** The tags every alarm of the entry carries, by level, checked once (the resource's ARN is per alarm). */
   readonly tags: Readonly<Record<AlarmLevel, ReturnType<typeof acceptableTags>>>;
@@ -437,7 +439,7 @@ class Planner {
     resource: Resource,
     tags: ResourceAlarmTags,
   ): ThresholdChoice {
-    const tagged = entry.thresholdTag === false ? undefined : tags.thresholds.get(entry.metricName);
+    const tagged = entry.byMetricName === false ? undefined : tags.thresholds.get(entry.metricName);
     if (tagged !== undefined) {
       return { value: tagged, rule: `set by tag ${TAGS.thresholdPrefix}${entry.metricName}` };
     }
@@ -622,7 +624,8 @@ class Planner {
   private textOf(entry: CatalogEntry): EntryText {
     let text = this.entryTexts.get(entry);
     if (!text) {
-      const condition = `${entry.math ? mathCondition(entry, entry.math) : `${entry.statistic} of ${entry.metricName}`} over ${entry.period} s, ${entry.datapointsToAlarm} of ${entry.evaluationPeriods} periods`;
+      const window = `over ${entry.period} s, ${entry.datapointsToAlarm} of ${entry.evaluationPeriods} periods`;
+      const condition = `${entry.statistic} of ${entry.metricName} ${window}`;
       const url = runbookUrl(this.policy, entry.runbook);
       const tagsOf = (level: AlarmLevel) =>
         acceptableTags({
@@ -636,6 +639,7 @@ class Planner {
         tags: { aggregate: tagsOf("aggregate"), individual: tagsOf("individual") },
         condition,
         queryCondition: `${condition}, for any ${KIND_LABELS[entry.resourceKind]}`,
+        ...(entry.math ? { mathCondition: `${mathCondition(entry, entry.math)} ${window}` } : {}),
         statistic: entry.statistic.startsWith("p")
           ? { extendedStatistic: entry.statistic }
           : { statistic: entry.statistic as Exclude<CatalogEntry["statistic"], `p${number}`> },
@@ -661,7 +665,10 @@ class Planner {
   ): void {
     const text = this.textOf(entry);
     const url = text.runbookUrl;
-    const condition = entry.math ? text.condition : alarm.metrics ? text.queryCondition : text.condition;
+    // A resource's own metric-math alarm, not an aggregate query (an entry may have both).
+    const math = alarm.level === "individual" && entry.math !== undefined;
+    const query = alarm.metrics !== undefined && !math;
+    const condition = math ? (text.mathCondition as string) : query ? text.queryCondition : text.condition;
     const shared = text.tags[alarm.level];
     const tags: Record<string, string> = { ...shared.tags };
     const dropped = [...shared.dropped];
@@ -705,7 +712,7 @@ class Planner {
         ...(alarm.resource ? { resourceArn: alarm.resource.arn } : {}),
         metricsAnalyzed: alarm.metricsAnalyzed,
         highResolution: entry.period < 60,
-        usesMetricsInsights: alarm.metrics !== undefined && !entry.math,
+        usesMetricsInsights: query,
       },
     });
   }

@@ -182,7 +182,8 @@ export function isEntryEnabled(entry: CatalogEntry, policy: AlarmPolicy): boolea
 
 /** The config override for an entry: by id first, then by metric name. */
 export function configThreshold(entry: CatalogEntry, policy: AlarmPolicy): number | undefined {
-  return policy.thresholds[entry.id] ?? policy.thresholds[entry.metricName];
+  const byMetric = entry.byMetricName === false ? undefined : policy.thresholds[entry.metricName];
+  return policy.thresholds[entry.id] ?? byMetric;
 }
 
 /** What a resource's tags ask of its alarms. */

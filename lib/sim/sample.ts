@@ -279,7 +279,8 @@ export function sampleAccount(options: SimAccountOptions = {}): SimAccount {
     state: "OK",
   });
 
-  // An hour of Lambda metrics, so queries for top offenders have an answer.
+  // An hour of Lambda metrics, so queries for top offenders have an answer; and the stream metrics Kinesis
+  // publishes while the clickstream's two Lambda readers poll it (a polled stream without them is unread).
   const now = sim.clock.now();
   const errorsPerMinute: Record<string, number> = {
     "payments-consumer": 4,
@@ -307,6 +308,14 @@ export function sampleAccount(options: SimAccountOptions = {}): SimAccount {
         unit: "Count",
       });
     }
+    sim.emitMetric({
+      namespace: "AWS/Kinesis",
+      metricName: "GetRecords.IteratorAgeMilliseconds",
+      dimensions: { StreamName: "clickstream" },
+      values: [400 + (minute % 5) * 100],
+      timestamp,
+      unit: "Milliseconds",
+    });
   }
   return sim;
 }

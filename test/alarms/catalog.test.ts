@@ -353,8 +353,9 @@ describe("catalog", () => {
       if (row.aggregate !== undefined) expect(alarm(result, row.id).threshold).toBe(row.aggregate);
     });
 
-    // An entry whose metric another entry of the kind alarms on with another meaning takes no tag.
-    const byTag = entry(row.id).thresholdTag !== false;
+    // An entry whose metric another entry of the kind alarms on with another meaning takes neither a tag
+    // nor config by metric name.
+    const byTag = entry(row.id).byMetricName !== false;
     it(`a tag watchkeeper:threshold:${entry(row.id).metricName} ${byTag ? "sets" : "leaves"} the resource's threshold`, () => {
       const resources = row
         .resources()
@@ -369,12 +370,12 @@ describe("catalog", () => {
       if (row.aggregate !== undefined) expect(alarm(result, row.id).threshold).toBe(row.aggregate);
     });
 
-    it("config sets the threshold by entry id, which wins over the metric name", () => {
+    it(`config sets the threshold by entry id, which wins over the metric name${byTag ? "" : " (which leaves it)"}`, () => {
       const byMetric = plan(
         row.resources(),
         policyOf({ thresholds: { [entry(row.id).metricName]: 11 }, criticalResources: [subject.arn] }),
       );
-      expect(alarm(byMetric, row.id, subject).threshold).toBe(11);
+      expect(alarm(byMetric, row.id, subject).threshold).toBe(byTag ? 11 : row.individual);
       const byId = plan(
         row.resources(),
         policyOf({
@@ -907,6 +908,18 @@ describe("SNS", () => {
     const result = plan([mail, topic("plain")]);
     expect(result.warnings).toEqual([]);
     expect(alarm(result, "sns-notifications-failed", mail).threshold).toBe(20);
+    expect(alarm(result, "sns-notifications-failed").metrics?.[0]?.expression).toContain(
+      "WHERE TopicName != 'mail'",
+    );
+  });
+
+  it("a threshold tag that is no number brings nothing back: the topic stays out, with a warning", () => {
+    const mail = tagged(topic("mail", { subscriptions: [sub("email")] }), {
+      "watchkeeper:threshold:NumberOfNotificationsFailed": "lots",
+    });
+    const result = plan([mail, topic("plain")]);
+    expect(result.warnings.join("\n")).toContain("NumberOfNotificationsFailed");
+    expect(individualOf(result, "sns-notifications-failed")).toEqual([]);
     expect(alarm(result, "sns-notifications-failed").metrics?.[0]?.expression).toContain(
       "WHERE TopicName != 'mail'",
     );

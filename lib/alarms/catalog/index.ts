@@ -43,7 +43,7 @@ export function entriesForKind(
  */
 export function alarmMetricsOfKind(kind: ResourceKind, catalog: readonly CatalogEntry[] = CATALOG): string[] {
   const entries = entriesForKind(kind, catalog).filter(
-    (entry) => entry.individual !== "never" && entry.thresholdTag !== false,
+    (entry) => entry.individual !== "never" && entry.byMetricName !== false,
   );
   return [...new Set(entries.map((entry) => entry.metricName))].sort();
 }

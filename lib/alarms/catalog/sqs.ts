@@ -113,8 +113,8 @@ export const SQS_ENTRIES: readonly CatalogEntry[] = [
       steps: { held: "m1 + m2", added: "DIFF(held)" },
       expression: "IF(held - added > 0, added, 0)",
     },
-    // The depth alarm's tag (ApproximateNumberOfMessagesVisible) means a depth, not new messages a minute.
-    thresholdTag: false,
+    // The depth alarm's ApproximateNumberOfMessagesVisible threshold is a depth, not new messages a minute.
+    byMetricName: false,
     // A trickle (a message now and then) is the one incident the depth alarm paged; 5 in a minute is a burst.
     threshold: { describe: "5 or more new dead letters in a minute", compute: () => 5 },
     runbook: "sqs-dlq-messages-visible",
@@ -143,6 +143,8 @@ export const SQS_ENTRIES: readonly CatalogEntry[] = [
     aggregate: "none",
     individual: "always",
     applies: (queue, facts) => facts.deadLetterQueues.has(queue.arn),
+    // An ApproximateAgeOfOldestMessage threshold is meant for work queues (sqs-age-of-oldest-message).
+    byMetricName: false,
     threshold: {
       describe: "half the dead-letter queue's retention period",
       compute: deadLetterAgeThresholdSeconds,

@@ -154,10 +154,11 @@ interface EntryFields<K extends ResourceKind> {
   readonly excludeInapplicableFromAggregate?: boolean;
   readonly threshold: ThresholdRule<ResourceOfKind<K>>;
   /**
-   * False: `watchkeeper:threshold:<Metric>` does not set this entry's threshold, because another entry of the
-   * kind alarms on the same metric with a threshold of another meaning (config by entry id still does).
+   * False: neither `watchkeeper:threshold:<Metric>` nor config by metric name sets this entry's threshold,
+   * because another entry of the kind alarms on the same metric with a threshold of another meaning (config
+   * by entry id still does).
    */
-  readonly thresholdTag?: false;
+  readonly byMetricName?: false;
   /** A resource's own alarm reads metric math over its metrics (rates, arrivals, zero-filled); an aggregate query reads the metric. */
   readonly math?: EntryMath;
   /**
@@ -211,5 +212,6 @@ export function alarmTargets(entry: CatalogEntry, resource: Resource): readonly 
 
 /** The resource sets its own threshold for the metric (`watchkeeper:threshold:<Metric>`): it wants the alarm. */
 export function thresholdTagged(resource: Resource, metricName: string): boolean {
-  return resource.tags[`${TAGS.thresholdPrefix}${metricName}`] !== undefined;
+  const value = resource.tags[`${TAGS.thresholdPrefix}${metricName}`]?.trim();
+  return value !== undefined && value !== "" && Number.isFinite(Number(value)) && Number(value) >= 0;
 }
