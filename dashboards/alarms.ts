@@ -3,7 +3,7 @@
  * ARN, aggregates first, in as many alarm status widgets as CloudWatch needs.
  */
 import type { AlarmSpec } from "../lib/alarms/spec.js";
-import { partitionOf } from "../lib/aws/arn.js";
+import { alarmArn } from "../lib/inventory/arn.js";
 import type { Inventory } from "../lib/inventory/types.js";
 import type { DashboardLimits } from "./limits.js";
 import type { Block } from "./sections/section.js";
@@ -12,11 +12,6 @@ import { alarmStatusWidget, textWidget } from "./widgets.js";
 
 /** Where the alarms live: the inventory's account and region. */
 export type AlarmAccount = Pick<Inventory, "accountId" | "region">;
-
-/** `arn:<partition>:cloudwatch:<region>:<account>:alarm:<name>`, as CloudWatch writes an alarm's ARN. */
-export function alarmArn(account: AlarmAccount, name: string): string {
-  return `arn:${partitionOf(account.region)}:cloudwatch:${account.region}:${account.accountId}:alarm:${name}`;
-}
 
 /** Each alarm once (the first given of a name), by name: the same plan in any order gives the same body. */
 export function byNameOnce(alarms: readonly AlarmSpec[]): AlarmSpec[] {
@@ -33,7 +28,9 @@ export function statusArns(alarms: readonly AlarmSpec[], account: AlarmAccount):
   const sorted = byNameOnce(alarms);
   const aggregates = sorted.filter((alarm) => alarm.origin.level === "aggregate");
   const individual = sorted.filter((alarm) => alarm.origin.level !== "aggregate");
-  return [...aggregates, ...individual].map((alarm) => alarmArn(account, alarm.name));
+  return [...aggregates, ...individual].map((alarm) =>
+    alarmArn(account.region, account.accountId, alarm.name),
+  );
 }
 
 /** One widget holding every alarm: tall enough for its rows of tiles, up to half a screen. */

@@ -12,7 +12,8 @@
 import type { ThresholdComparisonOperator } from "../lib/alarms/catalog/types.js";
 import { parseInsightsQuery, type ParsedInsightsQuery } from "../lib/alarms/evaluate/insights.js";
 import { insightsFunction, type AlarmSpec, type SingleMetric } from "../lib/alarms/spec.js";
-import { alarmArn, byNameOnce, type AlarmAccount } from "./alarms.js";
+import { alarmArn } from "../lib/inventory/arn.js";
+import { byNameOnce, type AlarmAccount } from "./alarms.js";
 import type { Block } from "./sections/section.js";
 import {
   explicitMetrics,
@@ -119,7 +120,8 @@ export function graphAlarms(alarms: readonly AlarmSpec[], account: AlarmAccount)
   const queryAlarms: QueryAlarm[] = [];
   for (const alarm of byNameOnce(alarms)) {
     const key = alarm.metric && singleMetricKey(alarm.metric);
-    if (key !== undefined && !bySeries.has(key)) bySeries.set(key, alarmArn(account, alarm.name));
+    if (key !== undefined && !bySeries.has(key))
+      bySeries.set(key, alarmArn(account.region, account.accountId, alarm.name));
     const query = queryAlarm(alarm);
     if (query) queryAlarms.push(query);
   }
