@@ -11,8 +11,14 @@
  */
 import type { ThresholdComparisonOperator } from "../lib/alarms/catalog/types.js";
 import { parseInsightsQuery, type ParsedInsightsQuery } from "../lib/alarms/evaluate/insights.js";
-import { insightsFunction, type AlarmSpec, type SingleMetric } from "../lib/alarms/spec.js";
-import { alarmArn, byNameOnce, type AlarmAccount } from "./alarms.js";
+import {
+  COMPARISON_SYMBOLS,
+  insightsFunction,
+  type AlarmSpec,
+  type SingleMetric,
+} from "../lib/alarms/spec.js";
+import { alarmArn } from "../lib/inventory/arn.js";
+import { byNameOnce, type AlarmAccount } from "./alarms.js";
 import type { Block } from "./sections/section.js";
 import {
   explicitMetrics,
@@ -29,13 +35,6 @@ import {
 
 /** The colour of an alarm threshold line: the red the dashboard uses for limits. */
 const THRESHOLD_COLOR = "#d62728";
-
-const OPERATOR_SYMBOLS: Readonly<Record<ThresholdComparisonOperator, string>> = {
-  GreaterThanThreshold: ">",
-  GreaterThanOrEqualToThreshold: "≥",
-  LessThanThreshold: "<",
-  LessThanOrEqualToThreshold: "≤",
-};
 
 /**
  * An alarm on a Metrics Insights query with a static threshold, whose contributors are each one series:
@@ -119,7 +118,8 @@ export function graphAlarms(alarms: readonly AlarmSpec[], account: AlarmAccount)
   const queryAlarms: QueryAlarm[] = [];
   for (const alarm of byNameOnce(alarms)) {
     const key = alarm.metric && singleMetricKey(alarm.metric);
-    if (key !== undefined && !bySeries.has(key)) bySeries.set(key, alarmArn(account, alarm.name));
+    if (key !== undefined && !bySeries.has(key))
+      bySeries.set(key, alarmArn(account.region, account.accountId, alarm.name));
     const query = queryAlarm(alarm);
     if (query) queryAlarms.push(query);
   }
@@ -183,7 +183,7 @@ function thresholdLine(alarm: QueryAlarm): HorizontalAnnotation {
   const value = alarm.threshold.toLocaleString("en-US");
   return {
     value: alarm.threshold,
-    label: `${alarm.name} ${OPERATOR_SYMBOLS[alarm.comparison]} ${value}`,
+    label: `${alarm.name} ${COMPARISON_SYMBOLS[alarm.comparison]} ${value}`,
     color: THRESHOLD_COLOR,
   };
 }

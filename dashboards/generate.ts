@@ -5,7 +5,7 @@
 import type { AlarmSpec } from "../lib/alarms/spec.js";
 import { indexInventory } from "../lib/inventory/query.js";
 import type { Inventory } from "../lib/inventory/types.js";
-import { alarmStatusBlocks, statusArns } from "./alarms.js";
+import { alarmStatusBlocks, groupAlarms } from "./alarms.js";
 import { annotateBlock, graphAlarms } from "./annotate.js";
 import { resolveLimits, validateDashboardName, type DashboardLimits } from "./limits.js";
 import { findingsBlock, headerWidget } from "./layout.js";
@@ -26,13 +26,14 @@ export interface DashboardOptions {
   /** Shown in the header; default: the inventory's `discoveredAt`. */
   readonly generatedAt?: string;
   /**
-   * Watchkeeper's alarms: the alarm plan's desired specs. Their status is listed at the top, and each is
-   * drawn on the graphs of the metric it watches.
+   * Watchkeeper's alarms: the alarm plan's desired specs. Their status is listed near what they watch
+   * (the account-wide aggregates at the top, each service's per-resource alarms after its section), and
+   * each is drawn on the graphs of the metric it watches.
    */
   readonly alarms?: readonly AlarmSpec[];
   /** Runbooks location, ending with "/"; the header links to `<runbookBaseUrl>README.md`. */
   readonly runbookBaseUrl?: string;
-  /** Findings summary in Markdown (lib/findings renders it), shown under the alarm status. */
+  /** Findings summary in Markdown (lib/findings renders it), shown under the account-wide alarms' status. */
   readonly findingsMarkdown?: string;
   /** Overrides of CloudWatch's limits (only lower values make sense). */
   readonly limits?: Partial<DashboardLimits>;
@@ -80,14 +81,24 @@ export function generateDashboards(inventory: Inventory, options: DashboardOptio
     limits,
   };
   const alarms = options.alarms ?? [];
-  const status = alarmStatusBlocks(statusArns(alarms, inventory), limits);
+  const groups = groupAlarms(alarms, SECTIONS, context.index);
+  const status = (group: string, specs: readonly AlarmSpec[]) =>
+    alarmStatusBlocks(group, specs, inventory, limits);
   const findings = options.findingsMarkdown?.trim() ? [findingsBlock(options.findingsMarkdown.trim())] : [];
   const onGraphs = graphAlarms(alarms, inventory);
-  const sections = SECTIONS.flatMap((section) => section.blocks(context)).map((block) =>
-    annotateBlock(block, onGraphs),
-  );
-  // Alarm state first: it is what someone opening the dashboard at 3 a.m. needs.
-  const blocks: Block[] = [...status, ...findings, ...sections];
+  // Each service's graphs, then the status of its resources' own alarms: an alarm next to what it watches,
+  // and thousands of them never push the graphs off the first dashboard.
+  const sections = SECTIONS.flatMap((section) => [
+    ...section.blocks(context).map((block) => annotateBlock(block, onGraphs)),
+    ...status(section.title, groups.bySection.get(section.id) ?? []),
+  ]);
+  // The account-wide alarms' state first: it is what someone opening the dashboard at 3 a.m. needs.
+  const blocks: Block[] = [
+    ...status("account-wide", groups.aggregates),
+    ...findings,
+    ...sections,
+    ...status("other resources", groups.others),
+  ];
   const generatedAt = options.generatedAt ?? inventory.discoveredAt;
   const parts = splitIntoDashboards(
     base,

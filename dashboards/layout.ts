@@ -1,7 +1,8 @@
 /**
- * Top-down layout on the 24-column grid: a header on every dashboard, then the alarm status of
- * Watchkeeper's alarms (alarms.ts) and the findings summary, then one section per service. Widgets flow
- * left to right and wrap; a full-width widget always starts a new row.
+ * Top-down layout on the 24-column grid: a header on every dashboard, then the status of Watchkeeper's
+ * account-wide alarms (alarms.ts) and the findings summary, then one section per service, each followed by
+ * the status of its resources' own alarms. Widgets flow left to right and wrap; a full-width widget always
+ * starts a new row.
  */
 import { MANAGED_TAG } from "../lib/policy/index.js";
 import { GRID } from "./limits.js";

@@ -55,6 +55,7 @@ export const HTTP_API_METRICS_SHOWN: readonly DashboardMetric[] = [
 export const apiGatewaySection: ServiceSection = {
   id: "apigateway",
   title: "API Gateway",
+  kinds: ["rest-api", "http-api"],
   blocks(context) {
     const rest = shown(context.index.ofKind("rest-api"));
     const http = shown(context.index.ofKind("http-api"));

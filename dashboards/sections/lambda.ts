@@ -107,6 +107,7 @@ function accountWidgets(region: string, functions: number, limit: number | undef
 export const lambdaSection: ServiceSection = {
   id: "lambda",
   title: "Lambda",
+  kinds: ["lambda-function"],
   blocks(context) {
     const functions = shown(context.index.ofKind("lambda-function"));
     if (functions.length === 0) return [];

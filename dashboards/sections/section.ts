@@ -46,6 +46,8 @@ export interface SectionContext {
 export interface ServiceSection {
   readonly id: string;
   readonly title: string;
+  /** The resource kinds it draws: the status of their own alarms follows the section (alarms.ts). */
+  readonly kinds: readonly ResourceKind[];
   /** No blocks when the account has nothing of this service. */
   blocks(context: SectionContext): Block[];
 }
@@ -178,6 +180,7 @@ export function kindSection<K extends ResourceKind>(spec: KindSectionSpec<K>): S
   return {
     id,
     title,
+    kinds: [kind],
     blocks(context) {
       const resources = shown(context.index.ofKind(kind));
       if (resources.length === 0) return [];

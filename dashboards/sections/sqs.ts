@@ -96,6 +96,7 @@ function dlqWidgets(context: SectionContext, dlqs: readonly SqsQueue[]): Widget[
 export const sqsSection: ServiceSection = {
   id: "sqs",
   title: "SQS",
+  kinds: ["sqs-queue"],
   blocks(context) {
     const queues = shown(context.index.ofKind("sqs-queue"));
     if (queues.length === 0) return [];

@@ -178,7 +178,7 @@ function humanDuration(seconds: number): string {
   return `${+(seconds / 60).toFixed(2)} min`;
 }
 
-const OPERATORS: Readonly<Record<ThresholdComparisonOperator, string>> = {
+export const COMPARISON_SYMBOLS: Readonly<Record<ThresholdComparisonOperator, string>> = {
   GreaterThanThreshold: ">",
   GreaterThanOrEqualToThreshold: "≥",
   LessThanThreshold: "<",
@@ -203,7 +203,7 @@ export interface DescriptionParts {
  */
 export function alarmDescription(parts: DescriptionParts): string {
   const tail =
-    ` Fires when the ${parts.condition} is ${OPERATORS[parts.comparison]} ${parts.threshold} (${parts.thresholdRule}).` +
+    ` Fires when the ${parts.condition} is ${COMPARISON_SYMBOLS[parts.comparison]} ${parts.threshold} (${parts.thresholdRule}).` +
     ` Scope: ${parts.scope}. Runbook: ${parts.runbookUrl}`;
   let head = `${parts.title}: ${parts.meaning}`;
   const budget = MAX_DESCRIPTION - tail.length;

@@ -61,6 +61,11 @@ export function httpApiArn(region: string, id: string): string {
   return `arn:${partitionOf(region)}:apigateway:${region}::/apis/${id}`;
 }
 
+/** `arn:<partition>:cloudwatch:<region>:<account>:alarm:<name>`, as CloudWatch writes an alarm's ARN. */
+export function alarmArn(region: string, accountId: string, name: string): string {
+  return `arn:${partitionOf(region)}:cloudwatch:${region}:${accountId}:alarm:${name}`;
+}
+
 /** The last segment of an SNS or SQS ARN: the topic or queue name. */
 export function nameOfArn(arn: string): string {
   return arn.split(":").at(-1) ?? arn;

@@ -1,13 +1,14 @@
 /**
  * Independent checks of how a generated dashboard shows the planned alarms: the status widgets list each
- * planned alarm once, aggregates first, and nothing else; every annotation names a planned alarm that
- * watches what the graph showed before it was annotated, and changes nothing else about the graph.
+ * planned alarm once and nothing else, each near what it watches (aggregates at the top, a resource's own
+ * alarms under the section that draws its kind, the rest at the end); every annotation names a planned
+ * alarm that watches what the graph showed before it was annotated, and changes nothing else about it.
  * They read the JSON as CloudWatch would, with lib/sim's query parser rather than the generator's.
  */
 import { isDeepStrictEqual } from "node:util";
 import type { DashboardSpec } from "../../dashboards/index.js";
 import type { AlarmSpec } from "../../lib/alarms/index.js";
-import type { Inventory } from "../../lib/inventory/types.js";
+import type { Inventory, ResourceKind } from "../../lib/inventory/types.js";
 import { parseInsightsQuery } from "../../lib/sim/metrics.js";
 import { arnOf } from "./fixtures.js";
 
@@ -34,14 +35,84 @@ interface BodyWidget {
 
 const widgetsOf = (spec: DashboardSpec) => (JSON.parse(spec.body) as { widgets: BodyWidget[] }).widgets;
 
-/** What the status widgets should list: aggregates by name, then per-resource alarms by name. */
+/** The service sections' headings, top to bottom. */
+const SERVICES = ["Lambda", "SQS", "Kinesis", "API Gateway", "DynamoDB", "Step Functions", "EventBridge"];
+
+/** The section each kind is drawn in; kinds without one (SNS topics, log groups) have their alarms at the end. */
+const SERVICE_OF_KIND: Partial<Record<ResourceKind, string>> = {
+  "lambda-function": "Lambda",
+  "sqs-queue": "SQS",
+  "kinesis-stream": "Kinesis",
+  "rest-api": "API Gateway",
+  "http-api": "API Gateway",
+  "dynamodb-table": "DynamoDB",
+  "state-machine": "Step Functions",
+  "eventbridge-rule": "EventBridge",
+};
+
+/** The end: after every section. */
+const END = SERVICES.length + 1;
+
+/** Where an alarm's status belongs: 0 at the top, 1–7 under that service's section, END at the end. */
+function placeOf(kindOf: ReadonlyMap<string, ResourceKind>): (alarm: Pick<AlarmSpec, "origin">) => number {
+  return (alarm) => {
+    if (alarm.origin.level === "aggregate") return 0;
+    const kind = alarm.origin.resourceArn && kindOf.get(alarm.origin.resourceArn);
+    const service = kind ? SERVICE_OF_KIND[kind] : undefined;
+    return service ? SERVICES.indexOf(service) + 1 : END;
+  };
+}
+
+const kindsOf = (inventory: Inventory) => new Map(inventory.resources.map((r) => [r.arn, r.kind]));
+
+/**
+ * What the status widgets should list, in order: aggregates by name, then each service's per-resource
+ * alarms by name, services top to bottom, then those of resources no section draws, by name.
+ */
 export function expectedStatusArns(inventory: Inventory, alarms: readonly AlarmSpec[]): string[] {
-  const names = (level: boolean) =>
-    alarms
-      .filter((a) => (a.origin.level === "aggregate") === level)
-      .map((a) => a.name)
-      .sort();
-  return [...names(true), ...names(false)].map((name) => arnOf(inventory, name));
+  const place = placeOf(kindsOf(inventory));
+  return alarms
+    .map((alarm) => ({ place: place(alarm), name: alarm.name }))
+    .sort((a, b) => a.place - b.place || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+    .map(({ name }) => arnOf(inventory, name));
+}
+
+/** A service section's heading: its place (1–7); undefined for any other widget. */
+function headingPlace(widget: BodyWidget): number | undefined {
+  const heading = /^## (.+)/.exec(widget.properties.markdown?.split("\n")[0] ?? "")?.[1];
+  const at = heading === undefined ? -1 : SERVICES.indexOf(heading);
+  return at < 0 ? undefined : at + 1;
+}
+
+/**
+ * Each status widget's alarms sit where they belong, reading the parts in sequence: aggregates above the
+ * first section, a resource's own alarms under its section's heading (or, when that section drew nothing,
+ * under the one before it), the rest after the last section.
+ */
+export function statusPlacementProblems(
+  inventory: Inventory,
+  alarms: readonly AlarmSpec[],
+  specs: readonly DashboardSpec[],
+): string[] {
+  const place = placeOf(kindsOf(inventory));
+  const byArn = new Map(alarms.map((a) => [arnOf(inventory, a.name), a]));
+  const widgets = specs.flatMap((spec) => widgetsOf(spec).slice(1));
+  const headings = widgets.map(headingPlace).filter((p): p is number => p !== undefined);
+  const under = (p: number) => Math.max(0, ...headings.filter((h) => h <= p));
+  const name = (p: number) => (p === 0 ? "the top" : p === END ? "the end" : `## ${SERVICES[p - 1]}`);
+  const problems: string[] = [];
+  let current = 0;
+  for (const widget of widgets) {
+    current = headingPlace(widget) ?? current;
+    if (widget.type !== "alarm") continue;
+    for (const arn of widget.properties.alarms ?? []) {
+      const alarm = byArn.get(arn);
+      if (!alarm) problems.push(`${arn} is listed but not planned`);
+      else if (current !== under(place(alarm)))
+        problems.push(`${alarm.name} is listed under ${name(current)}, not ${name(under(place(alarm)))}`);
+    }
+  }
+  return problems;
 }
 
 /** Every ARN the alarm status widgets list, across the parts, in order. */
@@ -161,6 +232,7 @@ export function alarmProblems(
     problems.push(
       `the status widgets list ${listed.length} ARNs, not the ${expected.length} planned ones in order`,
     );
+  problems.push(...statusPlacementProblems(inventory, alarms, annotated));
   const byArn = new Map(alarms.map((a) => [arnOf(inventory, a.name), a]));
   const byName = new Map(alarms.map((a) => [a.name, a]));
   const graphs = sectionWidgets(annotated);

@@ -1,7 +1,8 @@
 /**
- * The dashboard shows Watchkeeper's alarms: their status at the top (every planned alarm once,
- * aggregates first, split at CloudWatch's 100 ARNs per alarm widget), and each alarm on the graphs of
- * the metric it watches, within the rules of "Dashboard Body Structure and Syntax".
+ * The dashboard shows Watchkeeper's alarms: their status near what they watch (every planned alarm once:
+ * the account-wide aggregates at the top, each service's per-resource alarms after its section, split at
+ * CloudWatch's 100 ARNs per alarm widget), and each alarm on the graphs of the metric it watches, within
+ * the rules of "Dashboard Body Structure and Syntax".
  */
 import { CloudWatchClient, PutDashboardCommand } from "@aws-sdk/client-cloudwatch";
 import { describe, expect, it } from "vitest";
@@ -11,7 +12,13 @@ import { metricWidget, textWidget } from "../../dashboards/widgets.js";
 import type { AlarmSpec } from "../../lib/alarms/index.js";
 import type { Inventory } from "../../lib/inventory/types.js";
 import { SimAccount, simulatedAws } from "../../lib/sim/index.js";
-import { alarmProblems, annotationCounts, expectedStatusArns, statusArnsShown } from "./alarm-checks.js";
+import {
+  alarmProblems,
+  annotationCounts,
+  expectedStatusArns,
+  statusArnsShown,
+  statusPlacementProblems,
+} from "./alarm-checks.js";
 import { bodyProblems, CLOUDWATCH } from "./checks.js";
 import { AccountBuilder, arnOf, balancedInventory, plannedAlarms, sampleInventory } from "./fixtures.js";
 
@@ -34,6 +41,10 @@ interface BodyWidget {
 const widgetsOf = (spec: DashboardSpec) => (JSON.parse(spec.body) as { widgets: BodyWidget[] }).widgets;
 const titled = (spec: DashboardSpec, title: string) =>
   widgetsOf(spec).find((w) => w.properties.title === title)!;
+/** A widget's title, or its markdown's first line. */
+const label = (w: BodyWidget) => w.properties.title ?? w.properties.markdown!.split("\n")[0]!;
+/** The group an alarm status widget shows: "Watchkeeper alarms: Lambda" for "…: Lambda (3)" or "…: Lambda, not OK, 2/5". */
+const groupOf = (w: BodyWidget) => w.properties.title!.replace(/( \(\d+\)|, not OK, \d+\/\d+)$/, "");
 
 /** Every part through the in-memory account's PutDashboard, which enforces CloudWatch's rules. */
 async function putAll(specs: readonly DashboardSpec[]): Promise<void> {
@@ -43,25 +54,49 @@ async function putAll(specs: readonly DashboardSpec[]): Promise<void> {
   }
 }
 
-describe("the alarm status widget of the sample account", () => {
+describe("the alarm status widgets of the sample account", () => {
   const inventory = sampleInventory();
   const alarms = plannedAlarms(inventory);
   const [spec] = generateDashboards(inventory, { alarms });
+  const aggregates = alarms.filter((a) => a.origin.level === "aggregate");
 
-  it("lists exactly the planned alarms, aggregates first, right under the header, in every state", () => {
+  it("list the account-wide aggregates right under the header, by name, in every state", () => {
     const status = widgetsOf(spec!)[1]!;
+    expect(aggregates.length).toBeGreaterThan(1);
     expect(status).toMatchObject({
       type: "alarm",
-      properties: { title: `Watchkeeper alarms (${alarms.length})`, sortBy: "stateUpdatedTimestamp" },
+      properties: {
+        title: `Watchkeeper alarms: account-wide (${aggregates.length})`,
+        sortBy: "stateUpdatedTimestamp",
+      },
     });
     expect(status.properties.states).toBeUndefined();
+    expect(status.properties.alarms).toEqual(aggregates.map((a) => arnOf(inventory, a.name)).toSorted());
+  });
+
+  it("list each service's per-resource alarms right after its section's graphs, every planned alarm once", () => {
+    const labels = widgetsOf(spec!).map(label);
+    const after = (title: string) => labels[labels.findIndex((l) => l.startsWith(title)) - 1];
+    // The last graph of each section with alarms of its own, then their status, then the next section.
+    expect(after("## SQS")).toMatch(/^Watchkeeper alarms: Lambda \(\d+\)$/);
+    expect(after("## Kinesis")).toMatch(/^Watchkeeper alarms: SQS \(\d+\)$/);
+    expect(after("Watchkeeper alarms: SQS")).toBe("Dead-letter queues: messages visible (Maximum)");
+    expect(after("## DynamoDB")).toMatch(/^Watchkeeper alarms: API Gateway \(\d+\)$/);
+    const status = widgetsOf(spec!).filter((w) => w.type === "alarm");
+    expect(status.map(groupOf)).toEqual([
+      "Watchkeeper alarms: account-wide",
+      "Watchkeeper alarms: Lambda",
+      "Watchkeeper alarms: SQS",
+      "Watchkeeper alarms: API Gateway",
+      // Each state machine's failure-rate alarm is its own.
+      "Watchkeeper alarms: Step Functions",
+    ]);
+    for (const w of status) expect(w.properties.states).toBeUndefined();
     const listed = statusArnsShown([spec!]);
     expect(listed).toEqual(expectedStatusArns(inventory, alarms));
     expect(new Set(listed).size).toBe(listed.length);
     expect(listed.toSorted()).toEqual(alarms.map((a) => arnOf(inventory, a.name)).toSorted());
-    const levels = listed.map((arn) => alarms.find((a) => arnOf(inventory, a.name) === arn)!.origin.level);
-    expect(levels.indexOf("individual")).toBeGreaterThan(0);
-    expect(levels.slice(levels.indexOf("individual"))).not.toContain("aggregate");
+    expect(statusPlacementProblems(inventory, alarms, [spec!])).toEqual([]);
   });
 
   it("is the same whatever order the specs come in, and lists an alarm given twice once", () => {
@@ -73,40 +108,58 @@ describe("the alarm status widget of the sample account", () => {
 describe("alarm status widgets split at the limit", () => {
   const inventory = sampleInventory();
   const alarms = plannedAlarms(inventory);
+  const aggregates = alarms.filter((a) => a.origin.level === "aggregate").length;
 
-  it("take one widget when the alarms fit exactly, and split one alarm past it", () => {
-    const fits = generateDashboards(inventory, { alarms, limits: { alarmsPerAlarmWidget: alarms.length } });
-    expect(widgetsOf(fits[0]!).filter((w) => w.type === "alarm")).toHaveLength(1);
-    const over = generateDashboards(inventory, {
-      alarms,
-      limits: { alarmsPerAlarmWidget: alarms.length - 1 },
-    });
+  it("take one widget for a group that fits exactly, and split one alarm past it", () => {
+    const fits = generateDashboards(inventory, { alarms, limits: { alarmsPerAlarmWidget: aggregates } });
+    const fitting = widgetsOf(fits[0]!).filter((w) => w.type === "alarm");
+    expect(fitting.map(groupOf)).toEqual([...new Set(fitting.map(groupOf))]);
+    expect(fitting[0]!.properties.alarms).toHaveLength(aggregates);
+    const over = generateDashboards(inventory, { alarms, limits: { alarmsPerAlarmWidget: aggregates - 1 } });
     const widgets = widgetsOf(over[0]!);
     expect(widgets[1]!.properties.markdown).toMatch(
       new RegExp(
-        `^## Watchkeeper alarms\n\n${alarms.length} alarms in 2 widgets of up to ${alarms.length - 1}`,
+        `^## Watchkeeper alarms: account-wide\n\n${aggregates} alarms in 2 widgets of up to ${aggregates - 1};`,
       ),
     );
-    const status = widgets.filter((w) => w.type === "alarm");
-    expect(status.map((w) => w.properties.alarms!.length)).toEqual([alarms.length - 1, 1]);
-    for (const w of status) expect(w.properties.states).toEqual(["ALARM", "INSUFFICIENT_DATA"]);
+    const top = widgets.filter((w) => w.type === "alarm" && groupOf(w).endsWith("account-wide"));
+    expect(top.map((w) => w.properties.title)).toEqual([
+      "Watchkeeper alarms: account-wide, not OK, 1/2",
+      "Watchkeeper alarms: account-wide, not OK, 2/2",
+    ]);
+    expect(top.map((w) => w.properties.alarms!.length)).toEqual([aggregates - 1, 1]);
+    for (const w of top) expect(w.properties.states).toEqual(["ALARM", "INSUFFICIENT_DATA"]);
+    // The services' groups are smaller: each still one widget, in every state.
+    const rest = widgets.filter((w) => w.type === "alarm").slice(2);
+    expect(rest.length).toBeGreaterThan(0);
+    for (const w of rest) expect(w.properties.states).toBeUndefined();
     expect(statusArnsShown(over)).toEqual(expectedStatusArns(inventory, alarms));
+    expect(statusPlacementProblems(inventory, alarms, over)).toEqual([]);
   });
 
-  it("hold 100 alarms each in an account with thousands, above every graph, each part valid and accepted", async () => {
+  it("hold 100 alarms each in an account with thousands, each service's after its graphs, each part valid and accepted", async () => {
     const { inventory: large, alarms: many } = balancedInventory(3000);
     expect(many.length).toBeGreaterThan(1000);
     const specs = generateDashboards(large, { alarms: many });
     const status = specs.flatMap((s) => widgetsOf(s).filter((w) => w.type === "alarm"));
-    const sizes = status.map((w) => w.properties.alarms!.length);
-    expect(sizes).toHaveLength(Math.ceil(many.length / 100));
-    expect(sizes.slice(0, -1).every((n) => n === 100)).toBe(true);
+    const groups = new Map<string, BodyWidget[]>();
+    for (const w of status) groups.set(groupOf(w), [...(groups.get(groupOf(w)) ?? []), w]);
+    expect(groups.size).toBeGreaterThan(2);
+    for (const [group, widgets] of groups) {
+      const sizes = widgets.map((w) => w.properties.alarms!.length);
+      expect(
+        sizes.slice(0, -1).every((n) => n === 100),
+        group,
+      ).toBe(true);
+      expect(sizes.at(-1)!, group).toBeLessThanOrEqual(100);
+    }
+    expect([...groups.values()].some((widgets) => widgets.length > 1)).toBe(true);
     expect(statusArnsShown(specs)).toEqual(expectedStatusArns(large, many));
-    // Read in sequence, the parts show every status widget before the first service section.
-    const order = specs.flatMap((s) => widgetsOf(s).slice(1));
-    const lastStatus = order.findLastIndex((w) => w.type === "alarm");
-    const firstSection = order.findIndex((w) => w.properties.markdown?.startsWith("## Lambda"));
-    expect(lastStatus).toBeLessThan(firstSection);
+    // The first dashboard starts with the account-wide alarms, then the Lambda section's graphs.
+    const first = widgetsOf(specs[0]!);
+    expect(groupOf(first[1]!)).toBe("Watchkeeper alarms: account-wide");
+    expect(first[2]!.properties.markdown).toMatch(/^## Lambda\n/);
+    expect(first.some((w) => w.type === "metric")).toBe(true);
     for (const spec of specs) expect(bodyProblems(spec.body, large, CLOUDWATCH)).toEqual([]);
     expect(alarmProblems(large, many, specs, generateDashboards(large))).toEqual([]);
     await putAll(specs);

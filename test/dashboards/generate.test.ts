@@ -72,7 +72,7 @@ describe("the sample account's dashboard", () => {
     expect(bodyProblems(specs[0]!.body, inventory)).toEqual([]);
   });
 
-  it("reads top-down: header, alarm status, then Lambda, SQS, Kinesis, API Gateway, DynamoDB, Step Functions, EventBridge", () => {
+  it("reads top-down: header, account-wide alarms, then Lambda, SQS (and its DLQ's alarm), Kinesis, API Gateway, DynamoDB, Step Functions, EventBridge", () => {
     const widgets = widgetsOf(specs[0]!);
     const header = widgets[0]!;
     expect(header).toMatchObject({ type: "text", x: 0, y: 0, width: 24 });
@@ -82,8 +82,20 @@ describe("the sample account's dashboard", () => {
       "[https://github.com/example/watchkeeper/blob/main/runbooks/README.md](https://github.com/example/watchkeeper/blob/main/runbooks/README.md)",
     );
     expect(widgets[1]).toMatchObject({ type: "alarm" });
-    expect(widgets[1]!.properties.alarms).toHaveLength(ALARMS.length);
-    expect(widgets[1]!.properties.alarms).toContain(arnOf(inventory, "watchkeeper-lambda-errors"));
+    // Every aggregate, sorted by name: an aggregate no graph draws (API 5xx here) is listed like the others.
+    expect(widgets[1]!.properties.alarms).toEqual([
+      arnOf(inventory, "watchkeeper-apigateway-rest-5xx"),
+      arnOf(inventory, "watchkeeper-lambda-errors"),
+      arnOf(inventory, "watchkeeper-sqs-age-of-oldest-message"),
+    ]);
+    // The DLQ's own alarm follows the SQS section, right before the next one.
+    const labels = titles(specs[0]!);
+    const dlqStatus = labels.indexOf("Watchkeeper alarms: SQS (1)");
+    expect(labels[dlqStatus - 1]).toBe("Dead-letter queues: messages visible (Maximum)");
+    expect(labels[dlqStatus + 1]).toBe("## Kinesis");
+    expect(widgets[dlqStatus]!.properties.alarms).toEqual([
+      arnOf(inventory, "watchkeeper-sqs-dlq-messages-visible-orders-dlq"),
+    ]);
     const headings = widgets
       .filter((w) => w.properties.markdown?.startsWith("## "))
       .map((w) => w.properties.markdown!.split("\n")[0]);
@@ -160,14 +172,14 @@ describe("the sample account's dashboard", () => {
     );
   });
 
-  it("puts a findings summary under the header and the alarm status", () => {
+  it("puts a findings summary under the header and the account-wide alarms", () => {
     const [spec] = generateDashboards(inventory, {
       ...SAMPLE_OPTIONS,
       findingsMarkdown: "## Findings\n\n2 high, 1 medium\n\n- **high** orders: no DLQ",
     });
     expect(titles(spec!).slice(0, 3)).toEqual([
       "# Watchkeeper · account 123456789012 · us-east-1",
-      `Watchkeeper alarms (${ALARMS.length})`,
+      "Watchkeeper alarms: account-wide (3)",
       "## Findings",
     ]);
   });

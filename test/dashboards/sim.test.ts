@@ -9,19 +9,34 @@ import {
   generateDashboards,
   planAccountDashboards,
   reviewJson,
+  type DashboardSpec,
 } from "../../dashboards/index.js";
 import { DEFAULT_ALARM_POLICY } from "../../lib/alarms/index.js";
 import type { Aws } from "../../lib/aws/clients.js";
+import type { Inventory } from "../../lib/inventory/types.js";
 import { parseConfig } from "../../lib/config/index.js";
 import { discoverInventory } from "../../lib/inventory/index.js";
 import { countChanges } from "../../lib/plan/change.js";
 import { reconcileAccount } from "../../lib/reconcile/index.js";
 import { generateAccount, sampleAccount, simulatedAws, VirtualClock } from "../../lib/sim/index.js";
-import { alarmProblems, annotationCounts, expectedStatusArns, statusArnsShown } from "./alarm-checks.js";
+import {
+  alarmProblems,
+  annotationCounts,
+  expectedStatusArns,
+  statusArnsShown,
+  statusPlacementProblems,
+} from "./alarm-checks.js";
 import { bodyProblems, CLOUDWATCH } from "./checks.js";
-import { plannedAlarms } from "./fixtures.js";
+import { arnOf, plannedAlarms } from "./fixtures.js";
 
 const RUNBOOKS = DEFAULT_ALARM_POLICY.runbookBaseUrl;
+
+interface BodyWidget {
+  type: string;
+  properties: { title?: string; markdown?: string; alarms?: string[] };
+}
+
+const widgetsOf = (spec: DashboardSpec) => (JSON.parse(spec.body) as { widgets: BodyWidget[] }).widgets;
 
 function calls(aws: Aws, api: string): number {
   return aws.pacer.calls().find((c) => c.service === "cloudwatch" && c.api === api)?.calls ?? 0;
@@ -77,13 +92,20 @@ describe("the sample account, discovered through lib/sim", async () => {
 });
 
 describe("a simulated account of 10,000 resources (lib/sim generateAccount)", () => {
+  /** Discovered once for the tests below; only the first writes into it (its dashboards). */
+  let discovered: Promise<{ account: ReturnType<typeof generateAccount>; aws: Aws; inventory: Inventory }>;
+  const large = () =>
+    (discovered ??= (async () => {
+      const account = generateAccount({ resources: 10_000, seed: 1 });
+      const aws = simulatedAws(account);
+      return { account, aws, inventory: await discoverInventory(aws) };
+    })());
+
   // The size report is an annotation: shown by `vitest --reporter=verbose` (and on failure), not in npm test.
   it("stays within the limits with every planned alarm, is accepted by PutDashboard, and its size is reported", async ({
     annotate,
   }) => {
-    const account = generateAccount({ resources: 10_000, seed: 1 });
-    const aws = simulatedAws(account);
-    const inventory = await discoverInventory(aws);
+    const { account, aws, inventory } = await large();
     expect(inventory.resources).toHaveLength(10_000);
     const alarms = plannedAlarms(inventory);
 
@@ -112,6 +134,33 @@ describe("a simulated account of 10,000 resources (lib/sim generateAccount)", ()
     const report = await applyDashboards(aws, plan.changes, { clock: account.clock });
     expect(report).toMatchObject({ failed: 0, applied: specs.length });
     expect(account.dashboards.size).toBe(specs.length);
+  });
+
+  it("has graphs on the first dashboard: the account-wide alarms on top, then the sections, each followed by its resources' alarms", async () => {
+    const { inventory } = await large();
+    const alarms = plannedAlarms(inventory);
+    expect(alarms.length).toBeGreaterThan(3000);
+    const specs = generateDashboards(inventory, { alarms, runbookBaseUrl: RUNBOOKS });
+    expect(specs.length).toBeGreaterThan(1);
+    const first = widgetsOf(specs[0]!);
+    const aggregates = alarms.filter((alarm) => alarm.origin.level === "aggregate");
+    expect(first[1]).toMatchObject({
+      type: "alarm",
+      properties: { title: `Watchkeeper alarms: account-wide (${aggregates.length})` },
+    });
+    expect(first[1]!.properties.alarms).toEqual(aggregates.map((a) => arnOf(inventory, a.name)).toSorted());
+    expect(first[2]!.properties.markdown).toMatch(/^## Lambda\n/);
+    // Every graph of the Lambda section comes before the first of its thousands of alarms' status widgets.
+    const firstStatus = first.findIndex((w, i) => i > 1 && w.type === "alarm");
+    const plain = widgetsOf(generateDashboards(inventory)[0]!);
+    const heading = (name: string) =>
+      plain.findIndex((w) => w.properties.markdown?.startsWith(`## ${name}\n`));
+    const lambdaGraphs = plain.slice(heading("Lambda"), heading("SQS")).filter((w) => w.type === "metric");
+    expect(lambdaGraphs.length).toBeGreaterThan(3);
+    expect(first.slice(0, firstStatus).filter((w) => w.type === "metric")).toHaveLength(lambdaGraphs.length);
+    expect(first[firstStatus]!.properties.title).toMatch(/^Watchkeeper alarms: Lambda, not OK, 1\/\d+$/);
+    expect(statusArnsShown(specs)).toEqual(expectedStatusArns(inventory, alarms));
+    expect(statusPlacementProblems(inventory, alarms, specs)).toEqual([]);
   });
 });
 
