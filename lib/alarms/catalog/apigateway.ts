@@ -2,7 +2,7 @@
  * Amazon API Gateway: server and client error rates for REST (5XXError and 4XXError, by ApiName and Stage)
  * and HTTP APIs (5xx and 4xx, by ApiId and Stage), and latency per API stage (a percentile, so per resource only).
  */
-import type { HttpApi, RestApi } from "../../inventory/types.js";
+import type { HttpApi, ResourceOfKind, RestApi } from "../../inventory/types.js";
 import { RECOMMENDED_ALARMS, section } from "./sources.js";
 import { defineEntry, type AlarmTarget, type CatalogEntry } from "./types.js";
 
@@ -38,61 +38,83 @@ const CLIENT_ERRORS =
 const LATENCY =
   "p90 latency of an API stage is high: clients wait for the backend. Compare IntegrationLatency to find whether the backend or API Gateway is slow.";
 
+/** How an API kind names its error metrics and its alarm targets. */
+interface ApiKind<K extends "rest-api" | "http-api"> {
+  readonly kind: K;
+  readonly label: string;
+  readonly id: string;
+  readonly dimension: string;
+  readonly metric: Readonly<Record<"5xx" | "4xx", string>>;
+  readonly targets: (api: ResourceOfKind<K>) => readonly AlarmTarget[];
+  readonly dimensionValue?: (api: ResourceOfKind<K>) => string;
+}
+
+/** REST APIs name their metrics by the API's name, "5XXError" and "4XXError". */
+const REST: ApiKind<"rest-api"> = {
+  kind: "rest-api",
+  label: "REST",
+  id: "rest",
+  dimension: "ApiName",
+  metric: { "5xx": "5XXError", "4xx": "4XXError" },
+  targets: restTargets,
+};
+
+/** HTTP APIs by the API's id, "5xx" and "4xx". */
+const HTTP: ApiKind<"http-api"> = {
+  kind: "http-api",
+  label: "HTTP API",
+  id: "http",
+  dimension: "ApiId",
+  metric: { "5xx": "5xx", "4xx": "4xx" },
+  targets: httpTargets,
+  dimensionValue: (api) => api.id,
+};
+
+/** AWS's recommended error-rate alarms: 5xx over 3 of 3 minutes, 4xx over 5 of 5, both above 5% of requests. */
+const CLASSES = {
+  "5xx": { title: "server errors", meaning: SERVER_ERRORS, minutes: 3 },
+  "4xx": { title: "client errors", meaning: CLIENT_ERRORS, minutes: 5 },
+} as const;
+
+function errorRateEntry<K extends "rest-api" | "http-api">(
+  api: ApiKind<K>,
+  status: "5xx" | "4xx",
+): CatalogEntry {
+  const errors = CLASSES[status];
+  const metricName = api.metric[status];
+  return defineEntry<K>({
+    id: `apigateway-${api.id}-${status}`,
+    service: SERVICE,
+    title: `API Gateway ${api.label} ${errors.title}`,
+    meaning: errors.meaning,
+    resourceKind: api.kind,
+    namespace: NAMESPACE,
+    metricName,
+    statistic: "Average",
+    period: 60,
+    evaluationPeriods: errors.minutes,
+    datapointsToAlarm: errors.minutes,
+    comparison: "GreaterThanThreshold",
+    treatMissingData: "notBreaching",
+    unit: "fraction",
+    dimension: api.dimension,
+    extraDimensions: ["Stage"],
+    ...(api.dimensionValue ? { dimensionValue: api.dimensionValue } : {}),
+    aggregate: "metrics-insights",
+    individual: "when-needed",
+    targets: api.targets,
+    threshold: { describe: "more than 5% of requests (0.05)", compute: () => 0.05 },
+    runbook: `apigateway-${status}`,
+    source: section(
+      RECOMMENDED_ALARMS,
+      `Amazon API Gateway: ${metricName} (${api.dimension}, Stage; Average, 60 s, ${errors.minutes} of ${errors.minutes}, > 0.05)`,
+    ),
+  });
+}
+
 export const APIGATEWAY_ENTRIES: readonly CatalogEntry[] = [
-  defineEntry<"rest-api">({
-    id: "apigateway-rest-5xx",
-    service: SERVICE,
-    title: "API Gateway REST server errors",
-    meaning: SERVER_ERRORS,
-    resourceKind: "rest-api",
-    namespace: NAMESPACE,
-    metricName: "5XXError",
-    statistic: "Average",
-    period: 60,
-    evaluationPeriods: 3,
-    datapointsToAlarm: 3,
-    comparison: "GreaterThanThreshold",
-    treatMissingData: "notBreaching",
-    unit: "fraction",
-    dimension: "ApiName",
-    extraDimensions: ["Stage"],
-    aggregate: "metrics-insights",
-    individual: "when-needed",
-    targets: restTargets,
-    threshold: { describe: "more than 5% of requests (0.05)", compute: () => 0.05 },
-    runbook: "apigateway-5xx",
-    source: section(
-      RECOMMENDED_ALARMS,
-      "Amazon API Gateway: 5XXError (ApiName, Stage; Average, 60 s, 3 of 3, > 0.05)",
-    ),
-  }),
-  defineEntry<"rest-api">({
-    id: "apigateway-rest-4xx",
-    service: SERVICE,
-    title: "API Gateway REST client errors",
-    meaning: CLIENT_ERRORS,
-    resourceKind: "rest-api",
-    namespace: NAMESPACE,
-    metricName: "4XXError",
-    statistic: "Average",
-    period: 60,
-    evaluationPeriods: 5,
-    datapointsToAlarm: 5,
-    comparison: "GreaterThanThreshold",
-    treatMissingData: "notBreaching",
-    unit: "fraction",
-    dimension: "ApiName",
-    extraDimensions: ["Stage"],
-    aggregate: "metrics-insights",
-    individual: "when-needed",
-    targets: restTargets,
-    threshold: { describe: "more than 5% of requests (0.05)", compute: () => 0.05 },
-    runbook: "apigateway-4xx",
-    source: section(
-      RECOMMENDED_ALARMS,
-      "Amazon API Gateway: 4XXError (ApiName, Stage; Average, 60 s, 5 of 5, > 0.05)",
-    ),
-  }),
+  errorRateEntry(REST, "5xx"),
+  errorRateEntry(REST, "4xx"),
   defineEntry<"rest-api">({
     id: "apigateway-rest-latency",
     service: SERVICE,
@@ -120,62 +142,8 @@ export const APIGATEWAY_ENTRIES: readonly CatalogEntry[] = [
       "Amazon API Gateway: Latency (ApiName, Stage; p90, 60 s, 5 of 5, >= 2500 ms)",
     ),
   }),
-  defineEntry<"http-api">({
-    id: "apigateway-http-5xx",
-    service: SERVICE,
-    title: "API Gateway HTTP API server errors",
-    meaning: SERVER_ERRORS,
-    resourceKind: "http-api",
-    namespace: NAMESPACE,
-    metricName: "5xx",
-    statistic: "Average",
-    period: 60,
-    evaluationPeriods: 3,
-    datapointsToAlarm: 3,
-    comparison: "GreaterThanThreshold",
-    treatMissingData: "notBreaching",
-    unit: "fraction",
-    dimension: "ApiId",
-    extraDimensions: ["Stage"],
-    dimensionValue: (api) => api.id,
-    aggregate: "metrics-insights",
-    individual: "when-needed",
-    targets: httpTargets,
-    threshold: { describe: "more than 5% of requests (0.05)", compute: () => 0.05 },
-    runbook: "apigateway-5xx",
-    source: section(
-      RECOMMENDED_ALARMS,
-      "Amazon API Gateway: 5xx (ApiId, Stage; Average, 60 s, 3 of 3, > 0.05)",
-    ),
-  }),
-  defineEntry<"http-api">({
-    id: "apigateway-http-4xx",
-    service: SERVICE,
-    title: "API Gateway HTTP API client errors",
-    meaning: CLIENT_ERRORS,
-    resourceKind: "http-api",
-    namespace: NAMESPACE,
-    metricName: "4xx",
-    statistic: "Average",
-    period: 60,
-    evaluationPeriods: 5,
-    datapointsToAlarm: 5,
-    comparison: "GreaterThanThreshold",
-    treatMissingData: "notBreaching",
-    unit: "fraction",
-    dimension: "ApiId",
-    extraDimensions: ["Stage"],
-    dimensionValue: (api) => api.id,
-    aggregate: "metrics-insights",
-    individual: "when-needed",
-    targets: httpTargets,
-    threshold: { describe: "more than 5% of requests (0.05)", compute: () => 0.05 },
-    runbook: "apigateway-4xx",
-    source: section(
-      RECOMMENDED_ALARMS,
-      "Amazon API Gateway: 4xx (ApiId, Stage; Average, 60 s, 5 of 5, > 0.05)",
-    ),
-  }),
+  errorRateEntry(HTTP, "5xx"),
+  errorRateEntry(HTTP, "4xx"),
   defineEntry<"http-api">({
     id: "apigateway-http-latency",
     service: SERVICE,

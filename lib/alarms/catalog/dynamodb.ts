@@ -19,13 +19,31 @@ const ZERO_FILLED = { expression: "FILL(m1, 0)" } as const;
  */
 const THROTTLE_THRESHOLD = { describe: "more than 10 throttled requests a minute", compute: () => 10 };
 
-function throttleEntry(direction: "Read" | "Write"): CatalogEntry {
+/** Throttled reads or writes of each table, or (`index`) of each global secondary index of every table. */
+function throttleEntry(direction: "Read" | "Write", of: "table" | "index"): CatalogEntry {
   const lower = direction.toLowerCase();
+  const shape =
+    of === "table"
+      ? {
+          id: `dynamodb-${lower}-throttle-events`,
+          title: `DynamoDB ${lower}s throttled`,
+          meaning: `${direction} requests to a table are throttled (provisioned capacity, on-demand maximums, or a hot partition). The SDK retries, but sustained throttling slows or fails the workload.`,
+          individual: "when-needed" as const,
+          math: ZERO_FILLED,
+          source: `${direction}ThrottleEvents (Sum, 60 s, 5 of 5, > a threshold that is not "too sensitive")`,
+        }
+      : {
+          id: `dynamodb-index-${lower}-throttle-events`,
+          title: `DynamoDB index ${lower}s throttled`,
+          meaning: `${direction} requests to a global secondary index are throttled: the index's capacity (or, for writes, its back-pressure on the table) is not enough. Sustained index throttling also throttles writes to the table.`,
+          // One contributor per table and index; indexes are not in the inventory, the query finds them.
+          extraDimensions: ["GlobalSecondaryIndexName"],
+          individual: "never" as const,
+          source: `${direction}ThrottleEvents (TableName, GlobalSecondaryIndexName; Sum, 60 s, 5 of 5)`,
+        };
   return defineEntry({
-    id: `dynamodb-${lower}-throttle-events`,
+    ...shape,
     service: SERVICE,
-    title: `DynamoDB ${lower}s throttled`,
-    meaning: `${direction} requests to a table are throttled (provisioned capacity, on-demand maximums, or a hot partition). The SDK retries, but sustained throttling slows or fails the workload.`,
     resourceKind: "dynamodb-table",
     namespace: NAMESPACE,
     metricName: `${direction}ThrottleEvents`,
@@ -38,54 +56,17 @@ function throttleEntry(direction: "Read" | "Write"): CatalogEntry {
     unit: "count",
     dimension: "TableName",
     aggregate: "metrics-insights",
-    individual: "when-needed",
-    math: ZERO_FILLED,
     threshold: THROTTLE_THRESHOLD,
     runbook: "dynamodb-throttles",
-    source: section(
-      RECOMMENDED_ALARMS,
-      `Amazon DynamoDB: ${direction}ThrottleEvents (Sum, 60 s, 5 of 5, > a threshold that is not "too sensitive")`,
-    ),
-  });
-}
-
-/** The same for every global secondary index of every table: one contributor per table and index. */
-function indexThrottleEntry(direction: "Read" | "Write"): CatalogEntry {
-  const lower = direction.toLowerCase();
-  return defineEntry({
-    id: `dynamodb-index-${lower}-throttle-events`,
-    service: SERVICE,
-    title: `DynamoDB index ${lower}s throttled`,
-    meaning: `${direction} requests to a global secondary index are throttled: the index's capacity (or, for writes, its back-pressure on the table) is not enough. Sustained index throttling also throttles writes to the table.`,
-    resourceKind: "dynamodb-table",
-    namespace: NAMESPACE,
-    metricName: `${direction}ThrottleEvents`,
-    statistic: "Sum",
-    period: 60,
-    evaluationPeriods: 5,
-    datapointsToAlarm: 5,
-    comparison: "GreaterThanThreshold",
-    treatMissingData: "notBreaching",
-    unit: "count",
-    dimension: "TableName",
-    extraDimensions: ["GlobalSecondaryIndexName"],
-    aggregate: "metrics-insights",
-    // Indexes are not in the inventory: the query finds them.
-    individual: "never",
-    threshold: THROTTLE_THRESHOLD,
-    runbook: "dynamodb-throttles",
-    source: section(
-      RECOMMENDED_ALARMS,
-      `Amazon DynamoDB: ${direction}ThrottleEvents (TableName, GlobalSecondaryIndexName; Sum, 60 s, 5 of 5)`,
-    ),
+    source: section(RECOMMENDED_ALARMS, `Amazon DynamoDB: ${shape.source}`),
   });
 }
 
 export const DYNAMODB_ENTRIES: readonly CatalogEntry[] = [
-  throttleEntry("Read"),
-  throttleEntry("Write"),
-  indexThrottleEntry("Read"),
-  indexThrottleEntry("Write"),
+  throttleEntry("Read", "table"),
+  throttleEntry("Write", "table"),
+  throttleEntry("Read", "index"),
+  throttleEntry("Write", "index"),
   defineEntry({
     id: "dynamodb-system-errors",
     service: SERVICE,
