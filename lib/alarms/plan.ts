@@ -456,7 +456,7 @@ class Planner {
       state.excluded.push({ value: dimensionValue(entry, resource), rank: 0 });
       return;
     }
-    if (entry.applies && !entry.applies(resource, this.facts)) {
+    if (entry.applies && !entry.applies(resource, this.facts, tags.thresholds)) {
       if (entry.excludeInapplicableFromAggregate) {
         state.excluded.push({ value: dimensionValue(entry, resource), rank: 1 });
       }

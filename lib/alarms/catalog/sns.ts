@@ -1,7 +1,7 @@
 /** Amazon SNS: notifications that could not be delivered to a subscriber, and those lost on the way to its DLQ. */
 import type { SnsTopic } from "../../inventory/types.js";
 import { RECOMMENDED_ALARMS, section } from "./sources.js";
-import { defineEntry, thresholdTagged, type CatalogEntry } from "./types.js";
+import { defineEntry, type CatalogEntry, type InventoryFacts } from "./types.js";
 
 /** Subscribers SNS retries until they take the message: a failure to them is a real loss. */
 const RELIABLE_PROTOCOLS = new Set(["sqs", "lambda", "firehose"]);
@@ -11,10 +11,14 @@ const RELIABLE_PROTOCOLS = new Set(["sqs", "lambda", "firehose"]);
  * subscriptions." Email, SMS and HTTP endpoints fail for reasons of their own (a full mailbox, an endpoint
  * down): what is normal for them only the team knows, so those topics need a threshold tag.
  */
-function failuresAreIncidents(topic: SnsTopic): boolean {
+function failuresAreIncidents(
+  topic: SnsTopic,
+  _facts: InventoryFacts,
+  thresholds: ReadonlyMap<string, number>,
+): boolean {
   return (
     topic.subscriptions.every((subscription) => RELIABLE_PROTOCOLS.has(subscription.protocol)) ||
-    thresholdTagged(topic, "NumberOfNotificationsFailed")
+    thresholds.has("NumberOfNotificationsFailed")
   );
 }
 

@@ -4,7 +4,6 @@
  * `plan.ts` decides which alarms an inventory needs.
  */
 import type { Resource, ResourceKind, ResourceOfKind } from "../../inventory/types.js";
-import { TAGS } from "../../policy/tags.js";
 
 export type Statistic = "Sum" | "Average" | "Maximum" | "Minimum" | "SampleCount";
 /** Percentiles go in PutMetricAlarm's ExtendedStatistic, e.g. "p90". */
@@ -170,7 +169,12 @@ interface EntryFields<K extends ResourceKind> {
   readonly runbook: string;
   /** Where the defaults come from: URL and section. */
   readonly source: string;
-  readonly applies?: (resource: ResourceOfKind<K>, facts: InventoryFacts) => boolean;
+  /** `thresholds`: the resource's valid `watchkeeper:threshold:<Metric>` tags, as the policy read them. */
+  readonly applies?: (
+    resource: ResourceOfKind<K>,
+    facts: InventoryFacts,
+    thresholds: ReadonlyMap<string, number>,
+  ) => boolean;
   /** The value of `dimension` for a resource; default its name (a state machine's is its ARN, an HTTP API's its id). */
   readonly dimensionValue?: (resource: ResourceOfKind<K>) => string;
   /** Default: one target labelled with the resource's name, in `dimension` = `dimensionValue`. */
@@ -183,7 +187,11 @@ export type TypedCatalogEntry<K extends ResourceKind> = EntryFields<K>;
 /** As the planner sees every entry: rules take any resource, and the planner only passes the entry's kind. */
 export type CatalogEntry = EntryFields<ResourceKind> & {
   readonly threshold: ThresholdRule;
-  readonly applies?: (resource: Resource, facts: InventoryFacts) => boolean;
+  readonly applies?: (
+    resource: Resource,
+    facts: InventoryFacts,
+    thresholds: ReadonlyMap<string, number>,
+  ) => boolean;
   readonly missingDataFor?: (resource: Resource, facts: InventoryFacts) => TreatMissingData;
   readonly dimensionValue?: (resource: Resource) => string;
   readonly targets?: (resource: Resource) => readonly AlarmTarget[];
@@ -208,10 +216,4 @@ export function alarmTargets(entry: CatalogEntry, resource: Resource): readonly 
           dimensions: [{ name: entry.dimension, value: dimensionValue(entry, resource) }],
         },
       ];
-}
-
-/** The resource sets its own threshold for the metric (`watchkeeper:threshold:<Metric>`): it wants the alarm. */
-export function thresholdTagged(resource: Resource, metricName: string): boolean {
-  const value = resource.tags[`${TAGS.thresholdPrefix}${metricName}`]?.trim();
-  return value !== undefined && value !== "" && Number.isFinite(Number(value)) && Number(value) >= 0;
 }
