@@ -7,7 +7,7 @@
  */
 import type { EventBridgeRule } from "../../inventory/types.js";
 import { EVENTBRIDGE_METRICS, SERVERLESS_LENS, section } from "./sources.js";
-import { defineEntry, type CatalogEntry } from "./types.js";
+import { defineEntry, PAGE_ON_EACH_LOSS, type CatalogEntry } from "./types.js";
 
 type Bus = "default" | "custom";
 
@@ -37,10 +37,7 @@ interface RuleMetric {
   readonly source: string;
 }
 
-/**
- * One failure pages; the alarm then stays in ALARM until 15 minutes pass without one, so a burst is one
- * page and one OK instead of a pair per failing minute.
- */
+/** Each failed delivery is an event lost or sent to a DLQ: one pages (PAGE_ON_EACH_LOSS). */
 function ruleEntry(metric: RuleMetric, bus: Bus): CatalogEntry {
   return defineEntry<"eventbridge-rule">({
     id: bus === "default" ? metric.id : `${metric.id}-custom-bus`,
@@ -52,8 +49,7 @@ function ruleEntry(metric: RuleMetric, bus: Bus): CatalogEntry {
     metricName: metric.metricName,
     statistic: "Sum",
     period: 60,
-    evaluationPeriods: 15,
-    datapointsToAlarm: 1,
+    ...PAGE_ON_EACH_LOSS,
     comparison: "GreaterThanThreshold",
     treatMissingData: "notBreaching",
     unit: "count",

@@ -1,7 +1,7 @@
 /** AWS Lambda: errors, throttles, duration per function, account concurrency, stream lag, failed async deliveries. */
 import type { LambdaFunction } from "../../inventory/types.js";
 import { LAMBDA_METRICS, RECOMMENDED_ALARMS, SERVERLESS_LENS, section } from "./sources.js";
-import { defineEntry, type CatalogEntry, type ThresholdContext } from "./types.js";
+import { defineEntry, PAGE_ON_EACH_LOSS, type CatalogEntry, type ThresholdContext } from "./types.js";
 
 const NAMESPACE = "AWS/Lambda";
 const SERVICE = "lambda";
@@ -219,9 +219,7 @@ export const LAMBDA_ENTRIES: readonly CatalogEntry[] = [
     metricName: "DeadLetterErrors",
     statistic: "Sum",
     period: 60,
-    // One lost event pages; ALARM then holds until 15 minutes pass without one: a burst is one page.
-    evaluationPeriods: 15,
-    datapointsToAlarm: 1,
+    ...PAGE_ON_EACH_LOSS,
     comparison: "GreaterThanThreshold",
     treatMissingData: "notBreaching",
     unit: "count",
@@ -247,9 +245,7 @@ export const LAMBDA_ENTRIES: readonly CatalogEntry[] = [
     metricName: "DestinationDeliveryFailures",
     statistic: "Sum",
     period: 60,
-    // One lost event pages; ALARM then holds until 15 minutes pass without one: a burst is one page.
-    evaluationPeriods: 15,
-    datapointsToAlarm: 1,
+    ...PAGE_ON_EACH_LOSS,
     comparison: "GreaterThanThreshold",
     treatMissingData: "notBreaching",
     unit: "count",

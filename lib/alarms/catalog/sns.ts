@@ -1,7 +1,7 @@
 /** Amazon SNS: notifications that could not be delivered to a subscriber, and those lost on the way to its DLQ. */
 import type { SnsTopic } from "../../inventory/types.js";
 import { RECOMMENDED_ALARMS, section } from "./sources.js";
-import { defineEntry, type CatalogEntry, type InventoryFacts } from "./types.js";
+import { defineEntry, PAGE_ON_EACH_LOSS, type CatalogEntry, type InventoryFacts } from "./types.js";
 
 /** Subscribers SNS retries until they take the message: a failure to them is a real loss. */
 const RELIABLE_PROTOCOLS = new Set(["sqs", "lambda", "firehose"]);
@@ -62,9 +62,8 @@ export const SNS_ENTRIES: readonly CatalogEntry[] = [
     metricName: "NumberOfNotificationsFailedToRedriveToDlq",
     statistic: "Sum",
     period: 60,
-    // AWS: 5 of 5. Each one is a lost message, so one pages, and the alarm holds ALARM for 15 quiet minutes.
-    evaluationPeriods: 15,
-    datapointsToAlarm: 1,
+    // AWS: 5 of 5. Each one is a lost message.
+    ...PAGE_ON_EACH_LOSS,
     comparison: "GreaterThanThreshold",
     treatMissingData: "notBreaching",
     unit: "count",

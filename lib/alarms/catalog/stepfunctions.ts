@@ -3,7 +3,7 @@
  * state machine. CloudWatch's recommended alarms have no Step Functions section: the shapes are Watchkeeper's.
  */
 import { SERVERLESS_LENS, STEPFUNCTIONS_METRICS, section } from "./sources.js";
-import { defineEntry, type CatalogEntry, type TypedCatalogEntry } from "./types.js";
+import { defineEntry, PAGE_ON_EACH_LOSS, type CatalogEntry, type TypedCatalogEntry } from "./types.js";
 
 const NAMESPACE = "AWS/States";
 const SERVICE = "stepfunctions";
@@ -77,8 +77,7 @@ export const STEPFUNCTIONS_ENTRIES: readonly CatalogEntry[] = [
     title: "Step Functions executions timed out",
     meaning:
       "Executions of a state machine reached their TimeoutSeconds. Find the slow or stuck state in the executions' history. The alarm stays in ALARM for 15 minutes after the last timeout, so a burst pages once.",
-    evaluationPeriods: 15,
-    datapointsToAlarm: 1,
+    ...PAGE_ON_EACH_LOSS,
     threshold: { describe: "any execution timing out", compute: () => 0 },
   }),
 ];

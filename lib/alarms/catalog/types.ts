@@ -217,3 +217,9 @@ export function alarmTargets(entry: CatalogEntry, resource: Resource): readonly 
         },
       ];
 }
+
+/**
+ * For failures that lose an event or a message: one pages, and the alarm then holds ALARM until 15 minutes
+ * pass without one, so a burst is one page and one OK instead of a pair per failing minute.
+ */
+export const PAGE_ON_EACH_LOSS = { evaluationPeriods: 15, datapointsToAlarm: 1 } as const;
