@@ -7,7 +7,7 @@ import type { InsightsFunction } from "../spec.js";
 import { periodStart } from "./periods.js";
 import { statistic } from "./statistics.js";
 import { tokenize, unsupported } from "./math.js";
-import type { Datapoints, MetricTrace } from "./types.js";
+import { EvaluatorError, isRetrieved, type Datapoints, type MetricTrace } from "./types.js";
 
 export interface ParsedInsightsQuery {
   readonly fn: InsightsFunction;
@@ -111,10 +111,26 @@ export function parseInsightsQuery(expression: string): ParsedInsightsQuery {
 }
 
 /**
+ * How a contributor's value is made from the retrieved datapoints of its series (each of `STAT_OF[fn]`):
+ * sums add, extremes take the extreme. An average of several series needs their sample counts, which a
+ * retrieved Average does not carry, so it is refused rather than guessed.
+ */
+function combineRetrieved(fn: InsightsFunction, values: readonly number[], contributor: string): number {
+  if (fn === "SUM" || fn === "COUNT") return values.reduce((a, b) => a + b, 0);
+  if (fn === "MAX") return Math.max(...values);
+  if (fn === "MIN") return Math.min(...values);
+  if (values.length === 1) return values[0] as number;
+  throw new EvaluatorError(
+    `AVG over the ${values.length} retrieved series of ${contributor} needs their sample counts`,
+  );
+}
+
+/**
  * One datapoint series per contributor, keyed `dim=value[,dim=value]` in GROUP BY order. The function runs
- * over the raw samples of every series in the group. ORDER BY … LIMIT is applied per period (AWS ranks over
- * the query's time range): a contributor outside the first `limit` in a period has no datapoint there.
- * With FROM "namespace", series without every GROUP BY dimension are left out.
+ * over the raw samples of every series in the group (or combines their retrieved datapoints, see
+ * `combineRetrieved`). ORDER BY … LIMIT is applied per period (AWS ranks over the query's time range): a
+ * contributor outside the first `limit` in a period has no datapoint there. With FROM "namespace", series
+ * without every GROUP BY dimension are left out.
  */
 export function insightsContributors(
   query: ParsedInsightsQuery,
@@ -122,7 +138,21 @@ export function insightsContributors(
   periodSeconds: number,
 ): Map<string, Datapoints> {
   const periodMs = periodSeconds * 1000;
+  const stat = STAT_OF[query.fn];
   const samples = new Map<string, Map<number, number[]>>();
+  const retrieved = new Map<string, Map<number, number[]>>();
+  const add = (
+    groups: Map<string, Map<number, number[]>>,
+    contributor: string,
+    start: number,
+    value: number,
+  ) => {
+    const periods = groups.get(contributor) ?? new Map<number, number[]>();
+    groups.set(contributor, periods);
+    const bucket = periods.get(start);
+    if (bucket) bucket.push(value);
+    else periods.set(start, [value]);
+  };
   for (const series of trace) {
     if (series.namespace !== query.namespace || series.metricName !== query.metricName) continue;
     const value = new Map(series.dimensions.map((d) => [d.name, d.value]));
@@ -132,23 +162,32 @@ export function insightsContributors(
     if (!query.groupBy.every((k) => value.has(k))) continue;
     if (query.exclude.some((c) => value.get(c.name) === c.value)) continue;
     const contributor = query.groupBy.map((k) => `${k}=${value.get(k)}`).join(",");
-    const periods = samples.get(contributor) ?? new Map<number, number[]>();
-    samples.set(contributor, periods);
-    for (const sample of series.samples) {
-      const start = periodStart(sample.at, periodMs);
-      const bucket = periods.get(start);
-      if (bucket) bucket.push(sample.value);
-      else periods.set(start, [sample.value]);
+    if (!isRetrieved(series)) {
+      for (const sample of series.samples)
+        add(samples, contributor, periodStart(sample.at, periodMs), sample.value);
+      continue;
     }
+    if (series.stat !== stat || series.periodSeconds !== periodSeconds)
+      throw new EvaluatorError(
+        `${query.metricName} of ${contributor} was retrieved as ${series.stat} per ${series.periodSeconds} s, not ${stat} per ${periodSeconds} s`,
+      );
+    for (const [start, datapoint] of series.datapoints) add(retrieved, contributor, start, datapoint);
   }
 
   const byPeriod = new Map<number, { contributor: string; value: number }[]>();
-  for (const [contributor, periods] of samples)
-    for (const [start, values] of periods) {
-      const entries = byPeriod.get(start) ?? [];
-      entries.push({ contributor, value: statistic(values, STAT_OF[query.fn]) });
-      byPeriod.set(start, entries);
-    }
+  const rank = (contributor: string, start: number, value: number) => {
+    const entries = byPeriod.get(start) ?? [];
+    entries.push({ contributor, value });
+    byPeriod.set(start, entries);
+  };
+  for (const [contributor, periods] of samples) {
+    if (retrieved.has(contributor))
+      throw new EvaluatorError(`${contributor} has both raw samples and retrieved datapoints`);
+    for (const [start, values] of periods) rank(contributor, start, statistic(values, stat));
+  }
+  for (const [contributor, periods] of retrieved)
+    for (const [start, values] of periods)
+      rank(contributor, start, combineRetrieved(query.fn, values, contributor));
   const contributors = new Map<string, Map<number, number>>();
   for (const [start, entries] of byPeriod) {
     entries.sort((a, b) => (query.descending ? b.value - a.value : a.value - b.value));

@@ -1,7 +1,7 @@
 /** Period aggregation: raw samples become one datapoint per period, as an alarm's metric query returns them. */
 import type { Dimension } from "../catalog/types.js";
 import { statistic } from "./statistics.js";
-import type { Datapoints, MetricSeries, MetricTrace, Sample } from "./types.js";
+import { EvaluatorError, isRetrieved, type Datapoints, type MetricTrace, type Sample } from "./types.js";
 
 /** The start of the period holding `at`: periods are aligned to multiples of their length since the epoch. */
 export function periodStart(at: number, periodMs: number): number {
@@ -29,26 +29,43 @@ export function aggregate(samples: readonly Sample[], stat: string, periodSecond
   return datapoints;
 }
 
-const dimensionKey = (dimensions: readonly Dimension[]) =>
+export const dimensionKey = (dimensions: readonly Dimension[]): string =>
   [...dimensions]
     .map((d) => `${d.name}=${d.value}`)
     .sort()
     .join(",");
 
-/** The samples of the metric with exactly these dimensions (CloudWatch treats another dimension set as another metric). */
-export function samplesOf(
+/**
+ * The metric with exactly these dimensions (CloudWatch treats another dimension set as another metric), one
+ * datapoint per period of `stat`: aggregated from raw samples, or as retrieved when it was retrieved with
+ * this statistic and period. Retrieved with others, it cannot be re-aggregated: the evaluator refuses.
+ */
+export function datapointsOf(
   trace: MetricTrace,
   namespace: string,
   metricName: string,
   dimensions: readonly Dimension[],
-): Sample[] {
+  stat: string,
+  periodSeconds: number,
+): Datapoints {
   const key = dimensionKey(dimensions);
-  return trace
-    .filter(
-      (series: MetricSeries) =>
-        series.namespace === namespace &&
-        series.metricName === metricName &&
-        dimensionKey(series.dimensions) === key,
-    )
-    .flatMap((series) => series.samples);
+  const matching = trace.filter(
+    (series) =>
+      series.namespace === namespace &&
+      series.metricName === metricName &&
+      dimensionKey(series.dimensions) === key,
+  );
+  const retrieved = matching.filter(isRetrieved);
+  if (retrieved.length === 0)
+    return aggregate(
+      matching.flatMap((series) => (isRetrieved(series) ? [] : series.samples)),
+      stat,
+      periodSeconds,
+    );
+  const exact = retrieved.find((series) => series.stat === stat && series.periodSeconds === periodSeconds);
+  if (!exact || retrieved.length !== matching.length)
+    throw new EvaluatorError(
+      `${namespace} ${metricName} {${key}} was retrieved as ${retrieved.map((r) => `${r.stat} per ${r.periodSeconds} s`).join(", ")}, not as ${stat} per ${periodSeconds} s`,
+    );
+  return exact.datapoints;
 }

@@ -6,7 +6,7 @@ import type { AlarmDefinition, MetricQuery } from "../spec.js";
 import { anomalyBand, type Band } from "./band.js";
 import { insightsContributors, isInsightsQuery, parseInsightsQuery } from "./insights.js";
 import { evaluateMath, parseMath, unsupported, type MathValue } from "./math.js";
-import { aggregate, samplesOf } from "./periods.js";
+import { datapointsOf } from "./periods.js";
 import { EvaluatorError, type Datapoints, type MetricTrace } from "./types.js";
 
 export interface ComparedSeries {
@@ -42,10 +42,20 @@ export function alarmInput(
     const metric = definition.metric;
     const stat = metric.extendedStatistic ?? metric.statistic;
     if (stat === undefined) throw new EvaluatorError("the alarm's metric has no statistic");
-    const samples = samplesOf(trace, metric.namespace, metric.metricName, metric.dimensions);
     return {
       periodSeconds: metric.period,
-      series: [{ datapoints: aggregate(samples, stat, metric.period) }],
+      series: [
+        {
+          datapoints: datapointsOf(
+            trace,
+            metric.namespace,
+            metric.metricName,
+            metric.dimensions,
+            stat,
+            metric.period,
+          ),
+        },
+      ],
       multiSeries: false,
     };
   }
@@ -77,7 +87,7 @@ export function alarmInput(
     let value: MathValue;
     if (query.metricStat) {
       const m = query.metricStat;
-      value = aggregate(samplesOf(trace, m.namespace, m.metricName, m.dimensions), m.stat, m.period);
+      value = datapointsOf(trace, m.namespace, m.metricName, m.dimensions, m.stat, m.period);
     } else if (query.expression !== undefined && !BAND.test(query.expression)) {
       value = evaluateMath(parseMath(query.expression), valueOf, periods(periodSeconds));
     } else throw unsupported(query.expression ?? `query ${id} without metric or expression`);

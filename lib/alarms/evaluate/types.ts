@@ -15,8 +15,26 @@ export interface MetricSeries {
   readonly samples: readonly Sample[];
 }
 
-/** Every metric an alarm may read. */
-export type MetricTrace = readonly MetricSeries[];
+/**
+ * One metric as GetMetricData returns it: one value of one statistic per period, keyed by the period's
+ * start. An account's history comes this way (a backtest reads no raw samples); an alarm reading the metric
+ * with another statistic or period cannot be evaluated from it.
+ */
+export interface RetrievedSeries {
+  readonly namespace: string;
+  readonly metricName: string;
+  readonly dimensions: readonly Dimension[];
+  readonly stat: string;
+  readonly periodSeconds: number;
+  readonly datapoints: Datapoints;
+}
+
+/** Every metric an alarm may read: raw samples, or datapoints already retrieved per period. */
+export type MetricTrace = readonly (MetricSeries | RetrievedSeries)[];
+
+export function isRetrieved(series: MetricSeries | RetrievedSeries): series is RetrievedSeries {
+  return "datapoints" in series;
+}
 
 /** One value per period, keyed by the period's start (epoch ms): a period without data has no key. */
 export type Datapoints = ReadonlyMap<number, number>;
