@@ -23,6 +23,8 @@ export interface ListedMetrics {
   readonly metrics: ReadonlyMap<string, readonly ListedMetric[]>;
   /** Metrics whose listing failed, with why: nothing may be concluded about them. */
   readonly unread: ReadonlyMap<string, string>;
+  /** ListMetrics calls made (pages). */
+  readonly calls: number;
 }
 
 export const metricKey = (metric: MetricName): string => `${metric.namespace} ${metric.metricName}`;
@@ -46,20 +48,23 @@ export async function listMetrics(
   const metrics = new Map<string, ListedMetric[]>();
   const unread = new Map<string, string>();
   let done = 0;
+  let calls = 0;
   await Promise.all(
     unique.map(async (name) => {
       const key = metricKey(name);
       try {
         const found: ListedMetric[] = [];
         const pages = paginate(
-          (token) =>
-            client.send(
+          (token) => {
+            calls++;
+            return client.send(
               new ListMetricsCommand({
                 Namespace: name.namespace,
                 MetricName: name.metricName,
                 ...(token ? { NextToken: token } : {}),
               }),
-            ),
+            );
+          },
           (page) => page.NextToken,
         );
         for await (const page of pages)
@@ -77,5 +82,5 @@ export async function listMetrics(
       options.onProgress?.(++done, unique.length);
     }),
   );
-  return { metrics, unread };
+  return { metrics, unread, calls };
 }

@@ -22,7 +22,7 @@ export interface ParsedInsightsQuery {
   readonly limit: number;
 }
 
-const STAT_OF: Readonly<Record<InsightsFunction, string>> = {
+export const STAT_OF: Readonly<Record<InsightsFunction, string>> = {
   AVG: "Average",
   COUNT: "SampleCount",
   MAX: "Maximum",
@@ -111,6 +111,29 @@ export function parseInsightsQuery(expression: string): ParsedInsightsQuery {
 }
 
 /**
+ * The contributor (`dim=value[,dim=value]` in GROUP BY order) a metric joins under the query, or undefined
+ * when the query does not read it: another metric, a dimension set outside the SCHEMA, a GROUP BY
+ * dimension missing, or an excluded value.
+ */
+export function contributorOf(
+  query: ParsedInsightsQuery,
+  metric: {
+    readonly namespace: string;
+    readonly metricName: string;
+    readonly dimensions: readonly { readonly name: string; readonly value: string }[];
+  },
+): string | undefined {
+  if (metric.namespace !== query.namespace || metric.metricName !== query.metricName) return undefined;
+  const value = new Map(metric.dimensions.map((d) => [d.name, d.value]));
+  const keys = metric.dimensions.map((d) => d.name);
+  if (query.schema && !(keys.length === query.schema.length && query.schema.every((k) => value.has(k))))
+    return undefined;
+  if (!query.groupBy.every((k) => value.has(k))) return undefined;
+  if (query.exclude.some((c) => value.get(c.name) === c.value)) return undefined;
+  return query.groupBy.map((k) => `${k}=${value.get(k)}`).join(",");
+}
+
+/**
  * How a contributor's value is made from the retrieved datapoints of its series (each of `STAT_OF[fn]`):
  * sums add, extremes take the extreme. An average of several series needs their sample counts, which a
  * retrieved Average does not carry, so it is refused rather than guessed.
@@ -154,14 +177,8 @@ export function insightsContributors(
     else periods.set(start, [value]);
   };
   for (const series of trace) {
-    if (series.namespace !== query.namespace || series.metricName !== query.metricName) continue;
-    const value = new Map(series.dimensions.map((d) => [d.name, d.value]));
-    const keys = series.dimensions.map((d) => d.name);
-    if (query.schema && !(keys.length === query.schema.length && query.schema.every((k) => value.has(k))))
-      continue;
-    if (!query.groupBy.every((k) => value.has(k))) continue;
-    if (query.exclude.some((c) => value.get(c.name) === c.value)) continue;
-    const contributor = query.groupBy.map((k) => `${k}=${value.get(k)}`).join(",");
+    const contributor = contributorOf(query, series);
+    if (contributor === undefined) continue;
     if (!isRetrieved(series)) {
       for (const sample of series.samples)
         add(samples, contributor, periodStart(sample.at, periodMs), sample.value);
