@@ -1,5 +1,6 @@
 import type { Command } from "commander";
 import type { CommandContext } from "../main.js";
+import { registerBacktest } from "./backtest.js";
 import { registerBreaker } from "./breaker.js";
 import { registerDashboard } from "./dashboard.js";
 import { registerDemo } from "./demo.js";
@@ -18,6 +19,7 @@ import { registerTop } from "./top.js";
 export function registerCommands(program: Command, context: CommandContext): void {
   registerInventory(program, context);
   registerPlan(program, context);
+  registerBacktest(program, context);
   registerReconcile(program, context);
   registerRetention(program, context);
   registerFindings(program, context);

@@ -1,0 +1,121 @@
+import type { Command } from "commander";
+import {
+  BacktestWindowError,
+  planBacktest,
+  runBacktest,
+  type BacktestOptions,
+  type BacktestReport,
+} from "../../../lib/backtest/index.js";
+import { integerFlag } from "../actions.js";
+import {
+  announceConfig,
+  chooseConfig,
+  configSourceOption,
+  localConfig,
+  type ConfigSourceChoice,
+} from "../config-source.js";
+import { confirmed } from "../confirm.js";
+import { EXIT_FAILURE, EXIT_OK, EXIT_PARTIAL, UsageError } from "../errors.js";
+import { colorsFor } from "../io.js";
+import type { CommandContext } from "../main.js";
+import { withProgress } from "../progress.js";
+import { renderBacktest, renderEstimate } from "../render-backtest.js";
+import { exitForHealth } from "../unread.js";
+import { runHealth } from "../../../lib/reconcile/index.js";
+import { planRun } from "./plan.js";
+import { globalOptions, printJson } from "./shared.js";
+
+/** Above this, the reads wait for a yes: a backtest of a large account is a bill, not a glance. */
+const ASK_ABOVE_USD = 1;
+const DEFAULT_DAYS = 14;
+const DEFAULT_MAX_PAGES_PER_WEEK = 7;
+
+interface BacktestFlags {
+  days?: string;
+  maxPagesPerWeek?: string;
+  yes?: boolean;
+  configSource?: ConfigSourceChoice;
+}
+
+function positive(value: string | undefined, flag: string, fallback: number): number {
+  const n = integerFlag(value, flag) ?? fallback;
+  if (n < 1) throw new UsageError(`${flag} must be 1 or more, got ${n}`);
+  return n;
+}
+
+/** 3 when some alarms could not be replayed (the answer is partial), 1 when some would have paged too often. */
+export function backtestExitCode(report: BacktestReport): number {
+  if (report.totals.notEvaluated > 0) return EXIT_PARTIAL;
+  return report.totals.noisy > 0 ? EXIT_FAILURE : EXIT_OK;
+}
+
+export function registerBacktest(program: Command, context: CommandContext): void {
+  program
+    .command("backtest")
+    .description(
+      "replay the account's metric history through the planned alarms: how often each would have paged (reads only)",
+    )
+    .option(
+      "--days <n>",
+      `days of history to replay (CloudWatch keeps 1-minute data 15 days)`,
+      String(DEFAULT_DAYS),
+    )
+    .option(
+      "--max-pages-per-week <n>",
+      "an alarm that would have paged more often than this is noisy (exit 1)",
+      String(DEFAULT_MAX_PAGES_PER_WEEK),
+    )
+    .option(
+      "--yes",
+      `read without asking when the GetMetricData calls would cost more than $${ASK_ABOVE_USD}`,
+    )
+    .addOption(configSourceOption())
+    .action(async (flags: BacktestFlags, command: Command) => {
+      const options = globalOptions(command);
+      const { io } = context;
+      const settings: BacktestOptions = {
+        days: positive(flags.days, "--days", DEFAULT_DAYS),
+        maxPagesPerWeek: positive(flags.maxPagesPerWeek, "--max-pages-per-week", DEFAULT_MAX_PAGES_PER_WEEK),
+      };
+      const session = await context.openSession(options);
+      const chosen = await chooseConfig(session, localConfig(options), flags.configSource);
+      announceConfig(io, chosen);
+      const run = await planRun(session, chosen.config, context);
+      exitForHealth(context, runHealth(run));
+      const specs = run.alarms.plan.desired;
+
+      const plan = await withProgress(io, "Listing metrics", (report) =>
+        planBacktest(session.aws, specs, {
+          ...settings,
+          onProgress: (_phase, done, total) => report({ phase: "metric names", done, total }),
+        }),
+      ).catch((error: unknown) => {
+        throw error instanceof BacktestWindowError ? new UsageError(error.message) : error;
+      });
+      if (plan.requests.length === 0 && plan.listed.unread.size === 0 && specs.length > 0) {
+        io.err(
+          `No metric the ${specs.length} planned alarms read has data in ${session.aws.region} in the past two weeks ` +
+            `(ListMetrics listed none): nothing to replay. Is this the region your resources run in (--region)?\n`,
+        );
+        context.exitCode = EXIT_FAILURE;
+        return;
+      }
+      io.err(renderEstimate(plan));
+      if (plan.estimate.usd > ASK_ABOVE_USD && !(await confirmed(io, "Read the history?", flags.yes))) {
+        io.err("Not read.\n");
+        return;
+      }
+      const report = await withProgress(io, "Replaying history", (progress) =>
+        runBacktest(session.aws, plan, {
+          ...settings,
+          onProgress: (_phase, done, total) => progress({ phase: "GetMetricData calls", done, total }),
+        }),
+      );
+      if (options.json)
+        printJson(io, { accountId: run.inventory.accountId, region: run.inventory.region, ...report });
+      else io.out(renderBacktest(report, colorsFor(io), session.label));
+      const code = backtestExitCode(report);
+      if (code !== EXIT_OK && (context.exitCode === EXIT_OK || code === EXIT_PARTIAL))
+        context.exitCode = code;
+    });
+}
