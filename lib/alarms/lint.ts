@@ -52,6 +52,8 @@ export interface AlarmDataCheck {
   readonly alarms: number;
   /** Metrics listed (one ListMetrics listing each, paged). */
   readonly metrics: number;
+  /** ListMetrics calls (pages) the listings took: what the check cost. */
+  readonly calls: number;
   readonly counts: Readonly<Record<"fine" | AlarmDataStatus, number>>;
   /** never first, then unknown, then no-data-yet; by alarm name within each. */
   readonly findings: readonly AlarmDataFinding[];
@@ -93,6 +95,7 @@ export function lintAlarmData(specs: readonly AlarmSpec[], listed: ListedMetrics
   return {
     alarms: specs.length,
     metrics: listed.metrics.size + listed.unread.size,
+    calls: listed.calls,
     counts: {
       fine: specs.length - findings.length,
       never: count("never"),

@@ -29,7 +29,7 @@ function listing(
       })),
     );
   }
-  return { metrics, unread: new Map(Object.entries(unread)) };
+  return { metrics, unread: new Map(Object.entries(unread)), calls: metrics.size };
 }
 
 const dims = (set: Readonly<Record<string, string>>): Dimension[] =>
