@@ -1,4 +1,5 @@
 /** `watchkeeper plan` and `apply` output: a readable diff per capability, like `terraform plan`. */
+import type { AlarmDataCheck, AlarmDataFinding } from "../../lib/alarms/lint.js";
 import type { ChangeOutcome } from "../../lib/apply/apply.js";
 import { describeSaving } from "../../lib/logs/savings.js";
 import { plural } from "../../lib/plural.js";
@@ -70,8 +71,95 @@ function section(
   return [...lines, ...extra.map((line) => `  ${line}`), ""];
 }
 
-/** `limit` caps the changes listed per capability (the demo keeps its output short). */
-export function renderPlan(run: AccountRun, c: Colors, limit = Infinity): string {
+/** How many alarms that can never get data are named one by one; --json lists them all. */
+const NEVER_SHOWN = 20;
+/** How many metrics the "no data yet" and "unknown" summaries name. */
+const GROUPS_SHOWN = 8;
+
+/** Findings grouped by `key`, largest group first. */
+function groups(findings: readonly AlarmDataFinding[], key: (f: AlarmDataFinding) => string) {
+  const byKey = new Map<string, AlarmDataFinding[]>();
+  for (const finding of findings) {
+    const k = key(finding);
+    const group = byKey.get(k);
+    if (group) group.push(finding);
+    else byKey.set(k, [finding]);
+  }
+  return [...byKey.entries()].sort(([a, x], [b, y]) => y.length - x.length || (a < b ? -1 : 1));
+}
+
+const QUIET_CAUSE: Readonly<Record<string, string>> = {
+  "resource-silent": "nothing listed for the resource (new, or no traffic yet)",
+  "metric-quiet": "the resource publishes other metrics (normal if this one is sent only on failure)",
+  "only-excluded": "only resources the query leaves out publish it",
+};
+
+/** What a finding says after its metric: the same for every metric one failed call touched. */
+function afterMetric(finding: AlarmDataFinding): string {
+  const at = finding.metric ? finding.reason.indexOf(finding.metric) : -1;
+  return at < 0 ? finding.reason : finding.reason.slice(at + finding.metric.length).trim();
+}
+
+/**
+ * The alarm data check (`plan`): counts, every alarm that can never get data with why, what could not be
+ * checked, and the "no data yet" alarms summarized by metric: they are expected (new resources, metrics sent
+ * only on failure), so they are counted, not listed (`--json` has each with its reason).
+ */
+export function renderDataCheck(check: AlarmDataCheck | "skipped", c: Colors): string[] {
+  if (check === "skipped") return [c.dim("Alarm data check: skipped (--no-lint)"), ""];
+  const { counts } = check;
+  const heading =
+    c.bold(
+      `Alarm data check: ${plural(check.alarms, "alarm")}, ${counts.fine} with data` +
+        `, ${counts.never} can never get data, ${counts["no-data-yet"]} no data yet, ${counts.unknown} unknown`,
+    ) + c.dim(` (ListMetrics, last two weeks: ${plural(check.calls, "call")})`);
+  const lines = [heading];
+  const never = check.findings.filter((f) => f.status === "never");
+  lines.push(...never.slice(0, NEVER_SHOWN).map((f) => c.red(`  ! ${f.alarm}`) + `  ${f.reason}`));
+  if (never.length > NEVER_SHOWN)
+    lines.push(c.red(`  ... and ${never.length - NEVER_SHOWN} more (--json lists every alarm)`));
+  // One failed listing touches every alarm on its metric, and one denial every metric: grouped by why.
+  const unknown = groups(
+    check.findings.filter((f) => f.status === "unknown"),
+    afterMetric,
+  );
+  for (const [why, found] of unknown.slice(0, GROUPS_SHOWN)) {
+    const metrics = [...new Set(found.map((f) => f.metric).filter(Boolean))];
+    const which =
+      metrics.length > 0 ? ` (${metrics.slice(0, 3).join(", ")}${metrics.length > 3 ? ", ..." : ""})` : "";
+    lines.push(c.yellow(`  ? ${plural(found.length, "alarm")} not checked: ${why}${which}`));
+  }
+  if (unknown.length > GROUPS_SHOWN)
+    lines.push(c.yellow(`  ... and ${unknown.length - GROUPS_SHOWN} more reasons`));
+  const quiet = groups(
+    check.findings.filter((f) => f.status === "no-data-yet"),
+    (f) => f.metric,
+  );
+  if (quiet.length > 0)
+    lines.push(c.dim("  no data yet (expected before traffic, and for metrics sent only on failure):"));
+  for (const [metric, found] of quiet.slice(0, GROUPS_SHOWN)) {
+    const causes = groups(found, (f) => f.cause).map(([cause, of]) =>
+      found.length === of.length
+        ? (QUIET_CAUSE[cause] ?? cause)
+        : `${of.length} ${QUIET_CAUSE[cause] ?? cause}`,
+    );
+    lines.push(c.dim(`    ${metric}: ${plural(found.length, "alarm")}, ${causes.join("; ")}`));
+  }
+  if (quiet.length > GROUPS_SHOWN)
+    lines.push(c.dim(`    ... and ${quiet.length - GROUPS_SHOWN} more metrics (--json lists every alarm)`));
+  return [...lines, ""];
+}
+
+/**
+ * `limit` caps the changes listed per capability (the demo keeps its output short); `dataCheck`, when given,
+ * follows the alarms.
+ */
+export function renderPlan(
+  run: AccountRun,
+  c: Colors,
+  limit = Infinity,
+  dataCheck?: AlarmDataCheck | "skipped",
+): string {
   const { alarms, retention, dashboards } = run;
   const health = runHealth(run);
   const cost = alarms.cost;
@@ -88,6 +176,7 @@ export function renderPlan(run: AccountRun, c: Colors, limit = Infinity): string
       ],
       limit,
     ),
+    ...(dataCheck !== undefined ? renderDataCheck(dataCheck, c) : []),
     ...section(
       "Log retention",
       retention.plan.changes,

@@ -264,8 +264,8 @@ function judgeSeries(
       cause: "metric-quiet",
       metric,
       reason:
-        `${who} publishes other ${read.namespace} metrics but no ${read.metricName} ${TWO_WEEKS}: AWS sends some ` +
-        `metrics only when something happens (errors, throttles), so this is expected while all is well${hint}`,
+        `${who} publishes other ${read.namespace} metrics but no ${read.metricName} ${TWO_WEEKS}: expected if AWS ` +
+        `sends it only when something happens (errors, throttles); if not, check the alarm's metric and dimensions${hint}`,
     };
   return {
     status: "no-data-yet",
@@ -329,7 +329,7 @@ function judgeQuery(
       metric,
       reason:
         `no resource published ${read.metricName} ${TWO_WEEKS}, though they publish other ${read.namespace} metrics: ` +
-        `AWS sends some metrics only when something happens (errors, throttles), so this is expected while all is well`,
+        `expected if AWS sends it only when something happens (errors, throttles); if not, check the query`,
     };
   return {
     status: "no-data-yet",

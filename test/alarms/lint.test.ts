@@ -233,8 +233,8 @@ describe("alarm data check: no data yet, never called never", () => {
       metric: "AWS/Lambda Throttles",
     });
     expect(finding.reason).toBe(
-      "api publishes other AWS/Lambda metrics but no Throttles in the last two weeks: AWS sends some metrics only " +
-        "when something happens (errors, throttles), so this is expected while all is well",
+      "api publishes other AWS/Lambda metrics but no Throttles in the last two weeks: expected if AWS sends it " +
+        "only when something happens (errors, throttles); if not, check the alarm's metric and dimensions",
     );
   });
 

@@ -1,4 +1,7 @@
 import type { Command } from "commander";
+import { alarmMetricNames, lintAlarmData, type AlarmDataCheck } from "../../../lib/alarms/lint.js";
+import type { Aws } from "../../../lib/aws/index.js";
+import { listMetrics } from "../../../lib/metrics/listed.js";
 import { loadConfig, type WatchkeeperConfig } from "../../../lib/config/index.js";
 import {
   plannedWrites,
@@ -11,7 +14,7 @@ import { confirmed } from "../confirm.js";
 import { plural } from "../../../lib/plural.js";
 import { EXIT_FAILURE, EXIT_INTERRUPTED } from "../errors.js";
 import { withStopOnSignal } from "../interrupt.js";
-import { colorsFor } from "../io.js";
+import { colorsFor, type Io } from "../io.js";
 import type { CommandContext, GlobalOptions } from "../main.js";
 import { withProgress } from "../progress.js";
 import { nextStep, renderApply, renderPlan } from "../render-plan.js";
@@ -29,8 +32,11 @@ import { exitForHealth } from "../unread.js";
 import { discover } from "./inventory.js";
 import { globalOptions, printJson } from "./shared.js";
 
-/** What `plan --json` and `apply --json` print: the changes and outcomes, not the whole inventory. */
-function runJson(run: AccountRun, chosen: ChosenConfig) {
+/**
+ * What `plan --json` and `apply --json` print: the changes and outcomes, not the whole inventory; `plan` adds
+ * its alarm data check (null with --no-lint).
+ */
+function runJson(run: AccountRun, chosen: ChosenConfig, dataCheck?: AlarmDataCheck | null) {
   return {
     accountId: run.inventory.accountId,
     region: run.inventory.region,
@@ -48,6 +54,7 @@ function runJson(run: AccountRun, chosen: ChosenConfig) {
       ...run.retention.report.outcomes,
       ...(run.dashboards?.report.outcomes ?? []),
     ].filter((outcome) => outcome.status !== "dry-run"),
+    ...(dataCheck !== undefined ? { alarmDataCheck: dataCheck } : {}),
   };
 }
 
@@ -67,6 +74,25 @@ export async function planRun(
   );
 }
 
+/**
+ * Lists every metric the planned alarms read (one paced, paged ListMetrics listing per metric name) and checks
+ * that each alarm's metric and dimension set exists or is expected to appear. Reads only; a failed listing
+ * leaves its alarms "unknown" and the plan as it is.
+ */
+export async function checkAlarmData(
+  io: Io,
+  aws: Aws,
+  run: AccountRun,
+): Promise<AlarmDataCheck> {
+  const desired = run.alarms.plan.desired;
+  const listed = await withProgress(io, "Checking alarm data", (report) =>
+    listMetrics(aws, alarmMetricNames(desired), {
+      onProgress: (done, total) => report({ phase: "metrics", done, total }),
+    }),
+  );
+  return lintAlarmData(desired, listed);
+}
+
 interface ApplyFlags {
   yes?: boolean;
   dryRun?: boolean;
@@ -78,15 +104,22 @@ export function registerPlan(program: Command, context: CommandContext): void {
     .command("plan")
     .description("show what apply would change: alarms, log retention, dashboards (writes nothing)")
     .addOption(configSourceOption())
-    .action(async (flags: { configSource?: ConfigSourceChoice }, command: Command) => {
+    .option("--no-lint", "skip the alarm data check (one ListMetrics listing per metric the alarms read)")
+    .action(async (flags: { configSource?: ConfigSourceChoice; lint: boolean }, command: Command) => {
       const options = globalOptions(command);
       const local = localConfig(options);
       const session = await context.openSession(options);
       const chosen = await chooseConfig(session, local, flags.configSource);
       announceConfig(context.io, chosen);
       const run = await planRun(session, chosen.config, context);
-      if (options.json) printJson(context.io, runJson(run, chosen));
-      else context.io.out(renderPlan(run, colorsFor(context.io)) + nextStep(run, options));
+      const dataCheck = flags.lint ? await checkAlarmData(context.io, session.aws, run) : undefined;
+      if (options.json) printJson(context.io, runJson(run, chosen, dataCheck ?? null));
+      else
+        context.io.out(
+          renderPlan(run, colorsFor(context.io), Infinity, dataCheck ?? "skipped") + nextStep(run, options),
+        );
+      // The check's findings are advice, as the alarm warnings are: the exit code says only whether the plan
+      // saw the account completely (0, or 3 for a partial view). Scripts read alarmDataCheck.counts.never.
       exitForHealth(context, runHealth(run));
     });
 
