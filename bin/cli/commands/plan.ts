@@ -79,11 +79,7 @@ export async function planRun(
  * that each alarm's metric and dimension set exists or is expected to appear. Reads only; a failed listing
  * leaves its alarms "unknown" and the plan as it is.
  */
-export async function checkAlarmData(
-  io: Io,
-  aws: Aws,
-  run: AccountRun,
-): Promise<AlarmDataCheck> {
+export async function checkAlarmData(io: Io, aws: Aws, run: AccountRun): Promise<AlarmDataCheck> {
   const desired = run.alarms.plan.desired;
   const listed = await withProgress(io, "Checking alarm data", (report) =>
     listMetrics(aws, alarmMetricNames(desired), {
