@@ -23,9 +23,10 @@
  * | ap-south-1     | test/moto/fault-proxy.moto.test.ts          |
  * | ap-northeast-1 | test/safety/soak.moto.test.ts               |
  * | us-east-2      | test/cli/first-hour.moto.test.ts            |
+ * | ap-southeast-1 | test/alarms/lint.moto.test.ts               |
  *
  * Unclaimed: us-west-1, eu-west-3,
- * ap-northeast-2, ap-southeast-1 (us-east-1 is left to code
+ * ap-northeast-2 (us-east-1 is left to code
  * that falls back to the default region). Claim one here when adding a moto test file.
  */
 import { CreateFunctionCommand, LambdaClient, type CreateFunctionCommandInput } from "@aws-sdk/client-lambda";
