@@ -11,6 +11,7 @@
  * - `cost.ts`: monthly cost before and after a plan.
  * - `reconcile.ts`: read, plan, apply in one call, for the CLI and the scheduled function.
  * - `silence.ts`: silences (actions off until a time, kept on the alarm), which the plan respects.
+ * - `lint.ts`: the alarm data check: will each planned alarm's metric receive data (from ListMetrics)?
  */
 export { CATALOG, catalogEntry, entriesForKind, alarmMetricsOfKind } from "./catalog/index.js";
 export { BAND_COMPARISON_OPERATORS, isBandOperator } from "./catalog/types.js";
@@ -97,3 +98,11 @@ export {
   type SilencedAlarm,
   type UnsilenceOutcome,
 } from "./silence.js";
+export {
+  alarmMetricNames,
+  lintAlarmData,
+  type AlarmDataCause,
+  type AlarmDataCheck,
+  type AlarmDataFinding,
+  type AlarmDataStatus,
+} from "./lint.js";
