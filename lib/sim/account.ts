@@ -54,6 +54,11 @@ export interface SimAccountOptions {
   readonly lambdaConcurrencyLimit?: number;
   /** Seeds the ids (UUIDs, message ids, API ids) the account makes up. */
   readonly seed?: number | string;
+  /**
+   * How far back a Metrics Insights query in GetMetricData reads (default two weeks, as the API reference now
+   * says; "three-hours" is what it said before, and still the limit for alarm evaluation).
+   */
+  readonly metricsInsightsLookback?: "two-weeks" | "three-hours";
 }
 
 export interface SimApiStats {
@@ -254,6 +259,7 @@ export class SimAccount {
   readonly quotas: QuotaBuckets;
   readonly enforceQuotas: boolean;
   readonly lambdaConcurrencyLimit: number;
+  readonly metricsInsightsLookback: "two-weeks" | "three-hours";
   /** AWS keeps at least this much of the account's concurrency unreserved. */
   readonly minimumUnreservedConcurrency = 100;
 
@@ -296,6 +302,7 @@ export class SimAccount {
     this.quotas = new QuotaBuckets(this.clock);
     this.enforceQuotas = options.enforceQuotas ?? true;
     this.lambdaConcurrencyLimit = options.lambdaConcurrencyLimit ?? 1000;
+    this.metricsInsightsLookback = options.metricsInsightsLookback ?? "two-weeks";
     this.addEventBus({ name: "default" });
   }
 

@@ -1,7 +1,8 @@
 /**
- * The metric store behind PutMetricData and GetMetricData: data points per time series, aggregated into
- * periods with CloudWatch's statistics, plus a small Metrics Insights subset (one aggregate, WHERE on
- * dimensions, GROUP BY, ORDER BY, LIMIT) so top-offender queries have something real to read.
+ * The metric store behind PutMetricData, ListMetrics and GetMetricData: data points per time series, aggregated
+ * into periods with CloudWatch's statistics (StartTime rounding and retention by period as the API reference
+ * says), plus a small Metrics Insights subset (one aggregate, WHERE on dimensions, GROUP BY, ORDER BY, LIMIT) so
+ * top-offender queries have something real to read.
  */
 import type { Dimension, MetricDataQuery, PutMetricAlarmInput } from "@aws-sdk/client-cloudwatch";
 import { SimUnsupportedError } from "./errors.js";
@@ -18,34 +19,92 @@ export function normalizeDimensions(
   return list.sort((a, b) => (a.Name < b.Name ? -1 : a.Name > b.Name ? 1 : 0));
 }
 
+/**
+ * A series' key, made so that code-unit order is namespace, then name, then dimensions (a metric with fewer
+ * first): the order ListMetrics pages in. Control characters separate the parts; CloudWatch names have none.
+ */
 function seriesKey(namespace: string, metricName: string, dimensions: Dimensions): string {
-  return JSON.stringify([namespace, metricName, dimensions.map((d) => [d.Name, d.Value])]);
+  const dims = dimensions.map((d) => `${d.Name}\u0001${d.Value}`).join("\u0002");
+  return `${namespace}\u0000${metricName}\u0000${dims}`;
+}
+
+const SECOND = 1000;
+const MINUTE = 60 * SECOND;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+
+interface StoredSeries {
+  readonly series: SimMetricSeries;
+  /** Timestamp of the newest point: what ListMetrics' two-week and RecentlyActive filters read. */
+  latest: number;
+  /** False after an out-of-order put, until the next read sorts the points. */
+  sorted: boolean;
+}
+
+/** A series as ListMetrics sees it: its key (the page order) and when it last received data. */
+export interface ListedSeries {
+  readonly key: string;
+  readonly series: SimMetricSeries;
+  readonly latest: number;
 }
 
 export class MetricStore {
-  private readonly bySeries = new Map<string, SimMetricSeries>();
+  private readonly bySeries = new Map<string, StoredSeries>();
+  private sortedKeys: string[] | undefined;
 
   get size(): number {
     return this.bySeries.size;
   }
 
-  series(): IterableIterator<SimMetricSeries> {
-    return this.bySeries.values();
+  *series(): IterableIterator<SimMetricSeries> {
+    for (const stored of this.bySeries.values()) yield stored.series;
   }
 
   put(namespace: string, metricName: string, dimensions: Dimensions, points: readonly SimDatapoint[]): void {
     const key = seriesKey(namespace, metricName, dimensions);
-    let series = this.bySeries.get(key);
-    if (!series) {
-      series = { namespace, metricName, dimensions: [...dimensions], points: [] };
-      this.bySeries.set(key, series);
+    let stored = this.bySeries.get(key);
+    if (!stored) {
+      stored = {
+        series: { namespace, metricName, dimensions: [...dimensions], points: [] },
+        latest: -Infinity,
+        sorted: true,
+      };
+      this.bySeries.set(key, stored);
+      this.sortedKeys = undefined;
     }
-    series.points.push(...points);
+    for (const point of points) {
+      const last = stored.series.points.at(-1);
+      if (last && point.timestamp < last.timestamp) stored.sorted = false;
+      stored.series.points.push(point);
+      if (point.timestamp > stored.latest) stored.latest = point.timestamp;
+    }
   }
 
   /** The series with exactly these dimensions (CloudWatch matches dimension sets exactly). */
   find(namespace: string, metricName: string, dimensions: Dimensions): SimMetricSeries | undefined {
-    return this.bySeries.get(seriesKey(namespace, metricName, dimensions));
+    return this.bySeries.get(seriesKey(namespace, metricName, dimensions))?.series;
+  }
+
+  /** The series' points in time order, so a read can binary-search instead of scanning every point. */
+  pointsInOrder(series: SimMetricSeries): readonly SimDatapoint[] {
+    const stored = this.bySeries.get(seriesKey(series.namespace, series.metricName, series.dimensions));
+    if (stored && !stored.sorted) {
+      stored.series.points.sort((a, b) => a.timestamp - b.timestamp);
+      stored.sorted = true;
+    }
+    return series.points;
+  }
+
+  /** Series keys in code-unit order (ListMetrics pages in it), cached until a series is added. */
+  keys(): readonly string[] {
+    this.sortedKeys ??= [...this.bySeries.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    return this.sortedKeys;
+  }
+
+  /** One series of `keys()` with the timestamp of its newest point. */
+  listed(key: string): ListedSeries {
+    const { series, latest } = this.bySeries.get(key)!;
+    return { key, series, latest };
   }
 }
 
@@ -55,13 +114,22 @@ export function isStatistic(stat: string): boolean {
   return ["SampleCount", "Average", "Sum", "Minimum", "Maximum"].includes(stat) || PERCENTILE.test(stat);
 }
 
-/** A CloudWatch statistic over samples (each point may stand for several samples of one value). */
-export function aggregate(points: readonly SimDatapoint[], stat: string): number {
+/**
+ * A CloudWatch statistic over samples (each point may stand for several samples of one value), over
+ * `points[from, to)` so a period of a long series needs no copy.
+ */
+export function aggregate(
+  points: readonly SimDatapoint[],
+  stat: string,
+  from = 0,
+  to = points.length,
+): number {
   let samples = 0;
   let sum = 0;
   let min = Infinity;
   let max = -Infinity;
-  for (const p of points) {
+  for (let i = from; i < to; i++) {
+    const p = points[i]!;
     const n = p.count ?? 1;
     samples += n;
     sum += p.value * n;
@@ -82,7 +150,7 @@ export function aggregate(points: readonly SimDatapoint[], stat: string): number
   }
   const p = PERCENTILE.exec(stat);
   if (!p) throw new Error(`unknown statistic ${stat}`);
-  const sorted = [...points].sort((a, b) => a.value - b.value);
+  const sorted = points.slice(from, to).sort((a, b) => a.value - b.value);
   const rank = Math.max(1, Math.ceil((Number(p[1]) / 100) * samples));
   let seen = 0;
   for (const point of sorted) {
@@ -92,35 +160,149 @@ export function aggregate(points: readonly SimDatapoint[], stat: string): number
   return max;
 }
 
-export interface TimeSeriesResult {
-  readonly label: string;
-  /** Newest first, as GetMetricData returns by default. */
-  readonly timestamps: Date[];
-  readonly values: number[];
+// ── Periods: how GetMetricData turns points into one value per period ──────────────────────────────
+
+/** One period's value: [start of the period, value]. */
+export type Sample = readonly [timestamp: number, value: number];
+
+/** The periods one query reads: [first, end) in steps of the period. */
+export interface PeriodGrid {
+  readonly first: number;
+  readonly end: number;
+  readonly periodMs: number;
 }
 
-/** Points in [start, end) grouped into periods aligned to the start, aggregated with `stat`; empty periods omitted. */
-export function bucket(
-  points: readonly SimDatapoint[],
-  start: number,
-  end: number,
-  periodSeconds: number,
-  stat: string,
-): Omit<TimeSeriesResult, "label"> {
-  const periodMs = periodSeconds * 1000;
-  const buckets = new Map<number, SimDatapoint[]>();
-  for (const point of points) {
-    if (point.timestamp < start || point.timestamp >= end) continue;
-    const slot = start + Math.floor((point.timestamp - start) / periodMs) * periodMs;
-    let inSlot = buckets.get(slot);
-    if (!inSlot) buckets.set(slot, (inSlot = []));
-    inSlot.push(point);
+/**
+ * How long data stays readable at a period. GetMetricData: "Data points with a period of less than 60 seconds
+ * are available for 3 hours. ... 60 seconds (1-minute) are available for 15 days. ... 300 seconds (5-minute)
+ * are available for 63 days. ... 3600 seconds (1 hour) are available for 455 days"; MetricStat.Period: past 3
+ * hours "you must specify the period as follows or no data points in that time range is returned" (a multiple
+ * of 60 up to 15 days, of 300 up to 63, of 3600 beyond). So a period lives as long as the coarsest stored
+ * resolution it is a multiple of: 120 s as long as 1-minute data, 600 s as long as 5-minute data.
+ */
+export function retentionMs(periodSeconds: number): number {
+  if (periodSeconds % 3600 === 0) return 455 * DAY;
+  if (periodSeconds % 300 === 0) return 63 * DAY;
+  if (periodSeconds % 60 === 0) return 15 * DAY;
+  return 3 * HOUR;
+}
+
+/**
+ * StartTime as CloudWatch uses it (GetMetricData, StartTime): "Start time less than 15 days ago - Round down to
+ * the nearest whole minute ... between 15 and 63 days ago - ... 5-minute clock interval ... greater than 63 days
+ * ago - ... 1-hour clock interval", and with a Period of 5, 10, 20 or 30 "rounded down to the nearest time that
+ * corresponds to even 5-, 10-, 20-, or 30-second divisions of a minute".
+ */
+export function roundStartTime(start: number, now: number, periodSeconds: number): number {
+  const age = now - start;
+  const unit =
+    periodSeconds < 60
+      ? periodSeconds * SECOND
+      : age < 15 * DAY
+        ? MINUTE
+        : age <= 63 * DAY
+          ? 5 * MINUTE
+          : HOUR;
+  return Math.floor(start / unit) * unit;
+}
+
+/**
+ * The periods of one query: they start at the rounded StartTime (not at multiples of the period: AWS asks for
+ * aligned StartTime "for better performance", it does not align for you), and those older than the period's
+ * retention are gone, silently, as in AWS.
+ */
+export function periodGrid(start: number, end: number, periodSeconds: number, now: number): PeriodGrid {
+  const periodMs = periodSeconds * SECOND;
+  let first = roundStartTime(start, now, periodSeconds);
+  const oldest = now - retentionMs(periodSeconds);
+  if (first < oldest) first += Math.ceil((oldest - first) / periodMs) * periodMs;
+  return { first, end, periodMs };
+}
+
+/**
+ * Where CloudWatch files a point: standard-resolution data has one-minute granularity, so a point counts at its
+ * minute; a high-resolution one (StorageResolution 1) at its second.
+ */
+export function storedAt(point: SimDatapoint): number {
+  const unit = point.highResolution ? SECOND : MINUTE;
+  return point.timestamp - (point.timestamp % unit);
+}
+
+/** Index of the first point (of points in time order) filed at or after `time`. */
+function firstAtOrAfter(points: readonly SimDatapoint[], time: number): number {
+  let lo = 0;
+  let hi = points.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (storedAt(points[mid]!) < time) lo = mid + 1;
+    else hi = mid;
   }
-  const slots = [...buckets.keys()].sort((a, b) => b - a);
-  return {
-    timestamps: slots.map((t) => new Date(t)),
-    values: slots.map((t) => aggregate(buckets.get(t)!, stat)),
-  };
+  return lo;
+}
+
+/** Where a scan picks up on the next page: after the period at `at`, or at it when this series' value there is still due. */
+export interface Resume {
+  readonly at: number;
+  readonly inclusive: boolean;
+}
+
+export interface ScanOptions {
+  readonly descending?: boolean;
+  readonly resume?: Resume;
+  /** MetricStat.Unit: only data put with this unit (a point whose unit the simulator does not know matches any). */
+  readonly unit?: string;
+}
+
+/**
+ * The non-empty periods of one series (points in time order), aggregated with `stat`, in scan order. Lazy and
+ * bounded by binary search, so a page of a long series costs what it returns, not the whole series.
+ */
+export function* scanPeriods(
+  points: readonly SimDatapoint[],
+  grid: PeriodGrid,
+  stat: string,
+  { descending = false, resume, unit }: ScanOptions = {},
+): Generator<Sample> {
+  const { first, periodMs } = grid;
+  const slotOf = (t: number) => first + Math.floor((t - first) / periodMs) * periodMs;
+  const slotAtOrAfter = (t: number) => first + Math.ceil((t - first) / periodMs) * periodMs;
+  let lo = first;
+  let hi = grid.end;
+  if (resume && descending)
+    hi = Math.min(hi, resume.inclusive ? slotOf(resume.at) + periodMs : slotAtOrAfter(resume.at));
+  if (resume && !descending)
+    lo = Math.max(lo, resume.inclusive ? slotAtOrAfter(resume.at) : slotOf(resume.at) + periodMs);
+  if (lo >= hi) return;
+  const from = firstAtOrAfter(points, lo);
+  const to = firstAtOrAfter(points, hi);
+  const matches = (p: SimDatapoint) => unit === undefined || p.unit === undefined || p.unit === unit;
+  let i = descending ? to - 1 : from;
+  while (descending ? i >= from : i < to) {
+    const slot = slotOf(storedAt(points[i]!));
+    // This period's points are points[a, b).
+    let a = i;
+    let b = i;
+    if (descending) {
+      while (a > from && storedAt(points[a - 1]!) >= slot) a--;
+      b = i + 1;
+      i = a - 1;
+    } else {
+      while (b < to && storedAt(points[b]!) < slot + periodMs) b++;
+      i = b;
+    }
+    if (unit === undefined) {
+      yield [slot, aggregate(points, stat, a, b)];
+      continue;
+    }
+    const kept = points.slice(a, b).filter(matches);
+    if (kept.length > 0) yield [slot, aggregate(kept, stat)];
+  }
+}
+
+/** One series of a Metrics Insights result, oldest period first. */
+export interface LabelledSeries {
+  readonly label: string;
+  readonly samples: readonly Sample[];
 }
 
 // ── Metrics Insights (a subset) ─────────────────────────────────────────────────────────────────
@@ -209,14 +391,27 @@ export function parseInsightsQuery(expression: string): InsightsQuery {
   };
 }
 
-/** Runs a Metrics Insights query: one result per group (or one for the whole query without GROUP BY). */
+/**
+ * How far back Metrics Insights reads: "Metrics Insights queries can query the most recent two weeks of metric
+ * data. For alarm condition evaluations, Metrics Insights queries can query only the most recent three hours"
+ * (GetMetricData, API reference as of SDK 3.1164; the Metrics Insights quotas page says the same). Older copies
+ * of the API reference said three hours for every query; `SimAccountOptions.metricsInsightsLookback` keeps that
+ * case testable.
+ */
+export const INSIGHTS_LOOKBACK_MS = { "two-weeks": 14 * DAY, "three-hours": 3 * HOUR } as const;
+
+/**
+ * Runs a Metrics Insights query: one result per group (or one for the whole query without GROUP BY). Points
+ * before `since` are not read, even inside the oldest period ("the oldest data point differs from the expected
+ * value ... because the CloudWatch Metrics Insights queries return only data within the two-week retention
+ * period", Troubleshooting Metrics Insights).
+ */
 export function runInsightsQuery(
   store: MetricStore,
   expression: string,
-  start: number,
-  end: number,
-  periodSeconds: number,
-): TimeSeriesResult[] {
+  grid: PeriodGrid,
+  since: number,
+): LabelledSeries[] {
   const query = parseInsightsQuery(expression);
   const groups = new Map<string, SimDatapoint[]>();
   for (const series of store.series()) {
@@ -229,9 +424,12 @@ export function runInsightsQuery(
     );
     if (!matches || !query.groupBy.every((g) => dims.has(g))) continue;
     const label = query.groupBy.map((g) => dims.get(g)).join(" ") || query.metricName;
-    const points = groups.get(label) ?? [];
-    points.push(...series.points.filter((p) => p.timestamp >= start && p.timestamp < end));
-    groups.set(label, points);
+    let points = groups.get(label);
+    if (!points) groups.set(label, (points = []));
+    for (const p of series.points) {
+      const at = storedAt(p);
+      if (at >= grid.first && at < grid.end && p.timestamp >= since) points.push(p);
+    }
   }
   let results = [...groups]
     .filter(([, points]) => points.length > 0)
@@ -241,9 +439,16 @@ export function runInsightsQuery(
     const total = new Map(results.map((r) => [r, aggregate(r.points, query.stat)]));
     results = results.sort((a, b) => sign * (total.get(a)! - total.get(b)!));
   }
-  return results
-    .slice(0, query.limit)
-    .map(({ label, points }) => ({ label, ...bucket(points, start, end, periodSeconds, query.stat) }));
+  return results.slice(0, query.limit).map(({ label, points }) => ({
+    label,
+    samples: [
+      ...scanPeriods(
+        points.sort((a, b) => a.timestamp - b.timestamp),
+        grid,
+        query.stat,
+      ),
+    ],
+  }));
 }
 
 // ── Metric math (arithmetic only) ───────────────────────────────────────────────────────────────

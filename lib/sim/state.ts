@@ -410,6 +410,8 @@ export interface SimDatapoint {
   /** How many samples had this value (StatisticValues and Values/Counts put several at once); default 1. */
   readonly count?: number;
   readonly unit?: StandardUnit;
+  /** Put with StorageResolution 1: kept to the second instead of the minute. */
+  readonly highResolution?: boolean;
 }
 
 /** One metric time series: namespace, name and the exact set of dimensions. */

@@ -26,13 +26,14 @@ import {
   type GetDashboardCommandOutput,
   type GetMetricDataCommandInput,
   type GetMetricDataCommandOutput,
+  type ListMetricsCommandInput,
+  type ListMetricsCommandOutput,
   type ListDashboardsCommandInput,
   type ListDashboardsCommandOutput,
   type ListTagsForResourceCommandInput,
   type ListTagsForResourceCommandOutput,
   type MetricAlarm,
   type MetricDataQuery,
-  type MetricDataResult,
   type PutDashboardCommandInput,
   type PutDashboardCommandOutput,
   type PutMetricAlarmInput,
@@ -49,14 +50,13 @@ import {
 import type { SimAccount } from "../account.js";
 import { changeAlarmState } from "../alarm-state-change.js";
 import { awsCodeError, awsError } from "../errors.js";
+import { DEFAULT_MAX_DATAPOINTS, decodeCursor, hasMathExpression, readMetricData } from "../metric-data.js";
 import {
-  bucket,
-  evaluateMathExpression,
+  INSIGHTS_LOOKBACK_MS,
   isInsightsAlarm,
   isInsightsQuery,
   isStatistic,
   normalizeDimensions,
-  runInsightsQuery,
 } from "../metrics.js";
 import { pageSorted, pageToken } from "../registry.js";
 import type { Out, SimService } from "../service.js";
@@ -120,10 +120,16 @@ function checkMetricQueries(queries: readonly MetricDataQuery[], field: string):
       );
     }
     check.length(q.Expression, `${at}.expression`, 1, 2048);
+    if (q.Period !== undefined) {
+      check.range(q.Period, `${at}.period`, 1, Number.MAX_SAFE_INTEGER);
+      checkPeriod(q.Period);
+    }
     if (q.MetricStat) {
       check.required(q.MetricStat.Metric?.MetricName, `${at}.metricStat.metric.metricName`);
       check.required(q.MetricStat.Metric?.Namespace, `${at}.metricStat.metric.namespace`);
       check.required(q.MetricStat.Period, `${at}.metricStat.period`);
+      // MetricStat.Period: "Valid Range: Minimum value of 1", then 1, 5, 10, 20, 30 or a multiple of 60.
+      check.range(q.MetricStat.Period, `${at}.metricStat.period`, 1, Number.MAX_SAFE_INTEGER);
       checkPeriod(q.MetricStat.Period!);
       const stat = check.required(q.MetricStat.Stat, `${at}.metricStat.stat`);
       if (!isStatistic(stat))
@@ -133,6 +139,12 @@ function checkMetricQueries(queries: readonly MetricDataQuery[], field: string):
   }
 }
 
+/**
+ * MetricStat.Period: "For metrics with regular resolution, a period can be as short as one minute (60 seconds)
+ * and must be a multiple of 60. For high-resolution metrics ... the period can be 1, 5, 10, 20, 30, 60, or any
+ * multiple of 60." A request cannot know the resolution, so only the second rule is an error; a sub-minute
+ * period over standard data finds at most one value a minute (see `storedAt`). The wording is the simulator's.
+ */
 function checkPeriod(period: number): void {
   if (!([1, 5, 10, 20, 30].includes(period) || (period >= 60 && period % 60 === 0))) {
     throw invalidValue(`The parameter Period must be 1, 5, 10, 20, 30 or a multiple of 60; got ${period}.`);
@@ -412,7 +424,10 @@ function datapoints(
       `The parameter MetricData.member.Timestamp must be within the past two weeks and not more than two hours in the future; got ${new Date(timestamp).toISOString()}.`,
     );
   }
-  const unit = datum.Unit ? { unit: datum.Unit } : {};
+  // Data put without a unit is stored as "None" (MetricStat.Unit: "If you specify a unit that does not match
+  // the data collected, the results of the operation are null").
+  const unit = { unit: datum.Unit ?? "None" } as const;
+  const resolution = datum.StorageResolution === 1 ? { highResolution: true } : {};
   const given = [
     datum.Value !== undefined,
     datum.Values !== undefined,
@@ -420,12 +435,18 @@ function datapoints(
   ].filter(Boolean).length;
   if (given !== 1)
     throw combination("Exactly one of Value, Values and StatisticValues must be given for each datum.");
-  if (datum.Value !== undefined) return [{ timestamp, value: datum.Value, ...unit }];
+  if (datum.Value !== undefined) return [{ timestamp, value: datum.Value, ...unit, ...resolution }];
   if (datum.Values) {
     check.maxItems(datum.Values, "metricData.member.values", 150);
     if (datum.Counts && datum.Counts.length !== datum.Values.length)
       throw invalidValue("Values and Counts must have the same length.");
-    return datum.Values.map((value, i) => ({ timestamp, value, count: datum.Counts?.[i] ?? 1, ...unit }));
+    return datum.Values.map((value, i) => ({
+      timestamp,
+      value,
+      count: datum.Counts?.[i] ?? 1,
+      ...unit,
+      ...resolution,
+    }));
   }
   const s = datum.StatisticValues!;
   const n = check.required(s.SampleCount, "statisticValues.sampleCount");
@@ -435,12 +456,14 @@ function datapoints(
     check.required(s.Maximum, "statisticValues.maximum"),
   ];
   if (n <= 0) throw invalidValue("StatisticValues.SampleCount must be positive.");
-  if (n === 1) return [{ timestamp, value: sum, ...unit }];
+  if (n === 1) return [{ timestamp, value: sum, ...unit, ...resolution }];
   const rest = n - 2;
   return [
-    { timestamp, value: min, ...unit },
-    { timestamp, value: max, ...unit },
-    ...(rest > 0 ? [{ timestamp, value: (sum - min - max) / rest, count: rest, ...unit }] : []),
+    { timestamp, value: min, ...unit, ...resolution },
+    { timestamp, value: max, ...unit, ...resolution },
+    ...(rest > 0
+      ? [{ timestamp, value: (sum - min - max) / rest, count: rest, ...unit, ...resolution }]
+      : []),
   ];
 }
 
@@ -680,6 +703,11 @@ export const cloudwatch: SimService = {
         const metricName = check.required(datum.MetricName, `metricData.${i + 1}.member.metricName`);
         check.length(metricName, `metricData.${i + 1}.member.metricName`, 1, 255);
         check.maxItems(datum.Dimensions, `metricData.${i + 1}.member.dimensions`, 30);
+        // AWS's words (quoted in boto/botocore#1671); 1 is high resolution, 60 (the default) standard.
+        if (datum.StorageResolution !== undefined && ![1, 60].includes(datum.StorageResolution))
+          throw invalidValue(
+            `The parameter MetricData.member.${i + 1}.StorageResolution must be a value in the set [ 1, 60 ].`,
+          );
         return {
           metricName,
           dimensions: normalizeDimensions(datum.Dimensions),
@@ -692,57 +720,91 @@ export const cloudwatch: SimService = {
       return {};
     },
 
+    /**
+     * ListMetrics: "Up to 500 results are returned for any one call"; "ListMetrics doesn't return information
+     * about metrics if those metrics haven't reported data in the past two weeks"; a DimensionFilter without a
+     * Value matches any value, and "If you specify one dimension name and a metric has that dimension and also
+     * other dimensions, it will be returned"; RecentlyActive "PT3H" keeps metrics with data in the past three
+     * hours (AWS's answer is "an approximation", up to 50 minutes looser; the simulator's is exact).
+     * IncludeLinkedAccounts and OwningAccount are accepted and ignored: a simulated account is never a
+     * monitoring account, so there are no source accounts and no OwningAccounts in the answer. Not simulated:
+     * "allow up to 15 minutes for the metric to appear" (a new series is listed at once).
+     */
+    ListMetrics(input: ListMetricsCommandInput, sim): Out<ListMetricsCommandOutput> {
+      check.length(input.Namespace, "namespace", 1, 255);
+      check.length(input.MetricName, "metricName", 1, 255);
+      const filters = input.Dimensions ?? [];
+      check.maxItems(filters, "dimensions", 10);
+      for (const [i, d] of filters.entries()) {
+        const at = `dimensions.${i + 1}.member`;
+        check.length(check.required(d.Name, `${at}.name`), `${at}.name`, 1, 255);
+        check.length(d.Value, `${at}.value`, 1, 1024);
+      }
+      check.oneOf(input.RecentlyActive, "recentlyActive", ["PT3H"]);
+      check.length(input.OwningAccount, "owningAccount", 1, 255);
+      let after: string | undefined;
+      if (input.NextToken !== undefined) {
+        after = pageToken.decode(input.NextToken);
+        // ListMetrics models no InvalidNextToken: a bad token is InvalidParameterValue (moto's wording).
+        if (after === undefined) throw invalidValue("Request parameter NextToken is invalid");
+      }
+      const since = sim.clock.now() - (input.RecentlyActive ? 3 * 3_600_000 : 14 * 86_400_000);
+      const page = pageSorted(sim.metrics.keys(), (key) => sim.metrics.listed(key), {
+        ...(after !== undefined ? { after } : {}),
+        limit: 500,
+        where: ({ series, latest }) =>
+          latest >= since &&
+          (input.Namespace === undefined || series.namespace === input.Namespace) &&
+          (input.MetricName === undefined || series.metricName === input.MetricName) &&
+          filters.every((f) =>
+            series.dimensions.some(
+              (d) => d.Name === f.Name && (f.Value === undefined || d.Value === f.Value),
+            ),
+          ),
+      });
+      return {
+        Metrics: page.items.map(({ series }) => ({
+          Namespace: series.namespace,
+          MetricName: series.metricName,
+          Dimensions: series.dimensions.map((d) => ({ Name: d.Name, Value: d.Value })),
+        })),
+        ...(page.nextAfter !== undefined ? { NextToken: pageToken.encode(page.nextAfter) } : {}),
+      };
+    },
+
+    /** GetMetricData: validation here; periods, retention and paging in `lib/sim/metric-data.ts`. */
     GetMetricData(input: GetMetricDataCommandInput, sim): Out<GetMetricDataCommandOutput> {
       const queries = check.required(input.MetricDataQueries, "metricDataQueries");
       check.maxItems(queries, "metricDataQueries", 500);
       checkMetricQueries(queries, "metricDataQueries");
+      // "If you include a Metrics Insights query, each GetMetricData operation can include only one query"
+      // (GetMetricData); AWS's error as grafana/grafana#74563 quotes it.
+      if (queries.filter(isInsightsQuery).length > 1)
+        throw check.fail("Maximum number of queries (1) exceeded");
       const start = check.required(input.StartTime, "startTime").getTime();
       const end = check.required(input.EndTime, "endTime").getTime();
-      if (start >= end) throw invalidValue("The parameter StartTime must be earlier than EndTime.");
+      // AWS's words for equal times (quoted in elastic/beats#32687); moto's for the reverse order.
+      if (start === end) throw check.fail("The parameter StartTime must not equal parameter EndTime.");
+      if (start > end) throw check.fail("The parameter EndTime must be greater than StartTime.");
       check.oneOf(input.ScanBy, "scanBy", ["TimestampDescending", "TimestampAscending"]);
-      const series = new Map<string, Map<number, number>>();
-      const results: MetricDataResult[] = [];
-      const emit = (q: MetricDataQuery, label: string, timestamps: Date[], values: number[]): void => {
-        if (q.ReturnData === false) return;
-        const ascending = input.ScanBy === "TimestampAscending";
-        results.push({
-          Id: q.Id!,
-          Label: q.Label ?? label,
-          Timestamps: ascending ? [...timestamps].reverse() : timestamps,
-          Values: ascending ? [...values].reverse() : values,
-          StatusCode: "Complete",
-        });
+      check.range(input.MaxDatapoints, "maxDatapoints", 1, Number.MAX_SAFE_INTEGER);
+      const now = sim.clock.now();
+      const request = {
+        queries,
+        start,
+        end,
+        descending: input.ScanBy !== "TimestampAscending",
+        maxDatapoints: input.MaxDatapoints ?? DEFAULT_MAX_DATAPOINTS,
+        now,
+        insightsSince: now - INSIGHTS_LOOKBACK_MS[sim.metricsInsightsLookback],
       };
-      // Metric queries first, so expressions can refer to any of them.
-      for (const q of queries.filter((q) => q.MetricStat)) {
-        const { Metric, Period, Stat } = q.MetricStat!;
-        const found = sim.metrics.find(
-          Metric!.Namespace!,
-          Metric!.MetricName!,
-          normalizeDimensions(Metric!.Dimensions),
-        );
-        const result = bucket(found?.points ?? [], start, end, Period!, Stat!);
-        series.set(q.Id!, new Map(result.timestamps.map((t, i) => [t.getTime(), result.values[i]!])));
-        emit(q, Metric!.MetricName!, result.timestamps, result.values);
+      let cursor;
+      if (input.NextToken !== undefined) {
+        // A request with a math expression is never paged, so it has no token to continue.
+        cursor = hasMathExpression(queries) ? undefined : decodeCursor(request, input.NextToken);
+        if (!cursor) throw awsError(InvalidNextToken, 400, "The next token specified is invalid.");
       }
-      for (const q of queries.filter((q) => q.Expression !== undefined)) {
-        if (isInsightsQuery(q)) {
-          const period = q.Period ?? 300;
-          for (const r of runInsightsQuery(sim.metrics, q.Expression!, start, end, period))
-            emit(q, r.label, r.timestamps, r.values);
-          continue;
-        }
-        const values = evaluateMathExpression(q.Expression!, (id) => series.get(id));
-        series.set(q.Id!, values);
-        const times = [...values.keys()].sort((a, b) => b - a);
-        emit(
-          q,
-          q.Id!,
-          times.map((t) => new Date(t)),
-          times.map((t) => values.get(t)!),
-        );
-      }
-      return { MetricDataResults: results, Messages: [] };
+      return readMetricData(sim.metrics, request, cursor);
     },
   },
 };
