@@ -4,6 +4,7 @@
  * (lib/alarms/evaluate) as if it had existed over the window, and count its pages. Nothing is written.
  */
 import { evaluateAlarm, EvaluatorError } from "../alarms/evaluate/index.js";
+import { alarmMetricNames } from "../alarms/lint.js";
 import type { AlarmSpec } from "../alarms/spec.js";
 import type { Aws } from "../aws/index.js";
 import { listMetrics, type ListedMetrics } from "../metrics/listed.js";
@@ -17,7 +18,7 @@ import {
   type TimeWindow,
 } from "../metrics/retrieve.js";
 import { alarmEpisodes, type Episode } from "./episodes.js";
-import { alarmSeries, metricsRead } from "./series.js";
+import { alarmSeries } from "./series.js";
 import { windowProblem } from "./window.js";
 
 const DAY_MS = 86_400_000;
@@ -119,7 +120,7 @@ export async function planBacktest(
   const problem = windowProblem(options.days, specs.map(periodOf));
   if (problem) throw new BacktestWindowError(problem);
   const window = backtestWindow(specs, options.days, options.now ?? aws.pacer.clock.now());
-  const listed = await listMetrics(aws, specs.flatMap(metricsRead), {
+  const listed = await listMetrics(aws, alarmMetricNames(specs), {
     onProgress: (done, total) => options.onProgress?.("listing", done, total),
   });
   const alarms = specs.map((spec) => {

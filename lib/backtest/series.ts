@@ -5,25 +5,11 @@
  */
 import { contributorOf, isInsightsQuery, parseInsightsQuery, STAT_OF } from "../alarms/evaluate/insights.js";
 import type { AlarmSpec } from "../alarms/spec.js";
-import { metricKey, type ListedMetrics, type MetricName } from "../metrics/listed.js";
+import { metricKey, type ListedMetrics } from "../metrics/listed.js";
 import type { SeriesRequest } from "../metrics/retrieve.js";
 import { dimensionKey } from "../alarms/evaluate/periods.js";
 
 export type AlarmSeries = { readonly requests: readonly SeriesRequest[] } | { readonly unevaluable: string };
-
-/** Every metric the alarm reads, by namespace and name (what ListMetrics is asked for). */
-export function metricsRead(spec: AlarmSpec): MetricName[] {
-  if (spec.metric) return [{ namespace: spec.metric.namespace, metricName: spec.metric.metricName }];
-  return (spec.metrics ?? []).flatMap((query) => {
-    if (query.metricStat)
-      return [{ namespace: query.metricStat.namespace, metricName: query.metricStat.metricName }];
-    if (query.expression !== undefined && isInsightsQuery(query.expression)) {
-      const parsed = parseInsightsQuery(query.expression);
-      return [{ namespace: parsed.namespace, metricName: parsed.metricName }];
-    }
-    return [];
-  });
-}
 
 /**
  * A metric of exact dimensions that ListMetrics did not list had no data in the past two weeks: nothing to
