@@ -346,6 +346,15 @@ function judgeQuery(
 function shapeHint(listing: MetricListing, keys: readonly string[]): string {
   if (listing.all.length === 0) return "";
   const key = [...keys].sort().join("\0");
+  // Asked for each quiet alarm on the metric: the answer depends only on the keys, so it is kept.
+  const known = listing.hints.get(key);
+  if (known !== undefined) return known;
+  const hint = computeHint(listing, keys, key);
+  listing.hints.set(key, hint);
+  return hint;
+}
+
+function computeHint(listing: MetricListing, keys: readonly string[], key: string): string {
   const shape = keys.map((name) => ({ name, value: "" }));
   const wider = listing.all.filter((set) => keys.every((k) => set.dimensions.some((d) => d.name === k)));
   if (wider.length !== listing.all.length || wider.some((set) => namesOf(set.dimensions).join("\0") === key))
@@ -375,6 +384,8 @@ const setKey = (dimensions: readonly Dimension[]) => dimensions.map(pairKey).joi
 class MetricListing {
   private exact?: Set<string>;
   private byPair?: Map<string, ListedMetric[]>;
+  /** `shapeHint`'s answers by sorted dimension names. */
+  readonly hints = new Map<string, string>();
 
   constructor(
     readonly label: string,
