@@ -60,7 +60,8 @@ const datum = (
 
 /** `ones` samples of 1 and the rest 0: a per-request metric whose Average is a rate. */
 const perRequest = (total: number, ones: number): number[] =>
-  Array.from({ length: total }, (_, i) => (i < ones ? 1 : 0));
+  // fill, not a callback per sample: the history (scripts/bench/history) publishes weeks of them.
+  new Array<number>(total).fill(0).fill(1, 0, ones);
 
 /**
  * Lambda ({@link SOURCES.lambda}): invocation metrics are per invocation, so a minute without invocations

@@ -24,7 +24,7 @@ function neighbours(prefix: string, count: number, requestsPerMinute = 200): Fun
  * (each receive an invocation that errors) until its receive count passes maxReceiveCount, when SQS moves it
  * to the DLQ.
  */
-function poisonMessage(at: number, maxReceiveCount = 5, visibilityTimeoutSeconds = 30) {
+export function poisonMessage(at: number, maxReceiveCount = 5, visibilityTimeoutSeconds = 30) {
   const receives = Array.from(
     { length: maxReceiveCount },
     (_, i) => at + Math.floor((i * visibilityTimeoutSeconds) / 60),
