@@ -1,6 +1,7 @@
 /** `watchkeeper plan` and `apply` output: a readable diff per capability, like `terraform plan`. */
 import type { AlarmDataCheck, AlarmDataFinding } from "../../lib/alarms/lint.js";
 import type { ChangeOutcome } from "../../lib/apply/apply.js";
+import type { BacktestReport } from "../../lib/backtest/index.js";
 import { describeSaving } from "../../lib/logs/savings.js";
 import { plural } from "../../lib/plural.js";
 import type { Change, FieldDiff } from "../../lib/plan/change.js";
@@ -46,6 +47,7 @@ function section(
   c: Colors,
   extra: string[] = [],
   limit = Infinity,
+  annotate: (change: AnyChange) => string = () => "",
 ): string[] {
   const writes = changes.filter((change) => change.action !== "noop");
   const counts = ["create", "update", "delete"].map(
@@ -57,7 +59,7 @@ function section(
     c.bold(`${title}: ${counts.join(", ")}, ${changes.length - writes.length - held.length} unchanged`) +
       heldNote,
   ];
-  lines.push(...writes.slice(0, limit).map((change) => changeLine(change, c)));
+  lines.push(...writes.slice(0, limit).map((change) => changeLine(change, c) + annotate(change)));
   if (writes.length > limit) lines.push(c.dim(`  ... and ${writes.length - limit} more`));
   // Unowned targets are shown so nobody wonders why Watchkeeper left them alone.
   lines.push(
@@ -69,6 +71,36 @@ function section(
   lines.push(...held.slice(0, limit).map((change) => heldLine(change, c)));
   if (held.length > limit) lines.push(c.dim(`  ... and ${held.length - limit} more held back`));
   return [...lines, ...extra.map((line) => `  ${line}`), ""];
+}
+
+/** `plan --backtest`'s column: what the alarm a change writes would have done over the history. */
+function pagesColumn(report: BacktestReport, c: Colors): (change: AnyChange) => string {
+  const byName = new Map(report.alarms.map((alarm) => [alarm.name, alarm]));
+  return (change) => {
+    const alarm = change.action === "delete" ? undefined : byName.get(change.target);
+    if (!alarm) return "";
+    if (alarm.notEvaluated !== undefined) return c.dim("  [not backtested]");
+    const text = `  [${alarm.pages === 0 ? "quiet" : `${plural(alarm.pages, "page")}`} in ${report.window.days} d]`;
+    return alarm.noisy ? c.red(text) : c.dim(text);
+  };
+}
+
+/** The backtest's verdict under the alarms: said before apply, so a noisy plan is not applied unread. */
+function backtestSummary(report: BacktestReport, c: Colors): string[] {
+  const t = report.totals;
+  const lines = [
+    `backtest over ${report.window.days} days: ${plural(t.paging, "alarm")} would have paged ${plural(t.pages, "time")}` +
+      (t.notEvaluated > 0 ? `, ${t.notEvaluated} not backtested (see watchkeeper backtest)` : ""),
+  ];
+  const noisy = report.alarms.filter((a) => a.noisy);
+  if (noisy.length > 0)
+    lines.push(
+      c.red(
+        `warning: ${plural(noisy.length, "alarm")} would have paged more than ${report.maxPagesPerWeek} times a week: ` +
+          noisy.map((a) => `${a.name} (${a.pagesPerWeek.toFixed(1)} a week)`).join(", "),
+      ),
+    );
+  return lines;
 }
 
 /** How many alarms that can never get data are named one by one; --json lists them all. */
@@ -154,12 +186,16 @@ export function renderDataCheck(check: AlarmDataCheck | "skipped", c: Colors): s
  * `limit` caps the changes listed per capability (the demo keeps its output short); `dataCheck`, when given,
  * follows the alarms.
  */
-export function renderPlan(
-  run: AccountRun,
-  c: Colors,
-  limit = Infinity,
-  dataCheck?: AlarmDataCheck | "skipped",
-): string {
+export interface PlanView {
+  /** Changes shown per section before the rest are counted. */
+  readonly limit?: number;
+  readonly dataCheck?: AlarmDataCheck | "skipped";
+  /** `plan --backtest`: each alarm's pages over the history, beside its change. */
+  readonly backtest?: BacktestReport;
+}
+
+export function renderPlan(run: AccountRun, c: Colors, view: PlanView = {}): string {
+  const { limit = Infinity, dataCheck, backtest } = view;
   const { alarms, retention, dashboards } = run;
   const health = runHealth(run);
   const cost = alarms.cost;
@@ -173,8 +209,10 @@ export function renderPlan(
         `monthly cost of managed alarms: ${usd(cost.before.monthlyUsd)} now → ${usd(cost.after.monthlyUsd)} after ` +
           `(${plural(cost.after.alarms, "alarm")}, ${plural(cost.after.alarmMetrics, "alarm metric")}${cost.approximate ? ", approximate" : ""})`,
         ...alarms.warnings.map((w) => c.yellow(`warning: ${w}`)),
+        ...(backtest ? backtestSummary(backtest, c) : []),
       ],
       limit,
+      backtest ? pagesColumn(backtest, c) : undefined,
     ),
     ...(dataCheck !== undefined ? renderDataCheck(dataCheck, c) : []),
     ...section(

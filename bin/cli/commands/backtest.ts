@@ -18,6 +18,8 @@ import { confirmed } from "../confirm.js";
 import { EXIT_FAILURE, EXIT_OK, EXIT_PARTIAL, UsageError } from "../errors.js";
 import { colorsFor } from "../io.js";
 import type { CommandContext } from "../main.js";
+import type { Session } from "../session.js";
+import type { AlarmSpec } from "../../../lib/alarms/spec.js";
 import { withProgress } from "../progress.js";
 import { renderBacktest, renderEstimate } from "../render-backtest.js";
 import { exitForHealth } from "../unread.js";
@@ -30,7 +32,7 @@ const ASK_ABOVE_USD = 1;
 const DEFAULT_DAYS = 14;
 const DEFAULT_MAX_PAGES_PER_WEEK = 7;
 
-interface BacktestFlags {
+export interface BacktestFlags {
   days?: string;
   maxPagesPerWeek?: string;
   yes?: boolean;
@@ -49,9 +51,71 @@ export function backtestExitCode(report: BacktestReport): number {
   return report.totals.noisy > 0 ? EXIT_FAILURE : EXIT_OK;
 }
 
+/**
+ * Lists, estimates (said on stderr, and asked above $1), reads and replays: the backtest both `backtest` and
+ * `plan --backtest` run. Undefined when there was nothing to replay or the user said no (said why).
+ */
+export async function replayHistory(
+  context: CommandContext,
+  session: Session,
+  specs: readonly AlarmSpec[],
+  settings: BacktestOptions,
+  yes: boolean | undefined,
+): Promise<BacktestReport | undefined> {
+  const { io } = context;
+  const plan = await withProgress(io, "Listing metrics", (report) =>
+    planBacktest(session.aws, specs, {
+      ...settings,
+      onProgress: (_phase, done, total) => report({ phase: "metric names", done, total }),
+    }),
+  ).catch((error: unknown) => {
+    throw error instanceof BacktestWindowError ? new UsageError(error.message) : error;
+  });
+  if (plan.requests.length === 0 && plan.listed.unread.size === 0 && specs.length > 0) {
+    io.err(
+      `No metric the ${specs.length} planned alarms read has data in ${session.aws.region} in the past two weeks ` +
+        `(ListMetrics listed none): nothing to replay. Is this the region your resources run in (--region)?\n`,
+    );
+    context.exitCode = EXIT_FAILURE;
+    return undefined;
+  }
+  io.err(renderEstimate(plan));
+  if (plan.estimate.usd > ASK_ABOVE_USD && !(await confirmed(io, "Read the history?", yes))) {
+    io.err("Not read.\n");
+    return undefined;
+  }
+  return withProgress(io, "Replaying history", (progress) =>
+    runBacktest(session.aws, plan, {
+      ...settings,
+      onProgress: (_phase, done, total) => progress({ phase: "GetMetricData calls", done, total }),
+    }),
+  );
+}
+
+/** `--days` and `--max-pages-per-week`, as both commands take them. */
+export function backtestOptions(program: Command): Command {
+  return program
+    .option(
+      "--days <n>",
+      `days of history to replay (CloudWatch keeps 1-minute data 15 days)`,
+      String(DEFAULT_DAYS),
+    )
+    .option(
+      "--max-pages-per-week <n>",
+      "an alarm that would have paged more often than this is noisy",
+      String(DEFAULT_MAX_PAGES_PER_WEEK),
+    );
+}
+
+export function backtestSettings(flags: BacktestFlags): BacktestOptions {
+  return {
+    days: positive(flags.days, "--days", DEFAULT_DAYS),
+    maxPagesPerWeek: positive(flags.maxPagesPerWeek, "--max-pages-per-week", DEFAULT_MAX_PAGES_PER_WEEK),
+  };
+}
+
 export function registerBacktest(program: Command, context: CommandContext): void {
-  program
-    .command("backtest")
+  backtestOptions(program.command("backtest"))
     .description(
       "replay the account's metric history through the planned alarms: how often each would have paged (reads only)",
     )
@@ -73,10 +137,7 @@ export function registerBacktest(program: Command, context: CommandContext): voi
     .action(async (flags: BacktestFlags, command: Command) => {
       const options = globalOptions(command);
       const { io } = context;
-      const settings: BacktestOptions = {
-        days: positive(flags.days, "--days", DEFAULT_DAYS),
-        maxPagesPerWeek: positive(flags.maxPagesPerWeek, "--max-pages-per-week", DEFAULT_MAX_PAGES_PER_WEEK),
-      };
+      const settings = backtestSettings(flags);
       const session = await context.openSession(options);
       const chosen = await chooseConfig(session, localConfig(options), flags.configSource);
       announceConfig(io, chosen);
@@ -84,33 +145,8 @@ export function registerBacktest(program: Command, context: CommandContext): voi
       exitForHealth(context, runHealth(run));
       const specs = run.alarms.plan.desired;
 
-      const plan = await withProgress(io, "Listing metrics", (report) =>
-        planBacktest(session.aws, specs, {
-          ...settings,
-          onProgress: (_phase, done, total) => report({ phase: "metric names", done, total }),
-        }),
-      ).catch((error: unknown) => {
-        throw error instanceof BacktestWindowError ? new UsageError(error.message) : error;
-      });
-      if (plan.requests.length === 0 && plan.listed.unread.size === 0 && specs.length > 0) {
-        io.err(
-          `No metric the ${specs.length} planned alarms read has data in ${session.aws.region} in the past two weeks ` +
-            `(ListMetrics listed none): nothing to replay. Is this the region your resources run in (--region)?\n`,
-        );
-        context.exitCode = EXIT_FAILURE;
-        return;
-      }
-      io.err(renderEstimate(plan));
-      if (plan.estimate.usd > ASK_ABOVE_USD && !(await confirmed(io, "Read the history?", flags.yes))) {
-        io.err("Not read.\n");
-        return;
-      }
-      const report = await withProgress(io, "Replaying history", (progress) =>
-        runBacktest(session.aws, plan, {
-          ...settings,
-          onProgress: (_phase, done, total) => progress({ phase: "GetMetricData calls", done, total }),
-        }),
-      );
+      const report = await replayHistory(context, session, specs, settings, flags.yes);
+      if (!report) return;
       if (options.json)
         printJson(io, { accountId: run.inventory.accountId, region: run.inventory.region, ...report });
       else io.out(renderBacktest(report, colorsFor(io), session.label));

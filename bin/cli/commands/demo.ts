@@ -58,7 +58,7 @@ export function registerDemo(program: Command, context: CommandContext): void {
 
       heading(io, c, 3, "Plan: alarms, log retention and the dashboard (watchkeeper plan)");
       const planned = await reconcileAccount(session.aws, inventory, config, { dryRun: true });
-      io.out(renderPlan(planned, c, 8));
+      io.out(renderPlan(planned, c, { limit: 8 }));
 
       heading(io, c, 4, "Apply, paced below the CloudWatch and Logs quotas (watchkeeper apply --yes)");
       const started = sim.clock.now();

@@ -29,6 +29,7 @@ import {
   type ConfigSourceChoice,
 } from "../config-source.js";
 import { exitForHealth } from "../unread.js";
+import { backtestOptions, backtestSettings, replayHistory, type BacktestFlags } from "./backtest.js";
 import { discover } from "./inventory.js";
 import { globalOptions, printJson } from "./shared.js";
 
@@ -89,6 +90,12 @@ export async function checkAlarmData(io: Io, aws: Aws, run: AccountRun): Promise
   return lintAlarmData(desired, listed);
 }
 
+interface PlanFlags extends BacktestFlags {
+  configSource?: ConfigSourceChoice;
+  lint: boolean;
+  backtest?: boolean;
+}
+
 interface ApplyFlags {
   yes?: boolean;
   dryRun?: boolean;
@@ -96,28 +103,43 @@ interface ApplyFlags {
 }
 
 export function registerPlan(program: Command, context: CommandContext): void {
-  program
+  const plan = program
     .command("plan")
     .description("show what apply would change: alarms, log retention, dashboards (writes nothing)")
     .addOption(configSourceOption())
     .option("--no-lint", "skip the alarm data check (one ListMetrics listing per metric the alarms read)")
-    .action(async (flags: { configSource?: ConfigSourceChoice; lint: boolean }, command: Command) => {
-      const options = globalOptions(command);
-      const local = localConfig(options);
-      const session = await context.openSession(options);
-      const chosen = await chooseConfig(session, local, flags.configSource);
-      announceConfig(context.io, chosen);
-      const run = await planRun(session, chosen.config, context);
-      const dataCheck = flags.lint ? await checkAlarmData(context.io, session.aws, run) : undefined;
-      if (options.json) printJson(context.io, runJson(run, chosen, dataCheck ?? null));
-      else
-        context.io.out(
-          renderPlan(run, colorsFor(context.io), Infinity, dataCheck ?? "skipped") + nextStep(run, options),
-        );
-      // The check's findings are advice, as the alarm warnings are: the exit code says only whether the plan
-      // saw the account completely (0, or 3 for a partial view). Scripts read alarmDataCheck.counts.never.
-      exitForHealth(context, runHealth(run));
-    });
+    .option(
+      "--backtest",
+      "replay the metric history through the planned alarms: pages per alarm beside each change",
+    )
+    .option("--yes", `with --backtest: read the history without asking when it would cost more than $1`);
+  backtestOptions(plan).action(async (flags: PlanFlags, command: Command) => {
+    const options = globalOptions(command);
+    const local = localConfig(options);
+    const session = await context.openSession(options);
+    const chosen = await chooseConfig(session, local, flags.configSource);
+    announceConfig(context.io, chosen);
+    const run = await planRun(session, chosen.config, context);
+    const dataCheck = flags.lint ? await checkAlarmData(context.io, session.aws, run) : undefined;
+    const backtest = flags.backtest
+      ? await replayHistory(context, session, run.alarms.plan.desired, backtestSettings(flags), flags.yes)
+      : undefined;
+    if (options.json)
+      printJson(context.io, {
+        ...runJson(run, chosen, dataCheck ?? null),
+        ...(backtest ? { backtest } : {}),
+      });
+    else
+      context.io.out(
+        renderPlan(run, colorsFor(context.io), {
+          dataCheck: dataCheck ?? "skipped",
+          ...(backtest ? { backtest } : {}),
+        }) + nextStep(run, options),
+      );
+    // The check's findings are advice, as the alarm warnings are: the exit code says only whether the plan
+    // saw the account completely (0, or 3 for a partial view). Scripts read alarmDataCheck.counts.never.
+    exitForHealth(context, runHealth(run));
+  });
 
   program
     .command("apply")
