@@ -5,7 +5,7 @@
  */
 import { evaluateAlarm, EvaluatorError } from "../alarms/evaluate/index.js";
 import { alarmMetricNames } from "../alarms/lint.js";
-import type { AlarmSpec } from "../alarms/spec.js";
+import { isBandAlarm, type AlarmSpec } from "../alarms/spec.js";
 import type { Aws } from "../aws/index.js";
 import { listMetrics, type ListedMetrics } from "../metrics/listed.js";
 import {
@@ -72,6 +72,8 @@ export interface AlarmResult {
   readonly entryId: string;
   readonly level: string;
   readonly resourceArn?: string;
+  /** Why its numbers are only an approximation of CloudWatch's, when they are. */
+  readonly approximate?: string;
   /** Why it could not be evaluated; then it has no numbers. */
   readonly notEvaluated?: string;
   readonly pages: number;
@@ -165,6 +167,7 @@ export async function runBacktest(
       entryId: spec.origin.entryId,
       level: spec.origin.level,
       ...(spec.origin.resourceArn ? { resourceArn: spec.origin.resourceArn } : {}),
+      ...(isBandAlarm(spec) ? { approximate: BAND_APPROXIMATION } : {}),
     };
     const unread = requests.map((r) => retrieved.unread.get(requestKey(r))).find((why) => why !== undefined);
     const why = unevaluable ?? unread;
@@ -220,5 +223,11 @@ export async function runBacktest(
     cost: { metricsRequested: plan.requests.length, usd: plan.estimate.usd },
   };
 }
+
+/** lib/alarms/evaluate/band.ts: what the evaluator can know of CloudWatch's anomaly model. */
+const BAND_APPROXIMATION =
+  "an anomaly-detection band: CloudWatch's model (trained on two weeks, with daily and weekly seasonality) is " +
+  "approximated by the trailing two weeks' mean ± the band's standard deviations, without seasonality, so " +
+  "regular peaks may count as anomalies here that CloudWatch would expect";
 
 const NO_NUMBERS = { pages: 0, alarmMinutes: 0, pagesPerWeek: 0, noisy: false, contributors: [] } as const;

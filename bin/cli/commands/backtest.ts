@@ -102,7 +102,7 @@ export function backtestOptions(program: Command): Command {
     )
     .option(
       "--max-pages-per-week <n>",
-      "an alarm that would have paged more often than this is noisy",
+      "an alarm that would have paged more often than this is noisy (backtest exits 1)",
       String(DEFAULT_MAX_PAGES_PER_WEEK),
     );
 }
@@ -118,16 +118,6 @@ export function registerBacktest(program: Command, context: CommandContext): voi
   backtestOptions(program.command("backtest"))
     .description(
       "replay the account's metric history through the planned alarms: how often each would have paged (reads only)",
-    )
-    .option(
-      "--days <n>",
-      `days of history to replay (CloudWatch keeps 1-minute data 15 days)`,
-      String(DEFAULT_DAYS),
-    )
-    .option(
-      "--max-pages-per-week <n>",
-      "an alarm that would have paged more often than this is noisy (exit 1)",
-      String(DEFAULT_MAX_PAGES_PER_WEEK),
     )
     .option(
       "--yes",

@@ -14,18 +14,28 @@ export interface Band {
 const BASELINE_MS = 14 * 24 * 3600 * 1000;
 export const MIN_BASELINE = 5;
 
+/** One pass with running sums over the trailing window: a fortnight of minutes is 20,160 datapoints. */
 export function anomalyBand(metric: Datapoints, width: number): Map<number, Band> {
   const points = [...metric].sort(([a], [b]) => a - b);
   const bands = new Map<number, Band>();
-  points.forEach(([at], index) => {
-    const baseline = points
-      .slice(0, index)
-      .filter(([t]) => t >= at - BASELINE_MS)
-      .map(([, v]) => v);
-    if (baseline.length < MIN_BASELINE) return;
-    const mean = baseline.reduce((a, b) => a + b, 0) / baseline.length;
-    const deviation = Math.sqrt(baseline.reduce((a, v) => a + (v - mean) ** 2, 0) / baseline.length);
-    bands.set(at, { lower: mean - width * deviation, upper: mean + width * deviation });
+  let first = 0;
+  let sum = 0;
+  let squares = 0;
+  points.forEach(([at, value], index) => {
+    // The baseline is points[first, index): earlier datapoints within two weeks before this one.
+    while (first < index && (points[first] as [number, number])[0] < at - BASELINE_MS) {
+      const [, old] = points[first++] as [number, number];
+      sum -= old;
+      squares -= old * old;
+    }
+    const count = index - first;
+    if (count >= MIN_BASELINE) {
+      const mean = sum / count;
+      const deviation = Math.sqrt(Math.max(0, squares / count - mean * mean));
+      bands.set(at, { lower: mean - width * deviation, upper: mean + width * deviation });
+    }
+    sum += value;
+    squares += value * value;
   });
   return bands;
 }
