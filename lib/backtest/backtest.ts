@@ -65,6 +65,8 @@ export interface ContributorResult {
   readonly alarmMinutes: number;
   /** The longest episodes, longest first. */
   readonly worst: readonly Episode[];
+  /** Every episode (each start is a page), in time order: to line the pages up with what happened. */
+  readonly episodes: readonly Episode[];
 }
 
 export interface AlarmResult {
@@ -180,6 +182,7 @@ export async function runBacktest(
           pages: c.episodes.length,
           alarmMinutes: c.episodes.reduce((sum, e) => sum + e.minutes, 0),
           worst: [...c.episodes].sort((a, b) => b.minutes - a.minutes).slice(0, WORST_SHOWN),
+          episodes: c.episodes,
         }))
         .filter((c) => c.pages > 0)
         .sort((a, b) => b.pages - a.pages || b.alarmMinutes - a.alarmMinutes);

@@ -72,6 +72,11 @@ describe("backtest on lib/sim", () => {
     const [longest] = errors?.contributors[0]?.worst ?? [];
     // 3 of 3 one-minute datapoints: ALARM at the evaluation after the third failing minute.
     expect(longest?.start).toBe(burstStart(0) + 3 * MINUTE);
+    // Every page, in time order, each at its burst's third minute.
+    expect(errors?.contributors[0]?.episodes.map((e) => e.start)).toEqual([
+      burstStart(0) + 3 * MINUTE,
+      burstStart(1) + 3 * MINUTE,
+    ]);
     expect(report.totals.notEvaluated).toBe(0);
     expect(report.calls.getMetricData).toBe(plan.estimate.calls);
     expect(report.calls.getMetricData).toBe(report.calls.fewest);
