@@ -4,11 +4,13 @@
  * (lib/alarms/evaluate) as if it had existed over the window, and count its pages. Nothing is written.
  */
 import { evaluateAlarm, EvaluatorError } from "../alarms/evaluate/index.js";
+import { evaluationRange } from "../alarms/evaluate/state-machine.js";
 import { alarmMetricNames } from "../alarms/lint.js";
 import { isBandAlarm, type AlarmSpec } from "../alarms/spec.js";
 import type { Aws } from "../aws/index.js";
 import { listMetrics, type ListedMetrics } from "../metrics/listed.js";
 import {
+  datapointsPerSeries,
   fewestCalls,
   packCalls,
   requestKey,
@@ -19,7 +21,7 @@ import {
 } from "../metrics/retrieve.js";
 import { alarmEpisodes, type Episode } from "./episodes.js";
 import { alarmSeries } from "./series.js";
-import { windowProblem } from "./window.js";
+import { retentionMs, windowProblem } from "./window.js";
 
 const DAY_MS = 86_400_000;
 const WEEK_DAYS = 7;
@@ -41,7 +43,13 @@ export class BacktestWindowError extends Error {
 
 /** What the backtest will read, before it reads: shown (with its cost) before running on a large account. */
 export interface BacktestPlan {
+  /** Evaluated: the alarms' evaluations in it are the report's. */
   readonly window: TimeWindow;
+  /**
+   * Read: the window and the periods before it that its first evaluations look back on. Unread, those
+   * periods would be missing, and an alarm treating missing data as breaching would page at the start.
+   */
+  readonly read: TimeWindow;
   readonly alarms: readonly {
     readonly spec: AlarmSpec;
     readonly requests: readonly SeriesRequest[];
@@ -109,6 +117,19 @@ export function backtestWindow(specs: readonly AlarmSpec[], days: number, now: n
   return { start: end - days * DAY_MS, end };
 }
 
+/**
+ * The window and, before it, the periods its first evaluations look back on (N + 2 periods, as the evaluator
+ * retrieves), in whole longest periods so the read stays aligned, and no older than CloudWatch keeps them.
+ */
+function readWindow(specs: readonly AlarmSpec[], window: TimeWindow, now: number): TimeWindow {
+  const longest = Math.max(60, ...specs.map(periodOf)) * 1000;
+  const range = Math.max(0, ...specs.map((s) => evaluationRange(s.evaluationPeriods) * periodOf(s) * 1000));
+  const kept = Math.min(...specs.map((s) => retentionMs(periodOf(s))));
+  const oldest = Math.ceil((now - kept) / longest) * longest;
+  const start = Math.max(window.start - Math.ceil(range / longest) * longest, oldest);
+  return { start: Math.min(window.start, start), end: window.end };
+}
+
 function periodOf(spec: AlarmSpec): number {
   if (spec.metric) return spec.metric.period;
   const periods = (spec.metrics ?? []).map((q) => q.period ?? q.metricStat?.period ?? 60);
@@ -123,7 +144,9 @@ export async function planBacktest(
   if (!(options.days > 0)) throw new BacktestWindowError(`--days must be more than 0, got ${options.days}`);
   const problem = windowProblem(options.days, specs.map(periodOf));
   if (problem) throw new BacktestWindowError(problem);
-  const window = backtestWindow(specs, options.days, options.now ?? aws.pacer.clock.now());
+  const now = options.now ?? aws.pacer.clock.now();
+  const window = backtestWindow(specs, options.days, now);
+  const read = readWindow(specs, window, now);
   const listed = await listMetrics(aws, alarmMetricNames(specs), {
     onProgress: (done, total) => options.onProgress?.("listing", done, total),
   });
@@ -134,20 +157,18 @@ export async function planBacktest(
       : { spec, requests: series.requests };
   });
   const requests = [...new Map(alarms.flatMap((a) => a.requests).map((r) => [requestKey(r), r])).values()];
-  const datapoints = requests.reduce(
-    (sum, r) => sum + Math.ceil((window.end - window.start) / (r.periodSeconds * 1000)),
-    0,
-  );
+  const datapoints = requests.reduce((sum, r) => sum + datapointsPerSeries(r, read), 0);
   return {
     window,
+    read,
     alarms,
     requests,
     listed,
     estimate: {
       series: requests.length,
       datapoints,
-      calls: packCalls(requests, window).length,
-      fewestCalls: fewestCalls(requests, window),
+      calls: packCalls(requests, read).length,
+      fewestCalls: fewestCalls(requests, read),
       usd: requests.length * USD_PER_METRIC_REQUESTED,
     },
   };
@@ -159,7 +180,7 @@ export async function runBacktest(
   options: BacktestOptions,
 ): Promise<BacktestReport> {
   const { window } = plan;
-  const retrieved = await retrieveSeries(aws, plan.requests, window, {
+  const retrieved = await retrieveSeries(aws, plan.requests, plan.read, {
     onProgress: (done, total) => options.onProgress?.("retrieving", done, total),
   });
   const weeks = (window.end - window.start) / DAY_MS / WEEK_DAYS;

@@ -47,10 +47,14 @@ function account(bursts: readonly { fromMinute: number; minutes: number }[]) {
   return { sim, burstStart: (i: number) => start + (bursts[i]?.fromMinute ?? 0) * MINUTE };
 }
 
-async function backtest(sim: SimAccount, faults: readonly FaultRule[] = []) {
+async function backtest(
+  sim: SimAccount,
+  faults: readonly FaultRule[] = [],
+  extra: readonly AlarmSpec[] = [],
+) {
   const aws = simulatedAws(sim);
   const inventory = await discoverInventory(aws);
-  const specs: readonly AlarmSpec[] = planAlarms(inventory, policyOf(), []).desired;
+  const specs: readonly AlarmSpec[] = [...planAlarms(inventory, policyOf(), []).desired, ...extra];
   const faulty = simulatedAws(sim, { faults: { rules: faults } });
   const options = { days: 1, maxPagesPerWeek: 7 };
   const plan = await planBacktest(faulty, specs, options);
@@ -80,6 +84,45 @@ describe("backtest on lib/sim", () => {
     expect(report.totals.notEvaluated).toBe(0);
     expect(report.calls.getMetricData).toBe(plan.estimate.calls);
     expect(report.calls.getMetricData).toBe(report.calls.fewest);
+  });
+
+  it("reads the periods the first evaluations look back on: missing data as breaching does not page at the start", async () => {
+    const { sim } = account([]);
+    // billing never fails; 3 of 5 with missing data breaching would page on 4 unread periods before the window.
+    const silentBreaching: AlarmSpec = {
+      name: "test-billing-errors",
+      description: "billing errors, missing data breaching",
+      metric: {
+        namespace: "AWS/Lambda",
+        metricName: "Errors",
+        dimensions: [{ name: "FunctionName", value: "billing" }],
+        statistic: "Sum",
+        period: 60,
+      },
+      evaluationPeriods: 5,
+      datapointsToAlarm: 3,
+      treatMissingData: "breaching",
+      threshold: 0,
+      comparisonOperator: "GreaterThanThreshold",
+      alarmActions: [],
+      okActions: [],
+      insufficientDataActions: [],
+      actionsEnabled: true,
+      tags: {},
+      origin: {
+        entryId: "test",
+        level: "individual",
+        metricsAnalyzed: 1,
+        highResolution: false,
+        usesMetricsInsights: false,
+      },
+    };
+    const { plan, report } = await backtest(sim, [], [silentBreaching]);
+    expect(plan.read.start).toBeLessThan(plan.window.start);
+    expect(plan.read.end).toBe(plan.window.end);
+    const alarm = report.alarms.find((a) => a.name === silentBreaching.name);
+    expect(alarm?.notEvaluated).toBeUndefined();
+    expect(alarm?.pages).toBe(0);
   });
 
   it("a quiet history pages nothing", async () => {
