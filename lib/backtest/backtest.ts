@@ -10,7 +10,6 @@ import { isBandAlarm, type AlarmSpec } from "../alarms/spec.js";
 import type { Aws } from "../aws/index.js";
 import { listMetrics, type ListedMetrics } from "../metrics/listed.js";
 import {
-  datapointsPerSeries,
   fewestCalls,
   packCalls,
   requestKey,
@@ -21,7 +20,7 @@ import {
 } from "../metrics/retrieve.js";
 import { alarmEpisodes, type Episode } from "./episodes.js";
 import { alarmSeries } from "./series.js";
-import { retentionMs, windowProblem } from "./window.js";
+import { windowProblem } from "./window.js";
 
 const DAY_MS = 86_400_000;
 const WEEK_DAYS = 7;
@@ -43,13 +42,7 @@ export class BacktestWindowError extends Error {
 
 /** What the backtest will read, before it reads: shown (with its cost) before running on a large account. */
 export interface BacktestPlan {
-  /** Evaluated: the alarms' evaluations in it are the report's. */
   readonly window: TimeWindow;
-  /**
-   * Read: the window and the periods before it that its first evaluations look back on. Unread, those
-   * periods would be missing, and an alarm treating missing data as breaching would page at the start.
-   */
-  readonly read: TimeWindow;
   readonly alarms: readonly {
     readonly spec: AlarmSpec;
     readonly requests: readonly SeriesRequest[];
@@ -118,16 +111,13 @@ export function backtestWindow(specs: readonly AlarmSpec[], days: number, now: n
 }
 
 /**
- * The window and, before it, the periods its first evaluations look back on (N + 2 periods, as the evaluator
- * retrieves), in whole longest periods so the read stays aligned, and no older than CloudWatch keeps them.
+ * Evaluations from the first whose range (N + 2 periods) lies inside the window: before it nothing was read,
+ * and missing data treated as breaching would page on those periods. Reading them instead would cost calls:
+ * 14 days of minutes are exactly a fifth of a call's datapoints.
  */
-function readWindow(specs: readonly AlarmSpec[], window: TimeWindow, now: number): TimeWindow {
-  const longest = Math.max(60, ...specs.map(periodOf)) * 1000;
-  const range = Math.max(0, ...specs.map((s) => evaluationRange(s.evaluationPeriods) * periodOf(s) * 1000));
-  const kept = Math.min(...specs.map((s) => retentionMs(periodOf(s))));
-  const oldest = Math.ceil((now - kept) / longest) * longest;
-  const start = Math.max(window.start - Math.ceil(range / longest) * longest, oldest);
-  return { start: Math.min(window.start, start), end: window.end };
+function evaluatedWindow(spec: AlarmSpec, window: TimeWindow): TimeWindow {
+  const lead = (evaluationRange(spec.evaluationPeriods) - 1) * periodOf(spec) * 1000;
+  return { start: Math.min(window.start + lead, window.end), end: window.end };
 }
 
 function periodOf(spec: AlarmSpec): number {
@@ -144,9 +134,7 @@ export async function planBacktest(
   if (!(options.days > 0)) throw new BacktestWindowError(`--days must be more than 0, got ${options.days}`);
   const problem = windowProblem(options.days, specs.map(periodOf));
   if (problem) throw new BacktestWindowError(problem);
-  const now = options.now ?? aws.pacer.clock.now();
-  const window = backtestWindow(specs, options.days, now);
-  const read = readWindow(specs, window, now);
+  const window = backtestWindow(specs, options.days, options.now ?? aws.pacer.clock.now());
   const listed = await listMetrics(aws, alarmMetricNames(specs), {
     onProgress: (done, total) => options.onProgress?.("listing", done, total),
   });
@@ -157,18 +145,20 @@ export async function planBacktest(
       : { spec, requests: series.requests };
   });
   const requests = [...new Map(alarms.flatMap((a) => a.requests).map((r) => [requestKey(r), r])).values()];
-  const datapoints = requests.reduce((sum, r) => sum + datapointsPerSeries(r, read), 0);
+  const datapoints = requests.reduce(
+    (sum, r) => sum + Math.ceil((window.end - window.start) / (r.periodSeconds * 1000)),
+    0,
+  );
   return {
     window,
-    read,
     alarms,
     requests,
     listed,
     estimate: {
       series: requests.length,
       datapoints,
-      calls: packCalls(requests, read).length,
-      fewestCalls: fewestCalls(requests, read),
+      calls: packCalls(requests, window).length,
+      fewestCalls: fewestCalls(requests, window),
       usd: requests.length * USD_PER_METRIC_REQUESTED,
     },
   };
@@ -180,7 +170,7 @@ export async function runBacktest(
   options: BacktestOptions,
 ): Promise<BacktestReport> {
   const { window } = plan;
-  const retrieved = await retrieveSeries(aws, plan.requests, plan.read, {
+  const retrieved = await retrieveSeries(aws, plan.requests, window, {
     onProgress: (done, total) => options.onProgress?.("retrieving", done, total),
   });
   const weeks = (window.end - window.start) / DAY_MS / WEEK_DAYS;
@@ -196,7 +186,7 @@ export async function runBacktest(
     const why = unevaluable ?? unread;
     if (why !== undefined) return { ...base, notEvaluated: why, ...NO_NUMBERS };
     try {
-      const evaluation = evaluateAlarm(spec, retrieved.series, window);
+      const evaluation = evaluateAlarm(spec, retrieved.series, evaluatedWindow(spec, window));
       const contributors = alarmEpisodes(evaluation, window.end)
         .map((c): ContributorResult => ({
           ...(c.contributor !== undefined ? { contributor: c.contributor } : {}),
