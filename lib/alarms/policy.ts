@@ -57,6 +57,7 @@ export const DEFAULT_ALARM_POLICY: AlarmPolicy = {
     queueAgeCapSeconds: 3600,
     iteratorAgeCapMs: 30 * 60 * 1000,
     durationTimeoutFraction: 0.9,
+    executionTimeoutFraction: 0.8,
     concurrencyFraction: 0.9,
     defaultStreamRetentionHours: 24,
   },

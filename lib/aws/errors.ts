@@ -199,6 +199,10 @@ function clip(text: string): string {
 
 function hintFor(error: unknown, said: string): string | undefined {
   if (isThrottling(error)) return "AWS kept throttling it past the retries: run again in a minute";
+  // Step Functions' answer for a definition under a customer managed key the caller may not use.
+  if (errorCode(error) === "KmsAccessDeniedException") {
+    return "the caller needs kms:Decrypt on the customer managed key that encrypts it (the key policy, or an IAM grant the key policy allows)";
+  }
   if (!isAccessDenied(error)) return undefined;
   const call = typeof error === "object" && error !== null ? callOfError.get(error) : undefined;
   const action = call && iamAction(call);

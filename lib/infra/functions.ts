@@ -22,6 +22,7 @@ import {
   retentionRemoval,
   retentionWrites,
   slackSecretRead,
+  stateMachineKeys,
   type Permission,
 } from "./permissions.js";
 
@@ -90,6 +91,8 @@ function runbookActions(scope: Construct, config: WatchkeeperConfig): Permission
   return [
     discoveryRead(),
     apiGatewayRead(scope),
+    // The reconcile action reads every state machine's definition, as the reconcile does.
+    stateMachineKeys(scope),
     notificationRead(),
     alarmWrites(scope, config),
     alarmSilences(scope, config),
@@ -166,6 +169,7 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
     permissions: (scope, config) => [
       discoveryRead(),
       apiGatewayRead(scope),
+      stateMachineKeys(scope),
       alarmWrites(scope, config),
       dashboardWrites(scope, config),
       retentionWrites(scope),

@@ -88,6 +88,21 @@ export function discoveryRead(): Permission {
   };
 }
 
+/**
+ * A state machine's definition under a customer managed key: DescribeStateMachine answers
+ * KmsAccessDeniedException without kms:Decrypt on it, and every run would stay partial (its TimeoutSeconds
+ * unknown, its execution-time alarm held). This account's keys, only through Step Functions.
+ */
+export function stateMachineKeys(scope: Construct): Permission {
+  return {
+    statements: [keysThrough(scope, "StateMachineDefinitionKeys", "states", ["kms:Decrypt"])],
+    why:
+      "A state machine under a customer managed key needs kms:Decrypt for DescribeStateMachine to return its " +
+      "definition: on this account's keys (the user's key is not known at deploy time), only through Step " +
+      "Functions (kms:ViaService), where the role may only list and describe state machines.",
+  };
+}
+
 /** API Gateway reads limited to APIs and their stages: `apigateway:GET` on '*' would also read API key values. */
 export function apiGatewayRead(scope: Construct): Permission {
   const path = (resource: string) => arn(scope, { service: "apigateway", account: "", resource });

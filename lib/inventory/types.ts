@@ -166,6 +166,12 @@ export interface HttpApi extends ResourceBase<"http-api"> {
 
 export interface StateMachine extends ResourceBase<"state-machine"> {
   readonly type: "STANDARD" | "EXPRESS";
+  /**
+   * The definition's top-level `TimeoutSeconds`. Absent: none is set (a Standard execution may then run a
+   * year, an Express one 5 minutes), or it is a JSONata expression that each execution evaluates, or the
+   * definition could not be read (then the inventory's warnings name the machine: see `readGaps`).
+   */
+  readonly timeoutSeconds?: number;
 }
 
 export interface RuleTarget {

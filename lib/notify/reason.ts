@@ -129,6 +129,7 @@ const PHRASES: Readonly<Record<string, (p: Phrase) => string>> = {
   ExecutionsFailed: (p) => `${p.value} ${times(p.n, "execution")} of ${p.who} failed ${p.span}`,
   ExecutionThrottled: (p) => `${p.value} ${times(p.n, "execution")} of ${p.who} were throttled ${p.span}`,
   ExecutionsTimedOut: (p) => `${p.value} ${times(p.n, "execution")} of ${p.who} timed out ${p.span}`,
+  ExecutionTime: (p) => `${p.stat} execution time of ${p.who} is ${p.value}`,
   FailedInvocations: (p) =>
     `Rule ${p.who} failed to invoke its targets ${p.value} ${times(p.n, "time")} ${p.span}`,
   NumberOfNotificationsFailed: (p) =>

@@ -6,7 +6,7 @@
  *   are not delivered, a circuit breaker tripped;
  * - high: work is failing or stalling but is retried or can still catch up: errors, throttles,
  *   concurrency near the limit, old queue messages, failed executions and invocations;
- * - warning: slower than it should be: duration near the timeout, API latency.
+ * - warning: slower than it should be: duration near the timeout, executions near theirs, API latency.
  * An alarm Watchkeeper did not make is a warning. The alarm's tag `watchkeeper:severity` overrides all
  * of this; a resource tagged `watchkeeper:critical=true` is raised one level.
  */
@@ -37,6 +37,7 @@ const BY_ENTRY: Readonly<Record<string, Severity>> = {
   "eventbridge-dlq-delivery-failed": "critical",
   "eventbridge-dlq-delivery-failed-custom-bus": "critical",
   "lambda-duration": "warning",
+  "stepfunctions-execution-time": "warning",
   "apigateway-rest-latency": "warning",
   "apigateway-http-latency": "warning",
 };

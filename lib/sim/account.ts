@@ -190,6 +190,8 @@ export interface StateMachineSpec {
   readonly definition?: string;
   readonly logLevel?: "ALL" | "ERROR" | "FATAL" | "OFF";
   readonly tracing?: boolean;
+  /** The definition is encrypted with a customer managed key; `callerCanDecrypt` false: the caller lacks kms:Decrypt on it. */
+  readonly customerKey?: { readonly keyId: string; readonly callerCanDecrypt: boolean };
   readonly tags?: Tags;
 }
 
@@ -595,6 +597,7 @@ export class SimAccount {
       roleArn: `arn:${this.arns.partition}:iam::${this.accountId}:role/${spec.name}-role`,
       logLevel: spec.logLevel ?? "OFF",
       tracing: spec.tracing ?? false,
+      ...(spec.customerKey ? { customerKey: spec.customerKey } : {}),
       tags: { ...spec.tags },
     });
   }

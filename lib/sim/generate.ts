@@ -26,6 +26,12 @@ const MIX = {
   topics: 0.03,
 } as const;
 
+/** TimeoutSeconds of generated state machines: Express executions run at most 5 minutes anyway. */
+const STATE_MACHINE_TIMEOUTS = {
+  STANDARD: [300, 900, 3600, 86_400],
+  EXPRESS: [30, 60, 120, 300],
+} as const;
+
 const APPS = [
   "orders",
   "payments",
@@ -238,9 +244,17 @@ export function generateAccount(options: GenerateOptions): SimAccount {
   }
   for (let i = 0; i < counts.stateMachines; i++) {
     const app = appOf();
+    const type = rng.chance(0.3) ? "EXPRESS" : "STANDARD";
     sim.addStateMachine({
       name: name(app, "workflow"),
-      type: rng.chance(0.3) ? "EXPRESS" : "STANDARD",
+      type,
+      // Two in three with a TimeoutSeconds, chosen by index so the generator's draws (and every other
+      // resource of a seed) stay what they were before definitions had one.
+      definition: JSON.stringify({
+        StartAt: "Work",
+        States: { Work: { Type: "Pass", End: true } },
+        ...(i % 3 === 0 ? {} : { TimeoutSeconds: STATE_MACHINE_TIMEOUTS[type][i % 4] }),
+      }),
       logLevel: rng.pick(["OFF", "ERROR", "ALL"]),
       tags: tags(app),
     });

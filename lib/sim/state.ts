@@ -228,6 +228,8 @@ export interface SimStateMachine {
   roleArn: string;
   logLevel: "ALL" | "ERROR" | "FATAL" | "OFF";
   tracing: boolean;
+  /** Definition encrypted with a customer managed key (see StateMachineSpec.customerKey). */
+  customerKey?: { readonly keyId: string; readonly callerCanDecrypt: boolean };
   tags: Tags;
 }
 

@@ -155,6 +155,12 @@ export function steadyStateNeeds(account: SimAccount, prefix: string): Need[] {
       why: `${account.stateMachines.size} state machines with their type`,
     },
     {
+      service: "sfn",
+      api: "DescribeStateMachine",
+      calls: account.stateMachines.size,
+      why: "the definition's TimeoutSeconds, per state machine",
+    },
+    {
       service: "eventbridge",
       api: "ListEventBuses",
       calls: pages(buses.length, MAX_PAGE.ListEventBuses),

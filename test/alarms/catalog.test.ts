@@ -226,6 +226,13 @@ const RULES: {
     aggregate: 0,
   },
   {
+    // 80% of a 15-minute TimeoutSeconds, in ms; each machine its own alarm (no aggregate).
+    id: "stepfunctions-execution-time",
+    resources: () => [stateMachine("batch", { timeoutSeconds: 900 })],
+    subject: () => stateMachine("batch", { timeoutSeconds: 900 }),
+    individual: 720_000,
+  },
+  {
     id: "stepfunctions-executions-timed-out",
     resources: () => [stateMachine("checkout")],
     subject: () => stateMachine("checkout"),
@@ -310,6 +317,7 @@ describe("catalog", () => {
       "dynamodb-system-errors",
       "stepfunctions-executions-failed",
       "stepfunctions-execution-throttled",
+      "stepfunctions-execution-time",
       "stepfunctions-executions-timed-out",
       "eventbridge-failed-invocations",
       "eventbridge-failed-invocations-custom-bus",
@@ -1024,11 +1032,82 @@ describe("Step Functions", () => {
     );
   });
 
+  describe("execution time: the slowest execution against the machine's own timeout", () => {
+    const batch = stateMachine("batch", { timeoutSeconds: 900 });
+    const executionTime = (result: AlarmPlan) => individualOf(result, "stepfunctions-execution-time");
+
+    it("Maximum of ExecutionTime over 5 minutes, 2 of 3, above 80% of TimeoutSeconds", () => {
+      const spec = alarm(plan([batch]), "stepfunctions-execution-time", batch);
+      expect(spec).toMatchObject({
+        name: "watchkeeper-stepfunctions-execution-time-batch",
+        threshold: 720_000,
+        comparisonOperator: "GreaterThanThreshold",
+        evaluationPeriods: 3,
+        datapointsToAlarm: 2,
+        treatMissingData: "notBreaching",
+        metric: {
+          namespace: "AWS/States",
+          metricName: "ExecutionTime",
+          dimensions: [{ name: "StateMachineArn", value: batch.arn }],
+          statistic: "Maximum",
+          period: 300,
+        },
+      });
+      expect(spec.description).toContain("80% of the state machine's timeout");
+      expect(spec.description).toContain("12 min");
+    });
+
+    it("a Standard machine without TimeoutSeconds gets none, unless a tag sets its threshold", () => {
+      const open = stateMachine("open-ended");
+      expect(executionTime(plan([open, batch])).map((s) => s.name)).toEqual([
+        "watchkeeper-stepfunctions-execution-time-batch",
+      ]);
+      const taggedOpen = tagged(open, { "watchkeeper:threshold:ExecutionTime": "3600000" });
+      const result = plan([taggedOpen]);
+      expect(result.warnings).toEqual([]);
+      expect(alarm(result, "stepfunctions-execution-time", taggedOpen).threshold).toBe(3_600_000);
+    });
+
+    it("config by metric name does not give a machine without a timeout an alarm", () => {
+      const result = plan([stateMachine("open-ended")], policyOf({ thresholds: { ExecutionTime: 60_000 } }));
+      expect(executionTime(result)).toEqual([]);
+    });
+
+    it("an Express machine runs at most 5 minutes: its TimeoutSeconds within that, or the 5 minutes", () => {
+      const express = (name: string, timeoutSeconds?: number) =>
+        stateMachine(name, { type: "EXPRESS", ...(timeoutSeconds !== undefined ? { timeoutSeconds } : {}) });
+      const result = plan([express("quick", 60), express("default"), express("long", 3600)]);
+      expect(executionTime(result).map((s) => [s.name, s.threshold])).toEqual([
+        ["watchkeeper-stepfunctions-execution-time-default", 240_000],
+        ["watchkeeper-stepfunctions-execution-time-long", 240_000],
+        ["watchkeeper-stepfunctions-execution-time-quick", 48_000],
+      ]);
+    });
+
+    it("a Standard TimeoutSeconds beyond a year is the year a Standard execution can run", () => {
+      const decade = stateMachine("decade", { timeoutSeconds: 10 * 365 * 86_400 });
+      expect(alarm(plan([decade]), "stepfunctions-execution-time", decade).threshold).toBe(
+        Math.round(365 * 86_400 * 1000 * 0.8),
+      );
+    });
+
+    it("follows the policy's executionTimeoutFraction", () => {
+      const { policy } = resolveAlarmPolicy({ limits: { executionTimeoutFraction: 0.5 } });
+      expect(alarm(plan([batch], policy), "stepfunctions-execution-time", batch).threshold).toBe(450_000);
+    });
+
+    it("an ignored machine gets none", () => {
+      const ignored = tagged(batch, { "watchkeeper:ignore": "true" });
+      expect(executionTime(plan([ignored]))).toEqual([]);
+    });
+  });
+
   it("no entry credits the CloudWatch recommended alarms page, which has no Step Functions section", () => {
     const entries = CATALOG.filter((e) => e.service === "stepfunctions");
     expect(entries.map((e) => e.id)).toEqual([
       "stepfunctions-executions-failed",
       "stepfunctions-execution-throttled",
+      "stepfunctions-execution-time",
       "stepfunctions-executions-timed-out",
     ]);
     for (const e of entries) expect(e.source.startsWith(`${sources.RECOMMENDED_ALARMS} — `)).toBe(false);

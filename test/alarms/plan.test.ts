@@ -731,3 +731,61 @@ describe("scale", () => {
     expect(new Set(result.desired.map((s) => s.name)).size).toBe(result.desired.length);
   });
 });
+
+describe("planAlarms: a state machine whose definition could not be read", () => {
+  const denied = (machine: Resource) =>
+    ({
+      service: "sfn",
+      operation: "DescribeStateMachine",
+      code: "KmsAccessDeniedException",
+      message: "KmsAccessDeniedException: not authorized to perform kms:Decrypt",
+      resource: machine.arn,
+      covers: { kind: "state-machine", what: "facts", resource: machine.arn },
+    }) as const;
+  /** Plans `resources` against the alarms an earlier run made for `before`, with `warnings` in the snapshot. */
+  function replan(before: Resource[], resources: Resource[], warnings: ReturnType<typeof denied>[] = []) {
+    const existing = plan(before).desired.map((spec) => existingFrom(spec));
+    return planAlarms({ ...inventoryOf(resources), warnings }, policy, existing);
+  }
+  const timeAlarm = (result: AlarmPlan, name: string) =>
+    result.changes.find((change) => change.target === `watchkeeper-stepfunctions-execution-time-${name}`);
+
+  it("keeps its execution-time alarm when the timeout is unknown (a Standard machine would lose it otherwise)", () => {
+    const read = stateMachine("batch", { timeoutSeconds: 900 });
+    // The read failed: discovery has the machine from the listing, without its TimeoutSeconds.
+    const unread = stateMachine("batch");
+    expect(timeAlarm(replan([read], [unread], [denied(unread)]), "batch")).toMatchObject({
+      action: "noop",
+      held: "delete",
+      reason: expect.stringMatching(/^held back: sfn DescribeStateMachine \(\S+batch\) failed: KmsAccess/),
+    });
+    // Read, and without a TimeoutSeconds now: the alarm goes.
+    expect(timeAlarm(replan([read], [unread]), "batch")?.action).toBe("delete");
+  });
+
+  it("does not move an Express machine's threshold to the 5-minute default, nor create one", () => {
+    const read = stateMachine("quick", { type: "EXPRESS", timeoutSeconds: 60 });
+    const unread = stateMachine("quick", { type: "EXPRESS" });
+    expect(timeAlarm(replan([read], [unread], [denied(unread)]), "quick")).toMatchObject({
+      action: "noop",
+      held: "update",
+    });
+    expect(timeAlarm(replan([read], [unread]), "quick")?.action).toBe("update");
+    const fresh = stateMachine("fresh", { type: "EXPRESS" });
+    expect(timeAlarm(replan([], [fresh], [denied(fresh)]), "fresh")).toMatchObject({
+      action: "noop",
+      held: "create",
+    });
+  });
+
+  it("leaves other machines' execution-time alarms to be planned", () => {
+    const other = stateMachine("other", { timeoutSeconds: 300 });
+    const unread = stateMachine("batch");
+    const result = replan(
+      [stateMachine("batch", { timeoutSeconds: 900 })],
+      [unread, other],
+      [denied(unread)],
+    );
+    expect(timeAlarm(result, "other")?.action).toBe("create");
+  });
+});

@@ -36,6 +36,23 @@ describe("incidents page while they last", () => {
   });
 });
 
+describe("a workflow slowing toward its timeout", () => {
+  it("workflow-slows-toward-timeout: its execution-time alarm pages first, before any execution times out", async () => {
+    const result = await runScenario(scenario("workflow-slows-toward-timeout"));
+    expect(result.unevaluated).toEqual([]);
+    expect(result.verdict).toMatchObject({ kind: "detected" });
+    const [first, ...rest] = result.pages;
+    expect(first?.alarm).toBe("watchkeeper-stepfunctions-execution-time-invoice-batch");
+    // The timed-out alarm pages in the minute of a timeout (any one): none came before the warning.
+    const timeouts = rest.filter((p) => p.alarm === "watchkeeper-stepfunctions-executions-timed-out");
+    expect(timeouts.every((p) => p.minute > first!.minute)).toBe(true);
+    // Neither the Express neighbour nor anything else paged.
+    expect(
+      result.pages.every((p) => p.contributor === undefined || p.contributor.endsWith(":invoice-batch")),
+    ).toBe(true);
+  });
+});
+
 describe("quiet accounts do not page", () => {
   it.each(["idle-resources", "ignored-function-errors", "workflows-fail-by-design"])("%s", async (id) => {
     const result = await runScenario(scenario(id));

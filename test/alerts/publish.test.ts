@@ -3,8 +3,17 @@
  * trace no kinder than an account's — metrics that vanish, dimension sets that are not there.
  */
 import { describe, expect, it } from "vitest";
+import { Rng } from "../../lib/sim/random.js";
+import type { StateMachineLoad } from "../../scripts/bench/alerts/loads.js";
 import { Publisher, type MetricDatum } from "../../scripts/bench/alerts/publish.js";
-import type { FunctionActivity, MinuteActivity, QueueActivity } from "../../scripts/bench/alerts/traffic.js";
+import { Sampler } from "../../scripts/bench/alerts/sampling.js";
+import {
+  Traffic,
+  type FunctionActivity,
+  type MinuteActivity,
+  type QueueActivity,
+  type StateMachineActivity,
+} from "../../scripts/bench/alerts/traffic.js";
 
 const AT = Date.UTC(2025, 0, 1);
 
@@ -167,6 +176,41 @@ describe("what AWS publishes", () => {
     ]);
   });
 
+  it("Step Functions: outcomes and ExecutionTime when executions end, none for a timed-out one", () => {
+    const arn = "arn:aws:states:eu-west-1:210987654321:stateMachine:batch";
+    const machine = (parts: Partial<StateMachineActivity>): StateMachineActivity => ({
+      arn,
+      started: 0,
+      succeeded: 0,
+      failed: 0,
+      timedOut: 0,
+      executionTimesMs: [],
+      ...parts,
+    });
+    const ending = new Publisher().publish(
+      minute({
+        stateMachines: [
+          machine({ succeeded: 2, failed: 1, timedOut: 1, executionTimesMs: [400_000, 410_000, 90_000] }),
+        ],
+      }),
+    );
+    const dims = { StateMachineArn: arn };
+    expect(named(ending, "ExecutionsStarted")).toEqual([{ dimensions: dims, values: [0] }]);
+    expect(named(ending, "ExecutionsTimedOut")).toEqual([{ dimensions: dims, values: [1] }]);
+    expect(named(ending, "ExecutionTime")).toEqual([
+      { dimensions: dims, values: [400_000, 410_000, 90_000] },
+    ]);
+    // Started, none ended: no ExecutionTime; nothing started or ended: nothing at all.
+    const starting = new Publisher().publish(minute({ stateMachines: [machine({ started: 3 })] }));
+    expect(named(starting, "ExecutionsStarted")).toEqual([{ dimensions: dims, values: [3] }]);
+    expect(named(starting, "ExecutionTime")).toEqual([]);
+    expect(
+      new Publisher()
+        .publish(minute({ stateMachines: [machine({})] }))
+        .filter((d) => d.namespace === "AWS/States"),
+    ).toEqual([]);
+  });
+
   it("EventBridge: a custom bus's rules by [EventBusName, RuleName]", () => {
     const data = new Publisher().publish(
       minute({ rules: [{ name: "reindex", bus: "search", invocations: 3, failed: 1 }] }),
@@ -174,5 +218,54 @@ describe("what AWS publishes", () => {
     expect(named(data, "FailedInvocations")).toEqual([
       { dimensions: { EventBusName: "search", RuleName: "reindex" }, values: [1] },
     ]);
+  });
+});
+
+describe("the execution model", () => {
+  const traffic = (load: StateMachineLoad) =>
+    new Traffic(
+      [load],
+      new Sampler(new Rng("executions/counts")),
+      { httpApiId: () => "", stateMachineArn: (name) => `arn:${name}` },
+      { reservedConcurrency: () => undefined },
+      new Sampler(new Rng("executions/durations")),
+    );
+  const minutes = (t: Traffic, count: number) =>
+    Array.from({ length: count }, (_, m) => t.minute(m, AT + m * 60_000).stateMachines[0]!);
+
+  it("an execution ends when its time has run: a 10-minute workflow reports 10 minutes after it starts", () => {
+    const load = {
+      kind: "state-machine",
+      name: "batch",
+      timeoutSeconds: 3600,
+      executionsPerMinute: { base: 0, windows: [{ from: 0, to: 1, value: 20 }] },
+      medianDurationMs: 600_000,
+      durationSpread: 0.01,
+    } as const;
+    const seen = minutes(traffic(load), 15);
+    const started = seen[0]!.started;
+    expect(started).toBeGreaterThan(0);
+    const endedAt = seen.flatMap((m, i) => (m.succeeded + m.failed > 0 ? [i] : []));
+    expect(endedAt.every((i) => i >= 9 && i <= 11)).toBe(true);
+    expect(seen.reduce((n, m) => n + m.succeeded + m.failed, 0)).toBe(started);
+    const times = seen.flatMap((m) => m.executionTimesMs);
+    expect(times).toHaveLength(started);
+    for (const ms of times) expect(Math.abs(ms - 600_000)).toBeLessThan(30_000);
+  });
+
+  it("an execution that would run past the timeout times out at it, without an ExecutionTime", () => {
+    const load = {
+      kind: "state-machine",
+      name: "quick",
+      type: "EXPRESS",
+      executionsPerMinute: { base: 0, windows: [{ from: 0, to: 1, value: 10 }] },
+      // 10 minutes: past the Express workflows' 5 when no TimeoutSeconds is set.
+      medianDurationMs: 600_000,
+      durationSpread: 0.01,
+    } as const;
+    const seen = minutes(traffic(load), 8);
+    expect(seen.reduce((n, m) => n + m.timedOut, 0)).toBe(seen[0]!.started);
+    expect(seen.flatMap((m) => m.executionTimesMs)).toEqual([]);
+    expect(seen.findIndex((m) => m.timedOut > 0)).toBeGreaterThanOrEqual(5);
   });
 });

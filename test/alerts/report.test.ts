@@ -93,4 +93,46 @@ describe("report", () => {
     expect(row(report(run(3), PREFIX))).toMatch(/\| yes, in 3 min .*\| pending /);
     expect(row(report(run(1), PREFIX, run(3)))).toMatch(/\| yes, in 3 min .*\| yes, in 1 min /);
   });
+
+  it("says a scenario the earlier run did not have is new, and keeps this run's order", () => {
+    const result = (id: string, kind: ScenarioResult["kind"]): ScenarioResult => ({
+      id,
+      title: id,
+      kind,
+      expect: kind === "incident" ? dlq : { page: false },
+      detectedMeans: "",
+      minutes: kind === "incident" ? 45 : 1440,
+      alarms: 9,
+      unevaluated: [],
+      warmupPages: [],
+      pages: kind === "incident" ? [page(4, "sqs-dlq-messages-visible-jobs-dlq")] : [],
+      oks: 0,
+      verdict: kind === "incident" ? { kind: "detected", minutes: 4 } : { kind: "quiet" },
+    });
+    const suite = (...results: ScenarioResult[]): SuiteRun => ({
+      generatedAt: "2026-12-07T12:00:00.000Z",
+      catalog: "abc1234",
+      node: "20",
+      results,
+    });
+    const before = suite(result("old-incident", "incident"), result("old-baseline", "baseline"));
+    const after = suite(
+      result("new-incident", "incident"),
+      result("old-incident", "incident"),
+      result("new-baseline", "baseline"),
+      result("old-baseline", "baseline"),
+    );
+    const rows = report(after, PREFIX, before)
+      .split("\n")
+      .filter((line) => /^\| (new|old)-/.test(line));
+    expect(rows.map((line) => line.split("|").map((cell) => cell.trim())[1])).toEqual([
+      "new-incident",
+      "old-incident",
+      "new-baseline",
+      "old-baseline",
+    ]);
+    expect(rows[0]).toMatch(/^\| new-incident +\| [^|]+\| new +\| +\| +\| +\| yes, in 4 min /);
+    expect(rows[2]).toMatch(/^\| new-baseline +\| new +\| +\| 0 \(OK: 0\) /);
+    expect(rows[1]).toMatch(/^\| old-incident +\| [^|]+\| yes, in 4 min /);
+  });
 });

@@ -55,6 +55,15 @@ describe("describeAwsError", () => {
     expect(awsErrorReason(error)).toBe("AccessDeniedException: Access denied");
   });
 
+  it("says a key the caller may not use needs kms:Decrypt, not the API's own action", () => {
+    const error = Object.assign(new Error("Access denied to the KMS key"), {
+      name: "KmsAccessDeniedException",
+    });
+    expect(awsErrorReason(error)).toBe(
+      "KmsAccessDeniedException: Access denied to the KMS key; the caller needs kms:Decrypt on the customer managed key that encrypts it (the key policy, or an IAM grant the key policy allows)",
+    );
+  });
+
   it("says an answer that is not AWS's is not, with its status and the call", async () => {
     const error = await failure(() =>
       faulty({ service: "sqs", fault: "html-502" })

@@ -55,6 +55,8 @@ describe("steadyStateNeeds", () => {
     // A small account reads every function's async invoke config.
     expect(needs.get("lambda:ListFunctionEventInvokeConfigs")).toBe(account.functions.size);
     expect(needs.get("sqs:GetQueueAttributes")).toBe(account.queues.size);
+    // Every state machine's definition, for its TimeoutSeconds.
+    expect(needs.get("sfn:DescribeStateMachine")).toBe(account.stateMachines.size);
     expect(needs.has("lambda:GetFunction")).toBe(false);
     expect(needs.has("kinesis:ListStreamConsumers")).toBe(false);
     // One page of alarms with the prefix (the sample's legacy alarm), even when there are none.

@@ -322,6 +322,30 @@ describe("writes", () => {
     expect(rolesWith("sqs:StartMessageMoveTask")).toEqual(RUNBOOK_ROLES.map(roleOf).sort());
   });
 
+  it("decrypts state machine definitions only through Step Functions, in the roles that reconcile", () => {
+    const viaStates = statements(template).filter(
+      (s) => s.Sid === "StateMachineDefinitionKeys" && s.Effect === "Allow",
+    );
+    expect([...new Set(viaStates.map((s) => s.role))].sort()).toEqual(
+      ["reconcile", ...RUNBOOK_ROLES].map(roleOf).sort(),
+    );
+    for (const statement of viaStates) {
+      expect(actionsOf(statement)).toEqual(["kms:Decrypt"]);
+      expect(resourcesOfStatement(statement).map(flat)).toEqual([
+        "arn:<AWS::Partition>:kms:<AWS::Region>:<AWS::AccountId>:key/*",
+      ]);
+      const condition = statement.Condition as { StringEquals: Record<string, unknown> };
+      expect(Object.keys(condition)).toEqual(["StringEquals"]);
+      expect(Object.keys(condition.StringEquals)).toEqual(["kms:ViaService"]);
+      expect(flat(condition.StringEquals["kms:ViaService"])).toBe("states.<AWS::Region>.amazonaws.com");
+    }
+    // The reconcile role uses no key through any other service.
+    const reconcileKeys = statements(template).filter(
+      (s) => s.role === roleOf("reconcile") && actionsOf(s).some((a) => a.startsWith("kms:")),
+    );
+    expect(reconcileKeys.map((s) => s.Sid)).toEqual(["StateMachineDefinitionKeys"]);
+  });
+
   it("lets the breaker send to the hints queue and its own DLQ, and to no other queue", () => {
     const breaker = statements(template).filter((s) => s.role === roleOf("breaker"));
     const sqsWrites = breaker.filter((s) =>

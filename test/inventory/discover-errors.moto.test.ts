@@ -5,6 +5,7 @@
  */
 import { CreateTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { CreateEventSourceMappingCommand, CreateFunctionCommand, LambdaClient } from "@aws-sdk/client-lambda";
+import { CreateStateMachineCommand, SFNClient } from "@aws-sdk/client-sfn";
 import { CreateQueueCommand, SQSClient } from "@aws-sdk/client-sqs";
 import type { Pluggable } from "@smithy/types";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -16,6 +17,7 @@ const REGION = "eu-west-2";
 const QUEUE = `arn:aws:sqs:${REGION}:${MOTO_ACCOUNT_ID}:work`;
 const WORKER = `arn:aws:lambda:${REGION}:${MOTO_ACCOUNT_ID}:function:worker`;
 const TABLE = `arn:aws:dynamodb:${REGION}:${MOTO_ACCOUNT_ID}:table/items`;
+const MACHINE = `arn:aws:states:${REGION}:${MOTO_ACCOUNT_ID}:stateMachine:billing`;
 
 type Plugin = NonNullable<AwsOptions["plugin"]>;
 
@@ -95,6 +97,13 @@ beforeAll(async () => {
     }),
   );
   await lambda.send(new CreateEventSourceMappingCommand({ FunctionName: "worker", EventSourceArn: QUEUE }));
+  await setup.client(SFNClient).send(
+    new CreateStateMachineCommand({
+      name: "billing",
+      roleArn: role,
+      definition: JSON.stringify({ StartAt: "A", TimeoutSeconds: 600, States: { A: { Type: "Succeed" } } }),
+    }),
+  );
 }, 60_000);
 
 afterAll(() => setup.destroy());
@@ -168,6 +177,34 @@ describe("discovery when something cannot be read", () => {
       "items",
     ]);
     expect(inventory.warnings.filter((w) => w.service === "dynamodb")).toEqual([]);
+  });
+
+  it("keeps a state machine whose definition cannot be decrypted, its timeout unknown and its facts a gap", async () => {
+    const aws = motoAws(REGION, {
+      plugin: failing("sfn", "DescribeStateMachine", () => serviceError("KmsAccessDeniedException", 400)),
+    });
+    try {
+      const inventory = await discoverInventory(aws, { kinds: ["state-machine"] });
+      expect(inventory.resources).toEqual([expect.objectContaining({ arn: MACHINE, type: "STANDARD" })]);
+      expect(inventory.resources[0]).not.toHaveProperty("timeoutSeconds");
+      expect(inventory.warnings).toEqual([
+        {
+          service: "sfn",
+          operation: "DescribeStateMachine",
+          code: "KmsAccessDeniedException",
+          message:
+            "KmsAccessDeniedException: KmsAccessDeniedException (injected by the test); the caller needs kms:Decrypt on the customer managed key that encrypts it (the key policy, or an IAM grant the key policy allows)",
+          resource: MACHINE,
+          covers: { kind: "state-machine", what: "facts", resource: MACHINE },
+        },
+      ]);
+    } finally {
+      aws.destroy();
+    }
+    // Readable, the same machine has its TimeoutSeconds.
+    const read = await discoverInventory(setup, { kinds: ["state-machine"] });
+    expect(read.resources).toEqual([expect.objectContaining({ arn: MACHINE, timeoutSeconds: 600 })]);
+    expect(read.warnings).toEqual([]);
   });
 
   it("lets credential errors propagate", async () => {

@@ -17,8 +17,9 @@
  * - dynamodb-table: billing mode, stream ARN and view type, status, tags.
  * - rest-api / http-api: id, stages, endpoint types, inline tags; WebSocket APIs are left out. NOT in
  *   moto: Tagging API for API Gateway (inline tags are used instead, so nothing is lost).
- * - state-machine: name, tags. NOT in moto: the type (moto neither lists it nor stores EXPRESS, so
- *   discovery's DescribeStateMachine fallback always reads STANDARD); EXPRESS comes from lib/sim.
+ * - state-machine: name, tags, the definition's TimeoutSeconds (DescribeStateMachine). NOT in moto: the
+ *   type (moto neither lists it nor stores EXPRESS, so discovery reads STANDARD from DescribeStateMachine);
+ *   EXPRESS and definitions under a customer managed key come from lib/sim.
  * - eventbridge-rule: rules on the default and custom buses, state, schedule, targets with DLQ and retry
  *   policy. NOT in moto: rule tags via the Tagging API.
  * - sns-topic: FIFO, subscriptions (protocol, endpoint, RedrivePolicy DLQ), tags. NOT in moto:
@@ -360,6 +361,7 @@ describe("discoverInventory against moto", () => {
           accountId: ACCOUNT,
           tags: { team: "payments" },
           type: "STANDARD",
+          timeoutSeconds: 900,
         },
       ]);
     });
@@ -646,7 +648,11 @@ async function createStateMachine(role: string): Promise<void> {
     new CreateStateMachineCommand({
       name: "checkout",
       roleArn: role,
-      definition: JSON.stringify({ StartAt: "Done", States: { Done: { Type: "Pass", End: true } } }),
+      definition: JSON.stringify({
+        StartAt: "Done",
+        TimeoutSeconds: 900,
+        States: { Done: { Type: "Pass", End: true } },
+      }),
       tags: [{ key: "team", value: "payments" }],
     }),
   );

@@ -9,10 +9,11 @@ import { Aws } from "../../lib/aws/index.js";
 import {
   discoverInventory,
   indexInventory,
+  readGaps,
   type Resource,
   type ResourceOfKind,
 } from "../../lib/inventory/index.js";
-import { SimAccount, generateAccount, sampleAccount, simPlugin } from "../../lib/sim/index.js";
+import { SimAccount, generateAccount, sampleAccount, simPlugin, simulatedAws } from "../../lib/sim/index.js";
 
 function simAws(account: SimAccount): Aws {
   return new Aws({ region: account.region, plugin: simPlugin(account), clock: account.clock });
@@ -189,5 +190,117 @@ describe("discoverInventory of hand-made sim accounts", () => {
     expect(account.clock.now() - virtualStart).toBeGreaterThan(5_000);
     const functions = inventory.resources.filter((r) => r.kind === "lambda-function");
     expect(account.stats().find((s) => s.api === "GetFunction")?.calls).toBe(functions.length);
+  });
+});
+
+describe("discoverInventory reads each state machine's TimeoutSeconds", () => {
+  const asl = (extra: Record<string, unknown>) =>
+    JSON.stringify({ StartAt: "Work", States: { Work: { Type: "Pass", End: true } }, ...extra });
+  const KEY = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+
+  function machines(): SimAccount {
+    const account = new SimAccount({ seed: "sfn-timeouts" });
+    account.addStateMachine({ name: "batch", definition: asl({ TimeoutSeconds: 900 }) });
+    account.addStateMachine({ name: "open-ended", definition: asl({}) });
+    account.addStateMachine({
+      name: "jsonata",
+      definition: asl({ QueryLanguage: "JSONata", TimeoutSeconds: "{% $states.input.limit %}" }),
+    });
+    account.addStateMachine({ name: "quick", type: "EXPRESS", definition: asl({ TimeoutSeconds: 60 }) });
+    account.addStateMachine({
+      name: "sealed-readable",
+      definition: asl({ TimeoutSeconds: 120 }),
+      customerKey: { keyId: KEY, callerCanDecrypt: true },
+    });
+    return account;
+  }
+
+  it.each(["full", "reconcile"] as const)("with detail %s, from DescribeStateMachine", async (detail) => {
+    const account = machines();
+    const inventory = await discoverInventory(simAws(account), { detail });
+    expect(inventory.warnings).toEqual([]);
+    const timeouts = inventory.resources
+      .filter((r): r is ResourceOfKind<"state-machine"> => r.kind === "state-machine")
+      .map((m) => [m.name, m.type, m.timeoutSeconds]);
+    expect(timeouts).toEqual([
+      ["batch", "STANDARD", 900],
+      ["jsonata", "STANDARD", undefined],
+      ["open-ended", "STANDARD", undefined],
+      ["quick", "EXPRESS", 60],
+      ["sealed-readable", "STANDARD", 120],
+    ]);
+    expect(find(inventory.resources, "state-machine", "open-ended")).not.toHaveProperty("timeoutSeconds");
+    expect(account.stats().find((s) => s.api === "DescribeStateMachine")?.calls).toBe(5);
+  });
+
+  it("a definition under a key the caller cannot use is a read that failed: a gap for that machine alone", async () => {
+    const account = machines();
+    account.addStateMachine({
+      name: "sealed",
+      type: "EXPRESS",
+      definition: asl({ TimeoutSeconds: 30 }),
+      customerKey: { keyId: KEY, callerCanDecrypt: false },
+    });
+    const inventory = await discoverInventory(simAws(account), { detail: "reconcile" });
+    const sealed = find(inventory.resources, "state-machine", "sealed");
+    // Still listed, with the listing's type, and no timeout.
+    expect(sealed).toMatchObject({ type: "EXPRESS" });
+    expect(sealed).not.toHaveProperty("timeoutSeconds");
+    expect(inventory.warnings).toEqual([
+      {
+        service: "sfn",
+        operation: "DescribeStateMachine",
+        code: "KmsAccessDeniedException",
+        message: expect.stringMatching(
+          /^KmsAccessDeniedException: .*kms:Decrypt.*; the caller needs kms:Decrypt/,
+        ),
+        resource: sealed.arn,
+        covers: { kind: "state-machine", what: "facts", resource: sealed.arn },
+      },
+    ]);
+    const gaps = readGaps(inventory);
+    expect(gaps.known(sealed)).toBe(false);
+    expect(gaps.known(find(inventory.resources, "state-machine", "batch"))).toBe(true);
+  });
+
+  it("a definition that is not one Step Functions accepts leaves the timeout unknown, with a warning", async () => {
+    const account = new SimAccount({ seed: "sfn-broken" });
+    account.addStateMachine({ name: "garbled", definition: "<html>502</html>" });
+    account.addStateMachine({ name: "fractional", definition: asl({ TimeoutSeconds: 1.5 }) });
+    const inventory = await discoverInventory(simAws(account));
+    expect(inventory.resources.map((r) => r.name)).toEqual(["fractional", "garbled"]);
+    expect(inventory.warnings.map((w) => [w.code, w.message, w.covers])).toEqual([
+      [
+        "UnreadableDefinition",
+        "UnreadableDefinition: TimeoutSeconds 1.5 is neither a positive integer nor a JSONata expression",
+        { kind: "state-machine", what: "facts", resource: account.stateMachines.get("fractional")!.arn },
+      ],
+      [
+        "UnreadableDefinition",
+        "UnreadableDefinition: the definition is not JSON",
+        { kind: "state-machine", what: "facts", resource: account.stateMachines.get("garbled")!.arn },
+      ],
+    ]);
+  });
+
+  it("DescribeStateMachine denied: every machine is kept with its listed type, each a gap", async () => {
+    const account = machines();
+    const aws = simulatedAws(account, {
+      faults: { rules: [{ service: "sfn", api: "DescribeStateMachine", fault: "denied" }] },
+    });
+    const inventory = await discoverInventory(aws, { detail: "reconcile" });
+    const found = inventory.resources.filter((r) => r.kind === "state-machine");
+    expect(found.map((m) => [m.name, m.type, m.timeoutSeconds])).toEqual([
+      ["batch", "STANDARD", undefined],
+      ["jsonata", "STANDARD", undefined],
+      ["open-ended", "STANDARD", undefined],
+      ["quick", "EXPRESS", undefined],
+      ["sealed-readable", "STANDARD", undefined],
+    ]);
+    expect(inventory.warnings.map((w) => [w.code, w.resource])).toEqual(
+      found.map((m) => ["AccessDeniedException", m.arn]),
+    );
+    const gaps = readGaps(inventory);
+    expect(found.filter((m) => gaps.known(m))).toEqual([]);
   });
 });

@@ -67,7 +67,7 @@ export const CLOSED_KEY_POLICY: PolicyDocument = { Version: "2012-10-17", Statem
 
 /**
  * A key policy that does not delegate to IAM but grants Watchkeeper's roles what docs/policy.md says to
- * add: Decrypt and GenerateDataKey through SQS and Secrets Manager only.
+ * add: Decrypt and GenerateDataKey through SQS, Secrets Manager and Step Functions only.
  */
 export function grantingKeyPolicy(roleArns: readonly string[]): PolicyDocument {
   return {
@@ -75,13 +75,19 @@ export function grantingKeyPolicy(roleArns: readonly string[]): PolicyDocument {
     Statement: [
       keyAdmins,
       {
-        Sid: "WatchkeeperThroughSqsAndSecretsManager",
+        Sid: "WatchkeeperThroughSqsSecretsManagerAndStepFunctions",
         Effect: "Allow",
         Principal: { AWS: [...roleArns] },
         Action: ["kms:Decrypt", "kms:GenerateDataKey"],
         Resource: "*",
         Condition: {
-          StringEquals: { "kms:ViaService": [`sqs.${r}.amazonaws.com`, `secretsmanager.${r}.amazonaws.com`] },
+          StringEquals: {
+            "kms:ViaService": [
+              `sqs.${r}.amazonaws.com`,
+              `secretsmanager.${r}.amazonaws.com`,
+              `states.${r}.amazonaws.com`,
+            ],
+          },
         },
       },
     ],

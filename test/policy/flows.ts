@@ -306,16 +306,19 @@ async function roleCalls(deployed: Deployed): Promise<Flow[]> {
   return flows;
 }
 
-/** What SQS and Secrets Manager ask KMS for on the caller's behalf, under each kind of key policy. */
+/** What SQS, Secrets Manager and Step Functions ask KMS for on the caller's behalf, under each kind of key policy. */
 function keyUse(deployed: Deployed): Flow[] {
   const { region } = deployed.place;
   const sqs = `sqs.${region}.amazonaws.com`;
   const secrets = `secretsmanager.${region}.amazonaws.com`;
+  const states = `states.${region}.amazonaws.com`;
   const uses = [
     ["runbook-action", "kms:Decrypt", sqs, "receive from a DLQ under a customer key"],
     ["runbook-action", "kms:GenerateDataKey", sqs, "redrive into a source queue under a customer key"],
     ["notifier", "kms:Decrypt", secrets, "read the Slack secret under a customer key"],
     ["slack-interactions", "kms:Decrypt", secrets, "read the Slack secret under a customer key"],
+    ["reconcile", "kms:Decrypt", states, "read a state machine's definition under a customer key"],
+    ["runbook-action", "kms:Decrypt", states, "read a state machine's definition under a customer key"],
   ] as const;
   const roles = [
     ...new Set(
@@ -367,7 +370,7 @@ function keyUse(deployed: Deployed): Flow[] {
           CUSTOMER.key,
           { ...context, "kms:ViaService": `s3.${region}.amazonaws.com` },
           "denied",
-          "kms:ViaService limits key use to SQS and Secrets Manager",
+          "kms:ViaService limits key use to SQS, Secrets Manager and Step Functions",
           DELEGATING_KEY_POLICY,
         ),
       ];

@@ -10,10 +10,11 @@ import {
   discoverAndReconcile,
   plannedWrites,
   reconcileAccount,
+  runHealth,
   runReports,
   type AccountRun,
 } from "../../lib/reconcile/index.js";
-import { generateAccount, sampleAccount, simulatedAws, type SimAccount } from "../../lib/sim/index.js";
+import { SimAccount, generateAccount, sampleAccount, simulatedAws } from "../../lib/sim/index.js";
 
 function writes(run: AccountRun): string[] {
   return plannedWrites(run).map((change) => `${change.kind} ${change.action} ${change.target}`);
@@ -87,5 +88,52 @@ describe("discoverAndReconcile", () => {
     expect(runs).toBeGreaterThan(1);
     expect(writes(await discoverAndReconcile(aws, config, { dryRun: true }))).toEqual([]);
     expect(account.stats().filter((s) => s.throttled > 0)).toEqual([]);
+  });
+});
+
+describe("discoverAndReconcile: a state machine's definition it cannot read", () => {
+  const asl = (timeoutSeconds?: number) =>
+    JSON.stringify({
+      StartAt: "Work",
+      States: { Work: { Type: "Pass", End: true } },
+      ...(timeoutSeconds !== undefined ? { TimeoutSeconds: timeoutSeconds } : {}),
+    });
+  const threshold = (account: SimAccount, machine: string) =>
+    account.alarms.get(`watchkeeper-stepfunctions-execution-time-${machine}`)?.config.Threshold;
+
+  it("leaves its execution-time alarm as it is, says the run is partial, and catches up once it can read", async () => {
+    const account = new SimAccount({ seed: "sfn-sealed" });
+    account.addStateMachine({ name: "batch", definition: asl(900) });
+    account.addStateMachine({ name: "other", definition: asl(300) });
+    const aws = simulatedAws(account);
+    const config = parseConfig({});
+    expect(runHealth(await discoverAndReconcile(aws, config)).status).toBe("complete");
+    expect(threshold(account, "batch")).toBe(720_000);
+    expect(threshold(account, "other")).toBe(240_000);
+
+    // Both machines change; batch's definition goes under a key Watchkeeper may not use.
+    const batch = account.stateMachines.get("batch")!;
+    batch.definition = asl();
+    batch.customerKey = { keyId: "arn:aws:kms:us-east-1:123456789012:key/k", callerCanDecrypt: false };
+    account.stateMachines.get("other")!.definition = asl(600);
+    const sealed = await discoverAndReconcile(aws, config);
+    // Held: the alarm's delete, and the dashboard's update (dashboards wait for a complete read).
+    expect(runHealth(sealed)).toMatchObject({ status: "partial", held: 2 });
+    expect(runHealth(sealed).unread).toEqual([
+      expect.stringMatching(
+        /^sfn DescribeStateMachine failed \(\S+:stateMachine:batch\): KmsAccessDeniedException/,
+      ),
+    ]);
+    expect(threshold(account, "batch")).toBe(720_000);
+    expect(threshold(account, "other")).toBe(480_000);
+
+    // Readable again: no TimeoutSeconds any more, so its alarm goes.
+    batch.customerKey = { ...batch.customerKey, callerCanDecrypt: true };
+    const read = await discoverAndReconcile(aws, config);
+    expect(runHealth(read).status).toBe("complete");
+    expect(applied(read).filter((change) => change.startsWith("alarm"))).toEqual([
+      "alarm delete watchkeeper-stepfunctions-execution-time-batch",
+    ]);
+    expect(threshold(account, "batch")).toBeUndefined();
   });
 });

@@ -180,6 +180,7 @@ export const COVERAGE: Readonly<Record<string, Coverage>> = {
   "lambda GetFunction": of("lambda-function", "facts"),
   "logs DescribeLogGroups": of("log-group", "resources"),
   "sfn ListStateMachines": of("state-machine", "resources"),
+  "sfn DescribeStateMachine": of("state-machine", "facts"),
   "sns ListTopics": of("sns-topic", "resources"),
   "sns ListSubscriptions": of("sns-topic", "facts"),
   "sns GetSubscriptionAttributes": of("sns-topic", "facts"),

@@ -15,7 +15,9 @@ import {
 } from "@aws-sdk/client-cloudwatch";
 import { describe, expect, it } from "vitest";
 import { parseBreakerEvent } from "../../functions/breaker.js";
+import { parseConfig } from "../../lib/config/index.js";
 import { parseAlarmNotification } from "../../lib/notify/index.js";
+import { discoverAndReconcile } from "../../lib/reconcile/index.js";
 import { SimAccount, simulatedAws } from "../../lib/sim/index.js";
 import { collectPages, expectAwsError } from "./helpers.js";
 
@@ -383,6 +385,91 @@ describe("evaluateAlarms: a Metrics Insights GROUP BY alarm", () => {
     sim.advanceTime(MINUTE);
     expect(sim.evaluateAlarms().transitions).toEqual([]);
     expect(sim.notifications).toHaveLength(2);
+  });
+});
+
+describe("evaluateAlarms: the catalog's execution-time alarm on a workflow slowing toward its timeout", () => {
+  const TIMEOUT_MS = 900_000;
+  const ALARM_NAME = "watchkeeper-stepfunctions-execution-time-invoice-batch";
+
+  /** A Standard machine with a 15-minute TimeoutSeconds, and the alarms Watchkeeper's reconcile makes for it. */
+  async function reconciled() {
+    const sim = new SimAccount({ seed: "sfn-slowing" });
+    const topicArn = sim.addTopic({ name: "oncall" }).arn;
+    const machine = sim.addStateMachine({
+      name: "invoice-batch",
+      definition: JSON.stringify({
+        StartAt: "Work",
+        TimeoutSeconds: TIMEOUT_MS / 1000,
+        States: { Work: { Type: "Pass", End: true } },
+      }),
+    });
+    const config = parseConfig({
+      alarms: { notificationTopicArn: topicArn },
+      dashboards: { enabled: false },
+    });
+    await discoverAndReconcile(simulatedAws(sim), config);
+    expect(sim.alarms.get(ALARM_NAME)?.config).toMatchObject({
+      MetricName: "ExecutionTime",
+      Statistic: "Maximum",
+      Period: 300,
+      Threshold: 720_000,
+    });
+    return { sim, topicArn, arn: machine.arn };
+  }
+
+  /**
+   * An execution starts every 2 minutes for `minutes` and runs `durationMs(start minute)`; as AWS sends
+   * ExecutionTime when an execution ends, each datapoint is at its end. Returns when each one ended.
+   */
+  function executions(sim: SimAccount, arn: string, minutes: number, durationMs: (minute: number) => number) {
+    const start = sim.clock.now();
+    const ends: { at: number; ms: number }[] = [];
+    for (let minute = 0; minute < minutes; minute += 2) {
+      const ms = Math.min(durationMs(minute), TIMEOUT_MS);
+      ends.push({ at: start + minute * MINUTE + ms, ms });
+      sim.emitMetric({
+        namespace: "AWS/States",
+        metricName: "ExecutionTime",
+        dimensions: { StateMachineArn: arn },
+        values: [ms],
+        unit: "Milliseconds",
+        timestamp: start + minute * MINUTE + ms,
+      });
+    }
+    sim.advanceTime((minutes + 30) * MINUTE);
+    return ends;
+  }
+
+  it("pages after the slowest executions pass 80% of the timeout, before any times out", async () => {
+    const { sim, topicArn, arn } = await reconciled();
+    // 6 minutes for an hour, then 10 s longer for every minute later a run starts: 15 minutes at 114.
+    const ends = executions(sim, arn, 120, (m) => (m < 60 ? 360_000 : 360_000 + (m - 60) * 10_000));
+    const { transitions, skipped } = sim.evaluateAlarms();
+    expect(skipped).toEqual([]);
+    const alarmed = transitions.filter((t) => t.alarmName === ALARM_NAME && t.to === "ALARM");
+    expect(alarmed).toHaveLength(1);
+    const firstOver = ends.find((e) => e.ms > 720_000)!.at;
+    const firstTimeout = ends.find((e) => e.ms >= TIMEOUT_MS)!.at;
+    // Two 5-minute periods with an end above the threshold: within 10 minutes of the first such end, and
+    // minutes before the first execution times out (the ramp leaves 19 minutes between the two).
+    expect(alarmed[0]!.at).toBeGreaterThan(firstOver);
+    expect(alarmed[0]!.at - firstOver).toBeLessThanOrEqual(10 * MINUTE);
+    expect(firstTimeout - alarmed[0]!.at).toBeGreaterThan(5 * MINUTE);
+    const page = sim.notifications.find((n) => n.alarmName === ALARM_NAME && n.newState === "ALARM");
+    expect(page?.topicArn).toBe(topicArn);
+    const parsed = parseAlarmNotification(page!.message);
+    expect(parsed.ok && parsed.change.reason).toMatch(
+      /^Threshold Crossed: 2 out of the last 3 datapoints were greater than the threshold \(720000\.0\)/,
+    );
+  });
+
+  it("does not page for one slow execution among normal ones", async () => {
+    const { sim, arn } = await reconciled();
+    executions(sim, arn, 120, (m) => (m === 60 ? 850_000 : 360_000));
+    sim.evaluateAlarms();
+    expect(sim.notifications.filter((n) => n.alarmName === ALARM_NAME && n.newState === "ALARM")).toEqual([]);
+    expect(sim.alarms.get(ALARM_NAME)?.state).toBe("OK");
   });
 });
 

@@ -81,6 +81,15 @@ describe("generateAccount", () => {
     );
     expect([...account.logGroups.values()].some((g) => g.retentionInDays === undefined)).toBe(true);
     expect(account.subscriptions.size).toBeGreaterThan(0);
+    // Two state machines in three with a TimeoutSeconds in their definition, of both types.
+    const timeouts = [...account.stateMachines.values()].map((m) => ({
+      type: m.type,
+      timeout: (JSON.parse(m.definition) as { TimeoutSeconds?: number }).TimeoutSeconds,
+    }));
+    const timed = timeouts.filter((m) => m.timeout !== undefined);
+    expect(timed.length).toBe(timeouts.length - Math.ceil(timeouts.length / 3));
+    expect(new Set(timed.map((m) => m.type))).toEqual(new Set(["STANDARD", "EXPRESS"]));
+    expect(timed.filter((m) => m.type === "EXPRESS").every((m) => m.timeout! <= 300)).toBe(true);
   });
 
   it("rejects sizes too small to hold the mix", () => {

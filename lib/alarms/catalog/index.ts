@@ -53,5 +53,6 @@ export { SNS_ENTRIES, SQS_ENTRIES, STEPFUNCTIONS_ENTRIES };
 export { iteratorAgeThresholdMs } from "./lambda.js";
 export { queueAgeThresholdSeconds } from "./sqs.js";
 export { streamIteratorAgeThresholdMs } from "./kinesis.js";
+export { executionTimeoutSeconds } from "./stepfunctions.js";
 export * from "./types.js";
 export * as sources from "./sources.js";

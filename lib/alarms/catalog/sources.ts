@@ -19,6 +19,10 @@ export const EVENTBRIDGE_METRICS =
 export const STEPFUNCTIONS_METRICS =
   "https://docs.aws.amazon.com/step-functions/latest/dg/procedure-cw-metrics.html";
 
+/** Step Functions quotas: an Express execution runs at most 5 minutes, a Standard one a year. */
+export const STEPFUNCTIONS_QUOTAS =
+  "https://docs.aws.amazon.com/step-functions/latest/dg/service-quotas.html";
+
 export const SNS_METRICS = "https://docs.aws.amazon.com/sns/latest/dg/sns-monitoring-using-cloudwatch.html";
 
 export const KINESIS_METRICS =

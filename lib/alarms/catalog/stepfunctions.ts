@@ -1,12 +1,31 @@
 /**
- * AWS Step Functions: executions that fail (as a share of those that end), time out, or are throttled, per
- * state machine. CloudWatch's recommended alarms have no Step Functions section: the shapes are Watchkeeper's.
+ * AWS Step Functions: executions that fail (as a share of those that end), time out, run close to their
+ * timeout, or are throttled, per state machine. CloudWatch's recommended alarms have no Step Functions
+ * section: the shapes are Watchkeeper's.
  */
-import { SERVERLESS_LENS, STEPFUNCTIONS_METRICS, section } from "./sources.js";
+import type { StateMachine } from "../../inventory/types.js";
+import { SERVERLESS_LENS, STEPFUNCTIONS_METRICS, STEPFUNCTIONS_QUOTAS, section } from "./sources.js";
 import { defineEntry, PAGE_ON_EACH_LOSS, type CatalogEntry, type TypedCatalogEntry } from "./types.js";
 
 const NAMESPACE = "AWS/States";
 const SERVICE = "stepfunctions";
+
+/** Step Functions quotas: an Express execution that runs 5 minutes fails with States.Timeout. */
+export const EXPRESS_MAX_EXECUTION_SECONDS = 300;
+/** The same page: a Standard execution ends at one year. */
+const STANDARD_MAX_EXECUTION_SECONDS = 365 * 24 * 3600;
+
+/**
+ * When the machine's executions time out, in seconds: its TimeoutSeconds, within its type's maximum. A
+ * Standard machine without one has none worth alarming near (a year); an Express one always has 5 minutes.
+ */
+export function executionTimeoutSeconds(machine: StateMachine): number | undefined {
+  if (machine.type === "EXPRESS")
+    return Math.min(machine.timeoutSeconds ?? EXPRESS_MAX_EXECUTION_SECONDS, EXPRESS_MAX_EXECUTION_SECONDS);
+  return machine.timeoutSeconds === undefined
+    ? undefined
+    : Math.min(machine.timeoutSeconds, STANDARD_MAX_EXECUTION_SECONDS);
+}
 
 type Fields = Pick<
   TypedCatalogEntry<"state-machine">,
@@ -70,6 +89,45 @@ export const STEPFUNCTIONS_ENTRIES: readonly CatalogEntry[] = [
     evaluationPeriods: 5,
     datapointsToAlarm: 5,
     threshold: { describe: "throttling in each of 5 minutes", compute: () => 0 },
+  }),
+  executionEntry({
+    id: "stepfunctions-execution-time",
+    metricName: "ExecutionTime",
+    title: "Step Functions executions near their timeout",
+    meaning:
+      "The slowest executions of a state machine to end ran close to its timeout, in two 5-minute periods of three: executions are about to time out. Find the slow state in their event history.",
+    // Maximum, not the metrics page's Average (its advice for graphs) nor Lambda Duration's p90: the slowest
+    // execution is the one that times out first, and p90 passes a fraction of the timeout only after the
+    // tail beyond it already timed out. An average hides the tail altogether.
+    statistic: "Maximum",
+    // ExecutionTime is sent when an execution ends, and workflows end a few times an hour, not every minute.
+    period: 300,
+    // Two slow periods in 15 minutes: one unusually slow execution (a big input) does not page.
+    evaluationPeriods: 3,
+    datapointsToAlarm: 2,
+    unit: "milliseconds",
+    // The threshold follows each machine's timeout, so each gets its own alarm; Metrics Insights cannot
+    // compare each contributor with a threshold of its own.
+    aggregate: "none",
+    individual: "always",
+    // A Standard machine without TimeoutSeconds (or with a JSONata one) has no timeout to approach: only a
+    // watchkeeper:threshold:ExecutionTime tag gives it this alarm.
+    applies: (machine, _facts, thresholds) =>
+      executionTimeoutSeconds(machine) !== undefined || thresholds.has("ExecutionTime"),
+    threshold: {
+      describe:
+        "80% of the state machine's timeout (TimeoutSeconds; an Express workflow's 5 minutes at most)",
+      compute: ({ resource, limits }) =>
+        Math.round(
+          ((resource && executionTimeoutSeconds(resource)) ?? EXPRESS_MAX_EXECUTION_SECONDS) *
+            1000 *
+            limits.executionTimeoutFraction,
+        ),
+    },
+    source: section(
+      STEPFUNCTIONS_METRICS,
+      `ExecutionTime (per StateMachineArn, ms from start to close); TimeoutSeconds and the Express 5-minute maximum: ${STEPFUNCTIONS_QUOTAS}`,
+    ),
   }),
   executionEntry({
     id: "stepfunctions-executions-timed-out",

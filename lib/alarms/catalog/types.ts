@@ -73,6 +73,12 @@ export interface AlarmLimits {
   readonly iteratorAgeCapMs: number;
   /** Fraction of a function's timeout at which Duration alarms fire. */
   readonly durationTimeoutFraction: number;
+  /**
+   * Fraction of a state machine's timeout at which its slowest execution alarms (ExecutionTime, Maximum).
+   * Lower than `durationTimeoutFraction`: the slowest execution, not p90, so it warns while the slowest have
+   * a fifth of their time left instead of after the tail already times out.
+   */
+  readonly executionTimeoutFraction: number;
   /** Fraction of the account's Lambda concurrency limit at which concurrency alarms fire. */
   readonly concurrencyFraction: number;
   /** Kinesis retention assumed for the aggregate (the minimum a stream can have: 24 h). */

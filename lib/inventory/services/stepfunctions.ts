@@ -1,7 +1,21 @@
-/** Step Functions state machines and their type (STANDARD or EXPRESS). */
+/** Step Functions state machines: their type (STANDARD or EXPRESS) and their definition's TimeoutSeconds. */
 import { DescribeStateMachineCommand, SFNClient, paginateListStateMachines } from "@aws-sdk/client-sfn";
-import { attempt, listCall, factsCall, collect, detailEach, type DiscoveryContext } from "../context.js";
+import {
+  attempt,
+  collect,
+  detailEach,
+  factsCall,
+  listCall,
+  warningOf,
+  type DiscoveryContext,
+} from "../context.js";
 import type { StateMachine } from "../types.js";
+import { definitionTimeout } from "./asl.js";
+
+/** A definition that answered but is not one Step Functions accepts: reported like a failed read. */
+function unreadableDefinition(reason: string): Error {
+  return Object.assign(new Error(reason), { name: "UnreadableDefinition" });
+}
 
 export async function discoverStateMachines(ctx: DiscoveryContext): Promise<StateMachine[]> {
   const client = ctx.aws.client(SFNClient);
@@ -17,17 +31,22 @@ export async function discoverStateMachines(ctx: DiscoveryContext): Promise<Stat
   return detailEach(ctx, "state-machine", listed.value, async (item) => {
     const arn = item.stateMachineArn;
     if (!arn || !item.name) return undefined;
-    let type = item.type;
-    // AWS returns the type in the listing; some emulators (moto) only in DescribeStateMachine.
-    if (!type) {
-      const described = await attempt(
-        ctx,
-        factsCall("sfn", "DescribeStateMachine", "state-machine", arn),
-        () => client.send(new DescribeStateMachineCommand({ stateMachineArn: arn })),
-      );
-      if (!described.ok && described.reason === "missing") return undefined;
-      type = described.ok ? described.value.type : undefined;
+    // Every machine, at both levels of detail: the execution-time alarm's threshold follows TimeoutSeconds.
+    const call = factsCall("sfn", "DescribeStateMachine", "state-machine", arn);
+    const described = await attempt(ctx, call, () =>
+      // ALL_DATA (the default), never METADATA_ONLY, which answers the definition "{}". A definition under a
+      // customer managed key the caller cannot decrypt fails with KmsAccessDeniedException: a failed read.
+      client.send(new DescribeStateMachineCommand({ stateMachineArn: arn, includedData: "ALL_DATA" })),
+    );
+    if (!described.ok && described.reason === "missing") return undefined;
+    let timeoutSeconds: number | undefined;
+    if (described.ok) {
+      const read = definitionTimeout(described.value.definition);
+      if (read.ok) timeoutSeconds = read.timeoutSeconds;
+      else ctx.warn(warningOf(call, unreadableDefinition(read.reason)));
     }
+    // AWS returns the type in the listing; some emulators (moto) only in DescribeStateMachine.
+    const type = item.type ?? (described.ok ? described.value.type : undefined);
     return {
       kind: "state-machine",
       arn,
@@ -36,6 +55,7 @@ export async function discoverStateMachines(ctx: DiscoveryContext): Promise<Stat
       accountId: ctx.accountId,
       tags: {},
       type: type === "EXPRESS" ? "EXPRESS" : "STANDARD",
+      ...(timeoutSeconds !== undefined ? { timeoutSeconds } : {}),
     } satisfies StateMachine;
   });
 }

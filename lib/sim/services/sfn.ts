@@ -1,6 +1,7 @@
 import {
   InvalidArn,
   InvalidToken,
+  KmsAccessDeniedException,
   ResourceNotFound,
   SFNServiceException,
   StateMachineDoesNotExist,
@@ -64,16 +65,35 @@ export const sfn: SimService = {
       const m = machineOf(sim, input.stateMachineArn, (arn) =>
         awsError(StateMachineDoesNotExist, 400, `State Machine Does Not Exist: '${arn}'`),
       );
+      if (input.includedData !== undefined)
+        check.pattern(input.includedData, "includedData", /^(ALL_DATA|METADATA_ONLY)$/);
+      // AWS: METADATA_ONLY answers the definition "{}"; otherwise an encrypted definition needs kms:Decrypt.
+      const metadataOnly = input.includedData === "METADATA_ONLY";
+      if (m.customerKey && !m.customerKey.callerCanDecrypt && !metadataOnly)
+        throw awsError(
+          KmsAccessDeniedException,
+          400,
+          `User is not authorized to perform: kms:Decrypt on resource: ${m.customerKey.keyId}`,
+        );
       return {
         stateMachineArn: m.arn,
         name: m.name,
         status: "ACTIVE",
-        definition: m.definition,
+        definition: metadataOnly ? "{}" : m.definition,
         roleArn: m.roleArn,
         type: m.type,
         creationDate: new Date(m.createdAt),
         loggingConfiguration: { level: m.logLevel, includeExecutionData: false },
         tracingConfiguration: { enabled: m.tracing },
+        ...(m.customerKey
+          ? {
+              encryptionConfiguration: {
+                type: "CUSTOMER_MANAGED_KMS_KEY",
+                kmsKeyId: m.customerKey.keyId,
+                kmsDataKeyReusePeriodSeconds: 300,
+              },
+            }
+          : {}),
       };
     },
 

@@ -72,7 +72,16 @@ export function seedAccount(sim: SimAccount, loads: readonly Load[]): ResourceId
         );
         break;
       case "state-machine":
-        sim.addStateMachine({ name: load.name, tags });
+        sim.addStateMachine({
+          name: load.name,
+          type: load.type ?? "STANDARD",
+          definition: JSON.stringify({
+            StartAt: "Work",
+            ...(load.timeoutSeconds !== undefined ? { TimeoutSeconds: load.timeoutSeconds } : {}),
+            States: { Work: { Type: "Pass", End: true } },
+          }),
+          tags,
+        });
         break;
       case "rule": {
         const bus = load.bus ?? "default";

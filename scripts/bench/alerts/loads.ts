@@ -129,10 +129,21 @@ export interface ApiLoad {
 export interface StateMachineLoad {
   readonly kind: "state-machine";
   readonly name: string;
+  /** Default STANDARD. An Express execution runs at most 5 minutes. */
+  readonly type?: "STANDARD" | "EXPRESS";
+  /** The definition's TimeoutSeconds; absent: none (a Standard execution then runs up to a year). */
+  readonly timeoutSeconds?: number;
   readonly tags?: Tags;
   readonly executionsPerMinute: Level;
   /** Share of executions that end in a Fail state (or a failed task). */
   readonly failedShare?: Level;
+  /**
+   * Median execution time of the executions started in a minute, default 2 s; log-normal with
+   * `durationSpread` (default 0.5). An execution ends that much later, and one that would run past the
+   * timeout times out at it.
+   */
+  readonly medianDurationMs?: Level;
+  readonly durationSpread?: number;
 }
 
 export interface RuleLoad {

@@ -229,19 +229,26 @@ function apiGateway(apis: readonly ApiActivity[]): MetricDatum[] {
 
 /**
  * Step Functions ({@link SOURCES.stepFunctions}): execution metrics per StateMachineArn, in minutes with
- * executions (zeros included; AWS does not say, and the catalog's alarms read both alike).
+ * executions starting or ending (zeros included; AWS does not say, and the catalog's alarms read both
+ * alike). ExecutionsSucceeded, ExecutionsFailed and ExecutionsTimedOut in the minute an execution ends;
+ * ExecutionTime, "the interval between the time the execution starts and the time it closes", one sample
+ * per execution that ended then. Whether a timed-out execution sends one AWS does not say: left out, so
+ * timeouts never help the execution-time alarm.
  */
 function stepFunctions(machines: readonly StateMachineActivity[]): MetricDatum[] {
   const NS = "AWS/States";
   return machines.flatMap((m) => {
-    if (m.started === 0) return [];
+    if (m.started + m.succeeded + m.failed + m.timedOut === 0) return [];
     const dims = { StateMachineArn: m.arn };
     return [
       datum(NS, "ExecutionsStarted", dims, [m.started], "Count"),
-      datum(NS, "ExecutionsSucceeded", dims, [m.started - m.failed], "Count"),
+      datum(NS, "ExecutionsSucceeded", dims, [m.succeeded], "Count"),
       datum(NS, "ExecutionsFailed", dims, [m.failed], "Count"),
-      datum(NS, "ExecutionsTimedOut", dims, [0], "Count"),
+      datum(NS, "ExecutionsTimedOut", dims, [m.timedOut], "Count"),
       datum(NS, "ExecutionThrottled", dims, [0], "Count"),
+      ...(m.executionTimesMs.length > 0
+        ? [datum(NS, "ExecutionTime", dims, m.executionTimesMs, "Milliseconds")]
+        : []),
     ];
   });
 }

@@ -68,9 +68,15 @@ function detected(result: ScenarioResult): string {
   }
 }
 
+/**
+ * What a side without the scenario says: "pending" when that side has not run yet, "new" when the earlier
+ * run had no such scenario.
+ */
+type Missing = "pending" | "new";
+
 /** The cells of one side (before or after) of an incident's row. */
-function incidentCells(result: ScenarioResult | undefined, prefix: string): string[] {
-  if (!result) return ["pending", "", "", ""];
+function incidentCells(result: ScenarioResult | undefined, prefix: string, missing: Missing): string[] {
+  if (!result) return [missing, "", "", ""];
   const first = result.pages[0];
   return [
     detected(result),
@@ -80,8 +86,8 @@ function incidentCells(result: ScenarioResult | undefined, prefix: string): stri
   ];
 }
 
-function baselineCells(result: ScenarioResult | undefined, prefix: string): string[] {
-  if (!result) return ["pending", ""];
+function baselineCells(result: ScenarioResult | undefined, prefix: string, missing: Missing): string[] {
+  if (!result) return [missing, ""];
   const perDay = (n: number) => (n * 1440) / result.minutes;
   const pages = perDay(result.pages.length);
   return [
@@ -112,12 +118,14 @@ export function legend(scenarios: readonly Scenario[]): string {
 
 /**
  * Both tables. `before`: an earlier run (its JSON), with this run as "after"; without it, this run is
- * "before" and "after" is pending.
+ * "before" and "after" is pending. Scenarios in this run's order, then those only the earlier run had; a
+ * scenario the earlier run did not have is "new" on its side.
  */
 export function report(run: SuiteRun, prefix: string, before?: SuiteRun): string {
   const sides = before ? [before, run] : [run, undefined];
   const byId = sides.map((side) => new Map(side?.results.map((r) => [r.id, r])));
-  const ids = [...new Set([...(before?.results ?? []), ...run.results].map((r) => r.id))];
+  const missing: readonly Missing[] = before ? ["new", "pending"] : ["pending", "pending"];
+  const ids = [...new Set([...run.results, ...(before?.results ?? [])].map((r) => r.id))];
   const find = (id: string) =>
     run.results.find((r) => r.id === id) ?? before!.results.find((r) => r.id === id)!;
   const incidents = ids.filter((id) => find(id).kind === "incident");
@@ -131,7 +139,7 @@ export function report(run: SuiteRun, prefix: string, before?: SuiteRun): string
       ...incidents.map((id) => [
         id,
         expected(find(id)),
-        ...byId.flatMap((results) => incidentCells(results.get(id), prefix)),
+        ...byId.flatMap((results, side) => incidentCells(results.get(id), prefix, missing[side]!)),
       ]),
     ]),
     "",
@@ -139,7 +147,10 @@ export function report(run: SuiteRun, prefix: string, before?: SuiteRun): string
     "",
     markdownTable([
       ["baseline", ...heads(["false pages / day", "paged by"])],
-      ...baselines.map((id) => [id, ...byId.flatMap((results) => baselineCells(results.get(id), prefix))]),
+      ...baselines.map((id) => [
+        id,
+        ...byId.flatMap((results, side) => baselineCells(results.get(id), prefix, missing[side]!)),
+      ]),
     ]),
     "",
   ].join("\n");

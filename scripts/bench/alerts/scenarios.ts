@@ -200,6 +200,36 @@ export const INCIDENTS: readonly Scenario[] = [
     detectedMeans: "the function's duration alarm pages (timeouts may page as errors first)",
   },
   {
+    id: "workflow-slows-toward-timeout",
+    title: "A workflow slows toward its 15-minute timeout until executions time out (2.5 h)",
+    kind: "incident",
+    loads: [
+      {
+        kind: "state-machine",
+        name: "invoice-batch",
+        timeoutSeconds: 900,
+        executionsPerMinute: 2,
+        failedShare: 0.005,
+        // 5 minutes, then 3 s longer for each minute the downstream degrades: 12.5 minutes at the end, when
+        // one execution in nine runs past 15 and times out.
+        medianDurationMs: level(300_000, { from: 0, to: 150, value: 300_000, perMinute: 3_000 }),
+        durationSpread: 0.15,
+      },
+      {
+        kind: "state-machine",
+        name: "invoice-notify",
+        type: "EXPRESS",
+        timeoutSeconds: 60,
+        executionsPerMinute: 20,
+        medianDurationMs: 3_000,
+      },
+      ...neighbours("invoice-fn", 2),
+    ],
+    minutes: 150,
+    expect: { page: true, by: ["stepfunctions-execution-time"], naming: "invoice-batch" },
+    detectedMeans: "the workflow's execution-time alarm pages, before the first execution times out",
+  },
+  {
     id: "dlq-second-burst",
     title: "A DLQ fills slowly, then a burst of 40 while its alarm is in ALARM",
     kind: "incident",
@@ -371,8 +401,26 @@ export const BASELINES: readonly Scenario[] = [
     title: "State machines whose workflows end in a Fail state for 2 % of executions",
     kind: "baseline",
     loads: [
-      { kind: "state-machine", name: "kyc-check", executionsPerMinute: 20, failedShare: 0.02 },
-      { kind: "state-machine", name: "order-saga", executionsPerMinute: 10, failedShare: 0.02 },
+      // Executions of seconds (Express, 1-minute timeout), of minutes (1-hour timeout), and of seconds
+      // without a TimeoutSeconds: none near its timeout.
+      {
+        kind: "state-machine",
+        name: "kyc-check",
+        type: "EXPRESS",
+        timeoutSeconds: 60,
+        executionsPerMinute: 20,
+        failedShare: 0.02,
+        medianDurationMs: 4_000,
+      },
+      {
+        kind: "state-machine",
+        name: "order-saga",
+        timeoutSeconds: 3600,
+        executionsPerMinute: 10,
+        failedShare: 0.02,
+        medianDurationMs: 480_000,
+        durationSpread: 0.3,
+      },
       { kind: "state-machine", name: "claim-review", executionsPerMinute: 5, failedShare: 0.02 },
     ],
     minutes: DAY,
@@ -439,7 +487,7 @@ export const BASELINES: readonly Scenario[] = [
       { kind: "table", name: "legacy-archive", requestsPerMinute: 0 },
       { kind: "rest-api", name: "legacy-portal", requestsPerMinute: 0 },
       { kind: "http-api", name: "legacy-webhooks", requestsPerMinute: 0 },
-      { kind: "state-machine", name: "legacy-migration", executionsPerMinute: 0 },
+      { kind: "state-machine", name: "legacy-migration", timeoutSeconds: 3600, executionsPerMinute: 0 },
       { kind: "rule", name: "legacy-cron", eventsPerMinute: 0 },
       { kind: "topic", name: "legacy-notices", publishesPerMinute: 0 },
     ],
