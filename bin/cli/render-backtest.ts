@@ -34,14 +34,23 @@ function worstEpisode(alarm: AlarmResult): string {
 export function renderBacktest(report: BacktestReport, c: Colors, target: string): string {
   const t = report.totals;
   const lines = [
-    c.bold(`Backtest of ${plural(t.alarms, "planned alarm")} over ${report.window.days} days on ${target}`) +
-      c.dim(` (${formatUtc(new Date(report.window.start))} to ${formatUtc(new Date(report.window.end))})`),
+    c.bold(
+      `Backtest of ${plural(t.alarms, "planned alarm")} over ${plural(report.window.days, "day")} on ${target}`,
+    ) + c.dim(` (${formatUtc(new Date(report.window.start))} to ${formatUtc(new Date(report.window.end))})`),
     "",
   ];
   const paging = report.alarms
     .filter((a) => a.notEvaluated === undefined && a.pages > 0)
     .sort((a, b) => b.pages - a.pages || b.alarmMinutes - a.alarmMinutes);
-  if (paging.length === 0) lines.push(c.green(`  No alarm would have gone to ALARM.`));
+  if (paging.length === 0)
+    lines.push(
+      // Alarms not replayed are unknown, not quiet: the all-clear is said only of the ones that were.
+      t.notEvaluated === 0
+        ? c.green(`  No alarm would have gone to ALARM.`)
+        : c.yellow(
+            `  No alarm that could be replayed would have gone to ALARM; ${plural(t.notEvaluated, "alarm")} could not be (below).`,
+          ),
+    );
   else {
     lines.push(
       `  Would have paged: ${plural(t.paging, "alarm")}, ${plural(t.pages, "page")} ` +

@@ -89,7 +89,7 @@ function pagesColumn(report: BacktestReport, c: Colors): (change: AnyChange) => 
 function backtestSummary(report: BacktestReport, c: Colors): string[] {
   const t = report.totals;
   const lines = [
-    `backtest over ${report.window.days} days: ${plural(t.paging, "alarm")} would have paged ${plural(t.pages, "time")}` +
+    `backtest over ${plural(report.window.days, "day")}: ${plural(t.paging, "alarm")} would have paged ${plural(t.pages, "time")}` +
       (t.notEvaluated > 0 ? `, ${t.notEvaluated} not backtested (see watchkeeper backtest)` : ""),
   ];
   const noisy = report.alarms.filter((a) => a.noisy);

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import type { BacktestReport } from "../../lib/backtest/index.js";
-import { sampleAccount, SimAccount } from "../../lib/sim/index.js";
+import { sampleAccount, SimAccount, simulatedAws } from "../../lib/sim/index.js";
 import { seedHistory, SHORT_HISTORY } from "../../scripts/bench/history/index.js";
 import { runMain } from "./capture.js";
 
@@ -97,5 +97,35 @@ describe("backtest", () => {
     expect(stdout).toBe("");
     expect(stderr).toMatch(/No metric the \d+ planned alarms read has data in \S+ in the past two weeks/);
     expect(code).toBe(1);
+  });
+
+  it("an account with nothing to alarm on is explained too, not reported as quiet (exit 1)", async () => {
+    const { code, stdout, stderr } = await runMain(["backtest", "--demo"], { sim: new SimAccount() });
+    expect(stdout).toBe("");
+    expect(stderr).toMatch(
+      /^The plan holds no alarm for \S+: nothing to replay\. Is this the region your resources run in \(--region\)\?$/m,
+    );
+    expect(code).toBe(1);
+  });
+
+  it("when no alarm pages but some could not be read, the all-clear is said of the replayed ones only (exit 3)", async () => {
+    const sim = new SimAccount();
+    sim.addQueue({ name: "jobs" });
+    sim.emitMetric({
+      namespace: "AWS/SQS",
+      metricName: "ApproximateNumberOfMessagesNotVisible",
+      dimensions: { QueueName: "jobs" },
+      values: [0],
+    });
+    const aws = simulatedAws(sim, {
+      faults: { rules: [{ service: "cloudwatch", api: "GetMetricData", fault: "denied" }] },
+    });
+    const { code, stdout } = await runMain(["backtest", "--demo", "--days", "1"], { sim, aws });
+    expect(stdout).not.toContain("No alarm would have gone to ALARM.");
+    expect(stdout).toMatch(
+      /^ {2}No alarm that could be replayed would have gone to ALARM; 1 alarm could not be \(below\)\.$/m,
+    );
+    expect(stdout).toMatch(/^ {4}watchkeeper-sqs-messages-in-flight: cloudwatch GetMetricData failed: /m);
+    expect(code).toBe(3);
   });
 });

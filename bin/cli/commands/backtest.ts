@@ -24,6 +24,7 @@ import { withProgress } from "../progress.js";
 import { renderBacktest, renderEstimate } from "../render-backtest.js";
 import { exitForHealth } from "../unread.js";
 import { runHealth } from "../../../lib/reconcile/index.js";
+import { plural } from "../../../lib/plural.js";
 import { planRun } from "./plan.js";
 import { globalOptions, printJson } from "./shared.js";
 
@@ -71,11 +72,14 @@ export async function replayHistory(
   ).catch((error: unknown) => {
     throw error instanceof BacktestWindowError ? new UsageError(error.message) : error;
   });
-  if (plan.requests.length === 0 && plan.listed.unread.size === 0 && specs.length > 0) {
-    io.err(
-      `No metric the ${specs.length} planned alarms read has data in ${session.aws.region} in the past two weeks ` +
-        `(ListMetrics listed none): nothing to replay. Is this the region your resources run in (--region)?\n`,
-    );
+  if (plan.requests.length === 0 && plan.listed.unread.size === 0) {
+    // Not a quiet report: with nothing read, "no alarm would have paged" would be said of nothing.
+    const what =
+      specs.length === 0
+        ? `The plan holds no alarm for ${session.aws.region}`
+        : `No metric the ${plural(specs.length, "planned alarm")} read has data in ${session.aws.region} ` +
+          `in the past two weeks (ListMetrics listed none)`;
+    io.err(`${what}: nothing to replay. Is this the region your resources run in (--region)?\n`);
     context.exitCode = EXIT_FAILURE;
     return undefined;
   }
