@@ -24,10 +24,13 @@
  * | ap-northeast-1 | test/safety/soak.moto.test.ts               |
  * | us-east-2      | test/cli/first-hour.moto.test.ts            |
  * | ap-southeast-1 | test/alarms/lint.moto.test.ts               |
+ * | eu-west-3      | test/alarms/apply.moto.test.ts              |
+ * | us-west-1      | test/backtest/backtest.moto.test.ts         |
+ * | ap-northeast-2 | test/backtest/backtest.moto.test.ts (empty) |
  *
- * Unclaimed: us-west-1, eu-west-3,
- * ap-northeast-2 (us-east-1 is left to code
- * that falls back to the default region). Claim one here when adding a moto test file.
+ * Unclaimed: eu-central-2, ap-southeast-3, ca-west-1 (moto 5.2.1 answers inventory there; not
+ * eu-south-2, where its tagging GetResources fails). us-east-1 is left to code that falls back to the
+ * default region. Claim one here when adding a moto test file.
  */
 import { CreateFunctionCommand, LambdaClient, type CreateFunctionCommandInput } from "@aws-sdk/client-lambda";
 import { inject } from "vitest";
