@@ -81,6 +81,7 @@ const KIND_NOUNS: Readonly<Record<ResourceKind, string>> = {
   "dynamodb-table": "a table",
   "rest-api": "an API",
   "http-api": "an API",
+  "websocket-api": "an API",
   "state-machine": "a state machine",
   "eventbridge-rule": "a rule",
   "sns-topic": "a topic",
