@@ -198,6 +198,9 @@ describe("discoverInventory of hand-made sim accounts", () => {
     expect(account.clock.now() - virtualStart).toBeGreaterThan(5_000);
     const functions = inventory.resources.filter((r) => r.kind === "lambda-function");
     expect(account.stats().find((s) => s.api === "GetFunction")?.calls).toBe(functions.length);
+    const webSockets = [...account.httpApis.values()].filter((api) => api.protocolType === "WEBSOCKET");
+    expect(webSockets.length).toBeGreaterThan(0);
+    expect(inventory.resources.filter((r) => r.kind === "websocket-api").length).toBe(webSockets.length);
   });
 });
 
