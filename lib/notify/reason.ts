@@ -122,6 +122,8 @@ const PHRASES: Readonly<Record<string, (p: Phrase) => string>> = {
   "5XXError": (p) => `${p.value} of requests to ${p.who} failed with a 5XX error`,
   "5xx": (p) => `${p.value} of requests to ${p.who} failed with a 5XX error`,
   Latency: (p) => `${p.stat} latency of ${p.who} is ${p.value}`,
+  ExecutionError: (p) => `${p.value} of messages to ${p.who} failed calling the integration`,
+  IntegrationLatency: (p) => `${p.stat} integration latency of ${p.who} is ${p.value}`,
   ReadProvisionedThroughputExceeded: (p) => `${p.value} of reads from ${p.who} were throttled`,
   WriteProvisionedThroughputExceeded: (p) => `${p.value} of writes to ${p.who} were throttled`,
   ReadThrottleEvents: (p) => `${p.who} throttled ${p.value} read ${times(p.n, "request")} ${p.span}`,
