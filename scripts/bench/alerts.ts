@@ -20,7 +20,7 @@ const json = args.includes("--json");
 const beforeAt = args.indexOf("--before");
 const beforeFile = beforeAt >= 0 ? args[beforeAt + 1] : undefined;
 if (beforeAt >= 0 && !beforeFile) throw new Error("--before needs a file: the JSON of an earlier run");
-const ids = args.filter((arg, i) => !arg.startsWith("--") && i !== beforeAt + 1);
+const ids = args.filter((arg, i) => !arg.startsWith("--") && (beforeAt < 0 || i !== beforeAt + 1));
 const unknown = ids.filter((id) => !SCENARIOS.some((s) => s.id === id));
 if (unknown.length > 0)
   throw new Error(`no scenario ${unknown.join(", ")}; known: ${SCENARIOS.map((s) => s.id).join(", ")}`);
