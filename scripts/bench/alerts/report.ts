@@ -68,9 +68,15 @@ function detected(result: ScenarioResult): string {
   }
 }
 
+/**
+ * What a side without the scenario says: "new" before (the earlier run did not have it), "pending" after
+ * (this run is the before side, or did not run it).
+ */
+type Missing = "new" | "pending";
+
 /** The cells of one side (before or after) of an incident's row. */
-function incidentCells(result: ScenarioResult | undefined, prefix: string): string[] {
-  if (!result) return ["pending", "", "", ""];
+function incidentCells(result: ScenarioResult | undefined, prefix: string, missing: Missing): string[] {
+  if (!result) return [missing, "", "", ""];
   const first = result.pages[0];
   return [
     detected(result),
@@ -80,8 +86,8 @@ function incidentCells(result: ScenarioResult | undefined, prefix: string): stri
   ];
 }
 
-function baselineCells(result: ScenarioResult | undefined, prefix: string): string[] {
-  if (!result) return ["pending", ""];
+function baselineCells(result: ScenarioResult | undefined, prefix: string, missing: Missing): string[] {
+  if (!result) return [missing, ""];
   const perDay = (n: number) => (n * 1440) / result.minutes;
   const pages = perDay(result.pages.length);
   return [
@@ -101,6 +107,7 @@ export function markdownTable(rows: readonly (readonly string[])[]): string {
 }
 
 const SIDES = ["before", "after"] as const;
+const MISSING: readonly Missing[] = ["new", "pending"];
 
 /** What each scenario is, and what counts as detecting it. */
 export function legend(scenarios: readonly Scenario[]): string {
@@ -131,7 +138,7 @@ export function report(run: SuiteRun, prefix: string, before?: SuiteRun): string
       ...incidents.map((id) => [
         id,
         expected(find(id)),
-        ...byId.flatMap((results) => incidentCells(results.get(id), prefix)),
+        ...byId.flatMap((results, side) => incidentCells(results.get(id), prefix, MISSING[side]!)),
       ]),
     ]),
     "",
@@ -139,7 +146,10 @@ export function report(run: SuiteRun, prefix: string, before?: SuiteRun): string
     "",
     markdownTable([
       ["baseline", ...heads(["false pages / day", "paged by"])],
-      ...baselines.map((id) => [id, ...byId.flatMap((results) => baselineCells(results.get(id), prefix))]),
+      ...baselines.map((id) => [
+        id,
+        ...byId.flatMap((results, side) => baselineCells(results.get(id), prefix, MISSING[side]!)),
+      ]),
     ]),
     "",
   ].join("\n");

@@ -16,6 +16,7 @@ import {
   type StreamLoad,
   type TableLoad,
   type TopicLoad,
+  type WebSocketLoad,
 } from "./loads.js";
 import type { Sampler } from "./sampling.js";
 
@@ -92,6 +93,20 @@ export interface ApiActivity {
   readonly latenciesMs: readonly number[];
 }
 
+export interface WebSocketActivity {
+  /** What WebSocket API metrics are named by. */
+  readonly apiId: string;
+  readonly stage: string;
+  /** Messages from clients. */
+  readonly messages: number;
+  /** Refused by API Gateway before the integration. */
+  readonly clientErrors: number;
+  /** Passed on, and the integration call failed. */
+  readonly executionErrors: number;
+  /** Up to DURATION_SAMPLES integration latencies (ms) of the messages passed to the integration. */
+  readonly integrationLatenciesMs: readonly number[];
+}
+
 export interface StateMachineActivity {
   readonly arn: string;
   readonly started: number;
@@ -122,13 +137,15 @@ export interface MinuteActivity {
   readonly stateMachines: readonly StateMachineActivity[];
   readonly rules: readonly RuleActivity[];
   readonly topics: readonly TopicActivity[];
+  readonly webSockets: readonly WebSocketActivity[];
   /** Reserved concurrency plus the unreserved functions' concurrency (Lambda's ClaimedAccountConcurrency). */
   readonly claimedConcurrency: number;
 }
 
 /** Ids AWS makes up at creation that metrics are named by. */
 export interface ResourceIds {
-  readonly httpApiId: (name: string) => string;
+  /** An HTTP or WebSocket API's id. */
+  readonly apiId: (name: string) => string;
   readonly stateMachineArn: (name: string) => string;
 }
 
@@ -177,6 +194,8 @@ export class Traffic {
       stateMachines: of("state-machine").map((l) => this.stateMachine(l, minute)),
       rules: of("rule").map((l) => this.rule(l, minute)),
       topics: of("topic").map((l) => this.topic(l, minute)),
+      // Drawn last, so the other loads' draws are those they were before WebSocket APIs came.
+      webSockets: of("websocket-api").map((l) => this.webSocket(l, minute)),
       claimedConcurrency,
     };
   }
@@ -289,7 +308,7 @@ export class Traffic {
     );
     return {
       kind: load.kind,
-      key: load.kind === "rest-api" ? load.name : this.ids.httpApiId(load.name),
+      key: load.kind === "rest-api" ? load.name : this.ids.apiId(load.name),
       stage: load.stage ?? (load.kind === "rest-api" ? "prod" : "$default"),
       requests,
       serverErrors,
@@ -297,6 +316,24 @@ export class Traffic {
       latenciesMs: this.sample.logNormals(
         Math.min(requests, DURATION_SAMPLES),
         levelAt(load.medianLatencyMs ?? 80, minute),
+        0.5,
+      ),
+    };
+  }
+
+  private webSocket(load: WebSocketLoad, minute: number): WebSocketActivity {
+    const messages = this.sample.poisson(levelAt(load.messagesPerMinute, minute));
+    const clientErrors = this.sample.binomial(messages, levelAt(load.clientErrorShare, minute));
+    const passed = messages - clientErrors;
+    return {
+      apiId: this.ids.apiId(load.name),
+      stage: load.stage ?? "production",
+      messages,
+      clientErrors,
+      executionErrors: this.sample.binomial(passed, levelAt(load.executionErrorShare, minute)),
+      integrationLatenciesMs: this.sample.logNormals(
+        Math.min(passed, DURATION_SAMPLES),
+        levelAt(load.medianIntegrationLatencyMs ?? 60, minute),
         0.5,
       ),
     };
