@@ -102,9 +102,13 @@ export async function runScenario(scenario: Scenario): Promise<ScenarioResult> {
   const advanceTo = (at: number) => {
     if (sim.clock.now() < at) sim.advanceTime(at - sim.clock.now());
   };
-  const traffic = new Traffic(scenario.loads, new Sampler(new Rng(`alerts/${scenario.id}/traffic`)), ids, {
-    reservedConcurrency: (name) => sim.functions.get(name)?.reservedConcurrency,
-  });
+  const traffic = new Traffic(
+    scenario.loads,
+    new Sampler(new Rng(`alerts/${scenario.id}/traffic`)),
+    ids,
+    { reservedConcurrency: (name) => sim.functions.get(name)?.reservedConcurrency },
+    new Sampler(new Rng(`alerts/${scenario.id}/traffic/websocket`)),
+  );
   const publisher = new Publisher();
   const agent = new Agent(sim, aws, config, hintsQueueUrl, (at) => (at - start) / MINUTE_MS);
   if (scenario.breaker) agent.breaker(scenario.breaker, minuteAt);

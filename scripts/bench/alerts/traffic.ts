@@ -170,11 +170,16 @@ export class Traffic {
   private readonly held = new Map<string, number[]>();
   private readonly consumers: ReadonlySet<string>;
 
+  /**
+   * `webSocketSample`: WebSocket APIs draw from a stream of their own, so adding them to a scenario leaves
+   * every other load's draws as they were (and an earlier run of the scenario comparable).
+   */
   constructor(
     private readonly loads: readonly Load[],
     private readonly sample: Sampler,
     private readonly ids: ResourceIds,
     private readonly account: AccountState,
+    private readonly webSocketSample: Sampler = sample,
   ) {
     this.consumers = new Set(loads.flatMap((l) => (l.kind === "function" && l.queue ? [l.queue] : [])));
   }
@@ -194,7 +199,6 @@ export class Traffic {
       stateMachines: of("state-machine").map((l) => this.stateMachine(l, minute)),
       rules: of("rule").map((l) => this.rule(l, minute)),
       topics: of("topic").map((l) => this.topic(l, minute)),
-      // Drawn last, so the other loads' draws are those they were before WebSocket APIs came.
       webSockets: of("websocket-api").map((l) => this.webSocket(l, minute)),
       claimedConcurrency,
     };
@@ -322,16 +326,17 @@ export class Traffic {
   }
 
   private webSocket(load: WebSocketLoad, minute: number): WebSocketActivity {
-    const messages = this.sample.poisson(levelAt(load.messagesPerMinute, minute));
-    const clientErrors = this.sample.binomial(messages, levelAt(load.clientErrorShare, minute));
+    const sample = this.webSocketSample;
+    const messages = sample.poisson(levelAt(load.messagesPerMinute, minute));
+    const clientErrors = sample.binomial(messages, levelAt(load.clientErrorShare, minute));
     const passed = messages - clientErrors;
     return {
       apiId: this.ids.apiId(load.name),
       stage: load.stage ?? "production",
       messages,
       clientErrors,
-      executionErrors: this.sample.binomial(passed, levelAt(load.executionErrorShare, minute)),
-      integrationLatenciesMs: this.sample.logNormals(
+      executionErrors: sample.binomial(passed, levelAt(load.executionErrorShare, minute)),
+      integrationLatenciesMs: sample.logNormals(
         Math.min(passed, DURATION_SAMPLES),
         levelAt(load.medianIntegrationLatencyMs ?? 60, minute),
         0.5,
