@@ -62,6 +62,7 @@ describe("discoverInventory of the sample account", async () => {
       "dynamodb-table": 1,
       "rest-api": 1,
       "http-api": 1,
+      "websocket-api": 1,
       "state-machine": 1,
       "eventbridge-rule": 2,
       "sns-topic": 1,

@@ -167,7 +167,12 @@ export const COVERAGE: Readonly<Record<string, Coverage>> = {
       { kind: "websocket-api", what: "resources" },
     ],
   },
-  "apigatewayv2 GetStages": of("http-api", "facts"),
+  "apigatewayv2 GetStages": {
+    scopes: [
+      { kind: "http-api", what: "facts" },
+      { kind: "websocket-api", what: "facts" },
+    ],
+  },
   "cloudwatch DescribeAlarms": { scopes: [], ownedAlarms: true },
   "cloudwatch ListTagsForResource": { scopes: [], ownedAlarms: true },
   "cloudwatch ListDashboards": { scopes: [], ownedDashboards: true },
