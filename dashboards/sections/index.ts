@@ -22,7 +22,7 @@ export * from "./section.js";
 export { LAMBDA_METRICS_SHOWN, CONCURRENCY_WARNING_FRACTION } from "./lambda.js";
 export { SQS_METRICS_SHOWN, DLQ_TABLE_ROWS } from "./sqs.js";
 export { KINESIS_METRICS_SHOWN } from "./kinesis.js";
-export { REST_API_METRICS_SHOWN, HTTP_API_METRICS_SHOWN } from "./apigateway.js";
+export { REST_API_METRICS_SHOWN, HTTP_API_METRICS_SHOWN, WEBSOCKET_API_METRICS_SHOWN } from "./apigateway.js";
 export { DYNAMODB_METRICS_SHOWN } from "./dynamodb.js";
 export { STEP_FUNCTIONS_METRICS_SHOWN } from "./stepfunctions.js";
 export { EVENTBRIDGE_METRICS_SHOWN, ruleTarget } from "./eventbridge.js";

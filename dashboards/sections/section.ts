@@ -63,6 +63,11 @@ export interface DashboardMetric {
   readonly title: string;
   /** Where the statistic comes from. */
   readonly source: string;
+  /**
+   * The top-N title's noun when another kind publishes the metric with the same dimensions, so its query
+   * ranks both ("HTTP and WebSocket APIs"); default the section's noun.
+   */
+  readonly topNoun?: string;
 }
 
 /** How one resource appears in a metric: its dimensions and the label to draw. */
@@ -129,7 +134,7 @@ export function perResourceWidgets<R extends Resource>(
   }
   return metrics.map((metric) =>
     insightsWidget({
-      title: `Top ${context.topN} ${options.noun} by ${metric.title}`,
+      title: `Top ${context.topN} ${metric.topNoun ?? options.noun} by ${metric.title}`,
       region: context.region,
       period: PERIOD_SECONDS,
       width,

@@ -57,7 +57,8 @@ export function restApiArn(region: string, id: string): string {
   return `arn:${partitionOf(region)}:apigateway:${region}::/restapis/${id}`;
 }
 
-export function httpApiArn(region: string, id: string): string {
+/** An API Gateway v2 API: HTTP and WebSocket APIs share the form. */
+export function v2ApiArn(region: string, id: string): string {
   return `arn:${partitionOf(region)}:apigateway:${region}::/apis/${id}`;
 }
 

@@ -5,7 +5,7 @@ import type { DiscoveryContext, DiscoveryDetail, DiscoveryProgress } from "./con
 import { unqualifiedFunctionArn } from "./arn.js";
 import { compareText } from "./order.js";
 import { deriveRelations } from "./relations.js";
-import { discoverHttpApis, discoverRestApis } from "./services/apigateway.js";
+import { discoverRestApis, discoverV2Apis, listV2Apis } from "./services/apigateway.js";
 import { discoverDynamoDbTables } from "./services/dynamodb.js";
 import { discoverEventBridgeRules } from "./services/eventbridge.js";
 import { discoverKinesisStreams } from "./services/kinesis.js";
@@ -45,14 +45,17 @@ export interface DiscoverOptions {
   readonly detail?: DiscoveryDetail;
 }
 
+/** Kinds discovered on their own; functions and v2 APIs start from what other discoveries share. */
 const DISCOVERERS: Readonly<
-  Record<Exclude<ResourceKind, "lambda-function">, (ctx: DiscoveryContext) => Promise<Resource[]>>
+  Record<
+    Exclude<ResourceKind, "lambda-function" | "http-api" | "websocket-api">,
+    (ctx: DiscoveryContext) => Promise<Resource[]>
+  >
 > = {
   "sqs-queue": discoverSqsQueues,
   "kinesis-stream": discoverKinesisStreams,
   "dynamodb-table": discoverDynamoDbTables,
   "rest-api": discoverRestApis,
-  "http-api": discoverHttpApis,
   "state-machine": discoverStateMachines,
   "eventbridge-rule": discoverEventBridgeRules,
   "sns-topic": (ctx) => discoverSnsTopics(ctx),
@@ -132,11 +135,17 @@ function discoverKinds(ctx: DiscoveryContext, kinds: readonly ResourceKind[]): P
   const rules = watched(ctx);
   const subscriptions = watched(ctx);
   const confirmed = kinds.includes("sns-topic") ? listConfirmedSubscriptions(subscriptions.ctx) : undefined;
+  // GetApis lists HTTP and WebSocket APIs together: one listing for both kinds.
+  const v2Apis = kinds.includes("http-api") || kinds.includes("websocket-api") ? listV2Apis(ctx) : undefined;
+  // Each kind's discovery observes it; this copy must not also reject unobserved.
+  v2Apis?.catch(() => undefined);
   const started = new Map<ResourceKind, Promise<Resource[]>>();
   for (const kind of kinds) {
     if (kind === "lambda-function") continue;
     if (kind === "eventbridge-rule") started.set(kind, DISCOVERERS[kind](rules.ctx));
     else if (kind === "sns-topic") started.set(kind, discoverSnsTopics(ctx, confirmed));
+    else if (kind === "http-api" || kind === "websocket-api")
+      started.set(kind, discoverV2Apis(ctx, kind, v2Apis!));
     else started.set(kind, DISCOVERERS[kind](ctx));
   }
   if (kinds.includes("lambda-function")) {
@@ -199,6 +208,12 @@ function byWarning(a: DiscoveryWarning, b: DiscoveryWarning): number {
     compareText(a.service, b.service) ||
     compareText(a.operation, b.operation) ||
     compareText(a.resource ?? "", b.resource ?? "") ||
-    compareText(a.code, b.code)
+    compareText(a.code, b.code) ||
+    // One call can leave several kinds unknown (GetApis, the Tagging API): kinds in their usual order.
+    kindOrder(a.covers?.kind) - kindOrder(b.covers?.kind)
   );
+}
+
+function kindOrder(kind: ResourceKind | undefined): number {
+  return kind === undefined ? -1 : (KIND_ORDER.get(kind) ?? 0);
 }

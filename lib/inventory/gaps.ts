@@ -36,6 +36,7 @@ export const SHAPED_BY: Readonly<
   "dynamodb-table": [],
   "rest-api": [],
   "http-api": [],
+  "websocket-api": [],
   "state-machine": [],
   "eventbridge-rule": [],
   "sns-topic": [],

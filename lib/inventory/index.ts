@@ -16,12 +16,12 @@ export { indexInventory, FAILURE_RELATIONS, type InventoryIndex } from "./query.
 export { TAG_RESOURCE_TYPES } from "./tags.js";
 export {
   functionQualifier,
-  httpApiArn,
   logGroupArn,
   normalizeLogGroupArn,
   restApiArn,
   serviceOfArn,
   tableArnOfStream,
   unqualifiedFunctionArn,
+  v2ApiArn,
 } from "./arn.js";
 export { summarizeInventory, type InventorySummary } from "./summary.js";

@@ -15,7 +15,8 @@ import type { DiscoveryWarning, ResourceKind, Tags } from "./types.js";
 /**
  * ResourceTypeFilters per kind ("service[:type]"). SQS and SNS ARNs carry no type segment, so only the
  * service name selects them; "logs" is used for log groups because it is the one form both AWS and
- * moto (which knows "logs:loggroup", not "logs:log-group") accept, and logs tags little else.
+ * moto (which knows "logs:loggroup", not "logs:log-group") accept, and logs tags little else. HTTP and
+ * WebSocket APIs share "apigateway:apis": one listing returns both, each resource's tags joined by ARN.
  */
 export const TAG_RESOURCE_TYPES: Readonly<Record<ResourceKind, readonly string[]>> = {
   "lambda-function": ["lambda:function"],
@@ -24,6 +25,7 @@ export const TAG_RESOURCE_TYPES: Readonly<Record<ResourceKind, readonly string[]
   "dynamodb-table": ["dynamodb:table"],
   "rest-api": ["apigateway:restapis"],
   "http-api": ["apigateway:apis"],
+  "websocket-api": ["apigateway:apis"],
   "state-machine": ["states:stateMachine"],
   "eventbridge-rule": ["events:rule"],
   "sns-topic": ["sns"],
@@ -43,9 +45,9 @@ export interface DiscoveredTags {
 /**
  * Tags by normalized ARN for the given kinds, and the kinds whose tags could not be listed. One listing
  * for all kinds (the fewest pages); when the endpoint refuses that request itself (a filter it does not
- * know), one listing per kind, so the refusal costs only that kind's tags. Any other failure — denied,
- * throttled, 5xx, a timeout — leaves every kind's tags unread at once: retrying per kind would only
- * multiply the wait.
+ * know), one listing per filter (kinds that share a filter share its listing and its failure), so the
+ * refusal costs only those kinds' tags. Any other failure — denied, throttled, 5xx, a timeout — leaves
+ * every kind's tags unread at once: retrying per kind would only multiply the wait.
  */
 export async function discoverTags(
   ctx: DiscoveryContext,
@@ -68,7 +70,7 @@ export async function discoverTags(
     ({ service: "tagging", operation: "GetResources", covers: { kind, what: "tags" } }) as const;
   if (kinds.length > 1) {
     try {
-      for (const mapping of await list(kinds.flatMap((kind) => TAG_RESOURCE_TYPES[kind]))) {
+      for (const mapping of await list([...new Set(kinds.flatMap((kind) => TAG_RESOURCE_TYPES[kind]))])) {
         addMapping(tags, mapping);
       }
       ctx.progress({ phase: "tags", done: kinds.length, total: kinds.length });
@@ -80,16 +82,34 @@ export async function discoverTags(
       }
     }
   }
-  for (const kind of kinds) {
+  for (const group of byFilters(kinds)) {
     let failure: DiscoveryWarning | undefined;
-    const listed = await attempt({ ...ctx, warn: (warning) => (failure = warning) }, call(kind), () =>
-      list(TAG_RESOURCE_TYPES[kind]),
+    const listed = await attempt(
+      { ...ctx, warn: (warning) => (failure = warning) },
+      call(group.kinds[0]!),
+      () => list(group.filters),
     );
-    if (failure) unread.set(kind, failure);
+    for (const kind of group.kinds) {
+      if (failure) unread.set(kind, { ...failure, covers: { kind, what: "tags" } });
+      ctx.progress({ phase: "tags", done: ++done, total: kinds.length });
+    }
     for (const mapping of listed.ok ? listed.value : []) addMapping(tags, mapping);
-    ctx.progress({ phase: "tags", done: ++done, total: kinds.length });
   }
   return { tags, unread };
+}
+
+/** Kinds grouped by their filters, in the order given: one listing per group. */
+function byFilters(
+  kinds: readonly ResourceKind[],
+): { readonly filters: readonly string[]; readonly kinds: ResourceKind[] }[] {
+  const groups = new Map<string, { filters: readonly string[]; kinds: ResourceKind[] }>();
+  for (const kind of kinds) {
+    const filters = TAG_RESOURCE_TYPES[kind];
+    const group = groups.get(filters.join(",")) ?? { filters, kinds: [] };
+    group.kinds.push(kind);
+    groups.set(filters.join(","), group);
+  }
+  return [...groups.values()];
 }
 
 /** The endpoint read the request and refused it (a 4xx of its own), not a denial or a failure to answer. */

@@ -13,6 +13,7 @@ export type ResourceKind =
   | "dynamodb-table"
   | "rest-api"
   | "http-api"
+  | "websocket-api"
   | "state-machine"
   | "eventbridge-rule"
   | "sns-topic"
@@ -25,6 +26,7 @@ export const RESOURCE_KINDS: readonly ResourceKind[] = [
   "dynamodb-table",
   "rest-api",
   "http-api",
+  "websocket-api",
   "state-machine",
   "eventbridge-rule",
   "sns-topic",
@@ -39,6 +41,7 @@ export const KIND_LABELS: Readonly<Record<ResourceKind, string>> = {
   "dynamodb-table": "DynamoDB table",
   "rest-api": "REST API stage",
   "http-api": "HTTP API stage",
+  "websocket-api": "WebSocket API stage",
   "state-machine": "state machine",
   "eventbridge-rule": "EventBridge rule",
   "sns-topic": "SNS topic",
@@ -164,6 +167,12 @@ export interface HttpApi extends ResourceBase<"http-api"> {
   readonly stages: readonly string[];
 }
 
+/** An API Gateway v2 API with ProtocolType WEBSOCKET: named in its metrics by ApiId, like an HTTP API. */
+export interface WebSocketApi extends ResourceBase<"websocket-api"> {
+  readonly id: string;
+  readonly stages: readonly string[];
+}
+
 export interface StateMachine extends ResourceBase<"state-machine"> {
   readonly type: "STANDARD" | "EXPRESS";
   /**
@@ -216,6 +225,7 @@ export type Resource =
   | DynamoDbTable
   | RestApi
   | HttpApi
+  | WebSocketApi
   | StateMachine
   | EventBridgeRule
   | SnsTopic

@@ -2,11 +2,13 @@
  * How urgent an alarm is, for the message's header and for routing. Three levels:
  * - critical: data is being lost or customers are failing now: a dead-letter queue holds messages (new
  *   ones, ones near expiry), a stream consumer falls behind (records expire), events or messages cannot
- *   reach their DLQ or destination, a queue nears its in-flight quota, an API answers 5XX, notifications
- *   are not delivered, a circuit breaker tripped;
+ *   reach their DLQ or destination, a queue nears its in-flight quota, an API answers 5XX (or a WebSocket
+ *   API's messages fail calling the integration), notifications are not delivered, a circuit breaker
+ *   tripped;
  * - high: work is failing or stalling but is retried or can still catch up: errors, throttles,
  *   concurrency near the limit, old queue messages, failed executions and invocations;
- * - warning: slower than it should be: duration near the timeout, executions near theirs, API latency.
+ * - warning: slower than it should be: duration near the timeout, executions near theirs, API latency (a
+ *   WebSocket API's integration latency).
  * An alarm Watchkeeper did not make is a warning. The alarm's tag `watchkeeper:severity` overrides all
  * of this; a resource tagged `watchkeeper:critical=true` is raised one level.
  */
@@ -28,6 +30,7 @@ const BY_ENTRY: Readonly<Record<string, Severity>> = {
   "lambda-destination-delivery-failures": "critical",
   "apigateway-rest-5xx": "critical",
   "apigateway-http-5xx": "critical",
+  "apigateway-websocket-execution-errors": "critical",
   "sns-notifications-failed": "critical",
   "sqs-dlq-new-messages": "critical",
   "sqs-dlq-age": "critical",
@@ -40,6 +43,7 @@ const BY_ENTRY: Readonly<Record<string, Severity>> = {
   "stepfunctions-execution-time": "warning",
   "apigateway-rest-latency": "warning",
   "apigateway-http-latency": "warning",
+  "apigateway-websocket-integration-latency": "warning",
 };
 
 export function alarmSeverity(

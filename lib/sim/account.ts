@@ -176,10 +176,11 @@ export interface RestApiSpec {
   readonly tags?: Tags;
 }
 
+/** An API Gateway v2 API: HTTP (the default) or WebSocket. */
 export interface HttpApiSpec {
   readonly name: string;
   readonly protocolType?: "HTTP" | "WEBSOCKET";
-  /** Default ["$default"]. */
+  /** Default ["$default"] for HTTP APIs, ["production"] for WebSocket APIs (deployed to named stages). */
   readonly stages?: readonly string[];
   readonly tags?: Tags;
 }
@@ -580,7 +581,9 @@ export class SimAccount {
       protocolType,
       endpoint: `${protocolType === "HTTP" ? "https" : "wss"}://${id}.execute-api.${this.region}.amazonaws.com`,
       createdAt: this.clock.now(),
-      stages: (spec.stages ?? ["$default"]).map((name) => this.stage(name, true)),
+      stages: (spec.stages ?? [protocolType === "HTTP" ? "$default" : "production"]).map((name) =>
+        this.stage(name, true),
+      ),
       tags: { ...spec.tags },
     });
   }

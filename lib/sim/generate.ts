@@ -20,7 +20,8 @@ const MIX = {
   tables: 0.06,
   streams: 0.03,
   restApis: 0.03,
-  httpApis: 0.02,
+  /** API Gateway v2 APIs: three HTTP APIs to one WebSocket API. */
+  v2Apis: 0.02,
   stateMachines: 0.04,
   rules: 0.05,
   topics: 0.03,
@@ -238,9 +239,12 @@ export function generateAccount(options: GenerateOptions): SimAccount {
       tags: tags(app),
     });
   }
-  for (let i = 0; i < counts.httpApis; i++) {
+  for (let i = 0; i < counts.v2Apis; i++) {
     const app = appOf();
-    sim.addHttpApi({ name: name(app, "http-api"), tags: tags(app) });
+    // Chosen by position, not drawn: the rest of the account stays what the same seed always made.
+    if (i % 4 === 3)
+      sim.addHttpApi({ name: name(app, "ws-api"), protocolType: "WEBSOCKET", tags: tags(app) });
+    else sim.addHttpApi({ name: name(app, "http-api"), tags: tags(app) });
   }
   for (let i = 0; i < counts.stateMachines; i++) {
     const app = appOf();

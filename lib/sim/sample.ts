@@ -206,8 +206,9 @@ export function sampleAccount(options: SimAccountOptions = {}): SimAccount {
     rawMessageDelivery: true,
   });
 
-  // HTTP API.
+  // HTTP API, and a WebSocket API pushing order updates to the portal.
   sim.addHttpApi({ name: "customer-portal", tags: { team: "web" } });
+  sim.addHttpApi({ name: "order-updates", protocolType: "WEBSOCKET", tags: { team: "web" } });
   sim.addFunction({ name: "portal-backend", memorySize: 256, tags: { team: "web" } });
 
   // Log groups: most functions have one; retention ranges from unset (never expire) to ten years.

@@ -39,8 +39,7 @@ export function steadyStateNeeds(account: SimAccount, prefix: string): Need[] {
   const streams = account.streams.size;
   const tables = account.tables.size;
   const restApis = account.restApis.size;
-  const httpApis = [...account.httpApis.values()].filter((api) => api.protocolType === "HTTP").length;
-  const allV2Apis = account.httpApis.size;
+  const v2Apis = account.httpApis.size;
   const buses = [...account.eventBuses.values()];
   const rules = [...account.rules.values()];
   const subscriptions = account.subscriptions.size;
@@ -72,7 +71,7 @@ export function steadyStateNeeds(account: SimAccount, prefix: string): Need[] {
     tagged(account.streams.values()) +
     tagged(account.tables.values()) +
     tagged(account.restApis.values()) +
-    tagged([...account.httpApis.values()].filter((api) => api.protocolType === "HTTP")) +
+    tagged(account.httpApis.values()) +
     tagged(account.stateMachines.values()) +
     tagged(account.rules.values()) +
     tagged(account.topics.values()) +
@@ -144,10 +143,10 @@ export function steadyStateNeeds(account: SimAccount, prefix: string): Need[] {
     {
       service: "apigatewayv2",
       api: "GetApis",
-      calls: pages(allV2Apis, MAX_PAGE.GetApis),
-      why: `${allV2Apis} HTTP and WebSocket APIs`,
+      calls: pages(v2Apis, MAX_PAGE.GetApis),
+      why: `${v2Apis} HTTP and WebSocket APIs`,
     },
-    { service: "apigatewayv2", api: "GetStages", calls: httpApis, why: "stages, per HTTP API" },
+    { service: "apigatewayv2", api: "GetStages", calls: v2Apis, why: "stages, per HTTP or WebSocket API" },
     {
       service: "sfn",
       api: "ListStateMachines",

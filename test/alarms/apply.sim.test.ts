@@ -10,7 +10,7 @@ import { resolveAlarmPolicy } from "../../lib/alarms/policy.js";
 import { reconcileAlarms } from "../../lib/alarms/reconcile.js";
 import { toPutMetricAlarmInput } from "../../lib/alarms/spec.js";
 import { discoverInventory } from "../../lib/inventory/discover.js";
-import { generateAccount, sampleAccount, simulatedAws, type SimAccount } from "../../lib/sim/index.js";
+import { generateAccount, sampleAccount, SimAccount, simulatedAws } from "../../lib/sim/index.js";
 
 function policyFor(sim: SimAccount) {
   return resolveAlarmPolicy({ notificationTopicArn: `arn:aws:sns:${sim.region}:${sim.accountId}:oncall` })
@@ -155,5 +155,47 @@ describe("alarms on a simulated account with quotas enforced", () => {
     const again = await reconcileAlarms(denied, inventory, policy, { clock: sim.clock });
     expect(again.plan.changes.filter((c) => c.action !== "noop")).toEqual([]);
     expect(again.warnings[0]).toMatch(/^managed alarms not listed: tagging GetResources failed: /);
+  });
+});
+
+describe("WebSocket APIs' alarms", () => {
+  it("are made per stage and by query, kept while GetApis cannot be read (even for an API gone meanwhile), then deleted", async () => {
+    const sim = new SimAccount({ seed: "websocket-alarms" });
+    const chat = sim.addHttpApi({ name: "chat", protocolType: "WEBSOCKET", stages: ["production", "beta"] });
+    sim.addHttpApi({ name: "portal" });
+    const policy = policyFor(sim);
+    const run = async (aws = simulatedAws(sim)) =>
+      reconcileAlarms(aws, await discoverInventory(aws), policy, { clock: sim.clock });
+    const apiAlarms = () =>
+      managedAlarms(sim)
+        .map((a) => a.name)
+        .filter((name) => name.startsWith("watchkeeper-apigateway-"))
+        .sort();
+
+    await run();
+    const made = apiAlarms();
+    expect(made).toEqual([
+      "watchkeeper-apigateway-http-4xx",
+      "watchkeeper-apigateway-http-5xx",
+      "watchkeeper-apigateway-http-latency-portal-$default",
+      "watchkeeper-apigateway-websocket-client-errors",
+      "watchkeeper-apigateway-websocket-execution-errors",
+      "watchkeeper-apigateway-websocket-integration-latency-chat-beta",
+      "watchkeeper-apigateway-websocket-integration-latency-chat-production",
+    ]);
+
+    // The API goes while the listing that would show it is denied: a plan never deletes what it could not read.
+    sim.httpApis.delete(chat.id);
+    const blind = await run(
+      simulatedAws(sim, {
+        faults: { rules: [{ service: "apigatewayv2", api: "GetApis", fault: "denied" }] },
+      }),
+    );
+    expect(blind.plan.changes.filter((c) => c.action === "delete")).toEqual([]);
+    expect(apiAlarms()).toEqual(made);
+
+    // Read again: it is gone, and with the last WebSocket API, so are the kind's alarms.
+    await run();
+    expect(apiAlarms()).toEqual(made.filter((name) => !name.includes("websocket")));
   });
 });

@@ -24,6 +24,7 @@ import {
   table,
   tagged,
   topic,
+  webSocketApi,
 } from "./fixtures.js";
 
 function entry(id: string): CatalogEntry {
@@ -197,6 +198,26 @@ const RULES: {
     individual: 2500,
   },
   {
+    id: "apigateway-websocket-execution-errors",
+    resources: () => [webSocketApi("chat", "w1")],
+    subject: () => webSocketApi("chat", "w1"),
+    individual: 0.05,
+    aggregate: 0.05,
+  },
+  {
+    id: "apigateway-websocket-client-errors",
+    resources: () => [webSocketApi("chat", "w1")],
+    subject: () => webSocketApi("chat", "w1"),
+    individual: 0.05,
+    aggregate: 0.05,
+  },
+  {
+    id: "apigateway-websocket-integration-latency",
+    resources: () => [webSocketApi("chat", "w1")],
+    subject: () => webSocketApi("chat", "w1"),
+    individual: 2000,
+  },
+  {
     id: "dynamodb-read-throttle-events",
     resources: () => [table("users")],
     subject: () => table("users"),
@@ -310,6 +331,9 @@ describe("catalog", () => {
       "apigateway-http-5xx",
       "apigateway-http-4xx",
       "apigateway-http-latency",
+      "apigateway-websocket-execution-errors",
+      "apigateway-websocket-client-errors",
+      "apigateway-websocket-integration-latency",
       "dynamodb-read-throttle-events",
       "dynamodb-write-throttle-events",
       "dynamodb-index-read-throttle-events",
@@ -1193,6 +1217,108 @@ describe("API Gateway client errors", () => {
         },
       ],
     });
+  });
+});
+
+describe("API Gateway WebSocket APIs", () => {
+  const web = httpApi("web", "h1");
+  const chat = webSocketApi("chat", "w1", { stages: ["beta", "production"] });
+
+  it("ExecutionError (3 of 3) and ClientError (5 of 5): Metrics Insights aggregates by ApiId and Stage", () => {
+    const result = plan([web, chat]);
+    expect(alarm(result, "apigateway-websocket-execution-errors")).toMatchObject({
+      threshold: 0.05,
+      comparisonOperator: "GreaterThanThreshold",
+      evaluationPeriods: 3,
+      datapointsToAlarm: 3,
+      treatMissingData: "notBreaching",
+      metrics: [
+        {
+          expression: `SELECT AVG(ExecutionError) FROM SCHEMA("AWS/ApiGateway", ApiId, Stage) GROUP BY ApiId, Stage ORDER BY AVG() DESC LIMIT 500`,
+        },
+      ],
+    });
+    expect(alarm(result, "apigateway-websocket-client-errors")).toMatchObject({
+      threshold: 0.05,
+      comparisonOperator: "GreaterThanThreshold",
+      evaluationPeriods: 5,
+      datapointsToAlarm: 5,
+      metrics: [
+        {
+          expression: `SELECT AVG(ClientError) FROM SCHEMA("AWS/ApiGateway", ApiId, Stage) GROUP BY ApiId, Stage ORDER BY AVG() DESC LIMIT 500`,
+        },
+      ],
+    });
+  });
+
+  it("IntegrationLatency: p90 at or above 2 s for 5 of 5, per stage (HTTP APIs publish it too, so never by query)", () => {
+    const result = plan([web, chat]);
+    expect(
+      result.desired.some(
+        (s) => s.origin.entryId.endsWith("integration-latency") && s.origin.level === "aggregate",
+      ),
+    ).toBe(false);
+    expect(
+      individualOf(result, "apigateway-websocket-integration-latency").map((spec) => ({
+        name: spec.name,
+        dimensions: spec.metric?.dimensions,
+        statistic: spec.metric?.extendedStatistic,
+        threshold: spec.threshold,
+        comparison: spec.comparisonOperator,
+        periods: [spec.datapointsToAlarm, spec.evaluationPeriods],
+      })),
+    ).toEqual(
+      ["beta", "production"].map((stage) => ({
+        name: `watchkeeper-apigateway-websocket-integration-latency-chat-${stage}`,
+        dimensions: [
+          { name: "ApiId", value: "w1" },
+          { name: "Stage", value: stage },
+        ],
+        statistic: "p90",
+        threshold: 2000,
+        comparison: "GreaterThanOrEqualToThreshold",
+        periods: [5, 5],
+      })),
+    );
+  });
+
+  it("each kind gets its own alarms only: the WebSocket API none of HTTP's, the HTTP API none of WebSocket's", () => {
+    const result = plan([web, chat]);
+    const entriesOf = (resource: Resource) => [
+      ...new Set(
+        result.desired.filter((s) => s.origin.resourceArn === resource.arn).map((s) => s.origin.entryId),
+      ),
+    ];
+    expect(entriesOf(chat)).toEqual(["apigateway-websocket-integration-latency"]);
+    expect(entriesOf(web)).toEqual(["apigateway-http-latency"]);
+    const aggregates = result.desired
+      .filter((s) => s.origin.level === "aggregate")
+      .map((s) => s.origin.entryId);
+    expect(aggregates).toEqual(
+      expect.arrayContaining(["apigateway-http-5xx", "apigateway-websocket-execution-errors"]),
+    );
+  });
+
+  it("a critical WebSocket API gets its own error alarms per stage and leaves the aggregates", () => {
+    const result = plan([web, chat], policyOf({ criticalResources: [chat.arn] }));
+    expect(
+      individualOf(result, "apigateway-websocket-execution-errors").map((spec) => spec.metric?.dimensions),
+    ).toEqual(
+      ["beta", "production"].map((stage) => [
+        { name: "ApiId", value: "w1" },
+        { name: "Stage", value: stage },
+      ]),
+    );
+    for (const id of ["apigateway-websocket-execution-errors", "apigateway-websocket-client-errors"])
+      expect(alarm(result, id).metrics?.[0]?.expression).toContain("WHERE ApiId != 'w1'");
+  });
+
+  it("a threshold tag on a WebSocket API names its metric", () => {
+    const result = plan([tagged(chat, { "watchkeeper:threshold:ExecutionError": "0.2" })]);
+    expect(result.warnings).toEqual([]);
+    expect(individualOf(result, "apigateway-websocket-execution-errors").map((s) => s.threshold)).toEqual([
+      0.2, 0.2,
+    ]);
   });
 });
 

@@ -12,6 +12,7 @@ import type {
   SqsQueue,
   StateMachine,
   Tags,
+  WebSocketApi,
 } from "../../lib/inventory/types.js";
 import { deriveRelations } from "../../lib/inventory/relations.js";
 import { resolveAlarmPolicy, type AlarmPolicy, type AlarmPolicyInput } from "../../lib/alarms/policy.js";
@@ -27,6 +28,7 @@ export const arnOf = {
   table: (name: string) => `arn:aws:dynamodb:${REGION}:${ACCOUNT}:table/${name}`,
   restApi: (id: string) => `arn:aws:apigateway:${REGION}::/restapis/${id}`,
   httpApi: (id: string) => `arn:aws:apigateway:${REGION}::/apis/${id}`,
+  webSocketApi: (id: string) => `arn:aws:apigateway:${REGION}::/apis/${id}`,
   stateMachine: (name: string) => `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:${name}`,
   rule: (name: string, bus = "default") =>
     bus === "default"
@@ -121,6 +123,18 @@ export function restApi(name: string, id: string, facts: Facts<RestApi> = {}): R
 
 export function httpApi(name: string, id: string, facts: Facts<HttpApi> = {}): HttpApi {
   return { ...base(), kind: "http-api", arn: arnOf.httpApi(id), name, id, stages: ["$default"], ...facts };
+}
+
+export function webSocketApi(name: string, id: string, facts: Facts<WebSocketApi> = {}): WebSocketApi {
+  return {
+    ...base(),
+    kind: "websocket-api",
+    arn: arnOf.webSocketApi(id),
+    name,
+    id,
+    stages: ["production"],
+    ...facts,
+  };
 }
 
 export function stateMachine(name: string, facts: Facts<StateMachine> = {}): StateMachine {

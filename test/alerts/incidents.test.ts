@@ -20,6 +20,7 @@ describe("incidents page while they last", () => {
     "throttling-storm",
     "rest-api-5xx-burst",
     "http-api-5xx-burst",
+    "websocket-execution-errors",
     "deploy-slows-function",
     "outage-30-functions",
     "dynamodb-errors-table",

@@ -28,6 +28,7 @@ function minute(parts: Partial<MinuteActivity>, at = AT): MinuteActivity {
     stateMachines: [],
     rules: [],
     topics: [],
+    webSockets: [],
     claimedConcurrency: 0,
     ...parts,
   };
@@ -211,6 +212,55 @@ describe("what AWS publishes", () => {
     ).toEqual([]);
   });
 
+  it("API Gateway WebSocket: ExecutionError and ClientError 0 or 1 per message, by [ApiId] and [ApiId, Stage]; nothing without messages", () => {
+    const chat = {
+      apiId: "w1",
+      stage: "production",
+      messages: 5,
+      clientErrors: 1,
+      executionErrors: 2,
+      integrationLatenciesMs: [40, 45, 50, 55],
+    };
+    const data = new Publisher().publish(
+      minute({
+        webSockets: [chat, { ...chat, apiId: "idle", messages: 0, clientErrors: 0, executionErrors: 0 }],
+      }),
+    );
+    expect(named(data, "ExecutionError")).toEqual([
+      { dimensions: { ApiId: "w1" }, values: [1, 1, 0, 0, 0] },
+      { dimensions: { ApiId: "w1", Stage: "production" }, values: [1, 1, 0, 0, 0] },
+    ]);
+    expect(named(data, "ClientError")[1]).toEqual({
+      dimensions: { ApiId: "w1", Stage: "production" },
+      values: [1, 0, 0, 0, 0],
+    });
+    expect(named(data, "IntegrationLatency")[1]?.values).toEqual([40, 45, 50, 55]);
+    // A WebSocket API publishes none of an HTTP API's names.
+    expect(data.filter((d) => ["5xx", "4xx", "Latency", "Count"].includes(d.metricName))).toEqual([]);
+  });
+
+  it("API Gateway WebSocket: no IntegrationLatency when every message was refused before the integration", () => {
+    const data = new Publisher().publish(
+      minute({
+        webSockets: [
+          {
+            apiId: "w1",
+            stage: "production",
+            messages: 3,
+            clientErrors: 3,
+            executionErrors: 0,
+            integrationLatenciesMs: [],
+          },
+        ],
+      }),
+    );
+    expect(named(data, "IntegrationLatency")).toEqual([]);
+    expect(named(data, "ClientError").map((d) => d.values)).toEqual([
+      [1, 1, 1],
+      [1, 1, 1],
+    ]);
+  });
+
   it("EventBridge: a custom bus's rules by [EventBusName, RuleName]", () => {
     const data = new Publisher().publish(
       minute({ rules: [{ name: "reindex", bus: "search", invocations: 3, failed: 1 }] }),
@@ -226,7 +276,7 @@ describe("the execution model", () => {
     new Traffic(
       [load],
       new Sampler(new Rng("executions/counts")),
-      { httpApiId: () => "", stateMachineArn: (name) => `arn:${name}` },
+      { apiId: () => "", stateMachineArn: (name) => `arn:${name}` },
       { reservedConcurrency: () => undefined },
       new Sampler(new Rng("executions/durations")),
     );

@@ -92,6 +92,11 @@ describe("report", () => {
     const row = (text: string) => text.split("\n").find((line) => line.startsWith("| poison-message"));
     expect(row(report(run(3), PREFIX))).toMatch(/\| yes, in 3 min .*\| pending /);
     expect(row(report(run(1), PREFIX, run(3)))).toMatch(/\| yes, in 3 min .*\| yes, in 1 min /);
+    // A scenario the earlier run did not have is new on the before side.
+    const earlier: SuiteRun = { ...run(3), results: [] };
+    expect(row(report(run(1), PREFIX, earlier))).toMatch(
+      /^\| poison-message +\| [^|]+\| new +\|.*\| yes, in 1 min /,
+    );
   });
 
   it("says a scenario the earlier run did not have is new, and keeps this run's order", () => {

@@ -45,6 +45,7 @@ const SERVICE_OF_KIND: Partial<Record<ResourceKind, string>> = {
   "kinesis-stream": "Kinesis",
   "rest-api": "API Gateway",
   "http-api": "API Gateway",
+  "websocket-api": "API Gateway",
   "dynamodb-table": "DynamoDB",
   "state-machine": "Step Functions",
   "eventbridge-rule": "EventBridge",

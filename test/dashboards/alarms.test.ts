@@ -92,6 +92,10 @@ describe("the alarm status widgets of the sample account", () => {
       "Watchkeeper alarms: Step Functions",
     ]);
     for (const w of status) expect(w.properties.states).toBeUndefined();
+    // The WebSocket API's integration latency alarm is shown with the section that draws the API.
+    expect(status.find((w) => groupOf(w) === "Watchkeeper alarms: API Gateway")?.properties.alarms).toContain(
+      arnOf(inventory, "watchkeeper-apigateway-websocket-integration-latency-order-updates-production"),
+    );
     const listed = statusArnsShown([spec!]);
     expect(listed).toEqual(expectedStatusArns(inventory, alarms));
     expect(new Set(listed).size).toBe(listed.length);

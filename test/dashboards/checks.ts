@@ -49,7 +49,7 @@ export function metricRefersToInventory(
     case "AWS/ApiGateway|ApiName":
       return has("rest-api", (r) => r.name === dims.ApiName);
     case "AWS/ApiGateway|ApiId":
-      return has("http-api", (r) => r.id === dims.ApiId);
+      return has("http-api", (r) => r.id === dims.ApiId) || has("websocket-api", (r) => r.id === dims.ApiId);
     case "AWS/States|StateMachineArn":
       return has("state-machine", (r) => r.arn === dims.StateMachineArn);
     case "AWS/Events|RuleName":

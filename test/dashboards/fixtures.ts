@@ -17,6 +17,7 @@ import type {
   SqsQueue,
   StateMachine,
   Tags,
+  WebSocketApi,
 } from "../../lib/inventory/types.js";
 
 export const ACCOUNT = "123456789012";
@@ -132,6 +133,17 @@ export class AccountBuilder {
     return api;
   }
 
+  webSocketApi(name: string, id: string): WebSocketApi {
+    const api: WebSocketApi = {
+      kind: "websocket-api",
+      ...this.base(name, `arn:aws:apigateway:${this.region}::/apis/${id}`),
+      id,
+      stages: ["production"],
+    };
+    this.resources.push(api);
+    return api;
+  }
+
   stateMachine(name: string): StateMachine {
     const machine: StateMachine = {
       kind: "state-machine",
@@ -189,7 +201,7 @@ export class AccountBuilder {
 
 /**
  * A small serverless account like the demo's: an order pipeline (API → function → queue → worker, with a
- * DLQ), a clickstream on Kinesis, a table, a workflow and two rules.
+ * DLQ, and a WebSocket API for order updates), a clickstream on Kinesis, a table, a workflow and two rules.
  */
 export function sampleInventory(region = "us-east-1"): Inventory {
   const b = new AccountBuilder(region);
@@ -204,6 +216,7 @@ export function sampleInventory(region = "us-east-1"): Inventory {
   b.table("orders-table");
   b.restApi("orders-api", "a1b2c3d4e5");
   b.httpApi("webhooks", "f6g7h8i9j0");
+  b.webSocketApi("order-updates", "k1l2m3n4o5");
   b.stateMachine("fulfilment");
   b.rule("nightly-report-schedule");
   b.rule("order-events", "commerce", clicks.arn);
@@ -289,7 +302,9 @@ export function generateInventory(seed: number, size: number, region = "eu-west-
           b.restApi(nm, `r${seed}x${i}`);
           break;
         case "http":
-          b.httpApi(nm, `h${seed}x${i}`);
+          // One v2 API in four is a WebSocket API (by position: the random draws stay the same).
+          if (i % 4 === 3) b.webSocketApi(nm, `w${seed}x${i}`);
+          else b.httpApi(nm, `h${seed}x${i}`);
           break;
         case "machine":
           b.stateMachine(nm);
@@ -312,8 +327,8 @@ export function generateInventory(seed: number, size: number, region = "eu-west-
 
 /**
  * An account of `size` resources in a fixed, plausible mix (30 % functions, 20 % queues of which a
- * fifth are DLQs, 10 % tables, 10 % rules, 10 % log groups, 5 % each streams, REST APIs, HTTP APIs and
- * state machines).
+ * fifth are DLQs, 10 % tables, 10 % rules, 10 % log groups, 5 % each streams, REST APIs, HTTP and
+ * WebSocket APIs (three to one) and state machines).
  */
 export function balancedInventory(size: number, region = "us-east-2"): GeneratedAccount {
   const b = new AccountBuilder(region);
@@ -326,7 +341,10 @@ export function balancedInventory(size: number, region = "us-east-2"): Generated
   for (let i = 0; i < share(0.05); i++) b.stream(`events-${i}`);
   for (let i = 0; i < share(0.1); i++) b.table(`table-${i}`);
   for (let i = 0; i < share(0.05); i++) b.restApi(`rest-${i}`, `rest${i}`);
-  for (let i = 0; i < share(0.05); i++) b.httpApi(`http-${i}`, `http${i}`);
+  // One v2 API in four is a WebSocket API.
+  for (let i = 0; i < share(0.05); i++)
+    if (i % 4 === 3) b.webSocketApi(`ws-${i}`, `ws${i}`);
+    else b.httpApi(`http-${i}`, `http${i}`);
   for (let i = 0; i < share(0.05); i++) b.stateMachine(`flow-${i}`);
   for (let i = 0; i < share(0.1); i++) b.rule(`rule-${i}`, i % 3 === 0 ? "orders" : "default");
   for (let i = b.resources.length; i < size; i++) b.logGroup(`/aws/lambda/service-${i}-handler`);

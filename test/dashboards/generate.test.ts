@@ -136,6 +136,9 @@ describe("the sample account's dashboard", () => {
       "Iterator age (Maximum)": "Maximum",
       "REST 5XX rate (Average)": "Average",
       "HTTP Latency (p99)": "p99",
+      "WebSocket Execution error rate (Average)": "Average",
+      "WebSocket Client error rate (Average)": "Average",
+      "WebSocket Integration latency (p99)": "p99",
       "Read throttle events (Sum)": "Sum",
       "Executions failed (Sum)": "Sum",
       "Failed invocations (Sum)": "Sum",
@@ -181,6 +184,64 @@ describe("the sample account's dashboard", () => {
       "# Watchkeeper · account 123456789012 · us-east-1",
       "Watchkeeper alarms: account-wide (3)",
       "## Findings",
+    ]);
+  });
+});
+
+describe("WebSocket APIs", () => {
+  function accountWith(webSockets: number): Inventory {
+    const b = new AccountBuilder("eu-central-1");
+    b.httpApi("webhooks", "h0");
+    for (let i = 0; i < webSockets; i++) b.webSocketApi(`live-${i}`, `w${i}`);
+    return b.inventory({ lambdaLimit: 1000 });
+  }
+  const section = (spec: DashboardSpec) =>
+    widgetsOf(spec).filter((w) => w.properties.title?.includes("WebSocket"));
+
+  it("are drawn in the API Gateway section by ApiId, with their own metrics", () => {
+    const [spec] = generateDashboards(accountWith(2));
+    expect(
+      widgetsOf(spec!).find((w) => w.properties.markdown?.startsWith("## API Gateway"))?.properties.markdown,
+    ).toBe("## API Gateway\n\n1 HTTP API (each drawn), 2 WebSocket APIs (each drawn).");
+    expect(
+      section(spec!).map((w) => [
+        w.properties.title,
+        w.properties.stat,
+        w.properties.metrics!.map((m) => m.slice(0, 4)),
+      ]),
+    ).toEqual(
+      [
+        ["WebSocket Execution error rate (Average)", "Average", "ExecutionError"],
+        ["WebSocket Client error rate (Average)", "Average", "ClientError"],
+        ["WebSocket Integration latency (p99)", "p99", "IntegrationLatency"],
+      ].map(([title, stat, metric]) => [
+        title,
+        stat,
+        ["w0", "w1"].map((id) => ["AWS/ApiGateway", metric, "ApiId", id]),
+      ]),
+    );
+  });
+
+  it("above 10, a top 10 by query; the latency query says it ranks HTTP APIs too", () => {
+    const [spec] = generateDashboards(accountWith(11));
+    expect(
+      section(spec!).map((w) => [
+        w.properties.title,
+        (w.properties.metrics![0]![0] as { expression: string }).expression,
+      ]),
+    ).toEqual([
+      [
+        "Top 10 WebSocket APIs by Execution error rate (Average)",
+        'SELECT AVG(ExecutionError) FROM SCHEMA("AWS/ApiGateway", ApiId) GROUP BY ApiId ORDER BY AVG() DESC LIMIT 10',
+      ],
+      [
+        "Top 10 WebSocket APIs by Client error rate (Average)",
+        'SELECT AVG(ClientError) FROM SCHEMA("AWS/ApiGateway", ApiId) GROUP BY ApiId ORDER BY AVG() DESC LIMIT 10',
+      ],
+      [
+        "Top 10 HTTP and WebSocket APIs by Integration latency (p99)",
+        'SELECT MAX(IntegrationLatency) FROM SCHEMA("AWS/ApiGateway", ApiId) GROUP BY ApiId ORDER BY MAX() DESC LIMIT 10',
+      ],
     ]);
   });
 });

@@ -15,8 +15,9 @@
  * - kinesis-stream: retention, open shards, mode, KMS encryption, consumers. NOT in moto: tags via the
  *   Tagging API.
  * - dynamodb-table: billing mode, stream ARN and view type, status, tags.
- * - rest-api / http-api: id, stages, endpoint types, inline tags; WebSocket APIs are left out. NOT in
- *   moto: Tagging API for API Gateway (inline tags are used instead, so nothing is lost).
+ * - rest-api / http-api / websocket-api: id, stages, endpoint types, inline tags; HTTP and WebSocket APIs
+ *   apart from one GetApis listing. NOT in moto: Tagging API for API Gateway (inline tags are used
+ *   instead, so nothing is lost).
  * - state-machine: name, tags, the definition's TimeoutSeconds (DescribeStateMachine). NOT in moto: the
  *   type (moto neither lists it nor stores EXPRESS, so discovery reads STANDARD from DescribeStateMachine);
  *   EXPRESS and definitions under a customer managed key come from lib/sim.
@@ -96,6 +97,7 @@ const aws = motoAws(REGION);
 let inventory: Inventory;
 let restApiId: string;
 let httpApiId: string;
+let webSocketApiId: string;
 let usersStreamArn: string;
 const phases = new Set<string>();
 
@@ -144,6 +146,7 @@ describe("discoverInventory against moto", () => {
       "dynamodb-table",
       "rest-api",
       "http-api",
+      "websocket-api",
       "state-machine",
       "eventbridge-rule",
       "sns-topic",
@@ -165,11 +168,14 @@ describe("discoverInventory against moto", () => {
     expect(inventory.lambdaAccount).toBeUndefined();
   });
 
-  it("calls GetFunction per function but lists event source mappings once per run", () => {
+  it("calls GetFunction per function but lists event source mappings and v2 APIs once per run", () => {
     const calls = new Map(aws.pacer.calls().map((c) => [`${c.service}:${c.api}`, c.calls]));
     // Two discoveries (see the determinism test) of three functions each.
     expect(calls.get("lambda:GetFunction")).toBe(6);
     expect(calls.get("lambda:ListEventSourceMappings")).toBe(2);
+    // HTTP and WebSocket APIs come from one GetApis listing; stages are read per API.
+    expect(calls.get("apigatewayv2:GetApis")).toBe(2);
+    expect(calls.get("apigatewayv2:GetStages")).toBe(4);
     expect(calls.get("sts:GetCallerIdentity")).toBe(2);
   });
 
@@ -182,6 +188,7 @@ describe("discoverInventory against moto", () => {
         "dynamodb-table",
         "rest-api",
         "http-api",
+        "websocket-api",
         "state-machine",
         "eventbridge-rule",
         "sns-subscription",
@@ -323,7 +330,7 @@ describe("discoverInventory against moto", () => {
   });
 
   describe("apis, state machines, rules, topics and log groups", () => {
-    it("reads REST APIs with stages and HTTP APIs only (not WebSocket)", () => {
+    it("reads REST APIs with stages, and HTTP and WebSocket APIs apart", () => {
       expect(ofKind("rest-api")).toEqual([
         {
           kind: "rest-api",
@@ -347,6 +354,18 @@ describe("discoverInventory against moto", () => {
           tags: { team: "web" },
           id: httpApiId,
           stages: ["$default"],
+        },
+      ]);
+      expect(ofKind("websocket-api")).toEqual([
+        {
+          kind: "websocket-api",
+          arn: `arn:aws:apigateway:${REGION}::/apis/${webSocketApiId}`,
+          name: "chat",
+          region: REGION,
+          accountId: ACCOUNT,
+          tags: { team: "realtime" },
+          id: webSocketApiId,
+          stages: ["beta", "production"],
         },
       ]);
     });
@@ -634,13 +653,17 @@ async function createApis(): Promise<void> {
   );
   httpApiId = http.ApiId ?? "";
   await v2.send(new CreateStageCommand({ ApiId: httpApiId, StageName: "$default" }));
-  await v2.send(
+  const ws = await v2.send(
     new CreateApiCommand({
       Name: "chat",
       ProtocolType: "WEBSOCKET",
       RouteSelectionExpression: "$request.body.action",
+      Tags: { team: "realtime" },
     }),
   );
+  webSocketApiId = ws.ApiId ?? "";
+  await v2.send(new CreateStageCommand({ ApiId: webSocketApiId, StageName: "production" }));
+  await v2.send(new CreateStageCommand({ ApiId: webSocketApiId, StageName: "beta" }));
 }
 
 async function createStateMachine(role: string): Promise<void> {

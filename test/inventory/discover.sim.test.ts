@@ -4,16 +4,26 @@
  * async invoke config, GetAccountSettings, reserved concurrency 0, EXPRESS state machines, Kinesis and
  * rule tags through the Tagging API; and shows discovery stays below every quota the sim enforces.
  */
+import { InvalidParameterException } from "@aws-sdk/client-resource-groups-tagging-api";
 import { describe, expect, it } from "vitest";
 import { Aws } from "../../lib/aws/index.js";
 import {
+  describeGaps,
   discoverInventory,
   indexInventory,
   readGaps,
   type Resource,
   type ResourceOfKind,
 } from "../../lib/inventory/index.js";
-import { SimAccount, generateAccount, sampleAccount, simPlugin, simulatedAws } from "../../lib/sim/index.js";
+import {
+  SimAccount,
+  generateAccount,
+  sampleAccount,
+  simPlugin,
+  simulatedAws,
+  type FaultRule,
+} from "../../lib/sim/index.js";
+import { awsError } from "../../lib/sim/errors.js";
 
 function simAws(account: SimAccount): Aws {
   return new Aws({ region: account.region, plugin: simPlugin(account), clock: account.clock });
@@ -52,6 +62,7 @@ describe("discoverInventory of the sample account", async () => {
       "dynamodb-table": 1,
       "rest-api": 1,
       "http-api": 1,
+      "websocket-api": 1,
       "state-machine": 1,
       "eventbridge-rule": 2,
       "sns-topic": 1,
@@ -159,7 +170,6 @@ describe("discoverInventory of hand-made sim accounts", () => {
     account.addStream({ name: "firehose", mode: "ON_DEMAND", encryption: "KMS" });
     account.addFunction({ name: "halted", reservedConcurrency: 0 });
     account.addLogGroup({ name: "/archive", logGroupClass: "INFREQUENT_ACCESS", kmsKeyId: "arn:aws:kms:k" });
-    account.addHttpApi({ name: "chat", protocolType: "WEBSOCKET" });
     account.addTopic({ name: "ledger.fifo" });
     const inventory = await discoverInventory(simAws(account));
 
@@ -174,7 +184,6 @@ describe("discoverInventory of hand-made sim accounts", () => {
       kmsKeyId: "arn:aws:kms:k",
     });
     expect(find(inventory.resources, "sns-topic", "ledger.fifo").fifo).toBe(true);
-    expect(inventory.resources.filter((r) => r.kind === "http-api")).toEqual([]);
   });
 
   it("reads a large account below every quota, on virtual time only", async () => {
@@ -190,6 +199,146 @@ describe("discoverInventory of hand-made sim accounts", () => {
     expect(account.clock.now() - virtualStart).toBeGreaterThan(5_000);
     const functions = inventory.resources.filter((r) => r.kind === "lambda-function");
     expect(account.stats().find((s) => s.api === "GetFunction")?.calls).toBe(functions.length);
+    const webSockets = [...account.httpApis.values()].filter((api) => api.protocolType === "WEBSOCKET");
+    expect(webSockets.length).toBeGreaterThan(0);
+    expect(inventory.resources.filter((r) => r.kind === "websocket-api").length).toBe(webSockets.length);
+  });
+});
+
+describe("WebSocket APIs", () => {
+  /** An HTTP API and a WebSocket API beside it, both tagged, and a stream whose tags only the Tagging API has. */
+  function v2Account(): SimAccount {
+    const account = new SimAccount({ seed: "websocket" });
+    account.addHttpApi({ name: "portal", tags: { team: "web" } });
+    account.addHttpApi({
+      name: "chat",
+      protocolType: "WEBSOCKET",
+      stages: ["production", "beta"],
+      tags: { team: "realtime" },
+    });
+    account.addStream({ name: "presence", tags: { team: "realtime" } });
+    return account;
+  }
+  const apiId = (account: SimAccount, name: string) =>
+    [...account.httpApis.values()].find((api) => api.name === name)!.id;
+  const calls = (account: SimAccount, api: string) =>
+    account.stats().find((s) => s.service === "apigatewayv2" && s.api === api)?.calls;
+  const faulted = (account: SimAccount, rules: FaultRule[]) => simulatedAws(account, { faults: { rules } });
+
+  it("are their own kind, with stages and tags, from the one GetApis listing HTTP APIs come from", async () => {
+    const account = v2Account();
+    const inventory = await discoverInventory(simAws(account));
+    const chat = apiId(account, "chat");
+
+    expect(inventory.warnings).toEqual([]);
+    expect(inventory.resources.filter((r) => r.kind === "websocket-api")).toEqual([
+      {
+        kind: "websocket-api",
+        arn: `arn:aws:apigateway:us-east-1::/apis/${chat}`,
+        name: "chat",
+        region: "us-east-1",
+        accountId: ACCOUNT,
+        tags: { team: "realtime" },
+        id: chat,
+        stages: ["beta", "production"],
+      },
+    ]);
+    expect(inventory.resources.filter((r) => r.kind === "http-api").map((r) => [r.name, r.tags])).toEqual([
+      ["portal", { team: "web" }],
+    ]);
+    expect(calls(account, "GetApis")).toBe(1);
+    expect(calls(account, "GetStages")).toBe(2);
+  });
+
+  it("a failed GetApis leaves HTTP and WebSocket APIs both unknown; the rest is read", async () => {
+    const account = v2Account();
+    const inventory = await discoverInventory(
+      faulted(account, [{ service: "apigatewayv2", api: "GetApis", fault: "denied" }]),
+    );
+    const gaps = readGaps(inventory);
+
+    expect(inventory.warnings.map((w) => w.covers)).toEqual([
+      { kind: "http-api", what: "resources" },
+      { kind: "websocket-api", what: "resources" },
+    ]);
+    expect(gaps.settled("http-api")).toBe(false);
+    expect(gaps.settled("websocket-api")).toBe(false);
+    expect(gaps.settled("kinesis-stream")).toBe(true);
+    expect(inventory.resources.map((r) => r.kind)).toEqual(["kinesis-stream"]);
+    expect(describeGaps(inventory.warnings)).toEqual([
+      expect.stringMatching(
+        /^apigatewayv2 GetApis failed: .* — unknown, so left alone: HTTP API stages: which exist; WebSocket API stages: which exist$/,
+      ),
+    ]);
+  });
+
+  it("a failed GetStages leaves that API's settings unknown, for either kind", async () => {
+    const account = v2Account();
+    const inventory = await discoverInventory(
+      faulted(account, [{ service: "apigatewayv2", api: "GetStages", fault: "html-502" }]),
+    );
+    const gaps = readGaps(inventory);
+    const api = (kind: "http-api" | "websocket-api") => inventory.resources.find((r) => r.kind === kind)!;
+
+    expect(inventory.warnings.map((w) => w.covers?.kind).sort()).toEqual(["http-api", "websocket-api"]);
+    for (const kind of ["http-api", "websocket-api"] as const) {
+      expect(api(kind)).toMatchObject({ stages: [] });
+      expect(gaps.settled(kind)).toBe(true);
+      expect(gaps.known(api(kind))).toBe(false);
+      expect(gaps.why(kind, api(kind))?.covers).toEqual({ kind, what: "facts", resource: api(kind).arn });
+    }
+  });
+
+  it("a denied Tagging API leaves the tags of both kinds unknown", async () => {
+    const account = v2Account();
+    const inventory = await discoverInventory(
+      faulted(account, [{ service: "tagging", api: "GetResources", fault: "denied" }]),
+      { kinds: ["http-api", "websocket-api", "kinesis-stream"] },
+    );
+    expect(inventory.warnings.map((w) => w.covers)).toEqual([
+      { kind: "kinesis-stream", what: "tags" },
+      { kind: "http-api", what: "tags" },
+      { kind: "websocket-api", what: "tags" },
+    ]);
+  });
+
+  it("when the endpoint refuses their filter, lists it once and reports both kinds' tags unknown", async () => {
+    const account = v2Account();
+    const filters: string[][] = [];
+    // An endpoint that refuses "apigateway:apis" (and so the one listing of every filter): a 400 of its own.
+    const refusing: typeof simPlugin = (sim) => (service) => {
+      const simulated = simPlugin(sim)(service);
+      return {
+        applyToStack(stack) {
+          simulated.applyToStack(stack);
+          if (service !== "tagging") return;
+          stack.add(
+            (next, context) => async (args) => {
+              const input = args.input as { ResourceTypeFilters?: string[] };
+              if (context.commandName === "GetResourcesCommand" && input.ResourceTypeFilters) {
+                filters.push(input.ResourceTypeFilters);
+                if (input.ResourceTypeFilters.includes("apigateway:apis"))
+                  throw awsError(InvalidParameterException, 400, "unknown resource type apigateway:apis");
+              }
+              return next(args);
+            },
+            { step: "initialize", name: "refuseApis", priority: "high" },
+          );
+        },
+      };
+    };
+    const aws = new Aws({ region: account.region, plugin: refusing(account), clock: account.clock });
+    const inventory = await discoverInventory(aws, {
+      kinds: ["http-api", "websocket-api", "kinesis-stream"],
+    });
+
+    // The one listing, refused; then one per filter: HTTP and WebSocket APIs share theirs.
+    expect(filters).toEqual([["kinesis:stream", "apigateway:apis"], ["kinesis:stream"], ["apigateway:apis"]]);
+    expect(inventory.warnings.map((w) => [w.code, w.covers])).toEqual([
+      ["InvalidParameterException", { kind: "http-api", what: "tags" }],
+      ["InvalidParameterException", { kind: "websocket-api", what: "tags" }],
+    ]);
+    expect(find(inventory.resources, "kinesis-stream", "presence").tags).toEqual({ team: "realtime" });
   });
 });
 

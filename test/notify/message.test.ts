@@ -39,6 +39,45 @@ const buttons = (m: SlackMessage) => (block<ActionsBlock>(m, "wk-actions")?.elem
 const MANAGED = { "watchkeeper:managed": "true" };
 
 describe("buildAlarmMessage", () => {
+  it("a WebSocket API stage's execution errors: critical, in words, naming the stage", () => {
+    const name = "watchkeeper-apigateway-websocket-execution-errors-chat-production";
+    const c = change(
+      snsAlarmMessage({
+        AlarmName: name,
+        AlarmArn: `arn:aws:cloudwatch:${REGION}:${ACCOUNT}:alarm:${name}`,
+        // No runbook link in it: the catalog entry, found by the name, gives the runbook.
+        AlarmDescription: "API Gateway WebSocket API execution errors",
+        NewStateReason:
+          "Threshold Crossed: 3 out of the last 3 datapoints [0.25 (01/05/24 11:58:00), 0.2 (01/05/24 11:57:00), 0.3 (01/05/24 11:56:00)] was greater than the threshold (0.05).",
+        Trigger: {
+          MetricName: "ExecutionError",
+          Namespace: "AWS/ApiGateway",
+          StatisticType: "Statistic",
+          Statistic: "AVERAGE",
+          Dimensions: [
+            { value: "w1a2b3c4d5", name: "ApiId" },
+            { value: "production", name: "Stage" },
+          ],
+          Period: 60,
+          EvaluationPeriods: 3,
+          DatapointsToAlarm: 3,
+          ComparisonOperator: "GreaterThanThreshold",
+          Threshold: 0.05,
+          TreatMissingData: "notBreaching",
+        },
+      }),
+    );
+    const m = buildAlarmMessage(c, { alarmTags: MANAGED });
+    expectValidBlockKit(m);
+    expect(header(m)).toBe(":rotating_light: Critical · ALARM · API Gateway WebSocket API execution errors");
+    expect(reason(m)).toBe(
+      "30% of messages to w1a2b3c4d5 failed calling the integration (threshold: more than 5%)",
+    );
+    expect(JSON.stringify(block(m, "wk-links"))).toContain(
+      "runbooks/apigateway-websocket-execution-errors.md|Runbook",
+    );
+  });
+
   it("ALARM: severity, state, alarm, resource, account, region, plain reason, links and a redrive button", () => {
     const c = change(snsAlarmMessage());
     const m = buildAlarmMessage(c, {

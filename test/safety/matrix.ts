@@ -160,8 +160,19 @@ const TAGS_BUT_FUNCTIONS: Coverage = {
 export const COVERAGE: Readonly<Record<string, Coverage>> = {
   "apigateway GetRestApis": of("rest-api", "resources"),
   "apigateway GetStages": of("rest-api", "facts"),
-  "apigatewayv2 GetApis": of("http-api", "resources"),
-  "apigatewayv2 GetStages": of("http-api", "facts"),
+  // One listing for HTTP and WebSocket APIs.
+  "apigatewayv2 GetApis": {
+    scopes: [
+      { kind: "http-api", what: "resources" },
+      { kind: "websocket-api", what: "resources" },
+    ],
+  },
+  "apigatewayv2 GetStages": {
+    scopes: [
+      { kind: "http-api", what: "facts" },
+      { kind: "websocket-api", what: "facts" },
+    ],
+  },
   "cloudwatch DescribeAlarms": { scopes: [], ownedAlarms: true },
   "cloudwatch ListTagsForResource": { scopes: [], ownedAlarms: true },
   "cloudwatch ListDashboards": { scopes: [], ownedDashboards: true },

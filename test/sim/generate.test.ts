@@ -68,6 +68,11 @@ describe("generateAccount", () => {
     ).toBe(true);
     const sources = [...account.eventSourceMappings.values()].map((m) => m.eventSourceArn.split(":")[2]);
     expect(new Set(sources)).toEqual(new Set(["sqs", "kinesis", "dynamodb"]));
+    // One v2 API in four is a WebSocket API, so scale runs cover the kind.
+    const v2Apis = [...account.httpApis.values()];
+    expect(v2Apis.filter((api) => api.protocolType === "WEBSOCKET").length).toBe(
+      Math.floor(v2Apis.length / 4),
+    );
     const functions = [...account.functions.values()];
     expect(functions.every((f) => account.logGroups.has(f.logGroup))).toBe(true);
     expect(functions.some((f) => f.customLogGroup)).toBe(true);

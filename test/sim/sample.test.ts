@@ -16,7 +16,10 @@ describe("sampleAccount", () => {
   it("holds the demo apps", () => {
     expect(account.restApis.size).toBe(1);
     expect([...account.restApis.values()][0]?.name).toBe("orders-api");
-    expect(account.httpApis.size).toBe(1);
+    expect([...account.httpApis.values()].map((api) => [api.name, api.protocolType])).toEqual([
+      ["customer-portal", "HTTP"],
+      ["order-updates", "WEBSOCKET"],
+    ]);
     expect([...account.functions.keys()].filter((n) => n.startsWith("orders-"))).toEqual([
       "orders-create",
       "orders-get",

@@ -1,4 +1,4 @@
-/** API Gateway REST APIs (v1) and HTTP APIs (v2, WebSocket APIs left out), with their stages. */
+/** API Gateway REST APIs (v1), and HTTP and WebSocket APIs (v2), with their stages. */
 import { APIGatewayClient, GetStagesCommand, paginateGetRestApis } from "@aws-sdk/client-api-gateway";
 import {
   ApiGatewayV2Client,
@@ -7,9 +7,9 @@ import {
   type Api,
 } from "@aws-sdk/client-apigatewayv2";
 import { paginate } from "../../aws/index.js";
-import { httpApiArn, restApiArn } from "../arn.js";
+import { restApiArn, v2ApiArn } from "../arn.js";
 import { attempt, listCall, factsCall, collect, detailEach, type DiscoveryContext } from "../context.js";
-import type { HttpApi, RestApi } from "../types.js";
+import type { ResourceOfKind, RestApi } from "../types.js";
 
 export async function discoverRestApis(ctx: DiscoveryContext): Promise<RestApi[]> {
   const client = ctx.aws.client(APIGatewayClient);
@@ -40,26 +40,43 @@ export async function discoverRestApis(ctx: DiscoveryContext): Promise<RestApi[]
   });
 }
 
-export async function discoverHttpApis(ctx: DiscoveryContext): Promise<HttpApi[]> {
+/** The v2 protocols Watchkeeper discovers, by the kind each becomes. */
+const V2_PROTOCOLS = { "http-api": "HTTP", "websocket-api": "WEBSOCKET" } as const;
+
+export type V2Kind = keyof typeof V2_PROTOCOLS;
+
+/** Every v2 API, HTTP and WebSocket alike (GetApis lists both), every page. */
+export function listV2Apis(ctx: DiscoveryContext): Promise<Api[]> {
   const client = ctx.aws.client(ApiGatewayV2Client);
-  const listed = await attempt(ctx, listCall("apigatewayv2", "GetApis", "http-api"), () =>
-    collect(
-      paginate(
-        (token) =>
-          client.send(new GetApisCommand({ MaxResults: "500", ...(token ? { NextToken: token } : {}) })),
-        (page) => page.NextToken,
-      ),
-      (page) => page.Items,
+  return collect(
+    paginate(
+      (token) =>
+        client.send(new GetApisCommand({ MaxResults: "500", ...(token ? { NextToken: token } : {}) })),
+      (page) => page.NextToken,
     ),
+    (page) => page.Items,
   );
+}
+
+/**
+ * The v2 APIs of one protocol, with their stages, from a GetApis listing (`listV2Apis`) both protocols
+ * share. A failed listing leaves this kind's resources unknown: each kind warns for itself.
+ */
+export async function discoverV2Apis<K extends V2Kind>(
+  ctx: DiscoveryContext,
+  kind: K,
+  listing: Promise<Api[]>,
+): Promise<ResourceOfKind<K>[]> {
+  const client = ctx.aws.client(ApiGatewayV2Client);
+  const listed = await attempt(ctx, listCall("apigatewayv2", "GetApis", kind), () => listing);
   if (!listed.ok) return [];
-  const httpApis = listed.value.filter((api): api is Api & { ApiId: string } => {
-    return api.ProtocolType === "HTTP" && api.ApiId !== undefined;
+  const apis = listed.value.filter((api): api is Api & { ApiId: string } => {
+    return api.ProtocolType === V2_PROTOCOLS[kind] && api.ApiId !== undefined;
   });
 
-  return detailEach(ctx, "http-api", httpApis, async (api) => {
-    const arn = httpApiArn(ctx.region, api.ApiId);
-    const stages = await attempt(ctx, factsCall("apigatewayv2", "GetStages", "http-api", arn), () =>
+  return detailEach(ctx, kind, apis, async (api) => {
+    const arn = v2ApiArn(ctx.region, api.ApiId);
+    const stages = await attempt(ctx, factsCall("apigatewayv2", "GetStages", kind, arn), () =>
       collect(
         paginate(
           (token) =>
@@ -76,8 +93,9 @@ export async function discoverHttpApis(ctx: DiscoveryContext): Promise<HttpApi[]
       ),
     );
     if (!stages.ok && stages.reason === "missing") return undefined;
+    // HttpApi and WebSocketApi differ only in `kind`, which is K's.
     return {
-      kind: "http-api",
+      kind,
       arn,
       name: api.Name ?? api.ApiId,
       region: ctx.region,
@@ -85,7 +103,7 @@ export async function discoverHttpApis(ctx: DiscoveryContext): Promise<HttpApi[]
       tags: api.Tags ?? {},
       id: api.ApiId,
       stages: stageNames(stages.ok ? stages.value.map((s) => s.StageName) : []),
-    } satisfies HttpApi;
+    } as ResourceOfKind<K>;
   });
 }
 

@@ -13,7 +13,7 @@ export function seedAccount(sim: SimAccount, loads: readonly Load[]): ResourceId
   );
   const order = (l: Load) =>
     l.kind === "queue" ? (deadLetterQueues.has(l.name) ? 0 : 1) : l.kind === "stream" ? 1 : 2;
-  const httpApiIds = new Map<string, string>();
+  const apiIds = new Map<string, string>();
   for (const load of [...loads].sort((a, b) => order(a) - order(b))) {
     const tags = { ...load.tags };
     switch (load.kind) {
@@ -66,9 +66,20 @@ export function seedAccount(sim: SimAccount, loads: readonly Load[]): ResourceId
         sim.addRestApi({ name: load.name, stages: [load.stage ?? "prod"], tags });
         break;
       case "http-api":
-        httpApiIds.set(
+        apiIds.set(
           load.name,
           sim.addHttpApi({ name: load.name, stages: [load.stage ?? "$default"], tags }).id,
+        );
+        break;
+      case "websocket-api":
+        apiIds.set(
+          load.name,
+          sim.addHttpApi({
+            name: load.name,
+            protocolType: "WEBSOCKET",
+            stages: [load.stage ?? "production"],
+            tags,
+          }).id,
         );
         break;
       case "state-machine":
@@ -100,9 +111,9 @@ export function seedAccount(sim: SimAccount, loads: readonly Load[]): ResourceId
     }
   }
   return {
-    httpApiId: (name) => {
-      const id = httpApiIds.get(name);
-      if (id === undefined) throw new Error(`no HTTP API "${name}" in the scenario`);
+    apiId: (name) => {
+      const id = apiIds.get(name);
+      if (id === undefined) throw new Error(`no HTTP or WebSocket API "${name}" in the scenario`);
       return id;
     },
     stateMachineArn: (name) => sim.arns.of("states", `stateMachine:${name}`),

@@ -126,6 +126,22 @@ export interface ApiLoad {
   readonly medianLatencyMs?: Level;
 }
 
+export interface WebSocketLoad {
+  readonly kind: "websocket-api";
+  readonly name: string;
+  /** Default "production". */
+  readonly stage?: string;
+  readonly tags?: Tags;
+  /** Messages from clients a minute, Poisson around this mean. */
+  readonly messagesPerMinute: Level;
+  /** Share of messages API Gateway refuses before calling the integration (ClientError). */
+  readonly clientErrorShare?: Level;
+  /** Share of the messages passed on whose integration call fails (ExecutionError). */
+  readonly executionErrorShare?: Level;
+  /** Default 60 ms, log-normal with spread 0.5. */
+  readonly medianIntegrationLatencyMs?: Level;
+}
+
 export interface StateMachineLoad {
   readonly kind: "state-machine";
   readonly name: string;
@@ -165,7 +181,15 @@ export interface TopicLoad {
 }
 
 export type Load =
-  FunctionLoad | QueueLoad | StreamLoad | TableLoad | ApiLoad | StateMachineLoad | RuleLoad | TopicLoad;
+  | FunctionLoad
+  | QueueLoad
+  | StreamLoad
+  | TableLoad
+  | ApiLoad
+  | WebSocketLoad
+  | StateMachineLoad
+  | RuleLoad
+  | TopicLoad;
 
 /** A page is expected from one of these catalog entries, naming `naming` when given; or none at all. */
 export type Expectation =

@@ -19,6 +19,7 @@ import type {
   StreamActivity,
   TableActivity,
   TopicActivity,
+  WebSocketActivity,
 } from "./traffic.js";
 
 export interface MetricDatum {
@@ -40,6 +41,10 @@ export const SOURCES = {
   restApi:
     "https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-metrics-and-dimensions.html",
   httpApi: "https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-metrics.html",
+  webSocketApi:
+    "https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-websocket-api-logging.html",
+  recommendedAlarms:
+    "https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/Best_Practice_Recommended_Alarms_AWS_Services.html",
   stepFunctions: "https://docs.aws.amazon.com/step-functions/latest/dg/procedure-cw-metrics.html",
   eventBridge: "https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-monitoring.html",
   sns: "https://docs.aws.amazon.com/sns/latest/dg/sns-monitoring-using-cloudwatch.html",
@@ -228,6 +233,34 @@ function apiGateway(apis: readonly ApiActivity[]): MetricDatum[] {
 }
 
 /**
+ * API Gateway WebSocket APIs ({@link SOURCES.webSocketApi}), in minutes with messages, per [ApiId] and
+ * [ApiId, Stage] (per route only with detailed metrics, which no scenario turns on). ClientError (refused
+ * before the integration) and ExecutionError (the integration call failed) one sample per message, 1 or 0:
+ * AWS's recommended alarms ({@link SOURCES.recommendedAlarms}) read their Average as a share of requests
+ * ("more than 5% of total requests are getting execution errors"). IntegrationError the same (no scenario's
+ * integration answers an error of its own: zeros). IntegrationLatency one sample per message passed to the
+ * integration (see DURATION_SAMPLES). MessageCount one value a minute, the clients' messages (replies to
+ * clients, which it counts too, are not modeled). ConnectCount is not modeled: nothing reads it.
+ */
+function webSocketApis(apis: readonly WebSocketActivity[]): MetricDatum[] {
+  const NS = "AWS/ApiGateway";
+  return apis.flatMap((api) => {
+    if (api.messages === 0) return [];
+    const passed = api.messages - api.clientErrors;
+    const dimensionSets: Dimensions[] = [{ ApiId: api.apiId }, { ApiId: api.apiId, Stage: api.stage }];
+    return dimensionSets.flatMap((dims) => [
+      datum(NS, "MessageCount", dims, [api.messages], "Count"),
+      datum(NS, "ClientError", dims, perRequest(api.messages, api.clientErrors), "Count"),
+      datum(NS, "ExecutionError", dims, perRequest(api.messages, api.executionErrors), "Count"),
+      datum(NS, "IntegrationError", dims, perRequest(api.messages, 0), "Count"),
+      ...(passed > 0
+        ? [datum(NS, "IntegrationLatency", dims, api.integrationLatenciesMs, "Milliseconds")]
+        : []),
+    ]);
+  });
+}
+
+/**
  * Step Functions ({@link SOURCES.stepFunctions}): execution metrics per StateMachineArn, in minutes with
  * executions starting or ending (zeros included; AWS does not say, and the catalog's alarms read both
  * alike). ExecutionsSucceeded, ExecutionsFailed and ExecutionsTimedOut in the minute an execution ends;
@@ -297,6 +330,7 @@ export class Publisher {
       ...kinesis(minute.streams),
       ...dynamodb(minute.tables),
       ...apiGateway(minute.apis),
+      ...webSocketApis(minute.webSockets),
       ...stepFunctions(minute.stateMachines),
       ...eventBridge(minute.rules),
       ...sns(minute.topics),

@@ -108,6 +108,7 @@ export async function runScenario(scenario: Scenario): Promise<ScenarioResult> {
     ids,
     { reservedConcurrency: (name) => sim.functions.get(name)?.reservedConcurrency },
     new Sampler(new Rng(`alerts/${scenario.id}/executions`)),
+    new Sampler(new Rng(`alerts/${scenario.id}/traffic/websocket`)),
   );
   const publisher = new Publisher();
   const agent = new Agent(sim, aws, config, hintsQueueUrl, (at) => (at - start) / MINUTE_MS);

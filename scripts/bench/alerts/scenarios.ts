@@ -100,6 +100,28 @@ function apiBurst(kind: "rest-api" | "http-api", name: string, entry: string): S
   };
 }
 
+/** A WebSocket API whose integration fails 30 % of messages for 10 min (a bad deploy of its function). */
+function webSocketIntegrationFails(): Scenario {
+  return {
+    id: "websocket-execution-errors",
+    title: "A WebSocket API's integration fails 30 % of messages for 10 min",
+    kind: "incident",
+    loads: [
+      {
+        kind: "websocket-api",
+        name: "trading-feed",
+        messagesPerMinute: 600,
+        executionErrorShare: level(0.001, { from: 0, to: 10, value: 0.3 }),
+        clientErrorShare: 0.01,
+      },
+      ...neighbours("trading-fn", 2),
+    ],
+    minutes: 10,
+    expect: { page: true, by: ["apigateway-websocket-execution-errors"] },
+    detectedMeans: "the WebSocket API's execution-errors alarm pages during the failure",
+  };
+}
+
 const invoicesPoison = poisonMessage(0);
 /** A DLQ receiving a failed message every 25 min for the warm-up's last 100 min, then a burst of 40. */
 const refundsTrickle = poisonMessages([-100, -75, -50, -25]);
@@ -179,6 +201,7 @@ export const INCIDENTS: readonly Scenario[] = [
   },
   apiBurst("rest-api", "storefront", "apigateway-rest-5xx"),
   apiBurst("http-api", "partner-gateway", "apigateway-http-5xx"),
+  webSocketIntegrationFails(),
   {
     id: "deploy-slows-function",
     title: "A deploy pushes a function's p90 duration to 96 % of its 10 s timeout",
@@ -453,6 +476,13 @@ export const BASELINES: readonly Scenario[] = [
       },
       { kind: "rule", name: "search-reindex", bus: "search-events", eventsPerMinute: spike(10) },
       { kind: "topic", name: "search-alerts", publishesPerMinute: spike(2) },
+      {
+        kind: "websocket-api",
+        name: "search-live",
+        messagesPerMinute: spike(300),
+        executionErrorShare: 0.001,
+        clientErrorShare: 0.01,
+      },
     ],
     minutes: DAY,
     expect: { page: false },
@@ -487,6 +517,7 @@ export const BASELINES: readonly Scenario[] = [
       { kind: "table", name: "legacy-archive", requestsPerMinute: 0 },
       { kind: "rest-api", name: "legacy-portal", requestsPerMinute: 0 },
       { kind: "http-api", name: "legacy-webhooks", requestsPerMinute: 0 },
+      { kind: "websocket-api", name: "legacy-chat", messagesPerMinute: 0 },
       { kind: "state-machine", name: "legacy-migration", timeoutSeconds: 3600, executionsPerMinute: 0 },
       { kind: "rule", name: "legacy-cron", eventsPerMinute: 0 },
       { kind: "topic", name: "legacy-notices", publishesPerMinute: 0 },

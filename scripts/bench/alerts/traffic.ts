@@ -16,6 +16,7 @@ import {
   type StreamLoad,
   type TableLoad,
   type TopicLoad,
+  type WebSocketLoad,
 } from "./loads.js";
 import type { Sampler } from "./sampling.js";
 
@@ -102,6 +103,20 @@ export interface ApiActivity {
   readonly latenciesMs: readonly number[];
 }
 
+export interface WebSocketActivity {
+  /** What WebSocket API metrics are named by. */
+  readonly apiId: string;
+  readonly stage: string;
+  /** Messages from clients. */
+  readonly messages: number;
+  /** Refused by API Gateway before the integration. */
+  readonly clientErrors: number;
+  /** Passed on, and the integration call failed. */
+  readonly executionErrors: number;
+  /** Up to DURATION_SAMPLES integration latencies (ms) of the messages passed to the integration. */
+  readonly integrationLatenciesMs: readonly number[];
+}
+
 export interface StateMachineActivity {
   readonly arn: string;
   readonly started: number;
@@ -143,13 +158,15 @@ export interface MinuteActivity {
   readonly stateMachines: readonly StateMachineActivity[];
   readonly rules: readonly RuleActivity[];
   readonly topics: readonly TopicActivity[];
+  readonly webSockets: readonly WebSocketActivity[];
   /** Reserved concurrency plus the unreserved functions' concurrency (Lambda's ClaimedAccountConcurrency). */
   readonly claimedConcurrency: number;
 }
 
 /** Ids AWS makes up at creation that metrics are named by. */
 export interface ResourceIds {
-  readonly httpApiId: (name: string) => string;
+  /** An HTTP or WebSocket API's id. */
+  readonly apiId: (name: string) => string;
   readonly stateMachineArn: (name: string) => string;
 }
 
@@ -179,6 +196,8 @@ export class Traffic {
   /**
    * `durations` draws execution times apart from `sample`, so modelling them left every other count of a
    * scenario (and the before/after comparison in docs/alerts.md) as it was.
+   * `webSocketSample`: WebSocket APIs draw from a stream of their own, so adding them to a scenario leaves
+   * every other load's draws as they were (and an earlier run of the scenario comparable).
    */
   constructor(
     private readonly loads: readonly Load[],
@@ -186,6 +205,7 @@ export class Traffic {
     private readonly ids: ResourceIds,
     private readonly account: AccountState,
     private readonly durations: Sampler = sample,
+    private readonly webSocketSample: Sampler = sample,
   ) {
     this.consumers = new Set(loads.flatMap((l) => (l.kind === "function" && l.queue ? [l.queue] : [])));
   }
@@ -205,6 +225,7 @@ export class Traffic {
       stateMachines: of("state-machine").map((l) => this.stateMachine(l, minute)),
       rules: of("rule").map((l) => this.rule(l, minute)),
       topics: of("topic").map((l) => this.topic(l, minute)),
+      webSockets: of("websocket-api").map((l) => this.webSocket(l, minute)),
       claimedConcurrency,
     };
   }
@@ -317,7 +338,7 @@ export class Traffic {
     );
     return {
       kind: load.kind,
-      key: load.kind === "rest-api" ? load.name : this.ids.httpApiId(load.name),
+      key: load.kind === "rest-api" ? load.name : this.ids.apiId(load.name),
       stage: load.stage ?? (load.kind === "rest-api" ? "prod" : "$default"),
       requests,
       serverErrors,
@@ -325,6 +346,25 @@ export class Traffic {
       latenciesMs: this.sample.logNormals(
         Math.min(requests, DURATION_SAMPLES),
         levelAt(load.medianLatencyMs ?? 80, minute),
+        0.5,
+      ),
+    };
+  }
+
+  private webSocket(load: WebSocketLoad, minute: number): WebSocketActivity {
+    const sample = this.webSocketSample;
+    const messages = sample.poisson(levelAt(load.messagesPerMinute, minute));
+    const clientErrors = sample.binomial(messages, levelAt(load.clientErrorShare, minute));
+    const passed = messages - clientErrors;
+    return {
+      apiId: this.ids.apiId(load.name),
+      stage: load.stage ?? "production",
+      messages,
+      clientErrors,
+      executionErrors: sample.binomial(passed, levelAt(load.executionErrorShare, minute)),
+      integrationLatenciesMs: sample.logNormals(
+        Math.min(passed, DURATION_SAMPLES),
+        levelAt(load.medianIntegrationLatencyMs ?? 60, minute),
         0.5,
       ),
     };

@@ -306,7 +306,11 @@ export function deriveLoads(
   ];
   for (const { kind, api, stages } of apis) {
     if ("protocolType" in api && api.protocolType === "WEBSOCKET") {
-      skip("WebSocket API", api.name, "the model has no WebSocket metrics (ConnectCount, MessageCount)");
+      skip(
+        "WebSocket API",
+        api.name,
+        "the history does not derive WebSocket loads yet (the incident suite has them)",
+      );
       continue;
     }
     if (apiNames.has(`${kind}/${api.name}`)) {
@@ -369,7 +373,7 @@ export function deriveLoads(
     profiles,
     skipped: [...skipped].map(([kind, { names, why }]) => ({ kind, names, why })),
     ids: {
-      httpApiId: (name) => {
+      apiId: (name) => {
         const id = httpApiIds.get(name);
         if (id === undefined) throw new Error(`no HTTP API "${name}" in the history's loads`);
         return id;
