@@ -10,17 +10,12 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { report, type BenchRun } from "./backtest/report.js";
 import { runBacktestBench } from "./backtest/run.js";
+import { optionOf } from "./args.js";
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 
 const args = process.argv.slice(2);
-const option = (name: string) => {
-  const at = args.indexOf(name);
-  if (at < 0) return undefined;
-  const value = args[at + 1];
-  if (value === undefined || value.startsWith("--")) throw new Error(`${name} needs a value`);
-  return value;
-};
+const option = optionOf(args);
 const days = option("--days");
 const seed = option("--seed");
 

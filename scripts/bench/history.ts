@@ -5,15 +5,10 @@
  */
 import { sampleAccount } from "../../lib/sim/index.js";
 import { seedHistory } from "./history/index.js";
+import { optionOf } from "./args.js";
 
 const args = process.argv.slice(2);
-const option = (name: string) => {
-  const at = args.indexOf(name);
-  if (at < 0) return undefined;
-  const value = args[at + 1];
-  if (value === undefined || value.startsWith("--")) throw new Error(`${name} needs a value`);
-  return value;
-};
+const option = optionOf(args);
 const days = option("--days");
 const seed = option("--seed");
 

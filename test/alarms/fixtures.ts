@@ -21,6 +21,21 @@ export const ACCOUNT = "123456789012";
 export const REGION = "eu-west-3";
 export const TOPIC_ARN = `arn:aws:sns:${REGION}:${ACCOUNT}:watchkeeper-alarms`;
 
+/** A plain test alarm's settings, without metric, name or origin: spread it, then override. */
+export const TEST_ALARM = {
+  description: "test",
+  evaluationPeriods: 1,
+  datapointsToAlarm: 1,
+  treatMissingData: "notBreaching",
+  alarmActions: [],
+  okActions: [],
+  insufficientDataActions: [],
+  actionsEnabled: true,
+  threshold: 0,
+  comparisonOperator: "GreaterThanThreshold",
+  tags: {},
+} as const;
+
 export const arnOf = {
   fn: (name: string) => `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${name}`,
   queue: (name: string) => `arn:aws:sqs:${REGION}:${ACCOUNT}:${name}`,

@@ -9,26 +9,13 @@ import { lintAlarmData, alarmMetricNames } from "../../lib/alarms/lint.js";
 import type { AlarmSpec } from "../../lib/alarms/spec.js";
 import { listMetrics } from "../../lib/metrics/listed.js";
 import { motoAws } from "../moto/moto.js";
+import { TEST_ALARM } from "./fixtures.js";
 
 const REGION = "ap-southeast-1";
 
-const BASE = {
-  description: "test",
-  evaluationPeriods: 1,
-  datapointsToAlarm: 1,
-  treatMissingData: "notBreaching",
-  alarmActions: [],
-  okActions: [],
-  insufficientDataActions: [],
-  actionsEnabled: true,
-  threshold: 0,
-  comparisonOperator: "GreaterThanThreshold",
-  tags: {},
-} as const;
-
 function perTable(name: string, metricName: string, table: string): AlarmSpec {
   return {
-    ...BASE,
+    ...TEST_ALARM,
     name,
     metric: {
       namespace: "AWS/DynamoDB",

@@ -5,7 +5,7 @@ import { alarmMetricNames, lintAlarmData, type AlarmDataFinding } from "../../li
 import { planAlarms } from "../../lib/alarms/plan.js";
 import { insightsQuery, type AlarmSpec, type MetricQuery } from "../../lib/alarms/spec.js";
 import { metricKey, type ListedMetric, type ListedMetrics } from "../../lib/metrics/listed.js";
-import { fn, inventoryOf, policyOf, table } from "./fixtures.js";
+import { fn, inventoryOf, policyOf, table, TEST_ALARM } from "./fixtures.js";
 
 const DDB = "AWS/DynamoDB";
 const LAMBDA = "AWS/Lambda";
@@ -35,20 +35,6 @@ function listing(
 const dims = (set: Readonly<Record<string, string>>): Dimension[] =>
   Object.entries(set).map(([name, value]) => ({ name, value }));
 
-const BASE = {
-  description: "test",
-  evaluationPeriods: 1,
-  datapointsToAlarm: 1,
-  treatMissingData: "notBreaching",
-  alarmActions: [],
-  okActions: [],
-  insufficientDataActions: [],
-  actionsEnabled: true,
-  threshold: 0,
-  comparisonOperator: "GreaterThanThreshold",
-  tags: {},
-} as const;
-
 function origin(entryId: string, level: "aggregate" | "individual" = "individual") {
   return { entryId, level, metricsAnalyzed: 1, highResolution: false, usesMetricsInsights: false };
 }
@@ -62,7 +48,7 @@ function single(
   extra: Partial<Pick<AlarmSpec, "treatMissingData">> = {},
 ): AlarmSpec {
   return {
-    ...BASE,
+    ...TEST_ALARM,
     ...extra,
     name,
     metric: { namespace, metricName, dimensions: dims(dimensions), statistic: "Sum", period: 60 },
@@ -72,7 +58,7 @@ function single(
 
 /** A metric-math or Metrics Insights alarm. */
 function math(name: string, metrics: readonly MetricQuery[]): AlarmSpec {
-  return { ...BASE, name, metrics, origin: origin(name) };
+  return { ...TEST_ALARM, name, metrics, origin: origin(name) };
 }
 
 const stat = (id: string, namespace: string, metricName: string, set: Readonly<Record<string, string>>) => ({

@@ -6,6 +6,7 @@ import { describe, expect, it } from "vitest";
 import type { AlarmSpec } from "../../lib/alarms/spec.js";
 import { insightsQuery } from "../../lib/alarms/spec.js";
 import { episodesOf } from "../../lib/backtest/episodes.js";
+import { TEST_ALARM } from "../alarms/fixtures.js";
 import { alarmSeries } from "../../lib/backtest/series.js";
 import { windowProblem } from "../../lib/backtest/window.js";
 import type { ListedMetrics } from "../../lib/metrics/listed.js";
@@ -85,18 +86,8 @@ function listed(
 }
 
 const base = {
+  ...TEST_ALARM,
   name: "wk-x",
-  description: "",
-  evaluationPeriods: 1,
-  datapointsToAlarm: 1,
-  treatMissingData: "notBreaching",
-  alarmActions: [],
-  okActions: [],
-  insufficientDataActions: [],
-  actionsEnabled: true,
-  threshold: 0,
-  comparisonOperator: "GreaterThanThreshold",
-  tags: {},
   origin: {
     entryId: "x",
     level: "aggregate",

@@ -21,6 +21,7 @@ import {
 } from "./alarm-checks.js";
 import { bodyProblems, CLOUDWATCH } from "./checks.js";
 import { AccountBuilder, arnOf, balancedInventory, plannedAlarms, sampleInventory } from "./fixtures.js";
+import { TEST_ALARM } from "../alarms/fixtures.js";
 
 interface BodyWidget {
   type: string;
@@ -284,7 +285,6 @@ describe("annotateWidget keeps to the documented rules", () => {
   const account = { accountId: "123456789012", region: "eu-west-1" };
   const errors = (period: number): AlarmSpec => ({
     name: "watchkeeper-lambda-errors-checkout",
-    description: "",
     metric: {
       namespace: "AWS/Lambda",
       metricName: "Errors",
@@ -292,16 +292,8 @@ describe("annotateWidget keeps to the documented rules", () => {
       statistic: "Sum",
       period,
     },
-    evaluationPeriods: 1,
-    datapointsToAlarm: 1,
-    treatMissingData: "notBreaching",
-    alarmActions: [],
-    okActions: [],
-    insufficientDataActions: [],
-    actionsEnabled: true,
-    threshold: 0,
-    comparisonOperator: "GreaterThanThreshold",
-    tags: {},
+    ...TEST_ALARM,
+    description: "",
     origin: {
       entryId: "lambda-errors",
       level: "individual",
