@@ -157,15 +157,17 @@ export class Aws {
   }
 
   /**
-   * The same endpoint, plugin, clock, retries and cutoff, as other credentials in another region (an
-   * organization's member account): a pacer of its own, since AWS's quotas are per account and region.
+   * The same endpoint, plugin, clock, retries and cutoff, in another region and (with `credentials`, e.g.
+   * an organization member's role) as someone else: a pacer of its own, since AWS's quotas are per
+   * account and region.
    */
   retarget(target: {
     readonly region: string;
-    readonly credentials: AwsCredentialIdentity | AwsCredentialIdentityProvider;
+    readonly credentials?: AwsCredentialIdentity | AwsCredentialIdentityProvider;
   }): Aws {
-    const { pacer: _shared, profile: _profile, ...options } = this.options;
-    return new Aws({ ...options, region: target.region, credentials: target.credentials });
+    const { pacer: _own, profile: _resolved, ...options } = this.options;
+    const credentials = target.credentials ?? this.credentials;
+    return new Aws({ ...options, region: target.region, ...(credentials ? { credentials } : {}) });
   }
 
   private caller(): ClientCaller {
@@ -229,14 +231,17 @@ async function paced<Output>(
   if (clock.now() >= cutoff) throw new CutoffReached(api);
   await pacer.take(service, api);
   if (clock.now() >= cutoff) throw new CutoffReached(api);
-  // The call in flight is abandoned at the cutoff; its own timeout ends the socket.
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const abandoned = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new CutoffReached(api)), cutoff - clock.now());
+  // The call in flight is abandoned at the cutoff; its own timeout ends the socket. On the clock, so a
+  // virtual one (lib/sim) cuts off hung calls as the real one does.
+  const settled = new AbortController();
+  const abandoned = clock.sleep(cutoff - clock.now(), settled.signal).then((): never => {
+    throw new CutoffReached(api);
   });
+  // Rejected only after the race is decided (or never read): nobody else awaits it.
+  abandoned.catch(() => {});
   try {
     return await Promise.race([send(), abandoned]);
   } finally {
-    clearTimeout(timer);
+    settled.abort();
   }
 }

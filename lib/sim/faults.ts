@@ -12,6 +12,7 @@ import type { HandlerExecutionContext, HttpRequest, Pluggable } from "@smithy/ty
 import { apiName, REQUEST_TIMEOUT_MS } from "../aws/clients.js";
 import type { AwsService } from "../aws/quotas.js";
 import type { SimAccount } from "./account.js";
+import { VirtualClock } from "./clock.js";
 import { responseMetadata } from "./errors.js";
 import type { SimPrincipal } from "./iam.js";
 import { Rng } from "./random.js";
@@ -133,10 +134,28 @@ export function faultMiddleware(
   answer: (route: SimRoute, api: string, input: unknown) => object,
 ): Pluggable<object, object> {
   const pending = new WeakMap<HandlerExecutionContext, FaultKind>();
+  // Between a failed attempt and the next, the SDK waits on a real 0 ms timer: the virtual clock must not
+  // take that for everyone waiting and jump to the next sleeper (a cutoff, another call's pacer slot).
+  const retrying = new WeakMap<HandlerExecutionContext, () => void>();
+  const resume = (context: HandlerExecutionContext) => {
+    retrying.get(context)?.();
+    retrying.delete(context);
+  };
   return {
     applyToStack(stack) {
       stack.add(
         (next, context) => async (args) => {
+          try {
+            return await next(args);
+          } finally {
+            resume(context);
+          }
+        },
+        { step: "initialize", name: "watchkeeperSimRetries", priority: "low" },
+      );
+      stack.add(
+        (next, context) => async (args) => {
+          resume(context);
           const api = apiName(context.commandName);
           const route = routeOf(context);
           const { sim } = route;
@@ -149,7 +168,12 @@ export function faultMiddleware(
           }
           sim.statsFor(service, api).faults += 1;
           pending.set(context, fault);
-          return next(args);
+          try {
+            return await next(args);
+          } catch (error) {
+            if (sim.clock instanceof VirtualClock) retrying.set(context, sim.clock.hold());
+            throw error;
+          }
         },
         { step: "deserialize", name: "watchkeeperSimAttempt", priority: "high" },
       );
