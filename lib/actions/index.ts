@@ -15,6 +15,13 @@ export type { Action, ActionName, ActionOf, ParseOptions, ParsedAction } from ".
 export type { ActionAnswer, ActionOptions, ActionOutcome, ActionResult } from "./types.js";
 export { runAction, targetOf, type RunActionOptions } from "./run.js";
 export { auditLine, type AuditLine } from "./audit.js";
-export { readStatus, renderStatus, type OnCallStatus, type StatusStyle } from "./status.js";
+export {
+  readStatus,
+  renderStatus,
+  statusSections,
+  type OnCallStatus,
+  type StatusSection,
+  type StatusStyle,
+} from "./status.js";
 export { actionFromSlack, slackRunAction } from "./slack.js";
 export type { ReconcileProgress } from "./reconcile.js";

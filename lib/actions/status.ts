@@ -179,89 +179,91 @@ export interface StatusStyle {
 
 const PLAIN: StatusStyle = { heading: (t) => t, bad: (t) => t, dim: (t) => t };
 
+/** One part of the status: its title, how many it holds, and one line per item. */
+export interface StatusSection {
+  readonly title: string;
+  readonly count: number;
+  readonly items: readonly string[];
+}
+
 /** The status as text: a heading per part, one line per item, "none" when there is nothing. */
 export function renderStatus(status: OnCallStatus, style: StatusStyle = PLAIN): string {
-  const now = new Date(status.at);
   const lines: string[] = [];
-  const section = (title: string, count: number, items: readonly string[]) => {
-    lines.push("", style.heading(`${title}: ${count === 0 ? "none" : count}`));
-    for (const item of items) lines.push(`  ${item}`);
-  };
   lines.push(
-    `Watchkeeper status of ${status.accountId ? `${status.accountId} in ` : ""}${status.region}, ${formatUtc(now)}`,
+    `Watchkeeper status of ${status.accountId ? `${status.accountId} in ` : ""}${status.region}, ${formatUtc(new Date(status.at))}`,
   );
   // First, so nobody reads "none" below as the truth when it could not be read.
   if (status.warnings.length > 0) {
     lines.push("", style.bad("Could not read everything: what is shown below is partial"));
     for (const warning of status.warnings) lines.push(style.bad(`  ! ${warning}`));
   }
+  for (const { title, count, items } of statusSections(status, style)) {
+    lines.push("", style.heading(`${title}: ${count === 0 ? "none" : count}`));
+    for (const item of items) lines.push(`  ${item}`);
+  }
+  return lines.join("\n") + "\n";
+}
 
+/** The parts `renderStatus` shows, in its order (the others in ALARM are a line of the alarms part). */
+export function statusSections(status: OnCallStatus, style: StatusStyle = PLAIN): StatusSection[] {
+  const now = new Date(status.at);
   const { watchkeeper, others } = status.alarms;
   const firingWidth = Math.max(0, ...watchkeeper.map((a) => a.name.length));
-  section(
-    `Alarms in ALARM (Watchkeeper's)`,
-    watchkeeper.length,
-    watchkeeper.map(
-      (a) =>
-        `${style.bad(a.name.padEnd(firingWidth))}  ${a.since ? `since ${formatUtc(new Date(a.since))}` : ""}` +
-        (a.silencedUntil ? style.dim(`  silenced until ${formatUtc(new Date(a.silencedUntil))}`) : ""),
-    ),
+  const firing = watchkeeper.map(
+    (a) =>
+      `${style.bad(a.name.padEnd(firingWidth))}  ${a.since ? `since ${formatUtc(new Date(a.since))}` : ""}` +
+      (a.silencedUntil ? style.dim(`  silenced until ${formatUtc(new Date(a.silencedUntil))}`) : ""),
   );
   if (others.count > 0)
-    lines.push(
-      `  ${style.dim(
+    firing.push(
+      style.dim(
         `and ${others.count} other alarm${others.count === 1 ? "" : "s"} in ALARM: ${others.names.join(", ")}${
           others.count > others.names.length ? ", ..." : ""
         }`,
-      )}`,
+      ),
     );
 
-  section(
-    "Open breakers",
-    status.breakers.length,
-    status.breakers.map((b) => b.sentence),
-  );
-
   const dlqWidth = Math.max(0, ...status.dlqs.map((d) => d.queue.name.length));
-  section(
-    "DLQs with messages",
-    status.dlqs.length,
-    status.dlqs.map(
-      (d) =>
-        `${d.queue.name.padEnd(dlqWidth)}  ${String(d.depth).padStart(6)} visible  ${String(d.inFlight).padStart(4)} in flight  ` +
-        (d.redrive === "move-task"
-          ? "redrive: move task"
-          : d.redrive === "reinvoke"
-            ? "redrive: re-invoke"
-            : d.redrive === "choose"
-              ? "redrive: choose --via"
-              : "no redrive"),
-    ),
-  );
-
-  section(
-    "Redrives running",
-    status.redrives.length,
-    status.redrives.map((r) => `${r.queue}: ${r.sentence}`),
-  );
-
-  section(
-    "Silenced alarms",
-    status.silenced.length,
-    status.silenced.map((s) => {
-      switch (s.silence) {
-        case "active": {
-          const left = Math.max(0, Math.round((Date.parse(s.until!) - now.getTime()) / 60_000));
-          return `${s.name}  until ${formatUtc(new Date(s.until!))} (${left} min left)${s.by ? `, by ${s.by}` : ""}`;
+  return [
+    { title: `Alarms in ALARM (Watchkeeper's)`, count: watchkeeper.length, items: firing },
+    { title: "Open breakers", count: status.breakers.length, items: status.breakers.map((b) => b.sentence) },
+    {
+      title: "DLQs with messages",
+      count: status.dlqs.length,
+      items: status.dlqs.map(
+        (d) =>
+          `${d.queue.name.padEnd(dlqWidth)}  ${String(d.depth).padStart(6)} visible  ${String(d.inFlight).padStart(4)} in flight  ` +
+          (d.redrive === "move-task"
+            ? "redrive: move task"
+            : d.redrive === "reinvoke"
+              ? "redrive: re-invoke"
+              : d.redrive === "choose"
+                ? "redrive: choose --via"
+                : "no redrive"),
+      ),
+    },
+    {
+      title: "Redrives running",
+      count: status.redrives.length,
+      items: status.redrives.map((r) => `${r.queue}: ${r.sentence}`),
+    },
+    {
+      title: "Silenced alarms",
+      count: status.silenced.length,
+      items: status.silenced.map((s) => {
+        switch (s.silence) {
+          case "active": {
+            const left = Math.max(0, Math.round((Date.parse(s.until!) - now.getTime()) / 60_000));
+            return `${s.name}  until ${formatUtc(new Date(s.until!))} (${left} min left)${s.by ? `, by ${s.by}` : ""}`;
+          }
+          case "ended":
+            return `${s.name}  ended ${formatUtc(new Date(s.until!))}: actions turn back on with the next expiry run or reconcile`;
+          case "unreadable":
+            return `${s.name}  silence record unreadable: actions turn back on with the next expiry run or reconcile`;
+          case "off":
+            return `${s.name}  actions off without a silence (turned off by hand?): the next reconcile turns them on`;
         }
-        case "ended":
-          return `${s.name}  ended ${formatUtc(new Date(s.until!))}: actions turn back on with the next expiry run or reconcile`;
-        case "unreadable":
-          return `${s.name}  silence record unreadable: actions turn back on with the next expiry run or reconcile`;
-        case "off":
-          return `${s.name}  actions off without a silence (turned off by hand?): the next reconcile turns them on`;
-      }
-    }),
-  );
-  return lines.join("\n") + "\n";
+      }),
+    },
+  ];
 }

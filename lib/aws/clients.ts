@@ -22,12 +22,19 @@ export interface AwsTarget {
   readonly credentials?: AwsCredentialIdentity | AwsCredentialIdentityProvider;
 }
 
+/** Where and as whom one client calls: what a plugin standing in for AWS answers by (lib/sim's organization). */
+export interface ClientCaller {
+  readonly region: string;
+  /** The client's credentials, resolved (undefined: none configured). */
+  credentials(): Promise<AwsCredentialIdentity | undefined>;
+}
+
 export interface AwsOptions extends AwsTarget {
   readonly clock?: Clock;
   /** Shared when several runs must respect one quota budget. */
   readonly pacer?: Pacer;
-  /** Extra middleware per client; `lib/sim` plugs its in-memory account in here. */
-  readonly plugin?: (service: AwsService) => Pluggable<object, object>;
+  /** Extra middleware per client; `lib/sim` plugs its in-memory account (or organization) in here. */
+  readonly plugin?: (service: AwsService, caller: ClientCaller) => Pluggable<object, object>;
   readonly maxAttempts?: number;
   /** Replaces the adaptive retries with a strategy made per client for the same attempts (lib/sim's waits no wall time). */
   readonly retryStrategy?: (maxAttempts: number) => RetryStrategyV2;
@@ -137,7 +144,7 @@ export class Aws {
     }) as C & SdkClient;
     const service = serviceOf(client);
     client.middlewareStack.use(pacingPlugin(this.pacer, service, this.options.cutoff));
-    if (this.options.plugin) client.middlewareStack.use(this.options.plugin(service));
+    if (this.options.plugin) client.middlewareStack.use(this.options.plugin(service, this.caller()));
     this.clients.set(Client as ClientClass<unknown>, client);
     return client;
   }
@@ -147,6 +154,28 @@ export class Aws {
     // The same credentials provider too, so its cache carries over instead of resolving them again.
     const credentials = this.credentials ? { credentials: this.credentials } : {};
     return new Aws({ ...this.options, ...credentials, pacer: this.pacer, cutoff });
+  }
+
+  /**
+   * The same endpoint, plugin, clock, retries and cutoff, in another region and (with `credentials`, e.g.
+   * an organization member's role) as someone else: a pacer of its own, since AWS's quotas are per
+   * account and region.
+   */
+  retarget(target: {
+    readonly region: string;
+    readonly credentials?: AwsCredentialIdentity | AwsCredentialIdentityProvider;
+  }): Aws {
+    const { pacer: _own, profile: _resolved, ...options } = this.options;
+    const credentials = target.credentials ?? this.credentials;
+    return new Aws({ ...options, region: target.region, ...(credentials ? { credentials } : {}) });
+  }
+
+  private caller(): ClientCaller {
+    const credentials = this.credentials;
+    return {
+      region: this.region,
+      credentials: async () => (typeof credentials === "function" ? credentials() : credentials),
+    };
   }
 
   destroy(): void {
@@ -202,14 +231,17 @@ async function paced<Output>(
   if (clock.now() >= cutoff) throw new CutoffReached(api);
   await pacer.take(service, api);
   if (clock.now() >= cutoff) throw new CutoffReached(api);
-  // The call in flight is abandoned at the cutoff; its own timeout ends the socket.
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const abandoned = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new CutoffReached(api)), cutoff - clock.now());
+  // The call in flight is abandoned at the cutoff; its own timeout ends the socket. On the clock, so a
+  // virtual one (lib/sim) cuts off hung calls as the real one does.
+  const settled = new AbortController();
+  const abandoned = clock.sleep(cutoff - clock.now(), settled.signal).then((): never => {
+    throw new CutoffReached(api);
   });
+  // Rejected only after the race is decided (or never read): nobody else awaits it.
+  abandoned.catch(() => {});
   try {
     return await Promise.race([send(), abandoned]);
   } finally {
-    clearTimeout(timer);
+    settled.abort();
   }
 }

@@ -7,6 +7,7 @@ export {
   WORST_CASE_CALL_MS,
   type AwsOptions,
   type AwsTarget,
+  type ClientCaller,
   type ClientClass,
 } from "./clients.js";
 export { systemClock, type Clock } from "./clock.js";
@@ -27,3 +28,9 @@ export {
   httpStatusOf,
 } from "./errors.js";
 export { paginate } from "./paginate.js";
+export {
+  assumedRoleCredentials,
+  roleArn,
+  REFRESH_BEFORE_EXPIRY_MS,
+  type AssumeRoleOptions,
+} from "./assume-role.js";

@@ -10,7 +10,16 @@ import type { AwsService } from "../aws/quotas.js";
 import { evaluateSimAlarms, type SimAlarmEvaluation } from "./alarm-evaluation.js";
 import { ArnBuilder } from "./arn.js";
 import { VirtualClock } from "./clock.js";
+import {
+  ROLE_NAME,
+  SimIam,
+  defaultPrincipal,
+  type RoleSpec,
+  type SimPrincipal,
+  type SimRole,
+} from "./iam.js";
 import { MetricStore, normalizeDimensions } from "./metrics.js";
+import type { SimOrganization } from "./organization.js";
 import { QuotaBuckets } from "./quotas.js";
 import { enqueue, settleMoveTasks } from "./queues.js";
 import { Rng } from "./random.js";
@@ -59,6 +68,10 @@ export interface SimAccountOptions {
    * says; "three-hours" is what it said before, and still the limit for alarm evaluation).
    */
   readonly metricsInsightsLookback?: "two-weeks" | "three-hours";
+  /** The account's IAM, shared by its regions (IAM is global); default: its own. */
+  readonly iam?: SimIam;
+  /** The organization the account belongs to (set by `SimOrganization`, which makes its accounts). */
+  readonly organization?: SimOrganization;
 }
 
 export interface SimApiStats {
@@ -265,6 +278,11 @@ export class SimAccount {
   readonly metricsInsightsLookback: "two-weeks" | "three-hours";
   /** AWS keeps at least this much of the account's concurrency unreserved. */
   readonly minimumUnreservedConcurrency = 100;
+  /** Roles, shared by every region of the account. */
+  readonly iam: SimIam;
+  /** Who calls with the account's own credentials (see `defaultPrincipal`). */
+  readonly principal: SimPrincipal;
+  readonly organization?: SimOrganization;
 
   readonly functions = new Registry<SimFunction>();
   readonly eventSourceMappings = new Registry<SimEventSourceMapping>();
@@ -306,6 +324,9 @@ export class SimAccount {
     this.enforceQuotas = options.enforceQuotas ?? true;
     this.lambdaConcurrencyLimit = options.lambdaConcurrencyLimit ?? 1000;
     this.metricsInsightsLookback = options.metricsInsightsLookback ?? "two-weeks";
+    this.iam = options.iam ?? new SimIam();
+    this.principal = defaultPrincipal(this.accountId, this.arns.partition);
+    if (options.organization) this.organization = options.organization;
     this.addEventBus({ name: "default" });
   }
 
@@ -684,6 +705,27 @@ export class SimAccount {
       logGroupClass: spec.logGroupClass ?? "STANDARD",
       ...(spec.kmsKeyId ? { kmsKeyId: spec.kmsKeyId } : {}),
       tags: { ...spec.tags },
+    });
+  }
+
+  /** An IAM role that the trusted accounts may assume (IAM is global: every region of the account sees it). */
+  addRole(spec: RoleSpec): SimRole {
+    if (!ROLE_NAME.test(spec.name))
+      throw new Error(`role name "${spec.name}" must be 1-64 letters, digits or +=,.@_-`);
+    requireNew(this.iam.roles, spec.name, "role");
+    const trusted = spec.trustedAccounts ?? [this.accountId];
+    for (const id of trusted)
+      if (!/^\d{12}$/.test(id)) throw new Error(`trusted account id "${id}" must be 12 digits`);
+    const maxSessionDuration = spec.maxSessionDuration ?? 3600;
+    if (!(Number.isInteger(maxSessionDuration) && maxSessionDuration >= 3600 && maxSessionDuration <= 43_200))
+      throw new Error(`maxSessionDuration ${maxSessionDuration} must be 3600 to 43200 seconds`);
+    return this.iam.roles.set(spec.name, {
+      name: spec.name,
+      arn: `arn:${this.arns.partition}:iam::${this.accountId}:role/${spec.name}`,
+      roleId: `AROA${this.random.chars(17, "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567")}`,
+      trustedAccounts: new Set(trusted),
+      maxSessionDuration,
+      createdAt: this.clock.now(),
     });
   }
 

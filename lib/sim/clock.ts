@@ -21,6 +21,7 @@ export class VirtualClock implements Clock {
   private seq = 0;
   private readonly sleepers: Sleeper[] = [];
   private stepPending = false;
+  private held = 0;
 
   constructor(start: number = SIM_EPOCH) {
     this.time = start;
@@ -30,11 +31,22 @@ export class VirtualClock implements Clock {
     return this.time;
   }
 
-  sleep(ms: number): Promise<void> {
-    if (!(ms > 0)) return Promise.resolve();
+  sleep(ms: number, signal?: AbortSignal): Promise<void> {
+    if (!(ms > 0) || signal?.aborted) return Promise.resolve();
     return new Promise((resolve) => {
-      this.insert({ at: this.time + ms, seq: this.seq++, wake: resolve });
+      const sleeper = { at: this.time + ms, seq: this.seq++, wake: resolve };
+      this.insert(sleeper);
       this.scheduleStep();
+      // Taken out at once: a forgotten sleeper would make time jump to it once everything else waits.
+      signal?.addEventListener(
+        "abort",
+        () => {
+          const index = this.sleepers.indexOf(sleeper);
+          if (index >= 0) this.sleepers.splice(index, 1);
+          resolve();
+        },
+        { once: true },
+      );
     });
   }
 
@@ -43,6 +55,21 @@ export class VirtualClock implements Clock {
     if (!(ms >= 0)) throw new Error(`cannot advance a clock by ${ms} ms`);
     this.time += ms;
     this.wakeDue();
+  }
+
+  /**
+   * Work under way that real timers drive (the SDK's 0 ms wait between retry attempts) and that would
+   * otherwise look like everyone waiting: time does not jump until the returned release is called.
+   */
+  hold(): () => void {
+    this.held += 1;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.held -= 1;
+      if (this.held === 0 && this.sleepers.length > 0) this.scheduleStep();
+    };
   }
 
   /** Sleepers not yet woken. */
@@ -69,6 +96,7 @@ export class VirtualClock implements Clock {
     // setImmediate runs after every pending promise continuation: nothing else can happen "now" any more.
     setImmediate(() => {
       this.stepPending = false;
+      if (this.held > 0) return;
       const first = this.sleepers[0];
       if (!first) return;
       this.time = Math.max(this.time, first.at);

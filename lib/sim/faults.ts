@@ -12,7 +12,9 @@ import type { HandlerExecutionContext, HttpRequest, Pluggable } from "@smithy/ty
 import { apiName, REQUEST_TIMEOUT_MS } from "../aws/clients.js";
 import type { AwsService } from "../aws/quotas.js";
 import type { SimAccount } from "./account.js";
+import { VirtualClock } from "./clock.js";
 import { responseMetadata } from "./errors.js";
+import type { SimPrincipal } from "./iam.js";
 import { Rng } from "./random.js";
 import { faultResponse } from "./wire.js";
 
@@ -20,6 +22,10 @@ export type FaultKind = "denied" | "html-502" | "hang" | "throttle";
 
 export interface FaultRule {
   readonly service: AwsService;
+  /** Only calls answered by this account (in a `SimOrganization`); every account when absent. */
+  readonly accountId?: string;
+  /** Only calls answered in this region; every region when absent. */
+  readonly region?: string;
   /** As in `ListFunctions`; every API of the service when absent. */
   readonly api?: string;
   readonly fault: FaultKind;
@@ -60,15 +66,15 @@ export class FaultSchedule {
     });
   }
 
-  /** Some rule may still fail a call to this API: the call must then take the SDK's full path. */
-  covers(service: AwsService, api: string): boolean {
-    return this.rules.some((r) => r.left > 0 && applies(r.rule, service, api));
+  /** Some rule may still fail a call to this API in `sim`: the call must then take the SDK's full path. */
+  covers(service: AwsService, api: string, sim: FaultTarget): boolean {
+    return this.rules.some((r) => r.left > 0 && applies(r.rule, service, api, sim));
   }
 
   /** The fault for one attempt, if a rule fires: the first applicable rule that wins its draw. */
-  draw(service: AwsService, api: string): FaultKind | undefined {
+  draw(service: AwsService, api: string, sim: FaultTarget): FaultKind | undefined {
     for (const r of this.rules) {
-      if (r.left <= 0 || !applies(r.rule, service, api)) continue;
+      if (r.left <= 0 || !applies(r.rule, service, api, sim)) continue;
       if (!this.rng.chance(r.rule.probability ?? 1)) continue;
       r.left -= 1;
       this.injected[r.rule.fault] += 1;
@@ -83,8 +89,19 @@ export class FaultSchedule {
   }
 }
 
-function applies(rule: FaultRule, service: AwsService, api: string): boolean {
-  return rule.service === service && (rule.api === undefined || rule.api === api);
+/** The account and region a call lands in. */
+export interface FaultTarget {
+  readonly accountId: string;
+  readonly region: string;
+}
+
+function applies(rule: FaultRule, service: AwsService, api: string, sim: FaultTarget): boolean {
+  return (
+    rule.service === service &&
+    (rule.api === undefined || rule.api === api) &&
+    (rule.accountId === undefined || rule.accountId === sim.accountId) &&
+    (rule.region === undefined || rule.region === sim.region)
+  );
 }
 
 /** node-http-handler's error when `requestTimeout` passes with `throwOnRequestTimeout: true`. */
@@ -97,34 +114,66 @@ export function requestTimeoutError(timeoutMs: number): Error {
   );
 }
 
+/** Where a call lands: the account that answers it and who makes it. */
+export interface SimRoute {
+  readonly sim: SimAccount;
+  readonly principal: SimPrincipal;
+}
+
 /**
  * The attempt-level middleware of a call that a fault rule covers. At deserialize/high (inside the retry
  * loop, above the deserializer) each attempt either is answered from the account or, when a rule fires,
  * goes on to deserialize/low (below the deserializer, where the HTTP handler would be called), which
  * returns the fault as an HTTP response for the real deserializer, or times out like a hung socket.
+ * `routeOf` is where the call was routed when it started.
  */
 export function faultMiddleware(
-  sim: SimAccount,
+  routeOf: (context: HandlerExecutionContext) => SimRoute,
   schedule: FaultSchedule,
   service: AwsService,
-  answer: (api: string, input: unknown) => object,
+  answer: (route: SimRoute, api: string, input: unknown) => object,
 ): Pluggable<object, object> {
   const pending = new WeakMap<HandlerExecutionContext, FaultKind>();
+  // Between a failed attempt and the next, the SDK waits on a real 0 ms timer: the virtual clock must not
+  // take that for everyone waiting and jump to the next sleeper (a cutoff, another call's pacer slot).
+  const retrying = new WeakMap<HandlerExecutionContext, () => void>();
+  const resume = (context: HandlerExecutionContext) => {
+    retrying.get(context)?.();
+    retrying.delete(context);
+  };
   return {
     applyToStack(stack) {
       stack.add(
         (next, context) => async (args) => {
+          try {
+            return await next(args);
+          } finally {
+            resume(context);
+          }
+        },
+        { step: "initialize", name: "watchkeeperSimRetries", priority: "low" },
+      );
+      stack.add(
+        (next, context) => async (args) => {
+          resume(context);
           const api = apiName(context.commandName);
-          const fault = schedule.draw(service, api);
+          const route = routeOf(context);
+          const { sim } = route;
+          const fault = schedule.draw(service, api, sim);
           if (fault === undefined) {
             return {
-              output: { ...answer(api, args.input), $metadata: responseMetadata(200) },
+              output: { ...answer(route, api, args.input), $metadata: responseMetadata(200) },
               response: undefined,
             };
           }
           sim.statsFor(service, api).faults += 1;
           pending.set(context, fault);
-          return next(args);
+          try {
+            return await next(args);
+          } catch (error) {
+            if (sim.clock instanceof VirtualClock) retrying.set(context, sim.clock.hold());
+            throw error;
+          }
         },
         { step: "deserialize", name: "watchkeeperSimAttempt", priority: "high" },
       );
@@ -132,6 +181,7 @@ export function faultMiddleware(
         (_next, context) => async (args) => {
           const fault = pending.get(context);
           pending.delete(context);
+          const { sim, principal } = routeOf(context);
           if (fault === undefined) {
             throw new Error(
               `lib/sim: a ${service} request reached the HTTP handler without a fault to answer it`,
@@ -142,13 +192,12 @@ export function faultMiddleware(
             throw requestTimeoutError(REQUEST_TIMEOUT_MS);
           }
           const request = args.request as HttpRequest;
-          const principal = `arn:${sim.arns.partition}:sts::${sim.accountId}:assumed-role/watchkeeper/watchkeeper`;
           const wire = faultResponse(
             fault,
             service,
             apiName(context.commandName),
             { method: request.method, headers: lowerCaseKeys(request.headers) },
-            principal,
+            principal.arn,
             schedule.requestId(),
           );
           const response = new HttpResponse({

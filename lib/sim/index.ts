@@ -1,6 +1,6 @@
 /**
- * lib/sim: an in-memory AWS account (one account, one region) that answers real SDK v3 clients through
- * one middleware. It holds state, validates inputs as AWS documents them, and enforces API quotas on a
+ * lib/sim: an in-memory AWS account (one account, one region) — or an organization of them
+ * (`SimOrganization`, `simulatedOrgAws`) — that answers real SDK v3 clients through one middleware. It holds state, validates inputs as AWS documents them, and enforces API quotas on a
  * virtual clock. Serves the demo (`sampleAccount`), the fast tests and the scale benchmarks
  * (`generateAccount`).
  *
@@ -33,13 +33,33 @@ export { VirtualClock, SIM_EPOCH } from "./clock.js";
 export { SimNotImplementedError, SimUnsupportedError } from "./errors.js";
 export { generateAccount, type GenerateOptions } from "./generate.js";
 export { evaluateMathExpression, parseInsightsQuery, runInsightsQuery } from "./metrics.js";
-export { dispatch, simPlugin, simulatedAws, simulatedApis, type SimulatedAwsOptions } from "./plugin.js";
+export {
+  dispatch,
+  organizationPlugin,
+  simPlugin,
+  simulatedAws,
+  simulatedApis,
+  simulatedOrgAws,
+  type SimulatedAwsOptions,
+  type SimulatedOrgAwsOptions,
+} from "./plugin.js";
+export { SimIam, type RoleSpec, type SimPrincipal, type SimRole } from "./iam.js";
+export {
+  SimOrganization,
+  type MemberSpec,
+  type SimAccountState,
+  type SimMember,
+  type SimOrganizationOptions,
+  type SimOrganizationalUnit,
+} from "./organization.js";
+export { organizations, type OrganizationsAccount } from "./services/organizations.js";
 export {
   FaultSchedule,
   requestTimeoutError,
   type FaultKind,
   type FaultPlan,
   type FaultRule,
+  type FaultTarget,
 } from "./faults.js";
 export type { Page, PageOptions, Registry } from "./registry.js";
 export { sampleAccount } from "./sample.js";

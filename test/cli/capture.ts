@@ -3,7 +3,7 @@ import type { Io } from "../../bin/cli/io.js";
 import { main, type GlobalOptions } from "../../bin/cli/main.js";
 import { openSession } from "../../bin/cli/session.js";
 import type { Aws } from "../../lib/aws/clients.js";
-import { simulatedAws, type SimAccount } from "../../lib/sim/index.js";
+import { simulatedAws, simulatedOrgAws, type SimAccount, type SimOrganization } from "../../lib/sim/index.js";
 
 export interface RunOptions {
   /**
@@ -11,7 +11,9 @@ export interface RunOptions {
    * several commands on the same account and assert on its state afterwards.
    */
   readonly sim?: SimAccount;
-  /** With `sim`: reach it through this Aws instead (e.g. one denying a service). */
+  /** With `--demo`, work from this organization's management account instead (`status --org`). */
+  readonly org?: SimOrganization;
+  /** With `sim` or `org`: reach it through this Aws instead (e.g. one denying a service). */
   readonly aws?: Aws;
   /** Where Ctrl-C comes from (tests raise their own). */
   readonly interrupts?: Interrupts;
@@ -30,12 +32,14 @@ export async function runMain(
     interactive: false,
     color: false,
   };
-  const { sim, aws, interrupts } = options;
+  const { sim, org, aws, interrupts } = options;
   const code = await main(args, io, {
     openSession: async (global: GlobalOptions) =>
       sim && global.demo
         ? { aws: aws ?? simulatedAws(sim), sim, label: `simulated account, ${sim.region}` }
-        : openSession(global),
+        : org && global.demo
+          ? { aws: aws ?? simulatedOrgAws(org), label: `simulated organization ${org.id}` }
+          : openSession(global),
     ...(interrupts ? { interrupts } : {}),
   });
   return { code, stdout, stderr };

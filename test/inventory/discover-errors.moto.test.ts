@@ -64,9 +64,10 @@ const ghostTable: Plugin = (s) => ({
 });
 
 function combine(...plugins: Plugin[]): Plugin {
-  return (service) => ({
+  return (service, caller) => ({
     applyToStack(stack) {
-      for (const plugin of plugins) (plugin(service) as Pluggable<object, object>).applyToStack(stack);
+      for (const plugin of plugins)
+        (plugin(service, caller) as Pluggable<object, object>).applyToStack(stack);
     },
   });
 }

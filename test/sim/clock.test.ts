@@ -60,4 +60,28 @@ describe("VirtualClock", () => {
     expect(clock.now()).toBe(50);
     expect(() => clock.advance(-1)).toThrow(/cannot advance/);
   });
+
+  it("ends an aborted sleep at once and forgets it, so time never jumps to it", async () => {
+    const clock = new VirtualClock(0);
+    const stop = new AbortController();
+    const long = clock.sleep(60_000, stop.signal);
+    stop.abort();
+    await long;
+    expect(clock.pending).toBe(0);
+    await clock.sleep(5);
+    expect(clock.now()).toBe(5);
+  });
+
+  it("does not jump while work a real timer drives is held, and goes on once it is released", async () => {
+    const clock = new VirtualClock(0);
+    const release = clock.hold();
+    let woke = false;
+    const sleeping = clock.sleep(100).then(() => (woke = true));
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(woke).toBe(false);
+    expect(clock.now()).toBe(0);
+    release();
+    await sleeping;
+    expect(clock.now()).toBe(100);
+  });
 });

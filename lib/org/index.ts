@@ -1,0 +1,18 @@
+/**
+ * lib/org: Watchkeeper across an AWS organization, from its administrator account (the management
+ * account or a delegated administrator) through the read-only role `<prefix>org-reader` in each member.
+ * Today: `status` of every account and region (`readOrganizationStatus`, `renderOrganizationStatus`).
+ */
+export {
+  ORG_CONCURRENCY,
+  orgReaderRole,
+  readOrganizationStatus,
+  TARGET_TIME_LIMIT_MS,
+  type OrgAccount,
+  type OrganizationStatus,
+  type OrganizationStatusOptions,
+  type SkippedAccount,
+  type TargetError,
+  type TargetStatus,
+} from "./status.js";
+export { renderOrganizationStatus } from "./render.js";
