@@ -12,12 +12,12 @@
  * updates the StackSet. docs/organization.md says why each setting is what it is.
  */
 import {
+  Aws,
   DefaultStackSynthesizer,
   Duration,
+  Fn,
   RemovalPolicy,
   Stack,
-  Aws,
-  Fn,
   type StackProps,
 } from "aws-cdk-lib";
 import { CfnStackSet } from "aws-cdk-lib/aws-cloudformation";
@@ -58,7 +58,10 @@ export function publishingRoleArn(scope: Construct, adminAccount: string, region
     .replaceAll("${AWS::Region}", region);
 }
 
-/** Noncurrent versions of code objects are kept this long: a StackSet operation never needs older ones. */
+/**
+ * CDK names code objects by their content and never overwrites one: a noncurrent version is left by a
+ * mistake (an object overwritten or deleted by hand), and is kept this long to restore it.
+ */
 const NONCURRENT_CODE_DAYS = 30;
 
 export interface AssetBucketStackProps extends StackProps {
@@ -82,7 +85,7 @@ export class AssetBucketStack extends Stack {
       // A policy that grants only to aws:PrincipalOrgID is not public, so blocking it all still lets members read.
       blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
       objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      // An object overwritten or deleted by mistake can be restored while member stacks still name it.
+      // Member stacks name these objects: one overwritten or deleted by mistake can be restored.
       versioned: true,
       lifecycleRules: [
         {
@@ -122,9 +125,9 @@ export class AssetBucketStack extends Stack {
     acknowledge(
       this.bucket,
       "S1",
-      "The bucket holds Watchkeeper's function code, written only by CDK's publishing role during cdk deploy and " +
-        "read by CloudFormation in the organization's accounts; server access logs would need another bucket " +
-        "per region for reads that CloudTrail already attributes to the reading account.",
+      "The bucket holds Watchkeeper's function code, which every account of the organization may read by " +
+        "design, written only by CDK's publishing role during cdk deploy. Access logs would need a second " +
+        "bucket per region; CloudTrail data events on this bucket serve an audit that needs the reads.",
     );
   }
 }
