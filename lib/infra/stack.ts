@@ -20,7 +20,9 @@ import type { RetentionPolicy } from "../logs/policy.js";
 import { acknowledge } from "./acknowledge.js";
 import { storedConfigEnvironment } from "../config/stored.js";
 import { HINT_BATCH_WINDOW_SECONDS } from "../reconcile/hints.js";
-import { HINTS_QUEUE_VARIABLE, type FunctionConfig } from "./deployment.js";
+// From their own modules, not ./deployment.js (which imports this one through ./organization.js).
+import type { FunctionConfig } from "../config/stored.js";
+import { HINTS_QUEUE_VARIABLE } from "../reconcile/hints.js";
 import {
   breakerAlarmPattern,
   LOG_GROUP_CREATED,
