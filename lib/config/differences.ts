@@ -12,8 +12,8 @@ export interface ConfigDifference {
 
 /**
  * Every field that shapes what a run does, where `local` and `deployed` differ, in the file's order.
- * Both are validated configs, so a default written out and one left out compare equal. `targets` is
- * left out: it says where to deploy, and the deployed agent does not keep it.
+ * Both are validated configs, so a default written out and one left out compare equal. `targets` and
+ * `organization` are left out: they say where to deploy, and the deployed agent does not keep them.
  */
 export function configDifferences(local: WatchkeeperConfig, deployed: WatchkeeperConfig): ConfigDifference[] {
   const differences: ConfigDifference[] = [];

@@ -4,6 +4,7 @@ export {
   configSchema,
   parseConfig,
   type ConfigInput,
+  type OrganizationSettings,
   type SlackSettings,
   type WatchkeeperConfig,
 } from "./schema.js";

@@ -45,11 +45,56 @@ const alarmsSchema = z.strictObject({
   enabled: z.array(catalogId).default([]),
 });
 
+const accountId = z.string().regex(/^\d{12}$/, "must be a 12-digit AWS account id");
+const regionName = z.string().regex(REGION_NAME, "must be an AWS region name such as us-east-1");
+
 const targetSchema = z.strictObject({
-  account: z.string().regex(/^\d{12}$/, "must be a 12-digit AWS account id"),
-  regions: z.array(z.string().regex(REGION_NAME, "must be an AWS region name such as us-east-1")).min(1),
+  account: accountId,
+  regions: z.array(regionName).min(1),
   /** The alarm topic of this account's stacks, at most one per region (alarms notify topics in their own region only). */
   notificationTopicArns: z.array(snsTopicArn).optional(),
+});
+
+/** Each value once: a region or an OU listed twice is a mistake, not a wish for two stacks. */
+function listedOnce(values: readonly string[], ctx: z.RefinementCtx): void {
+  values.forEach((value, i) => {
+    if (values.indexOf(value) !== i)
+      ctx.addIssue({ code: "custom", path: [i], message: `"${value}" is listed twice` });
+  });
+}
+
+/**
+ * The organization rollout (lib/infra/organization.ts): a service-managed StackSet in the administrator
+ * account deploys the stack to every account of the OUs, and to accounts that join them later.
+ */
+const organizationSchema = z.strictObject({
+  /** The management account, or the delegated administrator for StackSets: the org stacks go there. */
+  adminAccount: accountId,
+  /** The administrator account's region that holds the StackSet. */
+  homeRegion: regionName,
+  /** Only principals of this organization may read the function code (`aws:PrincipalOrgID`). */
+  organizationId: z
+    .string()
+    .regex(/^o-[a-z0-9]{10,32}$/, "must be an AWS Organizations id such as o-a1b2c3d4e5"),
+  /** OUs (ou-…) or the root (r-…) whose accounts, now and later, get Watchkeeper. */
+  organizationalUnits: z
+    .array(
+      z
+        .string()
+        .regex(
+          /^(ou-[a-z0-9]{4,32}-[a-z0-9]{8,32}|r-[a-z0-9]{4,32})$/,
+          "must be an organizational unit id (ou-ab12-cd34ef56) or the root id (r-ab12)",
+        ),
+    )
+    .min(1, "name at least one OU (or the root)")
+    .superRefine(listedOnce),
+  /** The regions every account gets a stack in. */
+  regions: z.array(regionName).min(1, "name at least one region").superRefine(listedOnce),
+  /** SELF from the management account; DELEGATED_ADMIN from a registered delegated administrator. */
+  callAs: z.enum(["SELF", "DELEGATED_ADMIN"], {
+    error:
+      "must be SELF (deployed from the management account) or DELEGATED_ADMIN (from a delegated administrator)",
+  }),
 });
 
 /** Slack delivery. Absent: no Slack (alarms still go to the SNS topic). Secrets stay in Secrets Manager. */
@@ -112,6 +157,8 @@ export const configSchema = z.strictObject({
   runbookBaseUrl: httpUrl.default(DEFAULT_ALARM_POLICY.runbookBaseUrl),
   /** Accounts and regions to deploy to (one stack each). Empty: the CLI's current account and region. */
   targets: z.array(targetSchema).default([]),
+  /** Every account of some OUs, through a StackSet. Absent: only `targets` (or the current account). */
+  organization: organizationSchema.optional(),
   schedule: z
     .strictObject({
       /** Minutes between full reconcile runs. */
@@ -139,6 +186,8 @@ export interface WatchkeeperConfig {
     readonly regions: readonly string[];
     readonly notificationTopicArns?: readonly string[];
   }[];
+  /** Absent: no organization rollout. */
+  readonly organization?: OrganizationSettings;
   readonly schedule: { readonly reconcileEveryMinutes: number };
   readonly alarms: AlarmPolicy;
   readonly retention: RetentionPolicy;
@@ -147,6 +196,16 @@ export interface WatchkeeperConfig {
   readonly slack?: SlackSettings;
   readonly breaker: BreakerPolicy;
   readonly redrive: { readonly auto: boolean; readonly maxPerDay: number };
+}
+
+/** The organization rollout's settings (see organizationSchema for each field). */
+export interface OrganizationSettings {
+  readonly adminAccount: string;
+  readonly homeRegion: string;
+  readonly organizationId: string;
+  readonly organizationalUnits: readonly string[];
+  readonly regions: readonly string[];
+  readonly callAs: "SELF" | "DELEGATED_ADMIN";
 }
 
 export interface SlackSettings {
@@ -211,6 +270,7 @@ export function parseConfig(input: unknown, source = "config"): WatchkeeperConfi
     prefix: config.prefix,
     runbookBaseUrl,
     targets: config.targets,
+    ...(config.organization ? { organization: config.organization } : {}),
     schedule: config.schedule,
     alarms,
     retention,

@@ -5,15 +5,15 @@
  */
 import type { ConfigInput } from "./schema.js";
 
-/** The config file as written (validated), less `targets`, with the alarm topic's ARN, as JSON. */
+/** The config file as written (validated), less `targets` and `organization`, with the alarm topic's ARN, as JSON. */
 export const CONFIG_VARIABLE = "WATCHKEEPER_CONFIG";
 /** The schema version of CONFIG_VARIABLE's JSON, so an older CLI refuses a config it cannot read. */
 export const CONFIG_VERSION_VARIABLE = "WATCHKEEPER_CONFIG_VERSION";
 /** Raise it when a stored config stops meaning the same to an older reader (a field renamed or reread). */
 export const CONFIG_VERSION = 1;
 
-/** What the functions get: the file as written, less the deployment's own `targets`. */
-export type FunctionConfig = Omit<ConfigInput, "targets">;
+/** What the functions get: the file as written, less where it is deployed (`targets`, `organization`). */
+export type FunctionConfig = Omit<ConfigInput, "targets" | "organization">;
 
 /** The deployed function that holds the stored configuration the CLI reads: `<prefix>reconcile`. */
 export const CONFIG_HOLDER_FUNCTION = "reconcile";

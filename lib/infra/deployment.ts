@@ -1,12 +1,14 @@
 /**
  * From the config file to the stacks: validation (a bad file fails `cdk synth` naming the field), the
- * deployment's own limits on top of the config's, and one stack per target account and region.
+ * deployment's own limits on top of the config's, one stack per target account and region, and with an
+ * organization the StackSet and its buckets (./organization.ts).
  */
 import type { App, Environment } from "aws-cdk-lib";
 import { ConfigError, parseConfig, type ConfigInput, type WatchkeeperConfig } from "../config/schema.js";
 import type { ConfigSource } from "../config/load.js";
 import { CONFIG_VERSION, CONFIG_VERSION_VARIABLE, type FunctionConfig } from "../config/stored.js";
 import { FUNCTIONS, LONGEST_FUNCTION_NAME } from "./functions.js";
+import { AssetBucketStack, BUCKET_NAME_LIMIT, OrganizationStack, assetBucketName } from "./organization.js";
 import { WatchkeeperStack } from "./stack.js";
 
 /** The variable functions/runtime.ts reads the config from (test/infra checks they agree). */
@@ -36,6 +38,8 @@ export interface Deployment {
   readonly functionConfig: FunctionConfig;
   /** One per stack: its id and environment (undefined: environment-agnostic), and its alarm topic. */
   readonly stacks: readonly DeployedStack[];
+  /** With `organization`: the StackSet's stacks. */
+  readonly organization?: OrganizationDeployment;
 }
 
 export interface DeployedStack {
@@ -44,6 +48,22 @@ export interface DeployedStack {
   readonly env?: Environment;
   /** An existing topic in the stack's region for its alarms; absent: the stack creates `<prefix>alarms`. */
   readonly alarmTopicArn?: string;
+  /** With `organization`: this stack makes its account's org-reader role (one stack per account does). */
+  readonly orgReader?: true;
+}
+
+export interface OrganizationDeployment {
+  /** The app's ids: the StackSet's stack, and the asset-bucket stack of each region. */
+  readonly id: string;
+  readonly assetStackIds: readonly { readonly region: string; readonly id: string }[];
+  /** An existing topic every member's alarms notify (all in its region); absent: each creates `<prefix>alarms`. */
+  readonly alarmTopicArn?: string;
+}
+
+/** The app ids and CloudFormation names of the organization's stacks, in the administrator account. */
+export const ORG_STACK_ID = "Watchkeeper-org";
+export function orgAssetsStackId(region: string): string {
+  return `${ORG_STACK_ID}-assets-${region}`;
 }
 
 /**
@@ -71,7 +91,8 @@ export function planDeployment(
         `${32 + LONGEST_FUNCTION_NAME} of Lambda's 64 characters)`,
     );
   }
-  const { targets: _targets, ...functionConfig } = (input ?? {}) as ConfigInput;
+  problems.push(...organizationProblems(config));
+  const { targets: _targets, organization: _organization, ...functionConfig } = (input ?? {}) as ConfigInput;
   const configBytes = Buffer.byteLength(JSON.stringify(functionConfig));
   const size = Math.max(
     ...FUNCTIONS.filter((spec) => !spec.when || spec.when(config)).map(
@@ -97,29 +118,76 @@ export function planDeployment(
   }
   if (problems.length > 0) throw new ConfigError(`${source} is not valid:\n  ${problems.join("\n  ")}`);
 
+  // With an organization and no targets, only the organization's stacks: no stack for the CLI's account.
   const stacks: DeployedStack[] =
     config.targets.length > 0
       ? config.targets.flatMap(({ account, regions }) =>
           regions.map((region) => ({ id: `Watchkeeper-${account}-${region}`, env: { account, region } })),
         )
-      : [{ id: "Watchkeeper", ...(defaults.account && defaults.region ? { env: defaults } : {}) }];
+      : config.organization
+        ? []
+        : [{ id: "Watchkeeper", ...(defaults.account && defaults.region ? { env: defaults } : {}) }];
   const ids = new Set<string>();
   for (const { id } of stacks) {
     if (ids.has(id)) throw new ConfigError(`${source} is not valid:\n  targets: ${id} is listed twice`);
     ids.add(id);
   }
   const topics = stacks.map((stack) => alarmTopicOf(config, stack.env?.region));
-  const topicProblems = [...new Set([...topicListProblems(config), ...topics.flatMap((t) => t.problems)])];
+  const memberTopic = memberTopicOf(config);
+  const topicProblems = [
+    ...new Set([...topicListProblems(config), ...[...topics, memberTopic].flatMap((t) => t.problems)]),
+  ];
   if (topicProblems.length > 0)
     throw new ConfigError(`${source} is not valid:\n  ${topicProblems.join("\n  ")}`);
+  // IAM is global: the org-reader role comes with each account's first stack.
+  const readers = new Set<string>();
   return {
     config,
     functionConfig,
     stacks: stacks.map((stack, i) => {
       const arn = topics[i]!.arn;
-      return arn ? { ...stack, alarmTopicArn: arn } : stack;
+      const account = stack.env?.account;
+      const reader = config.organization !== undefined && account !== undefined && !readers.has(account);
+      if (reader) readers.add(account);
+      return { ...stack, ...(arn ? { alarmTopicArn: arn } : {}), ...(reader ? { orgReader: true } : {}) };
     }),
+    ...(config.organization
+      ? {
+          organization: {
+            id: ORG_STACK_ID,
+            assetStackIds: config.organization.regions.map((region) => ({
+              region,
+              id: orgAssetsStackId(region),
+            })),
+            ...(memberTopic.arn ? { alarmTopicArn: memberTopic.arn } : {}),
+          },
+        }
+      : {}),
   };
+}
+
+/**
+ * With an organization, the prefix also names an S3 bucket per region (lowercase letters, digits and
+ * hyphens; at most 63 characters with the account and the region).
+ */
+function organizationProblems(config: WatchkeeperConfig): string[] {
+  const organization = config.organization;
+  if (!organization) return [];
+  if (!/^[a-z0-9-]+$/.test(config.prefix))
+    return [
+      `prefix: with organization, it names the S3 bucket of the functions' code in each region ` +
+        `(${assetBucketName(config.prefix, organization.adminAccount, organization.regions[0]!)}), and S3 ` +
+        `allows only lowercase letters, digits and -: use e.g. "${config.prefix.toLowerCase().replaceAll("_", "-")}"`,
+    ];
+  return organization.regions.flatMap((region) => {
+    const name = assetBucketName(config.prefix, organization.adminAccount, region);
+    if (name.length <= BUCKET_NAME_LIMIT) return [];
+    const room = config.prefix.length - (name.length - BUCKET_NAME_LIMIT);
+    return [
+      `prefix: with organization, the code bucket for ${region} is named ${name}, ${name.length} characters, ` +
+        `and S3 allows ${BUCKET_NAME_LIMIT}: use a prefix of at most ${room} characters`,
+    ];
+  });
 }
 
 /** The region of an SNS topic ARN (the schema has checked its shape). */
@@ -172,20 +240,89 @@ function alarmTopicOf(
   };
 }
 
-/** Adds one stack per target to the app. */
+/** The config a stack sees: its own region's topic as the config's (its alarms, its functions, its IAM). */
+function withTopic(config: WatchkeeperConfig, alarmTopicArn: string | undefined): WatchkeeperConfig {
+  const { notificationTopicArn: _shared, ...alarms } = config.alarms;
+  return { ...config, alarms: alarmTopicArn ? { ...alarms, notificationTopicArn: alarmTopicArn } : alarms };
+}
+
+/**
+ * The topic the organization's stacks notify: the top-level one, when every region of the organization is
+ * its region (one template serves every region, so the targets' own topics cannot apply); else none, and
+ * each stack creates its own.
+ */
+function memberTopicOf(config: WatchkeeperConfig): {
+  readonly arn?: string;
+  readonly problems: readonly string[];
+} {
+  const shared = config.alarms.notificationTopicArn;
+  const organization = config.organization;
+  if (!organization || !shared) return { problems: [] };
+  const elsewhere = organization.regions.filter((region) => region !== regionOf(shared));
+  if (elsewhere.length === 0) return { arn: shared, problems: [] };
+  return {
+    problems: [
+      `alarms.notificationTopicArn: ${shared} is in ${regionOf(shared)}, but the organization's stacks in ` +
+        `${elsewhere.join(", ")} need a topic in their own region (CloudWatch alarms notify topics in their own ` +
+        `region only): remove alarms.notificationTopicArn to let each stack create ${config.prefix}alarms, or ` +
+        `deploy the organization to ${regionOf(shared)} only`,
+    ],
+  };
+}
+
+/** Adds one stack per target to the app (none for an organization without targets). */
 export function addStacks(app: App, deployment: Deployment): WatchkeeperStack[] {
-  return deployment.stacks.map(({ id, env, alarmTopicArn }) => {
-    const { notificationTopicArn: _shared, ...alarms } = deployment.config.alarms;
+  const organization = deployment.config.organization;
+  return deployment.stacks.map(({ id, env, alarmTopicArn, orgReader }) => {
     return new WatchkeeperStack(app, id, {
       ...(env ? { env } : {}),
       stackName: STACK_NAME,
       description: "Watchkeeper: observability agent for this account's serverless resources",
-      // Each stack sees its own region's topic as the config's (its alarms, its functions, its IAM).
-      config: {
-        ...deployment.config,
-        alarms: alarmTopicArn ? { ...alarms, notificationTopicArn: alarmTopicArn } : alarms,
-      },
+      config: withTopic(deployment.config, alarmTopicArn),
       functionConfig: deployment.functionConfig,
+      ...(orgReader && organization
+        ? {
+            orgReader: {
+              adminAccount: organization.adminAccount,
+              organizationId: organization.organizationId,
+            },
+          }
+        : {}),
     });
   });
+}
+
+/** The organization's stacks, in the administrator account: the buckets of each region, then the StackSet. */
+export interface OrganizationStacks {
+  readonly assets: readonly AssetBucketStack[];
+  readonly stackSet: OrganizationStack;
+}
+
+/** Adds the organization's stacks to the app; undefined without `organization`. */
+export function addOrganization(app: App, deployment: Deployment): OrganizationStacks | undefined {
+  const settings = deployment.config.organization;
+  const plan = deployment.organization;
+  if (!settings || !plan) return undefined;
+  const account = settings.adminAccount;
+  const assets = plan.assetStackIds.map(
+    ({ region, id }) =>
+      new AssetBucketStack(app, id, {
+        env: { account, region },
+        stackName: `${STACK_NAME}-org-assets`,
+        description: "Watchkeeper: the functions' code for the organization's stacks in this region",
+        prefix: deployment.config.prefix,
+        organization: settings,
+      }),
+  );
+  const stackSet = new OrganizationStack(app, plan.id, {
+    env: { account, region: settings.homeRegion },
+    stackName: `${STACK_NAME}-org`,
+    description: "Watchkeeper: the StackSet that deploys it to the organization's accounts",
+    config: withTopic(deployment.config, plan.alarmTopicArn),
+    organization: settings,
+    functionConfig: deployment.functionConfig,
+    stackSetName: STACK_NAME,
+    assetStacks: assets,
+  });
+  return { assets, stackSet };
 }

@@ -89,6 +89,72 @@ export function discoveryRead(): Permission {
 }
 
 /**
+ * What `watchkeeper status` reads (lib/actions/status.ts), for the role the administrator account assumes
+ * in each account of the organization (lib/infra/org-reader.ts): alarms in ALARM and the tags of
+ * Watchkeeper's own (silences, breaker records), open breakers (the Tagging API, then each function),
+ * and the DLQs with what feeds them (queues, functions, rules, topics) and their move tasks. Reads only,
+ * and in every region of this account: IAM is global, so one role serves every region's stack.
+ * test/infra/org-reader.test.ts checks the list against the calls status makes.
+ */
+export function statusRead(scope: Construct, config: WatchkeeperConfig): Permission {
+  const anyRegion = (service: string, resource: string, resourceName?: string) =>
+    arn(scope, {
+      service,
+      region: "*",
+      resource,
+      ...(resourceName !== undefined ? { resourceName } : {}),
+      arnFormat: service === "events" ? ArnFormat.SLASH_RESOURCE_NAME : ArnFormat.COLON_RESOURCE_NAME,
+    });
+  return {
+    statements: [
+      new PolicyStatement({
+        sid: "StatusListings",
+        actions: [
+          "cloudwatch:DescribeAlarms",
+          "events:ListEventBuses",
+          "events:ListRules",
+          "lambda:GetAccountSettings",
+          "lambda:ListEventSourceMappings",
+          "lambda:ListFunctions",
+          "sns:ListSubscriptions",
+          "sns:ListTopics",
+          "sqs:ListQueues",
+          "tag:GetResources",
+        ],
+        resources: ["*"],
+      }),
+      new PolicyStatement({
+        sid: "StatusWatchkeeperAlarmTags",
+        actions: ["cloudwatch:ListTagsForResource"],
+        resources: [anyRegion("cloudwatch", "alarm", `${config.prefix}*`)],
+      }),
+      new PolicyStatement({
+        sid: "StatusResourceReads",
+        actions: [
+          "events:ListTargetsByRule",
+          "lambda:GetFunction",
+          "lambda:GetFunctionConcurrency",
+          "lambda:ListFunctionEventInvokeConfigs",
+          "sns:GetSubscriptionAttributes",
+          "sqs:GetQueueAttributes",
+          "sqs:ListMessageMoveTasks",
+        ],
+        resources: [
+          anyRegion("events", "rule", "*"),
+          anyRegion("lambda", "function", "*"),
+          anyRegion("sns", "*"),
+          anyRegion("sqs", "*"),
+        ],
+      }),
+    ],
+    why:
+      "Read-only, for watchkeeper status from the administrator account: the listings support only '*'; the " +
+      "queues, functions, rules and topics it reads are other teams', in any region of this account (the role " +
+      "is global); alarm tags only of alarms named with the prefix.",
+  };
+}
+
+/**
  * A state machine's definition under a customer managed key: DescribeStateMachine answers
  * KmsAccessDeniedException without kms:Decrypt on it, and every run would stay partial (its TimeoutSeconds
  * unknown, its execution-time alarm held). This account's keys, only through Step Functions.

@@ -1,7 +1,8 @@
 /**
  * One Watchkeeper deployment in one account and region: the functions of lib/infra/functions.ts with
  * their triggers, the alarm topic, the resource-created hints queue, and Watchkeeper's own DLQs, log
- * retention and alarms (it watches itself).
+ * retention and alarms (it watches itself); with an organization, the role its administrator account
+ * reads the account with (lib/infra/org-reader.ts).
  */
 import { CfnOutput, Duration, Stack, type StackProps } from "aws-cdk-lib";
 import { Rule, RuleTargetInput, Schedule } from "aws-cdk-lib/aws-events";
@@ -19,7 +20,9 @@ import type { RetentionPolicy } from "../logs/policy.js";
 import { acknowledge } from "./acknowledge.js";
 import { storedConfigEnvironment } from "../config/stored.js";
 import { HINT_BATCH_WINDOW_SECONDS } from "../reconcile/hints.js";
-import { HINTS_QUEUE_VARIABLE, type FunctionConfig } from "./deployment.js";
+// From their own modules, not ./deployment.js (which imports this one through ./organization.js).
+import type { FunctionConfig } from "../config/stored.js";
+import { HINTS_QUEUE_VARIABLE } from "../reconcile/hints.js";
 import {
   breakerAlarmPattern,
   LOG_GROUP_CREATED,
@@ -27,6 +30,7 @@ import {
   resourceCreatedPattern,
 } from "./events.js";
 import { FUNCTIONS, type FunctionSpec, type Trigger } from "./functions.js";
+import { addOrgReader, type OrgReaderProps } from "./org-reader.js";
 import { alarmTopicPublish } from "./permissions.js";
 import {
   deadLetterQueue,
@@ -40,6 +44,8 @@ export interface WatchkeeperStackProps extends StackProps {
   readonly config: WatchkeeperConfig;
   /** The config file as written (validated), less `targets`: what every function reads at run time. */
   readonly functionConfig: FunctionConfig;
+  /** With an organization: the role its administrator account reads this account with (one per account). */
+  readonly orgReader?: Omit<OrgReaderProps, "config">;
 }
 
 /** A burst of deployments within this window makes one reconcile run, not one per resource. */
@@ -97,6 +103,8 @@ export class WatchkeeperStack extends Stack {
       runProblemsAlarm(this, this.alarmTopic, prefix, config.schedule.reconcileEveryMinutes);
       notRunningAlarm(this, this.alarmTopic, prefix, config.schedule.reconcileEveryMinutes);
     }
+
+    if (props.orgReader) addOrgReader(this, { ...props.orgReader, config });
 
     new CfnOutput(this, "AlarmTopicArn", {
       description: "SNS topic every Watchkeeper alarm notifies",

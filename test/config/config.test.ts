@@ -2,7 +2,13 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { ConfigError, loadConfig, parseConfig, readConfigFile } from "../../lib/config/index.js";
+import {
+  ConfigError,
+  configDifferences,
+  loadConfig,
+  parseConfig,
+  readConfigFile,
+} from "../../lib/config/index.js";
 
 function problems(input: unknown): string {
   try {
@@ -156,6 +162,63 @@ describe("parseConfig: slack, breaker and redrive", () => {
   it("names a bad redrive value", () => {
     expect(parseConfig({ redrive: { auto: true } }).redrive).toEqual({ auto: true, maxPerDay: 3 });
     expect(problems({ redrive: { maxPerDay: 0 } })).toMatch(/redrive\.maxPerDay: /);
+  });
+});
+
+describe("parseConfig: organization", () => {
+  const ORGANIZATION = {
+    adminAccount: "111111111111",
+    homeRegion: "eu-west-1",
+    organizationId: "o-a1b2c3d4e5",
+    organizationalUnits: ["ou-ab12-cd34ef56", "r-ab12"],
+    regions: ["eu-west-1", "us-east-1"],
+    callAs: "DELEGATED_ADMIN",
+  };
+
+  it("is absent by default, and read as written", () => {
+    expect(parseConfig({}).organization).toBeUndefined();
+    expect(parseConfig({ organization: ORGANIZATION }).organization).toEqual(ORGANIZATION);
+  });
+
+  it("names each bad value", () => {
+    const message = problems({
+      organization: {
+        adminAccount: "1111",
+        homeRegion: "Ireland",
+        organizationId: "a1b2c3d4e5",
+        organizationalUnits: ["ou-ab12", "r-ab12", "r-ab12"],
+        regions: ["eu-west-1", "eu-west-1"],
+        callAs: "ADMIN",
+      },
+    });
+    expect(message).toMatch(/organization\.adminAccount: must be a 12-digit AWS account id/);
+    expect(message).toMatch(/organization\.homeRegion: must be an AWS region name/);
+    expect(message).toMatch(
+      /organization\.organizationId: must be an AWS Organizations id such as o-a1b2c3d4e5/,
+    );
+    expect(message).toMatch(/organization\.organizationalUnits\[0\]: must be an organizational unit id/);
+    expect(message).toMatch(/organization\.organizationalUnits\[2\]: "r-ab12" is listed twice/);
+    expect(message).toMatch(/organization\.regions\[1\]: "eu-west-1" is listed twice/);
+    expect(message).toMatch(
+      /organization\.callAs: must be SELF \(deployed from the management account\) or DELEGATED_ADMIN/,
+    );
+  });
+
+  it("requires every field, and at least one OU and one region", () => {
+    const message = problems({
+      organization: { ...ORGANIZATION, organizationalUnits: [], regions: [], callAs: undefined },
+    });
+    expect(message).toMatch(/organization\.organizationalUnits: name at least one OU \(or the root\)/);
+    expect(message).toMatch(/organization\.regions: name at least one region/);
+    expect(message).toMatch(/organization\.callAs: /);
+    expect(problems({ organization: { ...ORGANIZATION, stackSetName: "x" } })).toMatch(
+      /organization: unknown setting "stackSetName"/,
+    );
+  });
+
+  it("is not a difference between a local and a deployed config: it says where to deploy", () => {
+    const local = parseConfig({ organization: ORGANIZATION });
+    expect(configDifferences(local, parseConfig({}))).toEqual([]);
   });
 });
 

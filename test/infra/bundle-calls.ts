@@ -42,9 +42,14 @@ export function iamAction(client: string, command: string): string | null {
 }
 
 /** The IAM actions of every SDK command one function's bundle holds. */
-export async function bundleCalls(spec: FunctionSpec): Promise<string[]> {
+export function bundleCalls(spec: FunctionSpec): Promise<string[]> {
+  return entryCalls(spec.entry);
+}
+
+/** The IAM actions of every SDK command a module (relative to the repository) can reach. */
+export async function entryCalls(entry: string): Promise<string[]> {
   const result = await build({
-    ...esbuildOptions(join(PROJECT_ROOT, spec.entry), join(PROJECT_ROOT, "dist", "unused.mjs")),
+    ...esbuildOptions(join(PROJECT_ROOT, entry), join(PROJECT_ROOT, "dist", "unused.mjs")),
     minify: false,
     metafile: false,
     write: false,

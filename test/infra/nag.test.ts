@@ -2,13 +2,14 @@
  * cdk-nag's AwsSolutions pack over the synthesized stacks: no unacknowledged finding, and every
  * acknowledgment is specific and says why (they are made in lib/infra, next to what needs them).
  */
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Validations, type App } from "aws-cdk-lib";
 import { AwsSolutionsChecks } from "cdk-nag";
 import type { IConstruct } from "constructs";
 import { afterAll, describe, expect, it } from "vitest";
+import { PROJECT_ROOT } from "../../lib/infra/paths.js";
 import { buildApp } from "./synth.js";
 
 const dirs: string[] = [];
@@ -39,8 +40,14 @@ function acknowledged(root: IConstruct): { path: string; id: string; reason: str
   );
 }
 
+/** The checked-in example: an organization (StackSet, member template, code buckets) and a target outside it. */
+const ORGANIZATION: unknown = JSON.parse(
+  readFileSync(join(PROJECT_ROOT, "docs", "examples", "organization.json"), "utf8"),
+);
+
 const CONFIGS: Record<string, unknown> = {
   "all defaults (creates the alarm topic)": {},
+  "an organization and a target outside it (docs/examples/organization.json)": ORGANIZATION,
   "an existing topic, listed breaker functions, Slack, two targets": {
     prefix: "ops-",
     alarms: { notificationTopicArn: "arn:aws:sns:eu-west-1:123456789012:oncall" },
@@ -106,6 +113,33 @@ describe("cdk-nag AwsSolutions", () => {
         arn(`kms:${here}:key/*`),
       ].sort(),
     );
+  });
+
+  it("acknowledges for an organization what a target's stack does, plus the code buckets' access logs and the org-reader's reads", () => {
+    const { app } = buildApp(ORGANIZATION);
+    const org = acknowledged(app).filter((a) => a.path.startsWith("Watchkeeper-org"));
+    for (const ack of org) expect(ack.reason.length, `${ack.path} ${ack.id}`).toBeGreaterThan(30);
+    expect(org.filter((a) => a.id.endsWith("-S1")).map((a) => a.path)).toEqual([
+      "Watchkeeper-org-assets-eu-west-1/Assets",
+      "Watchkeeper-org-assets-us-east-1/Assets",
+    ]);
+    // The member's own acknowledgments are a target stack's; the org-reader role adds its wildcards.
+    const reader = org
+      .filter((a) => a.path === "Watchkeeper-org/Member/OrgReader")
+      .map((a) => a.id.replace(/^.*IAM5\[Resource::|\]$/g, ""));
+    expect(reader.sort()).toEqual(
+      [
+        "*",
+        "arn:<AWS::Partition>:cloudwatch:*:<AWS::AccountId>:alarm:watchkeeper-*",
+        "arn:<AWS::Partition>:events:*:<AWS::AccountId>:rule/*",
+        "arn:<AWS::Partition>:lambda:*:<AWS::AccountId>:function:*",
+        "arn:<AWS::Partition>:sns:*:<AWS::AccountId>:*",
+        "arn:<AWS::Partition>:sqs:*:<AWS::AccountId>:*",
+      ].sort(),
+    );
+    const rules = new Set(org.map((a) => /AwsSolutions-([A-Z0-9]+)/.exec(a.id)?.[1]));
+    // SNS2: each member creates its alarm topic, as a target without a configured one does.
+    expect([...rules].sort()).toEqual(["IAM5", "S1", "SNS2", "SQS3"]);
   });
 
   it("acknowledges the unencrypted alarm topic only where the stack creates it", () => {

@@ -7,7 +7,12 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { App, type Environment } from "aws-cdk-lib";
 import { Template } from "aws-cdk-lib/assertions";
-import { addStacks, planDeployment } from "../../lib/infra/deployment.js";
+import {
+  addOrganization,
+  addStacks,
+  planDeployment,
+  type OrganizationStacks,
+} from "../../lib/infra/deployment.js";
 import { PROJECT_ROOT } from "../../lib/infra/paths.js";
 import type { WatchkeeperStack } from "../../lib/infra/stack.js";
 
@@ -19,22 +24,27 @@ export interface SynthOptions {
   readonly bundle?: boolean;
   readonly outdir?: string;
   readonly defaults?: Partial<Environment>;
+  /** More context, over cdk.json's and the bundling switch. */
+  readonly context?: Readonly<Record<string, unknown>>;
 }
 
 export function buildApp(
   input: unknown,
   options: SynthOptions = {},
-): { app: App; stacks: WatchkeeperStack[] } {
+): { app: App; stacks: WatchkeeperStack[]; organization?: OrganizationStacks } {
   const app = new App({
-    context: { ...CDK_JSON.context, ...(options.bundle ? {} : { "aws:cdk:bundling-stacks": [] }) },
+    context: {
+      ...CDK_JSON.context,
+      ...(options.bundle ? {} : { "aws:cdk:bundling-stacks": [] }),
+      ...options.context,
+    },
     builtinCloudFormationValidation: false,
     ...(options.outdir ? { outdir: options.outdir } : {}),
   });
-  const stacks = addStacks(
-    app,
-    planDeployment({ input, source: "watchkeeper.config.json" }, options.defaults),
-  );
-  return { app, stacks };
+  const deployment = planDeployment({ input, source: "watchkeeper.config.json" }, options.defaults);
+  const stacks = addStacks(app, deployment);
+  const organization = addOrganization(app, deployment);
+  return { app, stacks, ...(organization ? { organization } : {}) };
 }
 
 /** One stack's template, for a config with no targets. */

@@ -26,9 +26,11 @@ function nameOf(resources: Resources, id: string, place: Place): string {
     "AWS::Events::Rule": "Name",
     "AWS::CloudWatch::Alarm": "AlarmName",
     "AWS::Logs::LogGroup": "LogGroupName",
+    "AWS::S3::Bucket": "BucketName",
+    "AWS::IAM::Role": "RoleName",
   }[resource.Type];
-  // Roles are unnamed: CloudFormation makes a name from the logical id.
-  if (!property) return id;
+  // Unnamed (most roles): CloudFormation makes a name from the logical id.
+  if (!property || resource.Properties[property] === undefined) return id;
   return String(resolveValue(resource.Properties[property], resources, place));
 }
 
@@ -45,6 +47,7 @@ function attribute(resources: Resources, id: string, name: string, place: Place)
     "AWS::CloudWatch::Alarm": `arn:${p}:cloudwatch:${r}:${a}:alarm:${n}`,
     "AWS::Logs::LogGroup": `arn:${p}:logs:${r}:${a}:log-group:${n}:*`,
     "AWS::IAM::Role": `arn:${p}:iam::${a}:role/${n}`,
+    "AWS::S3::Bucket": `arn:${p}:s3:::${n}`,
   };
   if (name === "Ref") {
     // Ref is the ARN for topics, the URL for queues, the name for the rest.
@@ -79,6 +82,14 @@ export function resolveValue(value: unknown, resources: Resources, place: Place)
   if ("Fn::GetAtt" in node) {
     const [id, name] = node["Fn::GetAtt"] as [string, string];
     return attribute(resources, id, name, place);
+  }
+  if ("Fn::Sub" in node && typeof node["Fn::Sub"] === "string") {
+    // Pseudo parameters only: a reference to a resource is written with Ref or GetAtt in these templates.
+    return node["Fn::Sub"].replace(/\$\{([^}]+)\}/g, (_, name: string) => {
+      const pseudo = PSEUDO[name];
+      if (!pseudo) throw new Error(`unsupported Fn::Sub variable ${name}`);
+      return pseudo(place);
+    });
   }
   if ("Fn::Join" in node) {
     const [delimiter, parts] = node["Fn::Join"] as [string, unknown[]];
