@@ -9,11 +9,7 @@ import { AccountPrincipal, PolicyDocument, Role, type CfnRole } from "aws-cdk-li
 import type { WatchkeeperConfig } from "../config/schema.js";
 import { acknowledgeWildcards } from "./acknowledge.js";
 import { statusRead } from "./permissions.js";
-
-/** `status --org` assumes `<prefix>org-reader` in each account: keep the name. */
-export function orgReaderRoleName(prefix: string): string {
-  return `${prefix}org-reader`;
-}
+import { orgReaderRoleName } from "../org/role.js";
 
 export interface OrgReaderProps {
   readonly config: WatchkeeperConfig;

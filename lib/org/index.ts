@@ -5,7 +5,6 @@
  */
 export {
   ORG_CONCURRENCY,
-  orgReaderRole,
   readOrganizationStatus,
   TARGET_TIME_LIMIT_MS,
   type OrgAccount,
@@ -16,3 +15,4 @@ export {
   type TargetStatus,
 } from "./status.js";
 export { renderOrganizationStatus } from "./render.js";
+export { orgReaderRoleName } from "./role.js";

@@ -14,6 +14,7 @@ import { describeAwsError, isAccessDenied } from "../aws/errors.js";
 import type { WatchkeeperConfig } from "../config/schema.js";
 import { mapLimit } from "../inventory/context.js";
 import { silentLogger, type Logger } from "../log.js";
+import { orgReaderRoleName } from "./role.js";
 
 /** An account to read: from Organizations (with its name and state) or named by hand (id only). */
 export interface OrgAccount {
@@ -98,10 +99,6 @@ export const ORG_CONCURRENCY = 8;
 /** Enough for every part of a status read to give up on a hung endpoint once, with room to page. */
 export const TARGET_TIME_LIMIT_MS = 2 * WORST_CASE_CALL_MS;
 
-export function orgReaderRole(config: WatchkeeperConfig): string {
-  return `${config.prefix}org-reader`;
-}
-
 /** Reads every active account's status in every region from the administrator account `admin`. */
 export async function readOrganizationStatus(
   admin: Aws,
@@ -109,7 +106,7 @@ export async function readOrganizationStatus(
 ): Promise<OrganizationStatus> {
   const clock = admin.pacer.clock;
   const now = new Date(clock.now());
-  const role = orgReaderRole(options.config);
+  const role = orgReaderRoleName(options.config.prefix);
   const timeLimit = options.timeLimitMs ?? TARGET_TIME_LIMIT_MS;
   // Who we are: the administrator's own account is read with its own credentials, not a role it lacks.
   const identity = await admin.client(STSClient).send(new GetCallerIdentityCommand({}));

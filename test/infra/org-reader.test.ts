@@ -10,7 +10,7 @@ import { describe, expect, it } from "vitest";
 import { runAction, type OnCallStatus } from "../../lib/actions/index.js";
 import { parseConfig } from "../../lib/config/index.js";
 import { DLQ_INVENTORY_KINDS } from "../../lib/dlq/index.js";
-import { orgReaderRoleName } from "../../lib/infra/org-reader.js";
+import { orgReaderRoleName } from "../../lib/org/role.js";
 import { PROJECT_ROOT } from "../../lib/infra/paths.js";
 import { sampleAccount, simulatedAws } from "../../lib/sim/index.js";
 import { createTripAlarms } from "../support/breaker.js";

@@ -7,7 +7,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { orgAssetsStackId } from "../../lib/infra/deployment.js";
-import { orgReaderRoleName } from "../../lib/infra/org-reader.js";
+import { orgReaderRoleName } from "../../lib/org/role.js";
 import { PROJECT_ROOT } from "../../lib/infra/paths.js";
 import { buildApp } from "../infra/synth.js";
 import { CUSTOMER, OTHER_ACCOUNT, PLACE } from "./account.js";
