@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { ConfigError } from "../../lib/config/schema.js";
 import { ORG_STACK_ID, planDeployment } from "../../lib/infra/deployment.js";
-import { orgReaderRoleName } from "../../lib/infra/org-reader.js";
+import { orgReaderRoleName } from "../../lib/org/role.js";
 import { OPERATION_PREFERENCES } from "../../lib/infra/organization.js";
 import { PROJECT_ROOT } from "../../lib/infra/paths.js";
 import { buildApp } from "./synth.js";
