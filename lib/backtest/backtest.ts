@@ -13,6 +13,7 @@ import {
   fewestCalls,
   packCalls,
   requestKey,
+  totalDatapoints,
   retrieveSeries,
   USD_PER_METRIC_REQUESTED,
   type SeriesRequest,
@@ -145,10 +146,6 @@ export async function planBacktest(
       : { spec, requests: series.requests };
   });
   const requests = [...new Map(alarms.flatMap((a) => a.requests).map((r) => [requestKey(r), r])).values()];
-  const datapoints = requests.reduce(
-    (sum, r) => sum + Math.ceil((window.end - window.start) / (r.periodSeconds * 1000)),
-    0,
-  );
   return {
     window,
     alarms,
@@ -156,7 +153,7 @@ export async function planBacktest(
     listed,
     estimate: {
       series: requests.length,
-      datapoints,
+      datapoints: totalDatapoints(requests, window),
       calls: packCalls(requests, window).length,
       fewestCalls: fewestCalls(requests, window),
       usd: requests.length * USD_PER_METRIC_REQUESTED,

@@ -74,12 +74,16 @@ export function packCalls(requests: readonly SeriesRequest[], window: TimeWindow
   return calls;
 }
 
+/** Every datapoint the requests return over the window. */
+export function totalDatapoints(requests: readonly SeriesRequest[], window: TimeWindow): number {
+  return requests.reduce((sum, r) => sum + datapointsPerSeries(r, window), 0);
+}
+
 /** The fewest calls any packing needs: series ÷ 500 and datapoints ÷ 100,800, whichever is more. */
 export function fewestCalls(requests: readonly SeriesRequest[], window: TimeWindow): number {
-  const datapoints = requests.reduce((sum, r) => sum + datapointsPerSeries(r, window), 0);
   return Math.max(
     Math.ceil(requests.length / MAX_QUERIES_PER_CALL),
-    Math.ceil(datapoints / MAX_DATAPOINTS_PER_CALL),
+    Math.ceil(totalDatapoints(requests, window) / MAX_DATAPOINTS_PER_CALL),
   );
 }
 
