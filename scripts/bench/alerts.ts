@@ -6,12 +6,12 @@
  * Markdown in docs/alerts.md's layout (with --before, an earlier run's JSON fills the "before" side and this
  * run the "after"); --json prints the results. Both are also written to bench-results/alerts.{json,md}.
  */
-import { spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { legend, report, type SuiteRun } from "./alerts/report.js";
 import { ALARM_PREFIX, runScenario } from "./alerts/run.js";
 import { SCENARIOS } from "./alerts/scenarios.js";
+import { codeVersion } from "./version.js";
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 
@@ -32,18 +32,10 @@ for (const scenario of selected) {
   process.stderr.write(`${scenario.id}…\n`);
   results.push(await runScenario(scenario));
 }
-/** Which catalog ran: the commit, and whether lib/alarms differs from it. */
-function catalogVersion(): string {
-  const git = (...gitArgs: string[]) => spawnSync("git", gitArgs, { encoding: "utf8" });
-  const head = git("rev-parse", "--short", "HEAD");
-  if (head.status !== 0) return "unknown";
-  const changed = git("status", "--porcelain", "--", "lib/alarms").stdout.trim() !== "";
-  return `${head.stdout.trim()}${changed ? " with uncommitted lib/alarms changes" : ""}`;
-}
 
 const run: SuiteRun = {
   generatedAt: new Date().toISOString(),
-  catalog: catalogVersion(),
+  catalog: codeVersion("lib/alarms"),
   node: process.versions.node,
   results,
 };

@@ -5,12 +5,12 @@
  * memory. Markdown in docs/backtest.md's layout; --json prints the run. Both are also written to
  * bench-results/backtest.{json,md}.
  */
-import { spawnSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { report, type BenchRun } from "./backtest/report.js";
 import { runBacktestBench } from "./backtest/run.js";
 import { optionOf } from "./args.js";
+import { codeVersion } from "./version.js";
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 
@@ -19,15 +19,6 @@ const option = optionOf(args);
 const days = option("--days");
 const seed = option("--seed");
 
-/** Which code ran: the commit, and whether lib/ differs from it. */
-function commit(): string {
-  const git = (...gitArgs: string[]) => spawnSync("git", gitArgs, { encoding: "utf8" });
-  const head = git("rev-parse", "--short", "HEAD");
-  if (head.status !== 0) return "unknown";
-  const changed = git("status", "--porcelain", "--", "lib").stdout.trim() !== "";
-  return `${head.stdout.trim()}${changed ? " with uncommitted lib/ changes" : ""}`;
-}
-
 process.stderr.write("seeding the history, planning, replaying…\n");
 const bench = await runBacktestBench({
   ...(days !== undefined ? { days: Number(days) } : {}),
@@ -35,7 +26,7 @@ const bench = await runBacktestBench({
 });
 const run: BenchRun = {
   generatedAt: new Date().toISOString(),
-  commit: commit(),
+  commit: codeVersion("lib/"),
   node: process.versions.node,
   ...bench,
 };
