@@ -4,6 +4,12 @@
  */
 import type { ActionResult } from "./types.js";
 
+/**
+ * The audit line as an EventBridge event on the account's default bus, which a hub's members forward
+ * (lib/infra/hub.ts). A custom source: AWS refuses PutEvents with an `aws.` one.
+ */
+export const AUDIT_EVENT = { source: "watchkeeper", detailType: "Watchkeeper Action" } as const;
+
 export interface AuditLine {
   readonly audit: "watchkeeper-action";
   readonly actor: string;

@@ -95,6 +95,16 @@ const organizationSchema = z.strictObject({
     error:
       "must be SELF (deployed from the management account) or DELEGATED_ADMIN (from a delegated administrator)",
   }),
+  /**
+   * One account and region to watch the organization from (lib/infra/hub.ts): every member forwards its
+   * alarm state changes and action audit events there, and only the hub posts to Slack.
+   */
+  hub: z
+    .strictObject({
+      account: accountId,
+      region: regionName,
+    })
+    .optional(),
 });
 
 /** Slack delivery. Absent: no Slack (alarms still go to the SNS topic). Secrets stay in Secrets Manager. */
@@ -206,6 +216,14 @@ export interface OrganizationSettings {
   readonly organizationalUnits: readonly string[];
   readonly regions: readonly string[];
   readonly callAs: "SELF" | "DELEGATED_ADMIN";
+  /** Absent: each account posts its own alarms to Slack. */
+  readonly hub?: HubSettings;
+}
+
+/** Where the organization is watched from (see organizationSchema's `hub`). */
+export interface HubSettings {
+  readonly account: string;
+  readonly region: string;
 }
 
 export interface SlackSettings {

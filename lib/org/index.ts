@@ -16,3 +16,4 @@ export {
 } from "./status.js";
 export { renderOrganizationStatus } from "./render.js";
 export { orgReaderRoleName } from "./role.js";
+export { hubAccessRoleName, hubBusName } from "./hub.js";
