@@ -16,4 +16,10 @@ export {
 } from "./status.js";
 export { renderOrganizationStatus } from "./render.js";
 export { orgReaderRoleName } from "./role.js";
-export { hubAccessRoleName, hubBusName } from "./hub.js";
+export {
+  HUB_ACCESS_ROLE_VARIABLE,
+  MEMBER_RUNBOOK_FUNCTION_VARIABLE,
+  hubAccessRoleName,
+  hubBusName,
+  hubFunctionName,
+} from "./hub.js";
