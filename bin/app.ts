@@ -8,7 +8,7 @@
 import { App } from "aws-cdk-lib";
 import { readConfigFile } from "../lib/config/load.js";
 import { ConfigError } from "../lib/config/schema.js";
-import { addOrganization, addStacks, planDeployment } from "../lib/infra/deployment.js";
+import { addHub, addOrganization, addStacks, planDeployment } from "../lib/infra/deployment.js";
 
 const app = new App();
 const file: unknown = app.node.tryGetContext("config");
@@ -19,6 +19,7 @@ try {
   });
   addStacks(app, deployment);
   addOrganization(app, deployment);
+  addHub(app, deployment);
 } catch (error) {
   if (!(error instanceof ConfigError)) throw error;
   console.error(error.message);

@@ -9,6 +9,7 @@ import type { ConfigSource } from "../config/load.js";
 import { CONFIG_VERSION, CONFIG_VERSION_VARIABLE, type FunctionConfig } from "../config/stored.js";
 import { FUNCTIONS, LONGEST_FUNCTION_NAME } from "./functions.js";
 import { AssetBucketStack, BUCKET_NAME_LIMIT, OrganizationStack, assetBucketName } from "./organization.js";
+import { HubStack } from "./hub.js";
 import { WatchkeeperStack } from "./stack.js";
 
 /** The variable functions/runtime.ts reads the config from (test/infra checks they agree). */
@@ -40,6 +41,8 @@ export interface Deployment {
   readonly stacks: readonly DeployedStack[];
   /** With `organization`: the StackSet's stacks. */
   readonly organization?: OrganizationDeployment;
+  /** With `organization.hub`: the hub's stack (./hub.ts). */
+  readonly hub?: { readonly id: string; readonly env: Environment };
 }
 
 export interface DeployedStack {
@@ -62,6 +65,8 @@ export interface OrganizationDeployment {
 
 /** The app ids and CloudFormation names of the organization's stacks, in the administrator account. */
 export const ORG_STACK_ID = "Watchkeeper-org";
+/** The hub's stack, in the hub account and region (its CloudFormation name too). */
+export const HUB_STACK_ID = "Watchkeeper-hub";
 export function orgAssetsStackId(region: string): string {
   return `${ORG_STACK_ID}-assets-${region}`;
 }
@@ -163,6 +168,7 @@ export function planDeployment(
           },
         }
       : {}),
+    ...(config.organization?.hub ? { hub: { id: HUB_STACK_ID, env: { ...config.organization.hub } } } : {}),
   };
 }
 
@@ -173,6 +179,11 @@ export function planDeployment(
 function organizationProblems(config: WatchkeeperConfig): string[] {
   const organization = config.organization;
   if (!organization) return [];
+  if (organization.hub && !config.slack)
+    return [
+      "organization.hub: the hub posts the organization's alarms to Slack, and slack is not set: add slack " +
+        "(its secret in the hub account and region), or remove hub to keep each account's alarms on its own topic",
+    ];
   if (!/^[a-z0-9-]+$/.test(config.prefix))
     return [
       `prefix: with organization, it names the S3 bucket of the functions' code in each region ` +
@@ -325,4 +336,15 @@ export function addOrganization(app: App, deployment: Deployment): OrganizationS
     assetStacks: assets,
   });
   return { assets, stackSet };
+}
+
+/** Adds the hub's stack to the app; undefined without `organization.hub`. */
+export function addHub(app: App, deployment: Deployment): HubStack | undefined {
+  if (!deployment.hub) return undefined;
+  return new HubStack(app, deployment.hub.id, {
+    env: deployment.hub.env,
+    stackName: HUB_STACK_ID,
+    description: "Watchkeeper hub: the organization's alarms and actions, posted to Slack from one place",
+    config: deployment.config,
+  });
 }

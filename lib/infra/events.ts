@@ -5,6 +5,7 @@
  * They are hints: the scheduled reconcile covers anything they miss.
  */
 import type { EventPattern } from "aws-cdk-lib/aws-events";
+import { AUDIT_EVENT } from "../actions/audit.js";
 import { breakerAlarmPrefix } from "../breaker/alarms.js";
 
 const CLOUDTRAIL = "AWS API Call via CloudTrail";
@@ -77,9 +78,22 @@ export const LOG_GROUP_CREATED: ResourceCreated = {
 
 /** State changes of the breaker's trip alarms, by their name prefix (`<prefix>breaker-`). */
 export function breakerAlarmPattern(prefix: string): EventPattern {
+  return watchkeeperAlarmPattern(breakerAlarmPrefix(prefix));
+}
+
+/**
+ * State changes of every alarm named with the prefix: Watchkeeper's alarms, its own included. CloudWatch
+ * sends one for each change, whether or not the alarm's actions are enabled; the hub checks that itself.
+ */
+export function watchkeeperAlarmPattern(prefix: string): EventPattern {
   return {
     source: ["aws.cloudwatch"],
     detailType: ["CloudWatch Alarm State Change"],
-    detail: { alarmName: [{ prefix: breakerAlarmPrefix(prefix) }] },
+    detail: { alarmName: [{ prefix }] },
   };
+}
+
+/** The audit events of the actions (lib/actions/audit.ts), put on the account's default bus. */
+export function auditEventPattern(): EventPattern {
+  return { source: [AUDIT_EVENT.source], detailType: [AUDIT_EVENT.detailType] };
 }

@@ -105,9 +105,18 @@ function runbookActions(scope: Construct, config: WatchkeeperConfig): Permission
   ];
 }
 
+/**
+ * The Slack settings where this account posts to Slack itself: not in an organization with a hub, where
+ * the hub alone posts (lib/infra/hub.ts) and runs the buttons' actions through runbook-action.
+ */
+export function slackHere(config: WatchkeeperConfig): WatchkeeperConfig["slack"] {
+  return config.organization?.hub ? undefined : config.slack;
+}
+
 /** Slack clicks are answered by runbook-action, which therefore reads the Slack secret when there are buttons. */
 function slackAnswers(scope: Construct, config: WatchkeeperConfig): Permission[] {
-  return config.slack?.interactive ? [slackSecretRead(scope, config.slack.secretName)] : [];
+  const slack = slackHere(config);
+  return slack?.interactive ? [slackSecretRead(scope, slack.secretName)] : [];
 }
 
 /** The name of the function that runs on-call actions, and Slack clicks handed to it. */
@@ -277,7 +286,7 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
     name: "notifier",
     entry: "functions/notifier.ts",
     description: "Watchkeeper: posts alarm state changes to Slack",
-    when: (config) => config.slack !== undefined,
+    when: (config) => slackHere(config) !== undefined,
     // Slack's rate limits are waited out with Retry-After, up to five attempts.
     timeout: Duration.minutes(2),
     memoryMiB: 512,
@@ -304,7 +313,7 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
     entry: "functions/slack-interactions.ts",
     description:
       "Watchkeeper: Slack button clicks (signature checked, allow-listed), handed to runbook-action",
-    when: (config) => config.slack?.interactive === true,
+    when: (config) => slackHere(config)?.interactive === true,
     // It verifies and hands off: Slack wants its answer within 3 seconds.
     timeout: Duration.seconds(10),
     memoryMiB: 256,

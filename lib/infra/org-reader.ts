@@ -4,7 +4,7 @@
  * an account has one: the stack of one region makes it (a StackSet deploys one template to every region,
  * hence a condition on the region there).
  */
-import { Aws, CfnCondition, Duration, Fn, type Stack } from "aws-cdk-lib";
+import { Aws, CfnCondition, Duration, Fn, Stack } from "aws-cdk-lib";
 import { AccountPrincipal, PolicyDocument, Role, type CfnRole } from "aws-cdk-lib/aws-iam";
 import type { WatchkeeperConfig } from "../config/schema.js";
 import { acknowledgeWildcards } from "./acknowledge.js";
@@ -40,11 +40,17 @@ export function addOrgReader(stack: Stack, props: OrgReaderProps): Role {
     inlinePolicies: { StatusReadOnly: new PolicyDocument({ statements: [...permission.statements] }) },
   });
   acknowledgeWildcards(role, permission.statements, permission.why);
-  if (props.onlyInRegion !== undefined) {
-    const here = new CfnCondition(stack, "OrgReaderRegion", {
-      expression: Fn.conditionEquals(Aws.REGION, props.onlyInRegion),
-    });
-    (role.node.defaultChild as CfnRole).cfnOptions.condition = here;
-  }
+  if (props.onlyInRegion !== undefined) onlyInRegion(role, props.onlyInRegion);
   return role;
+}
+
+/**
+ * An account's role (IAM is global) in a template deployed to every region: made only by the stack in
+ * `region`, through a condition named after the role's construct.
+ */
+export function onlyInRegion(role: Role, region: string): void {
+  const here = new CfnCondition(Stack.of(role), `${role.node.id}Region`, {
+    expression: Fn.conditionEquals(Aws.REGION, region),
+  });
+  (role.node.defaultChild as CfnRole).cfnOptions.condition = here;
 }

@@ -2,7 +2,8 @@
  * One Watchkeeper deployment in one account and region: the functions of lib/infra/functions.ts with
  * their triggers, the alarm topic, the resource-created hints queue, and Watchkeeper's own DLQs, log
  * retention and alarms (it watches itself); with an organization, the role its administrator account
- * reads the account with (lib/infra/org-reader.ts).
+ * reads the account with (lib/infra/org-reader.ts), and with a hub the forwarding to it and the role it
+ * acts through (lib/infra/hub-access.ts).
  */
 import { CfnOutput, Duration, Stack, type StackProps } from "aws-cdk-lib";
 import { Rule, RuleTargetInput, Schedule } from "aws-cdk-lib/aws-events";
@@ -30,6 +31,7 @@ import {
   resourceCreatedPattern,
 } from "./events.js";
 import { FUNCTIONS, type FunctionSpec, type Trigger } from "./functions.js";
+import { addHubAccess, addHubForwarding } from "./hub-access.js";
 import { addOrgReader, type OrgReaderProps } from "./org-reader.js";
 import { alarmTopicPublish } from "./permissions.js";
 import {
@@ -104,7 +106,14 @@ export class WatchkeeperStack extends Stack {
       notRunningAlarm(this, this.alarmTopic, prefix, config.schedule.reconcileEveryMinutes);
     }
 
-    if (props.orgReader) addOrgReader(this, { ...props.orgReader, config });
+    if (props.orgReader) {
+      addOrgReader(this, { ...props.orgReader, config });
+      addHubAccess(this, {
+        config,
+        ...(props.orgReader.onlyInRegion !== undefined ? { onlyInRegion: props.orgReader.onlyInRegion } : {}),
+      });
+    }
+    addHubForwarding(this, config, this.alarmTopic);
 
     new CfnOutput(this, "AlarmTopicArn", {
       description: "SNS topic every Watchkeeper alarm notifies",
@@ -234,7 +243,7 @@ export class WatchkeeperStack extends Stack {
 }
 
 /** `log-retention` → `LogRetention`. */
-function constructId(name: string): string {
+export function constructId(name: string): string {
   return name.replace(/(^|-)([a-z])/g, (_, __, letter: string) => letter.toUpperCase());
 }
 

@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { ConfigError } from "../../lib/config/schema.js";
 import { ORG_STACK_ID, planDeployment } from "../../lib/infra/deployment.js";
+import { hubAccessRoleName } from "../../lib/org/hub.js";
 import { orgReaderRoleName } from "../../lib/org/role.js";
 import { OPERATION_PREFERENCES } from "../../lib/infra/organization.js";
 import { PROJECT_ROOT } from "../../lib/infra/paths.js";
@@ -44,6 +45,7 @@ const EXAMPLE = JSON.parse(
     organizationalUnits: string[];
   };
   targets: { account: string }[];
+  slack: Record<string, unknown>;
 };
 const ORG = EXAMPLE.organization;
 const ADMIN = ORG.adminAccount;
@@ -145,14 +147,14 @@ describe("the member template: what the StackSet deploys in every account and re
     ]);
   });
 
-  it("makes the org-reader role in the first region's stack instance only (IAM is global)", () => {
+  it("makes the account's roles (org-reader, hub-access) in the first region's stack instance only (IAM is global)", () => {
     const roles = ofType(example.member, "AWS::IAM::Role").filter(([, r]) => r.Properties.RoleName);
     expect(roles.map(([, r]) => [r.Properties.RoleName, r.Condition])).toEqual([
       [orgReaderRoleName("watchkeeper-"), "OrgReaderRegion"],
+      [hubAccessRoleName("watchkeeper-"), "HubAccessRegion"],
     ]);
-    expect(example.member.Conditions).toEqual({
-      OrgReaderRegion: { "Fn::Equals": [{ Ref: "AWS::Region" }, ORG.regions[0]] },
-    });
+    const firstRegion = { "Fn::Equals": [{ Ref: "AWS::Region" }, ORG.regions[0]] };
+    expect(example.member.Conditions).toEqual({ OrgReaderRegion: firstRegion, HubAccessRegion: firstRegion });
   });
 
   it("fits TemplateURL's 460,800 bytes, and is past TemplateBody's 51,200", () => {
@@ -301,6 +303,7 @@ describe("organization with targets", () => {
   it("hands the functions the config less where it is deployed (targets, organization)", () => {
     expect(planDeployment({ input: { ...EXAMPLE, prefix: "ops-" }, source: "c" }).functionConfig).toEqual({
       prefix: "ops-",
+      slack: EXAMPLE.slack,
     });
   });
 });

@@ -8,11 +8,13 @@ import { join } from "node:path";
 import { App, type Environment } from "aws-cdk-lib";
 import { Template } from "aws-cdk-lib/assertions";
 import {
+  addHub,
   addOrganization,
   addStacks,
   planDeployment,
   type OrganizationStacks,
 } from "../../lib/infra/deployment.js";
+import type { HubStack } from "../../lib/infra/hub.js";
 import { PROJECT_ROOT } from "../../lib/infra/paths.js";
 import type { WatchkeeperStack } from "../../lib/infra/stack.js";
 
@@ -31,7 +33,7 @@ export interface SynthOptions {
 export function buildApp(
   input: unknown,
   options: SynthOptions = {},
-): { app: App; stacks: WatchkeeperStack[]; organization?: OrganizationStacks } {
+): { app: App; stacks: WatchkeeperStack[]; organization?: OrganizationStacks; hub?: HubStack } {
   const app = new App({
     context: {
       ...CDK_JSON.context,
@@ -44,7 +46,8 @@ export function buildApp(
   const deployment = planDeployment({ input, source: "watchkeeper.config.json" }, options.defaults);
   const stacks = addStacks(app, deployment);
   const organization = addOrganization(app, deployment);
-  return { app, stacks, ...(organization ? { organization } : {}) };
+  const hub = addHub(app, deployment);
+  return { app, stacks, ...(organization ? { organization } : {}), ...(hub ? { hub } : {}) };
 }
 
 /** One stack's template, for a config with no targets. */
