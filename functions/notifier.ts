@@ -24,10 +24,19 @@
  *   SLACK_INTERACTIVE      optional true|false: action buttons; default true when the secret has a signingSecret
  *   SLACK_API_URL          optional: the Slack Web API base URL (tests, a proxy)
  *   ALARM_PREFIX           optional (default watchkeeper-); RUNBOOK_BASE_URL optional
+ *   HUB_ACCESS_ROLE        optional: the hub notifier (lib/infra/hub.ts). Events come from the organization's
+ *                          accounts and regions through the hub's bus; each alarm is read fresh in its own
+ *                          account through this role (lib/org/hub-notify.ts) and posted only when CloudWatch
+ *                          would have notified (actions enabled, actions for the new state), with the
+ *                          account's alias; the members' action audit events are posted as one line each
  *   AWS_REGION             set by Lambda
  */
 import { z } from "zod";
 import { Aws } from "../lib/aws/clients.js";
+import { describeAwsError } from "../lib/aws/errors.js";
+import { HUB_ACCESS_ROLE_VARIABLE } from "../lib/org/hub.js";
+import { MemberAccess, wouldNotify, type Verdict } from "../lib/org/hub-notify.js";
+import { buildAuditMessage, isAuditEvent, parseAuditEvent } from "../lib/notify/audit.js";
 import { createLogger, type Logger } from "../lib/log.js";
 import { notifyAlarm, type NotifyOutcome, type NotifySettings } from "../lib/notify/deliver.js";
 import { parseAlarmNotification } from "../lib/notify/parse.js";
@@ -45,6 +54,8 @@ export interface NotifierConfig {
   readonly apiBaseUrl?: string;
   readonly prefix?: string;
   readonly runbookBaseUrl?: string;
+  /** Set in the hub: the role each member account makes for it. */
+  readonly hubAccessRole?: string;
 }
 
 export interface NotifierDependencies {
@@ -55,6 +66,8 @@ export interface NotifierDependencies {
   /** Extra client options (tests: a fake clock so retries do not wait). */
   readonly slackOptions?: Partial<SlackClientOptions>;
   readonly graph?: Parameters<typeof notifyAlarm>[1]["graph"];
+  /** The hub's reach into members; default: `aws()` assuming the config's hub-access role. */
+  readonly members?: (roleName: string) => MemberAccess;
 }
 
 export interface NotifierResult {
@@ -82,6 +95,10 @@ export function createNotifierHandler(deps: NotifierDependencies) {
     return current.slack;
   };
 
+  let members: MemberAccess | undefined;
+  const membersOf = (roleName: string): MemberAccess =>
+    (members ??= deps.members?.(roleName) ?? new MemberAccess(deps.aws(), roleName));
+
   return async function handle(event: unknown, context?: InvocationContext): Promise<NotifierResult> {
     const log = deps.logger;
     const here = placeOfInvocation(context);
@@ -94,11 +111,40 @@ export function createNotifierHandler(deps: NotifierDependencies) {
     const delivered: NotifyOutcome[] = [];
     const failures: string[] = [];
     let rejected = 0;
+    const hub = config.hubAccessRole !== undefined ? membersOf(config.hubAccessRole) : undefined;
     for (const [index, record] of records.items.entries()) {
-      const elsewhere = notFromHere(record, here);
+      // The hub serves every account of its organization: its bus admits only the organization's.
+      const elsewhere = hub ? undefined : notFromHere(record, here);
       if (elsewhere !== undefined) {
         rejected += 1;
         log.error({ record: index }, `rejected: ${elsewhere}`);
+        continue;
+      }
+      if (hub && isAuditEvent(record)) {
+        const audit = parseAuditEvent(record);
+        if (!audit.ok) {
+          rejected += 1;
+          log.error({ record: index }, `rejected: ${audit.problem}`);
+          continue;
+        }
+        const { account, region } = audit.event;
+        try {
+          const secrets = await deps.secrets();
+          const alias = await hub.alias(account, region);
+          const channel = config.routing.defaultChannel;
+          await slackFor(secrets, config).post(
+            buildAuditMessage(audit.event, alias),
+            channel ? { channel } : {},
+          );
+          log.info(
+            { account, action: audit.event.detail.action },
+            `posted ${account}'s ${audit.event.detail.action}`,
+          );
+        } catch (error) {
+          const message = error instanceof Error ? error.message : String(error);
+          failures.push(`${account}'s ${audit.event.detail.action}: ${message}`);
+          log.error({ account }, `failed to post ${account}'s audit event: ${message}`);
+        }
         continue;
       }
       const parsed = parseAlarmNotification(record);
@@ -109,6 +155,22 @@ export function createNotifierHandler(deps: NotifierDependencies) {
       }
       const change = parsed.change;
       try {
+        const aws = hub ? hub.aws(change.accountId, change.region) : deps.aws();
+        if (hub) {
+          const verdict = await wouldNotify(aws, change).catch((error: unknown): Verdict => {
+            // Not read: posted anyway. A page nobody can confirm beats a page lost.
+            log.warn(
+              { alarm: change.alarmName, account: change.accountId },
+              `posting unconfirmed: could not read ${change.alarmName} in ${change.accountId} ${change.region}: ${describeAwsError(error)}`,
+            );
+            return { post: true };
+          });
+          if (!verdict.post) {
+            log.info({ alarm: change.alarmName, account: change.accountId }, `not posted: ${verdict.why}`);
+            continue;
+          }
+        }
+        const accountAlias = hub ? await hub.alias(change.accountId, change.region) : undefined;
         const secrets = await deps.secrets();
         const slack = slackFor(secrets, config);
         const settings: NotifySettings = {
@@ -117,9 +179,10 @@ export function createNotifierHandler(deps: NotifierDependencies) {
           interactive: config.interactive ?? secrets.signingSecret !== undefined,
           ...(config.prefix ? { prefix: config.prefix } : {}),
           ...(config.runbookBaseUrl ? { runbookBaseUrl: config.runbookBaseUrl } : {}),
+          ...(accountAlias ? { accountAlias } : {}),
         };
         const outcome = await notifyAlarm(change, {
-          aws: deps.aws(),
+          aws,
           slack,
           settings,
           logger: log,
@@ -251,6 +314,7 @@ export function notifierConfigFromEnvironment(env: NodeJS.ProcessEnv): NotifierC
     ...(apiBaseUrl ? { apiBaseUrl } : {}),
     ...(env.ALARM_PREFIX?.trim() ? { prefix: env.ALARM_PREFIX.trim() } : {}),
     ...(env.RUNBOOK_BASE_URL?.trim() ? { runbookBaseUrl: env.RUNBOOK_BASE_URL.trim() } : {}),
+    ...(env[HUB_ACCESS_ROLE_VARIABLE]?.trim() ? { hubAccessRole: env[HUB_ACCESS_ROLE_VARIABLE].trim() } : {}),
   };
 }
 

@@ -86,6 +86,7 @@ const SERVICE_IDS: Readonly<Record<string, AwsService>> = {
   CloudWatch: "cloudwatch",
   "Resource Groups Tagging API": "tagging",
   STS: "sts",
+  IAM: "iam",
   "Secrets Manager": "secretsmanager",
 };
 

@@ -22,7 +22,8 @@ export type AwsService =
   | "cloudwatch"
   | "tagging"
   | "sts"
-  | "secretsmanager";
+  | "secretsmanager"
+  | "iam";
 
 export interface Quota {
   /** Sustained requests per second. */
@@ -58,6 +59,7 @@ const SQS = "https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDevelop
 const TAGGING = "https://docs.aws.amazon.com/general/latest/gr/arg.html";
 const STS = "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html";
 const SECRETS_MANAGER = "https://docs.aws.amazon.com/secretsmanager/latest/userguide/reference_limits.html";
+const IAM = "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html";
 
 /** API Gateway's management quota covers REST and HTTP APIs alike. */
 const APIGATEWAY_MANAGEMENT: Quota = {
@@ -343,6 +345,14 @@ export const QUOTAS: Readonly<Record<AwsService, ServiceQuotas>> = {
     default: {
       rps: 5,
       source: `${TAGGING} (GetResources: no published quota; conservative)`,
+    },
+  },
+  iam: {
+    default: {
+      rps: 5,
+      source:
+        `${IAM} (lists IAM's object quotas and STS's request rate, no IAM request rate; conservative. The hub ` +
+        `reads one account alias per member account and container)`,
     },
   },
   sts: {

@@ -78,17 +78,22 @@ export const LOG_GROUP_CREATED: ResourceCreated = {
 
 /** State changes of the breaker's trip alarms, by their name prefix (`<prefix>breaker-`). */
 export function breakerAlarmPattern(prefix: string): EventPattern {
-  return watchkeeperAlarmPattern(breakerAlarmPrefix(prefix));
+  return {
+    source: ["aws.cloudwatch"],
+    detailType: ["CloudWatch Alarm State Change"],
+    detail: { alarmName: [{ prefix: breakerAlarmPrefix(prefix) }] },
+  };
 }
 
 /**
- * State changes of every alarm named with the prefix: Watchkeeper's alarms, its own included. CloudWatch
- * sends one for each change, whether or not the alarm's actions are enabled; the hub checks that itself.
+ * State changes of every alarm named with the prefix: Watchkeeper's alarms, its own included, and each
+ * contributor of a Metrics Insights alarm (AWS sends those as their own detail-type). CloudWatch sends
+ * one for each change, whether or not the alarm's actions are enabled; the hub checks that itself.
  */
 export function watchkeeperAlarmPattern(prefix: string): EventPattern {
   return {
     source: ["aws.cloudwatch"],
-    detailType: ["CloudWatch Alarm State Change"],
+    detailType: ["CloudWatch Alarm State Change", "CloudWatch Alarm Contributor State Change"],
     detail: { alarmName: [{ prefix }] },
   };
 }

@@ -30,6 +30,8 @@ export interface NotifySettings {
   /** Watchkeeper's alarm name prefix; default "watchkeeper-". */
   readonly prefix?: string;
   readonly runbookBaseUrl?: string;
+  /** The alarm account's alias, shown beside its id (the hub reads it from each member). */
+  readonly accountAlias?: string;
   readonly routing?: RoutingConfig;
   /** Add action buttons (needs the interactions endpoint). Default true. */
   readonly interactive?: boolean;
@@ -112,6 +114,7 @@ export async function prepareAlarmMessage(
     ...(resourceTags ? { resourceTags } : {}),
     ...(offenders ? { offenders } : {}),
     interactive: settings.interactive ?? true,
+    ...(settings.accountAlias ? { accountAlias: settings.accountAlias } : {}),
   });
   const violations = validateBlockKit(message);
   if (violations.length > 0) {

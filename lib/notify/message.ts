@@ -27,6 +27,8 @@ export interface AlarmMessageContext extends IdentityContext {
   readonly offenders?: TopOffenders;
   /** Buttons need a Slack app with an interactions endpoint; false leaves them out. Default true. */
   readonly interactive?: boolean;
+  /** The account's alias, beside its id. */
+  readonly accountAlias?: string;
 }
 
 const SEVERITY_LABELS: Readonly<Record<Severity, string>> = {
@@ -68,7 +70,11 @@ export function buildAlarmMessage(change: AlarmStateChange, context: AlarmMessag
       block_id: "wk-reason",
       text: { type: "mrkdwn", text: mrkdwnWithin(reason, L.sectionText) },
     },
-    { type: "section", block_id: "wk-facts", fields: facts(change, identity, severity) },
+    {
+      type: "section",
+      block_id: "wk-facts",
+      fields: facts(change, identity, severity, context.accountAlias),
+    },
   ];
 
   const offenders = context.offenders;
@@ -125,7 +131,12 @@ function fallbackPrefix(change: AlarmStateChange, severity: Severity): string {
   return change.state === "ALARM" ? `[ALARM ${SEVERITY_LABELS[severity]}]` : `[${change.state}]`;
 }
 
-function facts(change: AlarmStateChange, identity: AlarmIdentity, severity: Severity) {
+function facts(
+  change: AlarmStateChange,
+  identity: AlarmIdentity,
+  severity: Severity,
+  accountAlias: string | undefined,
+) {
   const field = (label: string, value: string) => ({
     type: "mrkdwn" as const,
     text: truncate(`*${label}*\n${value}`, L.sectionFieldText),
@@ -137,7 +148,10 @@ function facts(change: AlarmStateChange, identity: AlarmIdentity, severity: Seve
   return [
     field("Alarm", code(change.alarmName)),
     field("Resource", resourceText(change, identity)),
-    field("Account", code(change.accountId)),
+    field(
+      "Account",
+      accountAlias ? `${code(change.accountId)} (${code(accountAlias)})` : code(change.accountId),
+    ),
     field("Region", region ? `${change.region} (${mrkdwnWithin(region, 100)})` : change.region),
     field("State", `${transition} at ${when}`),
     field(

@@ -28,6 +28,8 @@ export type ParsedNotification =
 
 const EVENT_SOURCE = "aws.cloudwatch";
 const DETAIL_TYPE = "CloudWatch Alarm State Change";
+/** A Metrics Insights alarm's change for one of its contributors (the event has `alarmContributor`). */
+const CONTRIBUTOR_DETAIL_TYPE = "CloudWatch Alarm Contributor State Change";
 
 const State = z.enum(["ALARM", "OK", "INSUFFICIENT_DATA"]);
 
@@ -292,7 +294,7 @@ function fromEvent(event: Record<string, unknown>): ParsedNotification {
   const envelope = EventEnvelope.safeParse(event);
   if (!envelope.success) return fromIssues("malformed EventBridge event", envelope.error.issues, "event");
   const e = envelope.data;
-  if (e.source !== EVENT_SOURCE || e["detail-type"] !== DETAIL_TYPE) {
+  if (e.source !== EVENT_SOURCE || ![DETAIL_TYPE, CONTRIBUTOR_DETAIL_TYPE].includes(e["detail-type"])) {
     return rejected("not an alarm state change", [
       `event: source "${e.source}" and detail-type "${e["detail-type"]}" are not ${EVENT_SOURCE} / "${DETAIL_TYPE}"`,
     ]);

@@ -28,6 +28,8 @@ export interface RoleSpec {
 
 export class SimIam {
   readonly roles = new Registry<SimRole>();
+  /** The account's alias (IAM allows one): what ListAccountAliases answers. */
+  alias?: string;
 }
 
 /** Who makes a call: a session of an assumed role (`arn:aws:sts::<account>:assumed-role/<role>/<session>`). */

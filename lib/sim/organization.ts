@@ -50,6 +50,8 @@ export interface MemberSpec {
   readonly parentId?: string;
   /** Default the organization's regions. */
   readonly regions?: readonly string[];
+  /** The account's IAM alias; default none. */
+  readonly alias?: string;
 }
 
 export interface SimMember {
@@ -145,6 +147,7 @@ export class SimOrganization {
     if (parentId !== this.rootId && !this.organizationalUnits.has(parentId))
       throw new Error(`no organizational unit "${parentId}" for account ${spec.id}; add it first`);
     const iam = new SimIam();
+    if (spec.alias !== undefined) iam.alias = spec.alias;
     const accounts = new Map<string, SimAccount>();
     const account = (region: string): SimAccount => {
       let sim = accounts.get(region);

@@ -25,6 +25,7 @@ import { secretsmanager } from "./services/secretsmanager.js";
 import { sfn } from "./services/sfn.js";
 import { sns } from "./services/sns.js";
 import { sqs } from "./services/sqs.js";
+import { iam } from "./services/iam.js";
 import { sts } from "./services/sts.js";
 import { tagging } from "./services/tagging.js";
 
@@ -43,6 +44,7 @@ const SERVICES: Readonly<Record<AwsService, SimService>> = {
   tagging,
   sts,
   secretsmanager,
+  iam,
 };
 
 /** The APIs the simulator answers, per service. */

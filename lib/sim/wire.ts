@@ -102,6 +102,12 @@ const SERVICE_WIRE: Readonly<Record<AwsService, ServiceWire>> = {
     denied: { status: 403, type: "AuthorizationErrorException", queryCode: "AuthorizationError" },
     throttle: { status: 429, type: "ThrottledException", queryCode: "Throttled" },
   },
+  iam: {
+    signingName: "iam",
+    iamPrefix: "iam",
+    denied: DENIED_REST,
+    throttle: { ...THROTTLED_JSON, type: "Throttling" },
+  },
   sts: {
     signingName: "sts",
     iamPrefix: "sts",
