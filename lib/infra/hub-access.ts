@@ -45,12 +45,8 @@ export function addHubForwarding(stack: Stack, config: WatchkeeperConfig, alarmT
     assumedBy: new ServicePrincipal("events.amazonaws.com").withConditions({
       StringEquals: { "aws:SourceAccount": stack.account },
     }),
-    inlinePolicies: {
-      PutOnHubBus: new PolicyDocument({
-        statements: [new PolicyStatement({ actions: ["events:PutEvents"], resources: [busArn] })],
-      }),
-    },
   });
+  // The target grants the role events:PutEvents on the hub's bus, and nothing else.
   const dlq = deadLetterQueue(stack, "ToHubDeadLetters", `${prefix}to-hub-dlq`);
   depthAlarm(stack, "ToHubDeadLettersDepth", alarmTopic, `${prefix}self-to-hub-dlq-depth`, dlq);
   const target = new EventBusTarget(EventBus.fromEventBusArn(stack, "HubBus", busArn), {

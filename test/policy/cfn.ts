@@ -28,6 +28,7 @@ function nameOf(resources: Resources, id: string, place: Place): string {
     "AWS::Logs::LogGroup": "LogGroupName",
     "AWS::S3::Bucket": "BucketName",
     "AWS::IAM::Role": "RoleName",
+    "AWS::Events::EventBus": "Name",
   }[resource.Type];
   // Unnamed (most roles): CloudFormation makes a name from the logical id.
   if (!property || resource.Properties[property] === undefined) return id;
@@ -48,6 +49,7 @@ function attribute(resources: Resources, id: string, name: string, place: Place)
     "AWS::Logs::LogGroup": `arn:${p}:logs:${r}:${a}:log-group:${n}:*`,
     "AWS::IAM::Role": `arn:${p}:iam::${a}:role/${n}`,
     "AWS::S3::Bucket": `arn:${p}:s3:::${n}`,
+    "AWS::Events::EventBus": `arn:${p}:events:${r}:${a}:event-bus/${n}`,
   };
   if (name === "Ref") {
     // Ref is the ARN for topics, the URL for queues, the name for the rest.
