@@ -87,6 +87,7 @@ const SERVICE_IDS: Readonly<Record<string, AwsService>> = {
   "Resource Groups Tagging API": "tagging",
   STS: "sts",
   "Secrets Manager": "secretsmanager",
+  Organizations: "organizations",
 };
 
 /**

@@ -22,7 +22,8 @@ export type AwsService =
   | "cloudwatch"
   | "tagging"
   | "sts"
-  | "secretsmanager";
+  | "secretsmanager"
+  | "organizations";
 
 export interface Quota {
   /** Sustained requests per second. */
@@ -58,6 +59,7 @@ const SQS = "https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDevelop
 const TAGGING = "https://docs.aws.amazon.com/general/latest/gr/arg.html";
 const STS = "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html";
 const SECRETS_MANAGER = "https://docs.aws.amazon.com/secretsmanager/latest/userguide/reference_limits.html";
+const ORGANIZATIONS = "https://docs.aws.amazon.com/organizations/latest/userguide/orgs_reference_limits.html";
 
 /** API Gateway's management quota covers REST and HTTP APIs alike. */
 const APIGATEWAY_MANAGEMENT: Quota = {
@@ -367,6 +369,16 @@ export const QUOTAS: Readonly<Record<AwsService, ServiceQuotas>> = {
           `${SECRETS_MANAGER} (GetSecretValue: 10,000 requests per second; AWS What's New, 2022-11-11: "The request ` +
           `rate limits for GetSecretValue and DescribeSecret are increased to 10,000 requests per second")`,
       },
+    },
+  },
+  organizations: {
+    default: {
+      rps: 5,
+      source:
+        `${ORGANIZATIONS} (no published request rate: the page lists entity maximums only, and ` +
+        `TooManyRequestsException says only "The quota helps protect against denial-of-service attacks"; ` +
+        `conservative. A global service (us-east-1 in the aws partition): one quota for the account whichever ` +
+        `region a client names)`,
     },
   },
 };

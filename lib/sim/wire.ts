@@ -102,6 +102,12 @@ const SERVICE_WIRE: Readonly<Record<AwsService, ServiceWire>> = {
     denied: { status: 403, type: "AuthorizationErrorException", queryCode: "AuthorizationError" },
     throttle: { status: 429, type: "ThrottledException", queryCode: "Throttled" },
   },
+  organizations: {
+    signingName: "organizations",
+    iamPrefix: "organizations",
+    denied: DENIED_JSON,
+    throttle: { status: 400, type: "TooManyRequestsException", queryCode: "TooManyRequestsException" },
+  },
   sts: {
     signingName: "sts",
     iamPrefix: "sts",
