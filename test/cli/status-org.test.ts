@@ -330,7 +330,7 @@ describe("watchkeeper status --org --demo", () => {
       "\n444444444444 (data-platform) · eu-west-1\n  Alarms in ALARM (Watchkeeper's): 1\n" +
         "    watchkeeper-lambda-errors-nightly-export  since ",
     );
-    expect(out).toMatch(/\n  ! 555555555555 \(sandbox\): sts AssumeRole failed: AccessDenied: /);
+    expect(out).toMatch(/\n {2}! 555555555555 \(sandbox\): sts AssumeRole failed: AccessDenied: /);
     expect(out).toContain("\n  - 666666666666 (legacy): SUSPENDED, not read\n");
     expect(out).toContain("\n  - 111111111111 (management): the management account, not read (");
     expect(totals(out)).toBe(
