@@ -4,6 +4,7 @@
  * the management account, read only when `targets` names it.
  */
 import { describe, expect, it } from "vitest";
+import { Aws } from "../../lib/aws/index.js";
 import { parseConfig } from "../../lib/config/schema.js";
 import {
   accountsToRead,
@@ -12,7 +13,13 @@ import {
   readOrganizationStatus,
   renderOrganizationStatus,
 } from "../../lib/org/index.js";
-import { sampleAccount, SimOrganization, simulatedAws, simulatedOrgAws } from "../../lib/sim/index.js";
+import {
+  organizationPlugin,
+  sampleAccount,
+  SimOrganization,
+  simulatedAws,
+  simulatedOrgAws,
+} from "../../lib/sim/index.js";
 
 const ADMIN = "111111111111";
 const ROLE = "watchkeeper-org-reader";
@@ -96,6 +103,34 @@ describe("listOrganizationAccounts", () => {
     );
     org.delegatedAdministrators.add("500000000000");
     expect((await listOrganizationAccounts(member)).accounts).toHaveLength(54);
+  });
+
+  it("takes the older Status where an endpoint answers no State", async () => {
+    const { org, euData } = organization();
+    const route = organizationPlugin(org);
+    // An endpoint from before State: the same answers, without it.
+    const aws = new Aws({
+      region: "us-east-1",
+      credentials: org.credentialsFor(ADMIN),
+      clock: org.clock,
+      plugin: (service, caller) => ({
+        applyToStack(stack) {
+          route(service, caller).applyToStack(stack);
+          stack.add(
+            (next) => async (args) => {
+              const result = await next(args);
+              const output = result.output as { Accounts?: { State?: string }[] };
+              for (const account of output.Accounts ?? []) delete account.State;
+              return result;
+            },
+            { step: "initialize", priority: "high" },
+          );
+        },
+      }),
+    });
+    expect((await listOrganizationAccounts(aws, [euData.id])).accounts).toEqual([
+      { id: "400000000001", name: "eu-warehouse", state: "SUSPENDED" },
+    ]);
   });
 
   it("says when the account is in no organization at all", async () => {
