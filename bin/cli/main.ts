@@ -17,6 +17,11 @@ export interface GlobalOptions {
   readonly json?: boolean;
   readonly demo?: boolean;
   readonly config?: string;
+  /**
+   * Not a flag: `status --org` sets it. With --demo, the session is the demo organization's management
+   * account, whose members hold this role.
+   */
+  readonly orgReaderRole?: string;
 }
 
 /** What a command needs from the CLI around it. */

@@ -2,7 +2,14 @@ import { Aws } from "../../lib/aws/clients.js";
 import { missingProfile } from "../../lib/aws/profile.js";
 import { defaultRegion, unknownRegion } from "../../lib/aws/region.js";
 import { validateEndpoint, validateRegion } from "../../lib/aws/target.js";
-import { sampleAccount, simulatedAws, type SimAccount } from "../../lib/sim/index.js";
+import {
+  sampleAccount,
+  sampleOrganization,
+  SAMPLE_ORGANIZATION_REGIONS,
+  simulatedAws,
+  simulatedOrgAws,
+  type SimAccount,
+} from "../../lib/sim/index.js";
 import { UsageError } from "./errors.js";
 import type { GlobalOptions } from "./main.js";
 
@@ -15,12 +22,23 @@ export interface Session {
   readonly label: string;
   /** Something the user should know about where the session points (stderr, before the command's output). */
   readonly notice?: string;
+  /** The demo organization's regions: what `status --org --demo` reads unless told otherwise. */
+  readonly regions?: readonly string[];
 }
 
 export async function openSession(options: GlobalOptions): Promise<Session> {
   if (options.demo) {
     if (options.endpoint || options.profile) {
       throw new UsageError("--demo runs against the simulated sample account; drop --endpoint and --profile");
+    }
+    if (options.orgReaderRole !== undefined) {
+      const org = sampleOrganization({ orgReaderRole: options.orgReaderRole });
+      const region = options.region ? checked(validateRegion, options.region) : org.regions[0]!;
+      return {
+        aws: simulatedOrgAws(org, { region }),
+        label: `simulated sample organization, ${region}`,
+        regions: SAMPLE_ORGANIZATION_REGIONS,
+      };
     }
     const sim = sampleAccount(options.region ? { region: checked(validateRegion, options.region) } : {});
     return { aws: simulatedAws(sim), sim, label: `simulated sample account, ${sim.region}` };

@@ -88,6 +88,7 @@ const SERVICE_IDS: Readonly<Record<string, AwsService>> = {
   STS: "sts",
   IAM: "iam",
   "Secrets Manager": "secretsmanager",
+  Organizations: "organizations",
 };
 
 /**

@@ -23,7 +23,8 @@ export type AwsService =
   | "tagging"
   | "sts"
   | "secretsmanager"
-  | "iam";
+  | "iam"
+  | "organizations";
 
 export interface Quota {
   /** Sustained requests per second. */
@@ -60,6 +61,7 @@ const TAGGING = "https://docs.aws.amazon.com/general/latest/gr/arg.html";
 const STS = "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html";
 const SECRETS_MANAGER = "https://docs.aws.amazon.com/secretsmanager/latest/userguide/reference_limits.html";
 const IAM = "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html";
+const ORGANIZATIONS = "https://docs.aws.amazon.com/organizations/latest/userguide/orgs_reference_limits.html";
 
 /** API Gateway's management quota covers REST and HTTP APIs alike. */
 const APIGATEWAY_MANAGEMENT: Quota = {
@@ -377,6 +379,16 @@ export const QUOTAS: Readonly<Record<AwsService, ServiceQuotas>> = {
           `${SECRETS_MANAGER} (GetSecretValue: 10,000 requests per second; AWS What's New, 2022-11-11: "The request ` +
           `rate limits for GetSecretValue and DescribeSecret are increased to 10,000 requests per second")`,
       },
+    },
+  },
+  organizations: {
+    default: {
+      rps: 5,
+      source:
+        `${ORGANIZATIONS} (no published request rate: the page lists entity maximums only, and ` +
+        `TooManyRequestsException says only "The quota helps protect against denial-of-service attacks"; ` +
+        `conservative. A global service (us-east-1 in the aws partition): one quota for the account whichever ` +
+        `region a client names)`,
     },
   },
 };

@@ -1,12 +1,21 @@
 /**
  * lib/org: Watchkeeper across an AWS organization, from its administrator account (the management
  * account or a delegated administrator) through the read-only role `<prefix>org-reader` in each member.
- * Today: `status` of every account and region (`readOrganizationStatus`, `renderOrganizationStatus`).
+ * Today: `status` of every account and region (`readOrganizationStatus`, `renderOrganizationStatus`), of
+ * the accounts Organizations lists (`listOrganizationAccounts`, `accountsToRead`).
  */
+export {
+  accountsToRead,
+  listOrganizationAccounts,
+  OrganizationsRefused,
+  type AccountsToRead,
+  type OrganizationListing,
+} from "./accounts.js";
 export {
   ORG_CONCURRENCY,
   readOrganizationStatus,
   TARGET_TIME_LIMIT_MS,
+  type ManagementLeftOut,
   type OrgAccount,
   type OrganizationStatus,
   type OrganizationStatusOptions,

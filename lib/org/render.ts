@@ -35,7 +35,7 @@ export function renderOrganizationStatus(org: OrganizationStatus, style: StatusS
   }
 
   const failed = unreachedLines(org.targets);
-  if (failed.length > 0 || org.skipped.length > 0) lines.push("");
+  if (failed.length > 0 || org.skipped.length > 0 || org.managementLeftOut) lines.push("");
   if (failed.length > 0) {
     lines.push(
       style.bad(`Could not read ${plural(failed.length, "account or region", "accounts or regions")}:`),
@@ -43,6 +43,13 @@ export function renderOrganizationStatus(org: OrganizationStatus, style: StatusS
     for (const line of failed) lines.push(style.bad(`  ! ${line}`));
   }
   for (const s of org.skipped) lines.push(style.dim(`  - ${accountLabel(s)}: ${s.state}, not read`));
+  if (org.managementLeftOut)
+    lines.push(
+      style.dim(
+        `  - ${accountLabel(org.managementLeftOut)}: the management account, not read (StackSets do not ` +
+          "deploy to it; list it in targets to watch and read it)",
+      ),
+    );
 
   lines.push(
     "",

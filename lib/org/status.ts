@@ -39,6 +39,14 @@ export interface OrganizationStatusOptions {
   readonly logger?: Logger;
   /** Called as each account×region read ends. */
   readonly onProgress?: (done: number, total: number) => void;
+  /** The management account, when the accounts were listed without it (see `accountsToRead`). */
+  readonly managementLeftOut?: ManagementLeftOut;
+}
+
+/** The management account, not read: StackSets never deploy to it, so only `targets` can name it. */
+export interface ManagementLeftOut {
+  readonly accountId: string;
+  readonly accountName?: string;
 }
 
 /** Why one account or region could not be read. */
@@ -77,6 +85,8 @@ export interface OrganizationStatus {
   readonly targets: readonly TargetStatus[];
   /** Accounts not ACTIVE (suspended, closing, closed): not read. */
   readonly skipped: readonly SkippedAccount[];
+  /** The organization's management account, left out because `targets` does not name it. */
+  readonly managementLeftOut?: ManagementLeftOut;
   readonly totals: {
     readonly accounts: number;
     readonly targets: number;
@@ -194,6 +204,7 @@ export async function readOrganizationStatus(
     regions: [...options.regions],
     targets,
     skipped,
+    ...(options.managementLeftOut ? { managementLeftOut: options.managementLeftOut } : {}),
     totals: {
       accounts: active.length,
       targets: targets.length,

@@ -63,6 +63,11 @@ export {
 } from "./faults.js";
 export type { Page, PageOptions, Registry } from "./registry.js";
 export { sampleAccount } from "./sample.js";
+export {
+  sampleOrganization,
+  SAMPLE_ORGANIZATION_REGIONS,
+  type SampleOrganizationOptions,
+} from "./sample-organization.js";
 export { RETENTION_DAYS } from "./services/logs.js";
 export { ALARM_LIMITS, DASHBOARD_LIMITS } from "./services/cloudwatch.js";
 export type * from "./state.js";

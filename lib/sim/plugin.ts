@@ -21,6 +21,7 @@ import { eventbridge } from "./services/eventbridge.js";
 import { kinesis } from "./services/kinesis.js";
 import { lambda } from "./services/lambda.js";
 import { logs } from "./services/logs.js";
+import { organizations } from "./services/organizations.js";
 import { secretsmanager } from "./services/secretsmanager.js";
 import { sfn } from "./services/sfn.js";
 import { sns } from "./services/sns.js";
@@ -45,6 +46,7 @@ const SERVICES: Readonly<Record<AwsService, SimService>> = {
   sts,
   secretsmanager,
   iam,
+  organizations,
 };
 
 /** The APIs the simulator answers, per service. */

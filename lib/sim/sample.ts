@@ -7,7 +7,11 @@
 import { SimAccount, type SimAccountOptions } from "./account.js";
 
 export function sampleAccount(options: SimAccountOptions = {}): SimAccount {
-  const sim = new SimAccount({ seed: "watchkeeper-sample", ...options });
+  return addSampleApps(new SimAccount({ seed: "watchkeeper-sample", ...options }));
+}
+
+/** Puts the sample's apps into `sim` (an organization's member, say) and returns it. */
+export function addSampleApps(sim: SimAccount): SimAccount {
   const q = (name: string) => sim.arns.of("sqs", name);
   const fn = (name: string) => sim.arns.of("lambda", `function:${name}`);
 

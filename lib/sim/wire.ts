@@ -108,6 +108,12 @@ const SERVICE_WIRE: Readonly<Record<AwsService, ServiceWire>> = {
     denied: DENIED_REST,
     throttle: { ...THROTTLED_JSON, type: "Throttling" },
   },
+  organizations: {
+    signingName: "organizations",
+    iamPrefix: "organizations",
+    denied: DENIED_JSON,
+    throttle: { status: 400, type: "TooManyRequestsException", queryCode: "TooManyRequestsException" },
+  },
   sts: {
     signingName: "sts",
     iamPrefix: "sts",

@@ -2,8 +2,12 @@
  * `watchkeeper status --org` over a simulated organization: an administrator (management) account and
  * three members in two regions, each member holding watchkeeper-org-reader for the administrator, and an
  * alarm in ALARM in each member region. A member without the role and one whose every call hangs are each
- * named in one line while the rest are shown (exit 3).
+ * named in one line while the rest are shown (exit 3). Without --accounts, the accounts are those AWS
+ * Organizations lists; --demo alone runs on the sample organization.
  */
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { QUOTAS, type AwsService } from "../../lib/aws/index.js";
 import type { OrganizationStatus } from "../../lib/org/index.js";
@@ -178,7 +182,6 @@ describe("watchkeeper status --org", () => {
     ],
     [[`--accounts=${PAYMENTS}`], /^watchkeeper: --accounts goes with --org/],
     [["--regions=us-east-1"], /^watchkeeper: --regions goes with --org/],
-    [["--org"], /^watchkeeper: --org reads the accounts --accounts names/],
   ])("status %j is a usage error naming the flag", async (flags, message) => {
     const org = organization();
     const result = await runMain(["status", "--demo", ...flags], { org });
@@ -186,5 +189,152 @@ describe("watchkeeper status --org", () => {
     expect(result.stderr).toMatch(message);
     expect(result.stdout).toBe("");
     expect(org.account(ADMIN).stats()).toEqual([]);
+  });
+});
+
+/** A config file with an `organization` section over `org`'s OUs, and `targets` accounts. */
+function configFile(
+  org: SimOrganization,
+  organizationalUnits: string[],
+  regions: string[],
+  targets: string[] = [],
+): string {
+  const file = join(mkdtempSync(join(tmpdir(), "wk-org-")), "watchkeeper.config.json");
+  const organization = {
+    adminAccount: ADMIN,
+    homeRegion: regions[0],
+    organizationId: org.id,
+    organizationalUnits,
+    regions,
+    callAs: "SELF",
+  };
+  const config = { organization, targets: targets.map((account) => ({ account, regions })) };
+  writeFileSync(file, JSON.stringify(config));
+  return file;
+}
+
+/** The last line: the totals. */
+const totals = (out: string) => out.trimEnd().split("\n").pop();
+
+describe("watchkeeper status --org without --accounts: the accounts AWS Organizations lists", () => {
+  it("reads every member without a config, names each, and says the management account was left out", async () => {
+    const org = organization();
+    org.addAccount({ id: "555555555555", name: "retired", state: "SUSPENDED" });
+    const result = await runMain(["status", "--demo", "--org", regions], { org });
+    expect(result.stderr).toBe("");
+    expect(result.code).toBe(0);
+    const out = result.stdout;
+    expect(out).toMatch(/^Watchkeeper status of 3 accounts in 2 regions through watchkeeper-org-reader, /);
+    for (const [id, name] of [
+      [PAYMENTS, "payments"],
+      [SEARCH, "search"],
+      [ORDERS, "orders"],
+    ])
+      for (const region of REGIONS) expect(out).toContain(`\n${id} (${name}) · ${region}\n  Alarms in ALARM`);
+    expect(out).not.toContain(`${ADMIN} (management) · `);
+    expect(out).toContain("\n  - 555555555555 (retired): SUSPENDED, not read\n");
+    expect(out).toContain(
+      `\n  - ${ADMIN} (management): the management account, not read (StackSets do not deploy to it; ` +
+        "list it in targets to watch and read it)\n",
+    );
+    expect(totals(out)).toBe(
+      "6 of 6 account-regions read, 0 not, 1 account skipped; 6 Watchkeeper alarms in ALARM",
+    );
+    expect(org.account("555555555555").stats()).toEqual([]);
+  });
+
+  it("reads the accounts of the config's OUs, nested ones too, in the config's regions", async () => {
+    const org = organization();
+    const prod = org.addOrganizationalUnit({ name: "prod" });
+    const eu = org.addOrganizationalUnit({ name: "eu", parentId: prod.id });
+    org.members.get(PAYMENTS)!.parentId = prod.id;
+    org.members.get(ORDERS)!.parentId = eu.id;
+    const config = configFile(org, [prod.id], ["eu-west-1"]);
+    const result = await runMain(["status", "--demo", "--org", "--config", config], { org });
+    expect(result.code).toBe(0);
+    const sections = [...result.stdout.matchAll(/^(\d{12}) \((\w+)\) · ([\w-]+)$/gm)].map((m) => m.slice(1));
+    expect(sections).toEqual([
+      [PAYMENTS, "payments", "eu-west-1"],
+      [ORDERS, "orders", "eu-west-1"],
+    ]);
+    // Outside the OUs and not in targets: neither read nor asked.
+    expect(org.account(SEARCH, "eu-west-1").stats()).toEqual([]);
+    expect(result.stdout).toContain(`\n  - ${ADMIN}: the management account, not read (`);
+  });
+
+  it("reads the management account when targets names it, with its own credentials", async () => {
+    const org = organization();
+    const config = configFile(org, [org.rootId], ["us-east-1"], [ADMIN]);
+    const result = await runMain(["status", "--demo", "--org", "--config", config], { org });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(`\n${ADMIN} (management) · us-east-1\n`);
+    expect(result.stdout).not.toContain("the management account, not read");
+    expect(totals(result.stdout)).toBe("4 of 4 account-regions read, 0 not; 3 Watchkeeper alarms in ALARM");
+  });
+
+  it("--json: the accounts listed, those skipped and the management account left out", async () => {
+    const org = organization({ withoutRole: SEARCH });
+    org.addAccount({ id: "555555555555", name: "retired", state: "SUSPENDED" });
+    const result = await runMain(["status", "--demo", "--json", "--org"], { org });
+    expect(result.code).toBe(3);
+    const status = JSON.parse(result.stdout) as OrganizationStatus;
+    expect(
+      status.targets.map((t) => [t.accountId, t.accountName, t.status ? "read" : t.error?.stage]),
+    ).toEqual([
+      [PAYMENTS, "payments", "read"],
+      [SEARCH, "search", "assume-role"],
+      [ORDERS, "orders", "read"],
+    ]);
+    expect(status.regions).toEqual(["us-east-1"]);
+    expect(status.skipped).toEqual([
+      { accountId: "555555555555", accountName: "retired", state: "SUSPENDED" },
+    ]);
+    expect(status.managementLeftOut).toEqual({ accountId: ADMIN, accountName: "management" });
+    expect(status.totals).toMatchObject({ accounts: 3, targets: 3, read: 2, unreachable: 1, skipped: 1 });
+  });
+
+  it("from a member account: says who may list the accounts and what to do instead, exits 1", async () => {
+    const org = organization();
+    const aws = simulatedOrgAws(org, { accountId: PAYMENTS });
+    const result = await runMain(["status", "--demo", "--org"], { org, aws });
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe("");
+    expect(result.stderr).toBe(
+      "watchkeeper: AWS Organizations would not list the accounts (organizations ListAccounts failed: " +
+        "AccessDeniedException: You don't have permissions to access this resource.; the caller needs " +
+        "organizations:ListAccounts): only the management account or a delegated administrator may list " +
+        "them. Run it with credentials of the organization's management account or of a delegated " +
+        "administrator (allowed organizations:DescribeOrganization, ListAccounts, ListAccountsForParent and " +
+        "ListChildren), or name the accounts with --accounts\n",
+    );
+    for (const id of MEMBERS) expect(org.account(id).statsFor("cloudwatch", "DescribeAlarms").calls).toBe(0);
+  });
+
+  it("--accounts still overrides the listing", async () => {
+    const org = organization();
+    const result = await runMain(["status", "--demo", "--org", `--accounts=${SEARCH}`], { org });
+    expect(result.code).toBe(0);
+    expect(org.account(ADMIN).statsFor("organizations", "ListAccounts").calls).toBe(0);
+    expect(totals(result.stdout)).toBe("1 of 1 account-region read, 0 not; 1 Watchkeeper alarm in ALARM");
+  });
+});
+
+describe("watchkeeper status --org --demo", () => {
+  it("shows the sample organization: members in two regions, one unreadable, one suspended", async () => {
+    const result = await runMain(["status", "--org", "--demo"]);
+    expect(result.code).toBe(3);
+    const out = result.stdout;
+    expect(out).toMatch(/^Watchkeeper status of 4 accounts in 2 regions through watchkeeper-org-reader, /);
+    expect(out).toContain("\n222222222222 (shop-prod) · us-east-1\n  DLQs with messages: 2\n");
+    expect(out).toContain(
+      "\n444444444444 (data-platform) · eu-west-1\n  Alarms in ALARM (Watchkeeper's): 1\n" +
+        "    watchkeeper-lambda-errors-nightly-export  since ",
+    );
+    expect(out).toMatch(/\n {2}! 555555555555 \(sandbox\): sts AssumeRole failed: AccessDenied: /);
+    expect(out).toContain("\n  - 666666666666 (legacy): SUSPENDED, not read\n");
+    expect(out).toContain("\n  - 111111111111 (management): the management account, not read (");
+    expect(totals(out)).toBe(
+      "6 of 8 account-regions read, 2 not, 1 account skipped; 1 Watchkeeper alarm in ALARM",
+    );
   });
 });

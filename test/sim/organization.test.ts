@@ -3,12 +3,21 @@
  * regions apart and IAM shared, faults per account, and Organizations' account listings.
  */
 import { CloudWatchClient, DescribeAlarmsCommand } from "@aws-sdk/client-cloudwatch";
+import {
+  AccessDeniedException,
+  AWSOrganizationsNotInUseException,
+  ListAccountsCommand,
+  OrganizationsClient,
+  TooManyRequestsException,
+} from "@aws-sdk/client-organizations";
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { describe, expect, it } from "vitest";
-import { assumedRoleCredentials, type Aws } from "../../lib/aws/index.js";
+import { assumedRoleCredentials, Pacer, type Aws } from "../../lib/aws/index.js";
 import {
   organizations,
+  sampleAccount,
   SimOrganization,
+  simulatedAws,
   simulatedOrgAws,
   type OrganizationsAccount,
   type SimAccount,
@@ -286,5 +295,49 @@ describe("SimOrganization: Organizations' listings", () => {
     expect(() => call(org, ADMIN, "ListAccountsForParent", { ParentId: "ou-none-12345678" })).toThrow(
       expect.objectContaining({ name: "ParentNotFoundException" }),
     );
+  });
+});
+
+describe("SimOrganization: Organizations through the SDK's own client", () => {
+  const listAccounts = (aws: Aws) => aws.client(OrganizationsClient).send(new ListAccountsCommand({}));
+
+  it("answers the management account in any region, as the global service does", async () => {
+    const org = organization();
+    const page = await listAccounts(simulatedOrgAws(org, { region: "eu-west-1" }));
+    expect(page.Accounts?.map((a) => [a.Id, a.Name, a.State])).toEqual([
+      [ADMIN, "management", "ACTIVE"],
+      [PAYMENTS, "payments", "ACTIVE"],
+      [SEARCH, "search", "ACTIVE"],
+    ]);
+  });
+
+  it("refuses a member as AWS does, and an account outside any organization", async () => {
+    const org = organization();
+    const member = listAccounts(simulatedOrgAws(org, { accountId: PAYMENTS }));
+    await expect(member).rejects.toBeInstanceOf(AccessDeniedException);
+    await expect(member).rejects.toThrow("You don't have permissions to access this resource.");
+    // Through the member's role too: the caller is the member, whoever assumed it.
+    const admin = simulatedOrgAws(org);
+    const viaRole = admin.retarget({
+      region: "us-east-1",
+      credentials: assumedRoleCredentials(admin, {
+        roleArn: `arn:aws:iam::${PAYMENTS}:role/${ROLE}`,
+        sessionName: "status",
+      }),
+    });
+    await expect(listAccounts(viaRole)).rejects.toBeInstanceOf(AccessDeniedException);
+    await expect(listAccounts(simulatedAws(sampleAccount()))).rejects.toBeInstanceOf(
+      AWSOrganizationsNotInUseException,
+    );
+  });
+
+  it("throttles a burst above its quota with TooManyRequestsException", async () => {
+    const org = organization();
+    // No pacer headroom to speak of: the burst reaches the quota.
+    const aws = simulatedOrgAws(org, { pacer: new Pacer(org.clock, 1000) });
+    const results = await Promise.allSettled(Array.from({ length: 12 }, () => listAccounts(aws)));
+    const rejected = results.flatMap((r) => (r.status === "rejected" ? [r.reason as unknown] : []));
+    expect(rejected.length).toBeGreaterThan(0);
+    expect(rejected[0]).toBeInstanceOf(TooManyRequestsException);
   });
 });

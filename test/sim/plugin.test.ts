@@ -98,6 +98,12 @@ describe("simPlugin", () => {
     expect(apis.sqs).toContain("StartMessageMoveTask");
     expect(apis.cloudwatch).toContain("GetMetricData");
     expect(apis.secretsmanager).toEqual(["CreateSecret", "GetSecretValue"]);
-    expect(Object.keys(apis)).toHaveLength(14);
+    expect(apis.organizations).toEqual([
+      "DescribeOrganization",
+      "ListAccounts",
+      "ListAccountsForParent",
+      "ListChildren",
+    ]);
+    expect(Object.keys(apis)).toHaveLength(15);
   });
 });

@@ -2,10 +2,21 @@ import type { Command } from "commander";
 import { renderStatus, type OnCallStatus } from "../../../lib/actions/index.js";
 import { unknownRegion } from "../../../lib/aws/region.js";
 import { validateRegion } from "../../../lib/aws/target.js";
-import { readOrganizationStatus, renderOrganizationStatus, type OrgAccount } from "../../../lib/org/index.js";
+import type { Aws } from "../../../lib/aws/clients.js";
+import type { WatchkeeperConfig } from "../../../lib/config/schema.js";
+import {
+  accountsToRead,
+  listOrganizationAccounts,
+  orgReaderRoleName,
+  OrganizationsRefused,
+  readOrganizationStatus,
+  renderOrganizationStatus,
+  type AccountsToRead,
+  type OrgAccount,
+} from "../../../lib/org/index.js";
 import { cliActor, runCliAction } from "../actions.js";
 import { localConfig } from "../config-source.js";
-import { UsageError } from "../errors.js";
+import { CommandFailed, UsageError } from "../errors.js";
 import { colorsFor } from "../io.js";
 import type { CommandContext } from "../main.js";
 import { withProgress } from "../progress.js";
@@ -30,8 +41,15 @@ export function registerStatus(program: Command, context: CommandContext): void 
       "every account of the organization, read from its administrator account through the read-only role " +
         "<prefix>org-reader in each",
     )
-    .option("--accounts <ids>", "with --org: these accounts (12-digit ids, comma-separated)")
-    .option("--regions <regions>", "with --org: these regions (comma-separated; default: the CLI's region)")
+    .option(
+      "--accounts <ids>",
+      "with --org: these accounts (12-digit ids, comma-separated) instead of those AWS Organizations lists",
+    )
+    .option(
+      "--regions <regions>",
+      "with --org: these regions (comma-separated; default: the config's organization.regions, else the " +
+        "CLI's region)",
+    )
     .action(async (flags: StatusFlags, command: Command) => {
       const c = colorsFor(context.io);
       const style = {
@@ -58,18 +76,26 @@ async function organizationStatus(
 ): Promise<void> {
   const { io } = context;
   const options = globalOptions(command);
-  const accounts = accountsFlag(flags.accounts);
-  const regions = regionsFlag(flags.regions, options.endpoint !== undefined);
+  const named = flags.accounts === undefined ? undefined : accountsFlag(flags.accounts);
+  const regionsNamed = regionsFlag(flags.regions, options.endpoint !== undefined);
   const { config } = localConfig(options);
-  const session = await context.openSession(options);
-  const targets = accounts.length * (regions?.length ?? 1);
+  const session = await context.openSession({ ...options, orgReaderRole: orgReaderRoleName(config.prefix) });
+  const regions = regionsNamed ?? config.organization?.regions ?? session.regions ?? [session.aws.region];
+  const { accounts, managementLeftOut } =
+    named === undefined
+      ? await withProgress(io, "Listing the organization's accounts", () =>
+          organizationAccounts(session.aws, config),
+        )
+      : { accounts: named };
+  const targets = accounts.length * regions.length;
   const status = await withProgress(io, `Reading ${targets} account-regions`, (report) =>
     readOrganizationStatus(session.aws, {
       accounts,
-      regions: regions ?? [session.aws.region],
+      regions,
       config,
       actor: cliActor(),
       sessionName: sessionName(cliActor()),
+      ...(managementLeftOut ? { managementLeftOut } : {}),
       onProgress: (done, total) => report({ phase: "read", done, total }),
     }),
   );
@@ -78,17 +104,25 @@ async function organizationStatus(
   else io.out(renderOrganizationStatus(status, style));
 }
 
-/**
- * The accounts `--accounts` names. Without it the organization's own list would be read with AWS
- * Organizations' ListAccounts, which needs a client this version does not have yet.
- */
-function accountsFlag(value: string | undefined): OrgAccount[] {
-  if (value === undefined) {
-    throw new UsageError(
-      "--org reads the accounts --accounts names (e.g. --accounts 111111111111,222222222222); " +
-        "listing the organization's own accounts is not available in this version",
+/** The accounts AWS Organizations lists under the config's OUs (all of them without), as `status` reads them. */
+async function organizationAccounts(aws: Aws, config: WatchkeeperConfig): Promise<AccountsToRead> {
+  try {
+    return accountsToRead(
+      await listOrganizationAccounts(aws, config.organization?.organizationalUnits),
+      config,
+    );
+  } catch (error) {
+    if (!(error instanceof OrganizationsRefused)) throw error;
+    throw new CommandFailed(
+      `${error.message}. Run it with credentials of the organization's management account or of a ` +
+        "delegated administrator (allowed organizations:DescribeOrganization, ListAccounts, " +
+        "ListAccountsForParent and ListChildren), or name the accounts with --accounts",
     );
   }
+}
+
+/** The accounts `--accounts` names, read instead of those Organizations lists. */
+function accountsFlag(value: string): OrgAccount[] {
   const ids = value.split(",").map((id) => id.trim());
   const bad = ids.filter((id) => !/^\d{12}$/.test(id));
   if (bad.length > 0 || ids.length === 0)

@@ -1,48 +1,47 @@
 /**
  * AWS Organizations, as the accounts of a `SimOrganization` see it: DescribeOrganization (any member),
  * ListAccounts, ListAccountsForParent and ListChildren (the management account and delegated
- * administrators only), paged.
- *
- * Not yet in the dispatcher's table: @aws-sdk/client-organizations is not a dependency, so no client can
- * call it. The shapes below are the API reference's; once the client is installed they become its types
- * and exception classes, and the service joins `SERVICES` (with a quota in lib/aws/quotas.ts).
+ * administrators only), paged. A global service: the answer is the same whichever region a client names.
  */
-import { ServiceException } from "@smithy/core/client";
+import {
+  AccessDeniedException,
+  AWSOrganizationsNotInUseException,
+  InvalidInputException,
+  ParentNotFoundException,
+  TooManyRequestsException,
+  type Account,
+  type DescribeOrganizationCommandOutput,
+  type ListAccountsCommandOutput,
+  type ListAccountsForParentCommandOutput,
+  type ListAccountsForParentRequest,
+  type ListAccountsRequest,
+  type ListChildrenCommandOutput,
+  type ListChildrenRequest,
+} from "@aws-sdk/client-organizations";
 import type { SimAccount } from "../account.js";
-import { responseMetadata } from "../errors.js";
+import { awsError } from "../errors.js";
 import type { SimPrincipal } from "../iam.js";
-import type { SimAccountState, SimMember, SimOrganization } from "../organization.js";
+import type { SimMember, SimOrganization } from "../organization.js";
 import { pageToken, type Registry } from "../registry.js";
+import type { Out, SimService } from "../service.js";
 import { validator } from "../validate.js";
 
-export interface OrganizationsAccount {
-  readonly Id: string;
-  readonly Arn: string;
-  readonly Email: string;
-  readonly Name: string;
-  /** Deprecated by AWS for `State`; still answered. */
-  readonly Status?: "ACTIVE" | "SUSPENDED" | "PENDING_CLOSURE";
-  readonly State: SimAccountState;
-  readonly JoinedMethod: "INVITED" | "CREATED";
-  readonly JoinedTimestamp: Date;
-}
+/** An account as Organizations lists it: every field it always answers. */
+export type OrganizationsAccount = Account &
+  Required<Pick<Account, "Id" | "Arn" | "Email" | "Name" | "State" | "JoinedMethod" | "JoinedTimestamp">>;
 
 interface PageInput {
-  readonly NextToken?: string;
-  readonly MaxResults?: number;
+  readonly NextToken?: string | undefined;
+  readonly MaxResults?: number | undefined;
 }
 
-function organizationsError(name: string, status: number, message: string): Error {
-  return new ServiceException({ name, $fault: "client", message, $metadata: responseMetadata(status) });
-}
-
-const check = validator((message) => organizationsError("InvalidInputException", 400, message));
+const check = validator((message) => awsError(InvalidInputException, 400, message));
 
 /** The organization `sim` belongs to, or AWS's answer to an account outside any. */
 function organizationOf(sim: SimAccount): SimOrganization {
   if (!sim.organization) {
-    throw organizationsError(
-      "AWSOrganizationsNotInUseException",
+    throw awsError(
+      AWSOrganizationsNotInUseException,
       400,
       "Your account is not a member of an organization.",
     );
@@ -54,11 +53,7 @@ function organizationOf(sim: SimAccount): SimOrganization {
 function readableBy(sim: SimAccount, caller: SimPrincipal): SimOrganization {
   const org = organizationOf(sim);
   if (!org.canRead(caller.accountId))
-    throw organizationsError(
-      "AccessDeniedException",
-      400,
-      "You don't have permissions to access this resource.",
-    );
+    throw awsError(AccessDeniedException, 400, "You don't have permissions to access this resource.");
   return org;
 }
 
@@ -90,7 +85,7 @@ function page<T>(
   check.range(input.MaxResults, "maxResults", 1, 20);
   const after = input.NextToken === undefined ? undefined : pageToken.decode(input.NextToken);
   if (input.NextToken !== undefined && after === undefined)
-    throw organizationsError("InvalidInputException", 400, "You specified an invalid value for nextToken.");
+    throw awsError(InvalidInputException, 400, "You specified an invalid value for nextToken.");
   const { items, nextAfter } = registry.page({
     limit: input.MaxResults ?? 20,
     ...(after !== undefined ? { after } : {}),
@@ -102,8 +97,8 @@ function page<T>(
 function requireParent(org: SimOrganization, parentId: string | undefined): string {
   const id = check.required(parentId, "parentId");
   if (id !== org.rootId && !org.organizationalUnits.has(id)) {
-    throw organizationsError(
-      "ParentNotFoundException",
+    throw awsError(
+      ParentNotFoundException,
       400,
       "We can't find a root or OU with the ParentId that you specified.",
     );
@@ -113,13 +108,13 @@ function requireParent(org: SimOrganization, parentId: string | undefined): stri
 
 export const organizations = {
   throttled: () =>
-    organizationsError(
-      "TooManyRequestsException",
+    awsError(
+      TooManyRequestsException,
       400,
       "You have sent too many requests in too short a period of time. The quota helps protect against denial-of-service attacks. Try again later.",
     ),
   apis: {
-    DescribeOrganization(_input: object, sim: SimAccount) {
+    DescribeOrganization(_input: object, sim: SimAccount): Out<DescribeOrganizationCommandOutput> {
       const org = organizationOf(sim);
       const management = org.management;
       return {
@@ -135,13 +130,21 @@ export const organizations = {
       };
     },
 
-    ListAccounts(input: PageInput, sim: SimAccount, caller: SimPrincipal) {
+    ListAccounts(
+      input: ListAccountsRequest,
+      sim: SimAccount,
+      caller: SimPrincipal,
+    ): Out<ListAccountsCommandOutput> {
       const org = readableBy(sim, caller);
       const { items, NextToken } = page(org.members, input);
       return { Accounts: items.map(accountOf), ...(NextToken ? { NextToken } : {}) };
     },
 
-    ListAccountsForParent(input: PageInput & { ParentId?: string }, sim: SimAccount, caller: SimPrincipal) {
+    ListAccountsForParent(
+      input: ListAccountsForParentRequest,
+      sim: SimAccount,
+      caller: SimPrincipal,
+    ): Out<ListAccountsForParentCommandOutput> {
       const org = readableBy(sim, caller);
       const parentId = requireParent(org, input.ParentId);
       const { items, NextToken } = page(org.members, input, (m) => m.parentId === parentId);
@@ -149,10 +152,10 @@ export const organizations = {
     },
 
     ListChildren(
-      input: PageInput & { ParentId?: string; ChildType?: "ACCOUNT" | "ORGANIZATIONAL_UNIT" },
+      input: Partial<ListChildrenRequest>,
       sim: SimAccount,
       caller: SimPrincipal,
-    ) {
+    ): Out<ListChildrenCommandOutput> {
       const org = readableBy(sim, caller);
       const parentId = requireParent(org, input.ParentId);
       const type = check.required(input.ChildType, "childType");
@@ -166,4 +169,4 @@ export const organizations = {
       };
     },
   },
-};
+} satisfies SimService;
