@@ -104,6 +104,7 @@ describe("simPlugin", () => {
       "ListAccountsForParent",
       "ListChildren",
     ]);
-    expect(Object.keys(apis)).toHaveLength(15);
+    expect(apis.iam).toEqual(["ListAccountAliases"]);
+    expect(Object.keys(apis)).toHaveLength(16);
   });
 });
