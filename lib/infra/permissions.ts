@@ -287,6 +287,8 @@ export function notificationRead(): Permission {
           "cloudwatch:GetMetricData",
           "cloudwatch:GetMetricWidgetImage",
           "tag:GetResources",
+          // The notifier's bundle serves the hub too, which names accounts by their alias; harmless here.
+          "iam:ListAccountAliases",
         ],
         resources: ["*"],
       }),

@@ -24,6 +24,8 @@ const IAM_PREFIX: Readonly<Record<string, string | null>> = {
   cloudwatch: "cloudwatch",
   "resource-groups-tagging-api": "tag",
   "secrets-manager": "secretsmanager",
+  organizations: "organizations",
+  iam: "iam",
   // GetCallerIdentity needs no permission.
   sts: null,
 };
