@@ -12,6 +12,10 @@
  * that is not a valid action, { ok: false, error } naming each bad field, with an error log line.
  * Neither is thrown: a bad action never becomes valid by retrying, and a refusal or a failed AWS call
  * is an answer the caller reads. Who asks comes from the event's `actor`, else "runbook-lambda".
+ * An action (or hand-off) may name the `account` and `region` it is meant for, as the organization's hub
+ * does (functions/hub-actions.ts invokes this function through the member's hub-access role): one for
+ * another account or region than the invoked function ARN's is refused, `{ ok: false, error: "not run:
+ * this function serves account X in R; the request is for Y in S" }` (a hand-off: posted in Slack).
  *
  * It also runs Slack clicks that functions/slack-interactions.ts checked and handed off
  * (lib/notify/handoff.ts, `{"kind": "watchkeeper.slack-action", ...}`): validated field by field, run
