@@ -20,6 +20,8 @@ import { MANAGED_TAG, TAGS } from "../../lib/policy/tags.js";
 import { SimOrganization, simulatedOrgAws, type FaultPlan, type SimAccount } from "../../lib/sim/index.js";
 import { FakeClock, captureLogger } from "../notify/fixtures.js";
 import { createTripAlarms } from "../support/breaker.js";
+import { ERRORS_ALARM } from "../support/sim.js";
+import { ALARM_THREAD_TS, ONCALL, slackClick } from "../support/slack.js";
 
 const HUB = "999999999999";
 const PAYMENTS = "222222222222";
@@ -30,8 +32,6 @@ const config = parseConfig({}, "test config");
 const ROLE = hubAccessRoleName(config.prefix);
 const RUNBOOK = `${config.prefix}runbook-action`;
 const ALARM = `${config.prefix}payments-errors`;
-const ONCALL = "U0ONCALL1";
-const CHANNEL = "C0ALERTS1";
 const MINUTES = 15 * 60_000;
 
 let standIn: SlackStandIn;
@@ -56,14 +56,8 @@ function seed(sim: SimAccount): void {
     eventSourceArn: sim.arns.of("sqs", "payments"),
   });
   sim.addAlarm({
+    ...ERRORS_ALARM,
     AlarmName: ALARM,
-    Namespace: "AWS/Lambda",
-    MetricName: "Errors",
-    Statistic: "Sum",
-    Period: 60,
-    EvaluationPeriods: 1,
-    Threshold: 0,
-    ComparisonOperator: "GreaterThanThreshold",
     Tags: [{ Key: MANAGED_TAG.key, Value: MANAGED_TAG.value }],
     state: "ALARM",
   });
@@ -148,21 +142,12 @@ function click(
   where: { account?: string; region?: string },
   extra: Partial<ActionRequest> = {},
 ): SlackHandoff {
-  return {
-    kind: SLACK_HANDOFF_KIND,
-    request: {
-      action,
-      target,
-      user: ONCALL,
-      channel: CHANNEL,
-      alarmName: ALARM,
-      requestedAt: "2025-01-01T00:00:00.000Z",
-      ...where,
-      ...extra,
-    },
-    responseUrl: standIn.responseUrl("7"),
-    threadTs: "1700000000.000001",
-  };
+  return slackClick(
+    action,
+    target,
+    { alarmName: ALARM, responseUrl: standIn.responseUrl("7") },
+    { ...where, ...extra },
+  );
 }
 
 /** What was said for the click: "working on it", then the result in the alarm's thread. */
@@ -224,7 +209,7 @@ describe("hub-actions: a click on the hub's message runs in the member the alarm
         `^:white_check_mark: <@${ONCALL}> Redrive ${dlq}: started a message move task for payments-dlq`,
       ),
     );
-    expect(threadTs).toBe("1700000000.000001");
+    expect(threadTs).toBe(ALARM_THREAD_TS);
     // The member ran it as the clicking user, and the Invoke reached the member's function.
     expect(log.lines.find((l) => l.audit === "watchkeeper-action")).toMatchObject({
       actor: `slack:${ONCALL}`,
