@@ -12,6 +12,10 @@
  * that is not a valid action, { ok: false, error } naming each bad field, with an error log line.
  * Neither is thrown: a bad action never becomes valid by retrying, and a refusal or a failed AWS call
  * is an answer the caller reads. Who asks comes from the event's `actor`, else "runbook-lambda".
+ * An action (or hand-off) may name the `account` and `region` it is meant for, as the organization's hub
+ * does (functions/hub-actions.ts invokes this function through the member's hub-access role): one for
+ * another account or region than the invoked function ARN's is refused, `{ ok: false, error: "not run:
+ * this function serves account X in R; the request is for Y in S" }` (a hand-off: posted in Slack).
  *
  * It also runs Slack clicks that functions/slack-interactions.ts checked and handed off
  * (lib/notify/handoff.ts, `{"kind": "watchkeeper.slack-action", ...}`): validated field by field, run
@@ -28,10 +32,19 @@ import { createSlackJob } from "../lib/actions/slack-job.js";
 import type { WatchkeeperConfig } from "../lib/config/schema.js";
 import { createLogger, type Logger } from "../lib/log.js";
 import type { ActionResult as SlackActionResult } from "../lib/notify/actions.js";
+import { escapeMrkdwn } from "../lib/notify/blockkit.js";
 import { isSlackHandoff, parseSlackHandoff } from "../lib/notify/handoff.js";
 import { containerSlackSecrets, type SlackSecrets } from "../lib/notify/secrets.js";
 import type { SlackClientOptions } from "../lib/notify/slack.js";
-import { configFromEnvironment, containerAws, once, type InvocationContext } from "./runtime.js";
+import {
+  configFromEnvironment,
+  containerAws,
+  deadlineOf,
+  once,
+  placeOfInvocation,
+  requestedElsewhere,
+  type InvocationContext,
+} from "./runtime.js";
 
 export const DEFAULT_ACTOR = "runbook-lambda";
 
@@ -54,12 +67,6 @@ export interface SlackHandoffDependencies extends RunbookActionDependencies {
   readonly slackOptions?: Partial<SlackClientOptions>;
 }
 
-/** When long work must stop to answer in time (epoch ms on the Aws clock); none outside Lambda. */
-function deadlineOf(aws: Aws, context?: InvocationContext): number | undefined {
-  const remaining = context?.getRemainingTimeInMillis();
-  return remaining === undefined ? undefined : aws.pacer.clock.now() + Math.max(0, remaining - SAFETY_MS);
-}
-
 /** One JSON action. */
 export function createRunbookActionHandler(deps: RunbookActionDependencies) {
   return async function handle(event: unknown, context?: InvocationContext): Promise<RunbookActionResponse> {
@@ -69,7 +76,12 @@ export function createRunbookActionHandler(deps: RunbookActionDependencies) {
       return { ok: false, error: parsed.error };
     }
     const aws = deps.aws();
-    const deadline = deadlineOf(aws, context);
+    const elsewhere = requestedElsewhere(parsed.action, placeOfInvocation(context), aws.region);
+    if (elsewhere !== undefined) {
+      deps.logger.error({ status: "refused", action: parsed.action.action }, `refused: ${elsewhere}`);
+      return { ok: false, error: `not run: ${elsewhere}` };
+    }
+    const deadline = deadlineOf(aws, context, SAFETY_MS);
     return runAction(aws, parsed.action, {
       actor: parsed.action.actor ?? DEFAULT_ACTOR,
       config: deps.config(),
@@ -87,15 +99,24 @@ export function createSlackHandoffHandler(deps: SlackHandoffDependencies) {
       deps.logger.error({ status: "rejected" }, `rejected: ${parsed.error}`);
       return { ok: false, error: parsed.error };
     }
-    const deadline = deadlineOf(deps.aws(), context);
+    const aws = deps.aws();
+    const deadline = deadlineOf(aws, context, SAFETY_MS);
+    const runHere = slackRunAction(deps.aws, () => ({
+      config: deps.config(),
+      logger: deps.logger,
+      ...(deadline !== undefined ? { deadline } : {}),
+    }));
+    const own = placeOfInvocation(context);
     const runSlackJob = createSlackJob({
       logger: deps.logger,
       secrets: deps.slackSecrets,
-      runAction: slackRunAction(deps.aws, () => ({
-        config: deps.config(),
-        logger: deps.logger,
-        ...(deadline !== undefined ? { deadline } : {}),
-      })),
+      // A click on a member's alarm is the member's to run: refused here (in Slack) when it is another's.
+      runAction: async (request) => {
+        const elsewhere = requestedElsewhere(request, own, aws.region);
+        if (elsewhere === undefined) return runHere(request);
+        deps.logger.error({ status: "refused", action: request.action }, `refused: ${elsewhere}`);
+        return { ok: false, text: escapeMrkdwn(`not run: ${elsewhere}`) };
+      },
       ...(deps.slackOptions ? { slackOptions: deps.slackOptions } : {}),
     });
     return runSlackJob(parsed.handoff);

@@ -30,6 +30,41 @@ export function placeOfInvocation(context: InvocationContext | undefined): Funct
   return match ? { region: match[1]!, account: match[2]! } : undefined;
 }
 
+/** When work must stop to answer in time, `safetyMs` before the invocation's limit (epoch ms on the Aws clock); none outside Lambda. */
+export function deadlineOf(
+  aws: Aws,
+  context: InvocationContext | undefined,
+  safetyMs: number,
+): number | undefined {
+  const remaining = context?.getRemainingTimeInMillis();
+  return remaining === undefined ? undefined : aws.pacer.clock.now() + Math.max(0, remaining - safetyMs);
+}
+
+/** Where a request says it is meant to run (a hub's, from the alarm); either may be absent. */
+export interface RequestedPlace {
+  readonly account?: string;
+  readonly region?: string;
+}
+
+/**
+ * Why a request meant for another account or region is not this function's, or undefined when it is
+ * (or names no place): defence in depth against a hub that reached the wrong member. `region` is the
+ * function's own when the context has no ARN (outside Lambda).
+ */
+export function requestedElsewhere(
+  requested: RequestedPlace,
+  own: FunctionPlace | undefined,
+  region: string,
+): string | undefined {
+  if (requested.account === undefined && requested.region === undefined) return undefined;
+  if (requested.account !== undefined && !own)
+    return `the request is for account ${requested.account}, and this function's own account is unknown (no invoked function ARN in the Lambda context)`;
+  const here = { account: own?.account ?? "(unknown)", region: own?.region ?? region };
+  const there = { account: requested.account ?? here.account, region: requested.region ?? here.region };
+  if (there.account === here.account && there.region === here.region) return undefined;
+  return `this function serves account ${here.account} in ${here.region}; the request is for ${there.account} in ${there.region}`;
+}
+
 /** Reads and validates the deployment's config; an invalid one throws an error naming the field. */
 export function configFromEnvironment(env: NodeJS.ProcessEnv = process.env): WatchkeeperConfig {
   const raw = env[CONFIG_VARIABLE];

@@ -14,12 +14,16 @@
  * invokes that one function. runbook-action says "working on it", runs the action as `slack:<user id>`
  * and posts the result in the alarm's thread (lib/actions/slack-job.ts); it is deployed with no retries
  * of asynchronous events, so an action never runs twice, and a result it could not post lands in its DLQ.
+ * In an organization's hub the same code runs as `<prefix>hub-interactions` and hands off to
+ * `<prefix>hub-actions` (functions/hub-actions.ts), which runs the click in the member account the
+ * button names (the request's `account` and `region`) through that member's own runbook-action.
  *
  * Configuration (environment):
  *   SLACK_SECRET_ID         required: the Secrets Manager secret; must hold "signingSecret"
  *   SLACK_ALLOWED_USERS     required: comma-separated Slack user IDs (U0123,U0456) allowed to act
  *   SLACK_ALLOWED_CHANNELS  required: comma-separated channel IDs whose messages may be acted on
- *   RUNBOOK_ACTION_FUNCTION required: the runbook-action function's name (`<prefix>runbook-action`)
+ *   RUNBOOK_ACTION_FUNCTION required: the function to hand off to (`<prefix>runbook-action`; in the hub,
+ *                           `<prefix>hub-actions`)
  *   AWS_REGION              set by Lambda
  */
 import { InvokeCommand, LambdaClient } from "@aws-sdk/client-lambda";

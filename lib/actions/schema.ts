@@ -1,11 +1,13 @@
 /**
  * The runbook actions as data: one zod schema per action, a discriminated union on `action`, and
  * `parseAction`, which turns anything (a Lambda event, CLI flags, a Slack click) into a typed Action or
- * one message naming every bad field. Every action also takes `dryRun` and `actor`.
+ * one message naming every bad field. Every action also takes `dryRun`, `actor`, and the `account` and
+ * `region` it is meant for.
  */
 import { z } from "zod";
 import { MAX_SILENCE_MINUTES } from "../alarms/silence.js";
 import { isValidRetention, NEVER, RETENTION_DAYS } from "../logs/retention.js";
+import { ACCOUNT_ID, REGION_CODE } from "../notify/actions.js";
 
 export const ACTION_NAMES = [
   "status",
@@ -69,6 +71,12 @@ const common = {
   actor: text("who asks, e.g. user:alice", 128)
     .regex(/^[\p{L}\p{N}_.:/=+@ -]+$/u, "letters, digits, spaces and _ . : / = + @ -")
     .optional(),
+  /**
+   * Where the caller means it to run (a hub names the member's): the runbook-action function refuses a
+   * request for another account or region than its own.
+   */
+  account: ACCOUNT_ID.optional(),
+  region: REGION_CODE.optional(),
 };
 
 const action = <N extends ActionName, S extends z.ZodRawShape>(name: N, shape: S) =>

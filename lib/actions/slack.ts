@@ -18,21 +18,24 @@ export function actionFromSlack(request: ActionRequest): ParsedAction {
   const input = (() => {
     switch (request.action) {
       case "dlq-redrive":
-        return { action: "dlq-redrive", queue: request.target, actor };
+        return { action: "dlq-redrive", queue: request.target };
       case "breaker-trip":
-        return { action: "breaker-trip", function: request.target, reason: from, actor };
+        return { action: "breaker-trip", function: request.target, reason: from };
       case "breaker-reset":
-        return { action: "breaker-reset", function: request.target, reason: from, actor };
+        return { action: "breaker-reset", function: request.target, reason: from };
       case "alarm-silence":
         return {
           action: "alarm-silence",
           alarm: request.target,
           minutes: request.durationMinutes ?? DEFAULT_SILENCE_MINUTES,
-          actor,
         };
     }
   })();
-  return parseAction(input, { at: "request" });
+  const where = {
+    ...(request.account ? { account: request.account } : {}),
+    ...(request.region ? { region: request.region } : {}),
+  };
+  return parseAction({ ...input, actor, ...where }, { at: "request" });
 }
 
 /** The `runAction` the Slack interactions handler is given. */

@@ -36,6 +36,8 @@ export interface AwsOptions extends AwsTarget {
   /** Extra middleware per client; `lib/sim` plugs its in-memory account (or organization) in here. */
   readonly plugin?: (service: AwsService, caller: ClientCaller) => Pluggable<object, object>;
   readonly maxAttempts?: number;
+  /** One attempt's whole-request limit (default REQUEST_TIMEOUT_MS): longer for a call that waits on work, like a synchronous Invoke. */
+  readonly requestTimeoutMs?: number;
   /** Replaces the adaptive retries with a strategy made per client for the same attempts (lib/sim's waits no wall time). */
   readonly retryStrategy?: (maxAttempts: number) => RetryStrategyV2;
   /**
@@ -140,7 +142,7 @@ export class Aws {
       // only logs a warning when requestTimeout passes and keeps waiting on a server that never answers.
       requestHandler: new NodeHttpHandler({
         connectionTimeout: CONNECTION_TIMEOUT_MS,
-        requestTimeout: REQUEST_TIMEOUT_MS,
+        requestTimeout: this.options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS,
         throwOnRequestTimeout: true,
       }),
     }) as C & SdkClient;
@@ -161,15 +163,25 @@ export class Aws {
   /**
    * The same endpoint, plugin, clock, retries and cutoff, in another region and (with `credentials`, e.g.
    * an organization member's role) as someone else: a pacer of its own, since AWS's quotas are per
-   * account and region.
+   * account and region. `attempts` replaces the attempts and the request timeout of each, for a call that
+   * must not be sent twice (a synchronous Invoke runs the function again).
    */
   retarget(target: {
     readonly region: string;
     readonly credentials?: AwsCredentialIdentity | AwsCredentialIdentityProvider;
+    readonly attempts?: { readonly max: number; readonly requestTimeoutMs: number };
   }): Aws {
     const { pacer: _own, profile: _resolved, ...options } = this.options;
     const credentials = target.credentials ?? this.credentials;
-    return new Aws({ ...options, region: target.region, ...(credentials ? { credentials } : {}) });
+    const attempts = target.attempts
+      ? { maxAttempts: target.attempts.max, requestTimeoutMs: target.attempts.requestTimeoutMs }
+      : {};
+    return new Aws({
+      ...options,
+      ...attempts,
+      region: target.region,
+      ...(credentials ? { credentials } : {}),
+    });
   }
 
   private caller(): ClientCaller {

@@ -124,8 +124,8 @@ export function runbookFunctionName(config: WatchkeeperConfig): string {
   return `${config.prefix}runbook-action`;
 }
 
-/** slack-interactions hands each checked click to runbook-action: invoking that one function is all it may do. */
-function handOffToRunbookAction(scope: Construct, config: WatchkeeperConfig): Permission {
+/** slack-interactions hands each checked click to one function: invoking it is all it may do. */
+export function handOffTo(scope: Construct, functionName: string): Permission {
   return {
     statements: [
       new PolicyStatement({
@@ -135,7 +135,7 @@ function handOffToRunbookAction(scope: Construct, config: WatchkeeperConfig): Pe
           Stack.of(scope).formatArn({
             service: "lambda",
             resource: "function",
-            resourceName: runbookFunctionName(config),
+            resourceName: functionName,
             arnFormat: ArnFormat.COLON_RESOURCE_NAME,
           }),
         ],
@@ -333,7 +333,7 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
     // The internet-facing function: the signing secret, and the hand-off. Nothing else.
     permissions: (scope, config) => [
       slackSecretRead(scope, slackOf(config).secretName),
-      handOffToRunbookAction(scope, config),
+      handOffTo(scope, runbookFunctionName(config)),
     ],
   },
 ];

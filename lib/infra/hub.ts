@@ -12,13 +12,20 @@ import { ArnFormat, CfnOutput, Duration, Stack, type StackProps } from "aws-cdk-
 import { AnyPrincipal, PolicyStatement } from "aws-cdk-lib/aws-iam";
 import { EventBus, Rule } from "aws-cdk-lib/aws-events";
 import { LambdaFunction } from "aws-cdk-lib/aws-events-targets";
+import { FunctionUrlAuthType } from "aws-cdk-lib/aws-lambda";
 import { Topic } from "aws-cdk-lib/aws-sns";
 import type { Construct } from "constructs";
 import type { HubSettings, WatchkeeperConfig } from "../config/schema.js";
-import { HUB_ACCESS_ROLE_VARIABLE, hubAccessRoleName, hubBusName } from "../org/hub.js";
+import {
+  HUB_ACCESS_ROLE_VARIABLE,
+  MEMBER_RUNBOOK_FUNCTION_VARIABLE,
+  hubAccessRoleName,
+  hubBusName,
+  hubFunctionName,
+} from "../org/hub.js";
 import { acknowledge } from "./acknowledge.js";
 import { auditEventPattern, watchkeeperAlarmPattern } from "./events.js";
-import type { FunctionSpec } from "./functions.js";
+import { handOffTo, runbookFunctionName, RUNBOOK_FUNCTION_VARIABLE, type FunctionSpec } from "./functions.js";
 import { alarmTopicPublish, slackSecretRead, type Permission } from "./permissions.js";
 import { constructId, ownLogRetention } from "./stack.js";
 import { WatchkeeperFunction } from "./watchkeeper-function.js";
@@ -94,6 +101,58 @@ export const HUB_NOTIFIER: FunctionSpec = {
   ],
 };
 
+/** The hub's Slack endpoint: functions/slack-interactions.ts, handing each checked click to hub-actions. */
+export const HUB_INTERACTIONS: FunctionSpec = {
+  name: "hub-interactions",
+  entry: "functions/slack-interactions.ts",
+  description:
+    "Watchkeeper hub: Slack button clicks (signature checked, allow-listed), handed to hub-actions",
+  timeout: Duration.seconds(10),
+  memoryMiB: 256,
+  asyncRetries: 0,
+  auditLog: true,
+  environment: (config) => {
+    const slack = hubSlack(config);
+    return {
+      SLACK_SECRET_ID: slack.secretName,
+      SLACK_ALLOWED_USERS: slack.allowedUsers.join(","),
+      SLACK_ALLOWED_CHANNELS: slack.allowedChannels.join(","),
+      [RUNBOOK_FUNCTION_VARIABLE]: hubFunctionName(config.prefix, "actions"),
+    };
+  },
+  triggers: [{ kind: "function-url" }],
+  permissions: (scope, config) => [
+    slackSecretRead(scope, hubSlack(config).secretName),
+    handOffTo(scope, hubFunctionName(config.prefix, "actions")),
+  ],
+};
+
+/** Runs a click in the member the alarm is in: functions/hub-actions.ts, through `<prefix>hub-access`. */
+export const HUB_ACTIONS: FunctionSpec = {
+  name: "hub-actions",
+  entry: "functions/hub-actions.ts",
+  description: "Watchkeeper hub: runs a Slack click in the member account, through its own runbook-action",
+  // Lambda's longest: it waits for the member's runbook-action, which may take as long.
+  timeout: Duration.minutes(15),
+  memoryMiB: 256,
+  // A click must not run twice because its first run failed late.
+  asyncRetries: 0,
+  auditLog: true,
+  environment: (config) => ({
+    SLACK_SECRET_ID: hubSlack(config).secretName,
+    [HUB_ACCESS_ROLE_VARIABLE]: hubAccessRoleName(config.prefix),
+    [MEMBER_RUNBOOK_FUNCTION_VARIABLE]: runbookFunctionName(config),
+  }),
+  triggers: [],
+  permissions: (scope, config) => [
+    slackSecretRead(scope, hubSlack(config).secretName),
+    memberAccess(scope, config),
+  ],
+};
+
+/** The hub's functions, as the stack builds them (the buttons' two only with interactive Slack). */
+export const HUB_FUNCTIONS: readonly FunctionSpec[] = [HUB_NOTIFIER, HUB_INTERACTIONS, HUB_ACTIONS];
+
 export class HubStack extends Stack {
   readonly bus: EventBus;
   readonly notifier: WatchkeeperFunction;
@@ -145,6 +204,16 @@ export class HubStack extends Stack {
       eventPattern: auditEventPattern(),
       targets: [notify],
     });
+
+    if (hubSlack(config).interactive) {
+      this.hubFunction(HUB_ACTIONS, config, alarmTopic);
+      const interactions = this.hubFunction(HUB_INTERACTIONS, config, alarmTopic);
+      const url = interactions.function.addFunctionUrl({ authType: FunctionUrlAuthType.NONE });
+      new CfnOutput(this, "HubInteractionsUrl", {
+        description: "hub-interactions: paste into the Slack app's Interactivity Request URL",
+        value: url.url,
+      });
+    }
 
     new CfnOutput(this, "HubBusArn", {
       description: "The bus every member forwards Watchkeeper's events to",

@@ -5,6 +5,7 @@
  * library functions the CLI calls (lib/actions), injected so this module does not depend on them.
  */
 import { z } from "zod";
+import { REGION_NAME } from "../aws/target.js";
 import { BLOCK_KIT_LIMITS } from "./blockkit.js";
 
 export type ActionName = "dlq-redrive" | "breaker-trip" | "breaker-reset" | "alarm-silence";
@@ -36,6 +37,12 @@ export interface ActionRequest {
   readonly durationMinutes?: number;
   /** When the click happened (ISO 8601, from Slack's action_ts), for audit logs. */
   readonly requestedAt: string;
+  /**
+   * Where the alarm is, so where the action must run (12 digits, a region code): a hub acts in that
+   * member account, a member refuses any other. Absent on buttons posted before they carried it.
+   */
+  readonly account?: string;
+  readonly region?: string;
 }
 
 /** What an action says back; `text` is posted in the alarm's thread as it is (Slack mrkdwn). */
@@ -59,6 +66,10 @@ export function actionOf(id: string): ActionName | undefined {
   return (ACTION_NAMES as readonly string[]).includes(name) ? (name as ActionName) : undefined;
 }
 
+/** The account and region a request names, checked the same wherever one arrives (button, hand-off). */
+export const ACCOUNT_ID = z.string().regex(/^\d{12}$/, "an AWS account ID (12 digits)");
+export const REGION_CODE = z.string().regex(REGION_NAME, "an AWS region code (eu-west-1)");
+
 const ButtonValue = z.object({
   target: z.string().min(1, "must not be empty").max(1600),
   alarm: z.string().min(1).max(255).optional(),
@@ -68,6 +79,9 @@ const ButtonValue = z.object({
     .min(1)
     .max(7 * 24 * 60)
     .optional(),
+  /** The alarm's account and region: where the action runs. */
+  account: ACCOUNT_ID.optional(),
+  region: REGION_CODE.optional(),
 });
 
 export type ButtonValue = z.infer<typeof ButtonValue>;

@@ -7,7 +7,7 @@
  * of the public URL never can.
  */
 import { z } from "zod";
-import { ACTION_NAMES, type ActionRequest } from "./actions.js";
+import { ACCOUNT_ID, ACTION_NAMES, REGION_CODE, type ActionRequest } from "./actions.js";
 
 export const SLACK_HANDOFF_KIND = "watchkeeper.slack-action";
 
@@ -30,6 +30,8 @@ const SlackHandoffSchema = z.strictObject({
     alarmName: z.string().min(1).max(255).optional(),
     durationMinutes: z.number().int().positive().optional(),
     requestedAt: z.string().min(1),
+    account: ACCOUNT_ID.optional(),
+    region: REGION_CODE.optional(),
   }),
   responseUrl: z.url({ protocol: /^https?$/ }).optional(),
   threadTs: z

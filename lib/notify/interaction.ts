@@ -92,6 +92,8 @@ export function parseInteraction(rawBody: string): ParsedInteraction {
     channel,
     ...(value.value.alarm ? { alarmName: value.value.alarm } : {}),
     ...(value.value.minutes ? { durationMinutes: value.value.minutes } : {}),
+    ...(value.value.account ? { account: value.value.account } : {}),
+    ...(value.value.region ? { region: value.value.region } : {}),
     requestedAt: new Date(
       Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : Date.now(),
     ).toISOString(),

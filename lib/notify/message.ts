@@ -9,7 +9,7 @@
 import type { Button, KnownBlock } from "@slack/types";
 import type { Tags } from "../inventory/types.js";
 import { TAGS } from "../policy/tags.js";
-import { actionId, encodeButtonValue, type ActionName } from "./actions.js";
+import { ACCOUNT_ID, REGION_CODE, actionId, encodeButtonValue, type ActionName } from "./actions.js";
 import { BLOCK_KIT_LIMITS as L, mrkdwnLink, mrkdwnWithin, truncate, type SlackMessage } from "./blockkit.js";
 import { alarmConsoleUrl, metricConsoleUrl } from "./console.js";
 import { identifyAlarm, type AlarmIdentity, type IdentityContext } from "./identity.js";
@@ -247,7 +247,7 @@ function actionButtons(
   return buttons.filter((b): b is Button => b !== undefined);
 }
 
-/** A target longer than this cannot ride in a button's value (2,000 characters with the alarm name). */
+/** A target longer than this cannot ride in a button's value (2,000 characters with the alarm name, account and region). */
 const MAX_TARGET = 1600;
 
 function button(
@@ -268,6 +268,9 @@ function button(
       target,
       alarm: change.alarmName,
       ...(action === "alarm-silence" ? { minutes: 60 } : {}),
+      // Where the alarm is: a hub runs the action in that account and region, a member refuses others.
+      ...(ACCOUNT_ID.safeParse(change.accountId).success ? { account: change.accountId } : {}),
+      ...(REGION_CODE.safeParse(change.region).success ? { region: change.region } : {}),
     }),
     ...(style ? { style } : {}),
     confirm: {

@@ -7,38 +7,28 @@
  */
 import { CloudWatchClient, DescribeAlarmsCommand } from "@aws-sdk/client-cloudwatch";
 import { IAMClient, ListAccountAliasesCommand } from "@aws-sdk/client-iam";
-import { partitionOf } from "../aws/arn.js";
-import { assumedRoleCredentials } from "../aws/assume-role.js";
 import type { Aws } from "../aws/clients.js";
 import type { AlarmStateChange } from "../notify/types.js";
-
-/** What CloudTrail shows in the member for the hub's calls. */
-export const HUB_SESSION_NAME = "watchkeeper-hub";
+import { MemberRoles } from "./member-roles.js";
 
 export class MemberAccess {
-  private readonly credentials = new Map<string, ReturnType<typeof assumedRoleCredentials>>();
+  private readonly roles: MemberRoles;
   private readonly clients = new Map<string, Aws>();
   private readonly aliases = new Map<string, Promise<string | undefined>>();
 
   constructor(
     private readonly hub: Aws,
-    private readonly roleName: string,
-  ) {}
+    roleName: string,
+  ) {
+    this.roles = new MemberRoles(() => hub, roleName);
+  }
 
   /** The member account in `region`, through its hub-access role. */
   aws(account: string, region: string): Aws {
     const key = `${account}/${region}`;
     let aws = this.clients.get(key);
     if (!aws) {
-      let credentials = this.credentials.get(account);
-      if (!credentials) {
-        credentials = assumedRoleCredentials(this.hub, {
-          roleArn: `arn:${partitionOf(region)}:iam::${account}:role/${this.roleName}`,
-          sessionName: HUB_SESSION_NAME,
-        });
-        this.credentials.set(account, credentials);
-      }
-      aws = this.hub.retarget({ region, credentials });
+      aws = this.hub.retarget({ region, credentials: this.roles.credentials(account) });
       this.clients.set(key, aws);
     }
     return aws;

@@ -2,7 +2,8 @@
  * lib/org: Watchkeeper across an AWS organization, from its administrator account (the management
  * account or a delegated administrator) through the read-only role `<prefix>org-reader` in each member.
  * Today: `status` of every account and region (`readOrganizationStatus`, `renderOrganizationStatus`), of
- * the accounts Organizations lists (`listOrganizationAccounts`, `accountsToRead`).
+ * the accounts Organizations lists (`listOrganizationAccounts`, `accountsToRead`); the hub's Slack buttons
+ * run in the member the alarm is in (`hubRunAction`).
  */
 export {
   accountsToRead,
@@ -24,7 +25,17 @@ export {
   type TargetStatus,
 } from "./status.js";
 export { renderOrganizationStatus } from "./render.js";
-export { orgReaderRoleName } from "./role.js";
+export { assumeFailure, orgReaderRoleName } from "./role.js";
+export { HUB_SESSION_NAME, MemberRoles } from "./member-roles.js";
+export { MemberAccess, wouldNotify, type Verdict } from "./hub-notify.js";
+export {
+  MEMBER_INVOKE_TIMEOUT_MS,
+  hubRunAction,
+  invokeMember,
+  type HubRunActionOptions,
+  type InvokeMember,
+  type MemberAnswer,
+} from "./hub-actions.js";
 export {
   HUB_ACCESS_ROLE_VARIABLE,
   MEMBER_RUNBOOK_FUNCTION_VARIABLE,

@@ -10,11 +10,11 @@ import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { readStatus, type OnCallStatus } from "../actions/status.js";
 import { assumedRoleCredentials, roleArn } from "../aws/assume-role.js";
 import { WORST_CASE_CALL_MS, type Aws } from "../aws/clients.js";
-import { describeAwsError, isAccessDenied } from "../aws/errors.js";
+import { describeAwsError } from "../aws/errors.js";
 import type { WatchkeeperConfig } from "../config/schema.js";
 import { mapLimit } from "../inventory/context.js";
 import { silentLogger, type Logger } from "../log.js";
-import { orgReaderRoleName } from "./role.js";
+import { assumeFailure, orgReaderRoleName } from "./role.js";
 
 /** An account to read: from Organizations (with its name and state) or named by hand (id only). */
 export interface OrgAccount {
@@ -217,12 +217,4 @@ export async function readOrganizationStatus(
     },
     partial: unreachable > 0 || partialCount > 0,
   };
-}
-
-/** AWS does not say whether the role is missing or does not trust us: the line says both. */
-function assumeFailure(error: unknown, role: string): string {
-  const said = describeAwsError(error, "sts AssumeRole");
-  return isAccessDenied(error)
-    ? `${said}; the account has no role ${role}, or it does not trust this account`
-    : said;
 }

@@ -145,6 +145,10 @@ export function faultMiddleware(
     applyToStack(stack) {
       stack.add(
         (next, context) => async (args) => {
+          // The SDK's steps before the first attempt (signing, hashing the body) wait on real work too:
+          // time must not jump to a cutoff before the attempt is made.
+          const { sim } = routeOf(context);
+          if (sim.clock instanceof VirtualClock) retrying.set(context, sim.clock.hold());
           try {
             return await next(args);
           } finally {

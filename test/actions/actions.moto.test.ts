@@ -47,6 +47,7 @@ import { runMain } from "../cli/capture.js";
 import { lambdaZip, motoAws, motoEndpoint, motoLambdaRole } from "../moto/moto.js";
 import { createTripAlarms, tripAlarmRecord } from "../support/breaker.js";
 import { capturingLogger } from "../support/logs.js";
+import { ERRORS_ALARM } from "../support/sim.js";
 
 const REGION = "eu-central-1";
 const MANAGED = "watchkeeper-lambda-errors";
@@ -81,13 +82,7 @@ async function putAlarm(name: string, tags: Record<string, string>, actionsEnabl
     new PutMetricAlarmCommand({
       AlarmName: name,
       ActionsEnabled: actionsEnabled,
-      Namespace: "AWS/Lambda",
-      MetricName: "Errors",
-      Statistic: "Sum",
-      Period: 60,
-      EvaluationPeriods: 1,
-      Threshold: 0,
-      ComparisonOperator: "GreaterThanThreshold",
+      ...ERRORS_ALARM,
       AlarmActions: [`arn:aws:sns:${REGION}:123456789012:oncall`],
       Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })),
     }),

@@ -16,9 +16,8 @@ import { TAGS } from "../../lib/policy/tags.js";
 import { sampleAccount, simulatedAws, type SimAccount } from "../../lib/sim/index.js";
 import { FakeClock, captureLogger } from "../notify/fixtures.js";
 import { createTripAlarms, tripAlarmRecord } from "../support/breaker.js";
+import { CHANNEL, ONCALL, slackClick } from "../support/slack.js";
 
-const ONCALL = "U0ONCALL1";
-const CHANNEL = "C0ALERTS1";
 const config = parseConfig({}, "test config");
 
 let sim: SimAccount;
@@ -44,20 +43,11 @@ function click(
   target: string,
   extra: Partial<ActionRequest> = {},
 ): SlackHandoff {
-  return {
-    kind: SLACK_HANDOFF_KIND,
-    request: {
-      action,
-      target,
-      user: ONCALL,
-      channel: CHANNEL,
-      alarmName: "watchkeeper-sqs-dlq-messages-visible-payments-dlq",
-      requestedAt: "2025-01-01T00:00:00.000Z",
-      ...extra,
-    },
+  const on = {
+    alarmName: "watchkeeper-sqs-dlq-messages-visible-payments-dlq",
     responseUrl: standIn.responseUrl("7"),
-    threadTs: "1700000000.000001",
   };
+  return slackClick(action, target, on, extra);
 }
 
 /** runbook-action as deployed: JSON actions and Slack hand-offs. */

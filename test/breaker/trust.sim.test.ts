@@ -17,6 +17,7 @@ import { evaluateBreakers } from "../../lib/breaker/signal.js";
 import { SimAccount, sampleAccount, simulatedAws } from "../../lib/sim/index.js";
 import { silentLogger } from "../../lib/log.js";
 import { createTripAlarms } from "../support/breaker.js";
+import { ERRORS_ALARM } from "../support/sim.js";
 import { alarmEvent } from "./fixtures.js";
 
 const REGION = "eu-south-1";
@@ -216,13 +217,7 @@ describe("a forged record on a function's tags", () => {
       await cloudwatch.send(
         new PutMetricAlarmCommand({
           AlarmName: name,
-          Namespace: "AWS/Lambda",
-          MetricName: "Errors",
-          Statistic: "Sum",
-          Period: 60,
-          EvaluationPeriods: 1,
-          Threshold: 0,
-          ComparisonOperator: "GreaterThanThreshold",
+          ...ERRORS_ALARM,
         }),
       );
       await cloudwatch.send(

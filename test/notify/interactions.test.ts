@@ -170,6 +170,9 @@ describe("slack-interactions: a valid request from an allowed user", () => {
           channel: CHANNEL,
           alarmName: "watchkeeper-sqs-dlq-messages-visible-payments-dlq",
           requestedAt: "2024-05-01T12:00:00.123Z",
+          // The alarm's account and region, from the button: where the action must run.
+          account: ACCOUNT,
+          region: REGION,
         },
         responseUrl: standIn.responseUrl("42"),
         threadTs: ALARM_TS,

@@ -4,6 +4,7 @@ import {
   BLOCK_KIT_LIMITS,
   buildAlarmMessage,
   decodeButtonValue,
+  encodeButtonValue,
   identifyAlarm,
   jsurl,
   metricConsoleUrl,
@@ -106,12 +107,17 @@ describe("buildAlarmMessage", () => {
     expect(redrive?.confirm?.title?.text).toBe("Redrive this DLQ?");
     expect(decodeButtonValue(redrive!.value!)).toEqual({
       ok: true,
-      value: { target: `arn:aws:sqs:${REGION}:${ACCOUNT}:payments-dlq`, alarm: c.alarmName },
+      value: {
+        target: `arn:aws:sqs:${REGION}:${ACCOUNT}:payments-dlq`,
+        alarm: c.alarmName,
+        account: ACCOUNT,
+        region: REGION,
+      },
     });
     expect(silence).toMatchObject({ action_id: "watchkeeper:alarm-silence", text: { text: "Silence 1 h" } });
     expect(decodeButtonValue(silence!.value!)).toEqual({
       ok: true,
-      value: { target: c.alarmName, alarm: c.alarmName, minutes: 60 },
+      value: { target: c.alarmName, alarm: c.alarmName, minutes: 60, account: ACCOUNT, region: REGION },
     });
   });
 
@@ -329,6 +335,34 @@ describe("buildAlarmMessage", () => {
     expect(cloudwatch).not.toMatch(/[<>]/);
     expect(fields(m)).not.toContain("<&>");
     expect(fields(m)).toContain("x&lt;&amp;&gt;|'");
+  });
+});
+
+describe("button values", () => {
+  it("the longest target and alarm name fit Slack's 2,000 characters with the account and region", () => {
+    const value = {
+      target: "t".repeat(1600),
+      alarm: "a".repeat(255),
+      minutes: 10_080,
+      account: "123456789012",
+      region: "ap-southeast-5",
+    };
+    const text = encodeButtonValue(value);
+    expect(text.length).toBeLessThanOrEqual(BLOCK_KIT_LIMITS.buttonValue);
+    expect(decodeButtonValue(text)).toEqual({ ok: true, value });
+  });
+
+  it("a value whose account or region is not one is refused, naming the field", () => {
+    expect(decodeButtonValue(JSON.stringify({ target: "q", account: "12345" }))).toEqual({
+      ok: false,
+      problem: "actions[0].value.account: an AWS account ID (12 digits)",
+    });
+    expect(decodeButtonValue(JSON.stringify({ target: "q", region: "Ireland" }))).toEqual({
+      ok: false,
+      problem: "actions[0].value.region: an AWS region code (eu-west-1)",
+    });
+    // Buttons posted before they carried them still decode.
+    expect(decodeButtonValue(JSON.stringify({ target: "q" }))).toEqual({ ok: true, value: { target: "q" } });
   });
 });
 

@@ -8,6 +8,7 @@ import type { AwsService } from "../../lib/aws/index.js";
 import { parseConfig } from "../../lib/config/schema.js";
 import { readOrganizationStatus, renderOrganizationStatus, type OrgAccount } from "../../lib/org/index.js";
 import { SimOrganization, simulatedOrgAws } from "../../lib/sim/index.js";
+import { ERRORS_ALARM } from "../support/sim.js";
 
 const ADMIN = "111111111111";
 const ROLE = "watchkeeper-org-reader";
@@ -25,14 +26,8 @@ function organization(): SimOrganization {
   org.addAccount({ id: "444444444444", name: "old", state: "SUSPENDED" });
   for (const id of [ADMIN, "222222222222", "333333333333"]) {
     org.account(id).addAlarm({
+      ...ERRORS_ALARM,
       AlarmName: `watchkeeper-errors-${id}`,
-      Namespace: "AWS/Lambda",
-      MetricName: "Errors",
-      Statistic: "Sum",
-      Period: 60,
-      EvaluationPeriods: 1,
-      Threshold: 0,
-      ComparisonOperator: "GreaterThanThreshold",
       state: "ALARM",
     });
   }
