@@ -34,7 +34,6 @@ import {
   LambdaClient,
   PutFunctionConcurrencyCommand,
 } from "@aws-sdk/client-lambda";
-import { EventBridgeClient, PutRuleCommand, PutTargetsCommand } from "@aws-sdk/client-eventbridge";
 import {
   CreateQueueCommand,
   ReceiveMessageCommand,
@@ -51,7 +50,7 @@ import type { Aws } from "../../lib/aws/index.js";
 import { parseConfig } from "../../lib/config/index.js";
 import { TAGS } from "../../lib/policy/tags.js";
 import { runMain } from "../cli/capture.js";
-import { lambdaZip, motoAws, motoEndpoint, motoLambdaRole } from "../moto/moto.js";
+import { createMotoRule, lambdaZip, motoAws, motoEndpoint, motoLambdaRole } from "../moto/moto.js";
 import { createTripAlarms, tripAlarmRecord } from "../support/breaker.js";
 import { capturingLogger } from "../support/logs.js";
 
@@ -139,16 +138,7 @@ beforeAll(async () => {
     await sqs.send(new SendMessageCommand({ QueueUrl: dlq.QueueUrl, MessageBody: `{"n":${n}}` }));
   // What a hub's forwarding rule would match, delivered to a queue this file can read back.
   auditQueueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: "audit-events" }))).QueueUrl!;
-  const events = aws.client(EventBridgeClient);
-  await events.send(
-    new PutRuleCommand({ Name: "audit-events", EventPattern: JSON.stringify({ source: ["watchkeeper"] }) }),
-  );
-  await events.send(
-    new PutTargetsCommand({
-      Rule: "audit-events",
-      Targets: [{ Id: "queue", Arn: `arn:aws:sqs:${REGION}:123456789012:audit-events` }],
-    }),
-  );
+  await createMotoRule(aws, "audit-events", "watchkeeper", `arn:aws:sqs:${REGION}:123456789012:audit-events`);
 });
 
 let auditQueueUrl: string;
