@@ -15,6 +15,10 @@
  * reserved concurrency 1: the account-wide trip limit is counted from tags, and two trips at once could
  * both see room for one more.
  *
+ * Every trip and reset it makes, or tries, is also an audit event on the account's default bus (actor
+ * "breaker"; lib/actions/audit.ts), as the runbook actions breaker-trip and breaker-reset are; lib/breaker
+ * already logs each with the alarm that asked. An event that cannot be put is a warning, nothing more.
+ *
  * A trip or reset that completes sends one hint to the reconcile's hints queue (WATCHKEEPER_HINTS_QUEUE_URL),
  * so the next reconcile, about two minutes later, plans the alarms with the breaker as it is now (the
  * throttles aggregate leaves open breakers out). A hint that cannot be sent is logged as a warning and
@@ -25,6 +29,8 @@
  * naming the field.
  */
 import { z } from "zod";
+import { publishAuditEvents } from "../lib/actions/audit.js";
+import { breakerAuditLines } from "../lib/actions/breaker.js";
 import type { Aws } from "../lib/aws/clients.js";
 import { describeAwsError } from "../lib/aws/errors.js";
 import type { BreakerPolicy } from "../lib/breaker/policy.js";
@@ -74,6 +80,9 @@ const AlarmEvent = z.object({
 });
 
 export type BreakerEventStatus = "acted" | "unchanged" | "ignored" | "refused" | "rejected" | "failed";
+
+/** Who the audit lines and events of the breaker function's own trips and resets name. */
+export const BREAKER_ACTOR = "breaker";
 
 const ACTED: readonly string[] = [
   "tripped",
@@ -147,6 +156,8 @@ export function createBreakerHandler(deps: BreakerHandlerDependencies) {
       );
       throw error;
     }
+    // Audited before the throw that asks for a retry: the failed try is an event, the retry's finish another.
+    await publishAuditEvents(aws, breakerAuditLines(outcomes, BREAKER_ACTOR), log);
     // A trip that failed after writing its record finishes when retried (it re-applies); one that could not
     // write it, or a failed restore, would fail the same way again: reported, not retried.
     const unfinished = outcomes.find((o) => o.result === "failed" && o.recorded);

@@ -2,7 +2,8 @@
  * Circuit breaker actions over lib/breaker: status of one function or of every breaker, trip and reset.
  * The breaker reads the function fresh and decides; its typed outcome becomes the action's outcome:
  * a refusal (not opted in, no failure destination, ...) is `refused`, a trip or restore that AWS
- * stopped halfway is `failed` with what the record still holds.
+ * stopped halfway is `failed` with what the record still holds. What the breaker function does by itself
+ * (alarm signals, the scheduled evaluation) is audited as these actions too (`breakerAuditLines`).
  */
 import type { Aws } from "../aws/clients.js";
 import {
@@ -11,9 +12,11 @@ import {
   tripBreaker,
   type BreakerStatus,
   type ResetOutcome,
+  type SignalOutcome,
   type TripOutcome,
 } from "../breaker/index.js";
 import { discoverInventory } from "../inventory/discover.js";
+import { auditLine, type AuditLine } from "./audit.js";
 import type { ActionOf } from "./schema.js";
 import type { ActionAnswer, ActionContext, ActionOutcome } from "./types.js";
 
@@ -111,4 +114,33 @@ function resetOutcome(outcome: ResetOutcome, dryRun: boolean): ActionOutcome {
     case "restore-failed":
       return "failed";
   }
+}
+
+/** What each change the breaker function makes by itself counts as; the rest changed nothing. */
+const SIGNAL_CHANGES: Partial<
+  Record<SignalOutcome["result"], { action: "breaker-trip" | "breaker-reset"; outcome: ActionOutcome }>
+> = {
+  tripped: { action: "breaker-trip", outcome: "done" },
+  reapplied: { action: "breaker-trip", outcome: "done" },
+  reopened: { action: "breaker-trip", outcome: "done" },
+  // A trip that died halfway, finished.
+  completed: { action: "breaker-trip", outcome: "done" },
+  failed: { action: "breaker-trip", outcome: "failed" },
+  reset: { action: "breaker-reset", outcome: "done" },
+  "half-open": { action: "breaker-reset", outcome: "done" },
+  // A trip that died halfway, undone.
+  "rolled-back": { action: "breaker-reset", outcome: "done" },
+  "restore-failed": { action: "breaker-reset", outcome: "failed" },
+};
+
+/**
+ * The audit lines of the breaker function's own trips and resets (alarm signals, scheduled evaluation),
+ * as if `actor` had run breaker-trip or breaker-reset: one per function changed or tried, none for a dry run.
+ */
+export function breakerAuditLines(outcomes: readonly SignalOutcome[], actor: string): AuditLine[] {
+  return outcomes.flatMap((outcome) => {
+    const change = SIGNAL_CHANGES[outcome.result];
+    if (!change || outcome.dryRun || outcome.functionName === undefined) return [];
+    return [auditLine({ ...change, target: outcome.functionName, dryRun: false }, actor)];
+  });
 }

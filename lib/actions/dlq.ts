@@ -192,6 +192,7 @@ export function dlqAutoRedrive(
       outcome: failed > 0 ? "failed" : "done",
       text: `${plan.sentence}; ${done} redrive${done === 1 ? "" : "s"} started or run, ${outcomes.length - done} not`,
       details: { plan, outcomes },
+      ...(outcomes.every((o) => o.status === "skipped") ? { acted: false } : {}),
     };
   });
 }

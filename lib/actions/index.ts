@@ -8,13 +8,22 @@
  * - `dlq.ts`, `breaker.ts`, `silence.ts`, `retention.ts`, `reconcile.ts`, `offenders.ts`, `status.ts`:
  *   one module per capability, over lib/dlq, lib/breaker, lib/alarms/silence, lib/logs, lib/reconcile,
  *   lib/notify.
- * - `run.ts`: `runAction`; `audit.ts`: the audit line; `slack.ts`: Slack button requests as actions.
+ * - `run.ts`: `runAction`; `audit.ts`: the audit line, and the audit event a change also puts on the
+ *   default event bus; `slack.ts`: Slack button requests as actions.
  */
 export { ACTION_NAMES, ActionSchema, parseAction } from "./schema.js";
 export type { Action, ActionName, ActionOf, ParseOptions, ParsedAction } from "./schema.js";
 export type { ActionAnswer, ActionOptions, ActionOutcome, ActionResult } from "./types.js";
-export { runAction, targetOf, type RunActionOptions } from "./run.js";
-export { auditLine, type AuditLine } from "./audit.js";
+export { AUDITED_ACTIONS, runAction, targetOf, type RunActionOptions } from "./run.js";
+export {
+  AUDIT_EVENT,
+  AUDIT_EVENT_TIME_LIMIT_MS,
+  auditEventDetail,
+  auditLine,
+  publishAuditEvents,
+  type AuditEventDetail,
+  type AuditLine,
+} from "./audit.js";
 export {
   readStatus,
   renderStatus,

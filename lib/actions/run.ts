@@ -1,14 +1,17 @@
-/** `runAction`: one validated action, dispatched to its module, with one audit line. */
+/**
+ * `runAction`: one validated action, dispatched to its module, with one audit line; an action that
+ * changed something (or tried to) also puts that line on the default event bus.
+ */
 import type { Aws } from "../aws/clients.js";
 import { describeAwsError } from "../aws/errors.js";
 import { silentLogger } from "../log.js";
-import { auditLine } from "./audit.js";
+import { auditLine, publishAuditEvents } from "./audit.js";
 import { breakerReset, breakerStatusAction, breakerTrip } from "./breaker.js";
 import { dlqAutoRedrive, dlqCancel, dlqList, dlqRedrive, dlqShow, dlqStatus } from "./dlq.js";
 import { topOffendersAction } from "./offenders.js";
 import { reconcileNow, type ReconcileProgress } from "./reconcile.js";
 import { retentionSet } from "./retention.js";
-import type { Action } from "./schema.js";
+import type { Action, ActionName } from "./schema.js";
 import { alarmSilence, alarmUnsilence, liftEndedSilences } from "./silence.js";
 import { statusAction } from "./status.js";
 import type { ActionAnswer, ActionContext, ActionOptions, ActionResult } from "./types.js";
@@ -41,6 +44,31 @@ export function targetOf(action: Action): string {
   }
 }
 
+/**
+ * The actions a hub follows (issue #22: breakers, redrives, silences): their real runs also become audit
+ * events. Reads stay in the log only; so, for now, do retention-set and reconcile.
+ */
+export const AUDITED_ACTIONS: ReadonlySet<ActionName> = new Set<ActionName>([
+  "breaker-trip",
+  "breaker-reset",
+  "dlq-redrive",
+  "dlq-cancel",
+  "dlq-auto-redrive",
+  "alarm-silence",
+  "alarm-unsilence",
+  "expire-silences",
+]);
+
+/** A real run that changed something or tried to: not a dry run, a refusal, nor one with nothing to do. */
+function changedOrTried(result: ActionResult, answer: ActionAnswer): boolean {
+  return (
+    AUDITED_ACTIONS.has(result.action) &&
+    !result.dryRun &&
+    (result.outcome === "done" || result.outcome === "failed") &&
+    answer.acted !== false
+  );
+}
+
 export interface RunActionOptions extends ActionOptions {
   /** Long work reports here (reconcile: discovery and changes). */
   readonly onProgress?: (progress: ReconcileProgress) => void;
@@ -48,7 +76,8 @@ export interface RunActionOptions extends ActionOptions {
 
 /**
  * Runs one validated action. Never throws for what AWS answers: a refusal or a failed call comes back
- * as `ok: false` with the reason, and every outcome is written as one audit line.
+ * as `ok: false` with the reason, and every outcome is written as one audit line (and, for a change,
+ * one audit event: see `AUDITED_ACTIONS`).
  */
 export async function runAction(aws: Aws, action: Action, options: RunActionOptions): Promise<ActionResult> {
   const clock = options.clock ?? aws.pacer.clock;
@@ -82,6 +111,8 @@ export async function runAction(aws: Aws, action: Action, options: RunActionOpti
   const line = auditLine(result, ctx.actor);
   const level = result.outcome === "failed" ? "error" : result.outcome === "refused" ? "warn" : "info";
   ctx.logger[level](line, result.text);
+  // Best effort, after the line is written: a failed or hung PutEvents is a warning, never the result.
+  if (changedOrTried(result, answer)) await publishAuditEvents(aws, [line], ctx.logger);
   return result;
 }
 

@@ -50,5 +50,6 @@ export async function liftEndedSilences(aws: Aws, ctx: ActionContext): Promise<A
   const expiry = await expireSilences(aws, { prefix: ctx.config.prefix, now: ctx.now, dryRun: ctx.dryRun });
   const outcome: ActionOutcome =
     expiry.failed.length > 0 ? "failed" : ctx.dryRun && expiry.lifted.length > 0 ? "dry-run" : "done";
-  return { outcome, text: expiry.sentence, details: expiry };
+  const idle = expiry.lifted.length === 0 && expiry.failed.length === 0;
+  return { outcome, text: expiry.sentence, details: expiry, ...(idle ? { acted: false } : {}) };
 }

@@ -51,6 +51,8 @@ export interface ActionAnswer {
   readonly text: string;
   readonly details?: unknown;
   readonly partial?: true;
+  /** Done, but nothing was there to change (a scheduled run that found nothing due): no audit event. */
+  readonly acted?: false;
 }
 
 /** What an action module receives, resolved. */

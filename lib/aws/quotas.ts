@@ -310,6 +310,15 @@ export const QUOTAS: Readonly<Record<AwsService, ServiceQuotas>> = {
       shared: "eventbridge:control-plane",
       source: `${EVENTBRIDGE} ("Throttle limit in transactions per second for control plane APIs: 50 per second", not adjustable)`,
     },
+    apis: {
+      // Not a control-plane call: its own quota, per Region (us-east-1 the highest); the audit events are a few an hour.
+      PutEvents: {
+        rps: 400,
+        source:
+          `${EVENTBRIDGE} ("PutEvents throttle limit in transactions per second": "us-east-1: 10,000 per second", ` +
+          `"us-east-2: 2,400 per second", lower in smaller Regions, adjustable; conservative)`,
+      },
+    },
   },
   sns: {
     default: {

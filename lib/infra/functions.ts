@@ -12,6 +12,7 @@ import {
   alarmThreadTags,
   alarmWrites,
   apiGatewayRead,
+  auditEvents,
   breakerWrites,
   dashboardWrites,
   discoveryRead,
@@ -86,7 +87,7 @@ export const SILENCE_EXPIRY_MINUTES = 5;
 /** How often the opt-in auto-redrive looks at tagged DLQs (when `redrive.auto` is on). */
 export const AUTO_REDRIVE_MINUTES = 15;
 
-/** Everything a runbook action may do (lib/actions: status, DLQ, breaker, silence, retention, reconcile). */
+/** Everything a runbook action may do (lib/actions: status, DLQ, breaker, silence, retention, reconcile, audit events). */
 function runbookActions(scope: Construct, config: WatchkeeperConfig): Permission[] {
   return [
     discoveryRead(),
@@ -102,6 +103,7 @@ function runbookActions(scope: Construct, config: WatchkeeperConfig): Permission
     metricWrites(),
     breakerWrites(scope, config),
     dlqRedrive(scope),
+    auditEvents(scope),
   ];
 }
 
@@ -219,6 +221,7 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
       apiGatewayRead(scope),
       breakerWrites(scope, config),
       metricWrites(),
+      auditEvents(scope),
     ],
   },
   {

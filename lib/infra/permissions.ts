@@ -7,6 +7,7 @@
 import { ArnFormat, Stack, type ArnComponents } from "aws-cdk-lib";
 import { Effect, PolicyStatement, ServicePrincipal } from "aws-cdk-lib/aws-iam";
 import type { Construct } from "constructs";
+import { AUDIT_EVENT } from "../actions/audit.js";
 import type { WatchkeeperConfig } from "../config/schema.js";
 
 /** CloudWatch namespace of every metric Watchkeeper publishes (lib/findings, lib/breaker). */
@@ -424,6 +425,29 @@ export function metricWrites(): Permission {
       }),
     ],
     why: `cloudwatch:PutMetricData supports only '*'; the statement requires the namespace "${METRIC_NAMESPACE}".`,
+  };
+}
+
+/**
+ * Audit events (lib/actions/audit.ts): PutEvents on this account and region's default bus only, and only
+ * with Watchkeeper's source, so a role that may put audit events cannot put events that pass for anyone
+ * else's. `events:source` is a PutEvents condition key of type ArrayOfString (Service Authorization
+ * Reference, "Actions, resources, and condition keys for Amazon EventBridge"; eb-use-conditions.html):
+ * ForAllValues, with Null false so that a request without the key matches nothing.
+ */
+export function auditEvents(scope: Construct): Permission {
+  return {
+    statements: [
+      new PolicyStatement({
+        sid: "AuditEventsOnDefaultBus",
+        actions: ["events:PutEvents"],
+        resources: [arn(scope, { service: "events", resource: "event-bus", resourceName: "default" })],
+        conditions: {
+          "ForAllValues:StringEquals": { "events:source": [AUDIT_EVENT.source] },
+          Null: { "events:source": "false" },
+        },
+      }),
+    ],
   };
 }
 

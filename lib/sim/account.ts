@@ -30,6 +30,7 @@ import type {
   SimAlarmHistoryItem,
   SimAlarmNotification,
   SimAlarmStateChangeEvent,
+  SimBusEvent,
   SimDashboard,
   SimEventBus,
   SimEventSourceMapping,
@@ -38,6 +39,7 @@ import type {
   SimLogGroup,
   SimMessage,
   SimMoveTask,
+  SimPutEvent,
   SimQueue,
   SimRestApi,
   SimRule,
@@ -309,6 +311,8 @@ export class SimAccount {
   readonly notifications: SimAlarmNotification[] = [];
   /** and the events CloudWatch sent to EventBridge. */
   readonly alarmEvents: SimAlarmStateChangeEvent[] = [];
+  /** What PutEvents put on the account's buses, oldest first (see `eventsOn`). */
+  readonly busEvents: SimPutEvent[] = [];
 
   private readonly apiStats = new Map<string, SimApiStats>();
   private receipts = 0;
@@ -394,6 +398,11 @@ export class SimAccount {
       return account === this.accountId && name ? this.queues.get(name) : undefined;
     }
     return this.queues.get(ref);
+  }
+
+  /** The events PutEvents put on one bus (by name), oldest first. */
+  eventsOn(bus = "default"): SimBusEvent[] {
+    return this.busEvents.filter((put) => put.bus === bus).map((put) => put.event);
   }
 
   topicArn(name: string): string {

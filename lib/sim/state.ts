@@ -350,6 +350,28 @@ export interface SimAlarmNotification {
   readonly outcome: "delivered" | "failed";
 }
 
+/** An event as EventBridge delivers it to a rule's targets: what a PutEvents entry becomes. */
+export interface SimBusEvent {
+  readonly version: "0";
+  readonly id: string;
+  readonly "detail-type": string;
+  readonly source: string;
+  readonly account: string;
+  /** "2025-01-01T00:05:00Z": the entry's Time, or when it was put. */
+  readonly time: string;
+  readonly region: string;
+  readonly resources: readonly string[];
+  /** The entry's Detail, parsed (always a JSON object). */
+  readonly detail: Readonly<Record<string, unknown>>;
+}
+
+/** One event PutEvents put on one of the account's buses. */
+export interface SimPutEvent {
+  /** The bus's name ("default" for the account's default bus). */
+  readonly bus: string;
+  readonly event: SimBusEvent;
+}
+
 /** A "CloudWatch Alarm State Change" event as CloudWatch sends it to EventBridge's default bus. */
 export interface SimAlarmStateChangeEvent {
   readonly version: "0";

@@ -3,7 +3,8 @@
  * runbook-action handler (real SDK clients at moto), the state read back from moto. Region
  * eu-central-1 belongs to this file (see test/moto/moto.ts).
  *
- * What moto (5.2) covers here: DescribeAlarms (by name, prefix and state), PutMetricAlarm with
+ * What moto (5.2) covers here: PutEvents on the default bus, delivered by a rule on source "watchkeeper"
+ * to a queue (the audit events, read back from it); DescribeAlarms (by name, prefix and state), PutMetricAlarm with
  * ActionsEnabled, Tag/UntagResource and ListTagsForResource on alarms, SetAlarmState; log groups and
  * PutRetentionPolicy; functions with reserved concurrency and tags, and their trip alarms (the breaker
  * keeps its record on their tags); queues with a redrive policy (a DLQ and its depth).
@@ -33,7 +34,12 @@ import {
   LambdaClient,
   PutFunctionConcurrencyCommand,
 } from "@aws-sdk/client-lambda";
-import { CreateQueueCommand, SQSClient, SendMessageCommand } from "@aws-sdk/client-sqs";
+import {
+  CreateQueueCommand,
+  ReceiveMessageCommand,
+  SQSClient,
+  SendMessageCommand,
+} from "@aws-sdk/client-sqs";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -44,7 +50,7 @@ import type { Aws } from "../../lib/aws/index.js";
 import { parseConfig } from "../../lib/config/index.js";
 import { TAGS } from "../../lib/policy/tags.js";
 import { runMain } from "../cli/capture.js";
-import { lambdaZip, motoAws, motoEndpoint, motoLambdaRole } from "../moto/moto.js";
+import { createMotoRule, lambdaZip, motoAws, motoEndpoint, motoLambdaRole } from "../moto/moto.js";
 import { createTripAlarms, tripAlarmRecord } from "../support/breaker.js";
 import { capturingLogger } from "../support/logs.js";
 import { ERRORS_ALARM } from "../support/sim.js";
@@ -125,7 +131,20 @@ beforeAll(async () => {
   );
   for (const n of [1, 2])
     await sqs.send(new SendMessageCommand({ QueueUrl: dlq.QueueUrl, MessageBody: `{"n":${n}}` }));
+  // What a hub's forwarding rule would match, delivered to a queue this file can read back.
+  auditQueueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: "audit-events" }))).QueueUrl!;
+  await createMotoRule(aws, "audit-events", "watchkeeper", `arn:aws:sqs:${REGION}:123456789012:audit-events`);
 });
+
+let auditQueueUrl: string;
+
+/** The audit events the rule delivered so far, as their `detail`. */
+async function auditEvents(): Promise<unknown[]> {
+  const received = await aws
+    .client(SQSClient)
+    .send(new ReceiveMessageCommand({ QueueUrl: auditQueueUrl, MaxNumberOfMessages: 10 }));
+  return (received.Messages ?? []).map((m) => (JSON.parse(m.Body!) as { detail: unknown }).detail);
+}
 
 describe("silences over the real wire", () => {
   it("the CLI reads ownership over the wire; moto has no DisableAlarmActions, so it reports the failure and takes the recorded end back", async () => {
@@ -277,6 +296,14 @@ describe("retention and the breaker over the real wire", () => {
     expect((await tripAlarmRecord(aws, "checkout"))["watchkeeper:breaker-state"]).toBeUndefined();
     expect(lines.filter((l) => l.audit === "watchkeeper-action" && l.action === "breaker-trip")).toEqual([
       expect.objectContaining({ actor: "user:carol", target: "checkout", dryRun: false, outcome: "done" }),
+    ]);
+    // Each change also went over the wire to the default bus, and a rule on source "watchkeeper" got it
+    // (with the failed silences of the tests above: a try is audited too).
+    const change = { target: "checkout", dryRun: false, outcome: "done" };
+    const events = (await auditEvents()) as { target: string }[];
+    expect(events.filter((e) => e.target === "checkout")).toEqual([
+      { ...change, actor: "user:carol", action: "breaker-trip" },
+      { ...change, actor: expect.stringMatching(/^user:/), action: "breaker-reset" },
     ]);
   });
 });

@@ -21,7 +21,6 @@ import {
   ListMetricsCommand,
   SetAlarmStateCommand,
 } from "@aws-sdk/client-cloudwatch";
-import { EventBridgeClient, PutRuleCommand, PutTargetsCommand } from "@aws-sdk/client-eventbridge";
 import {
   CreateEventSourceMappingCommand,
   CreateFunctionCommand,
@@ -46,7 +45,7 @@ import { DEFAULT_BREAKER_POLICY } from "../../lib/breaker/policy.js";
 import { BREAKER_TAGS } from "../../lib/breaker/record.js";
 import { discoverInventory } from "../../lib/inventory/index.js";
 import { createBreakerHandler } from "../../functions/breaker.js";
-import { MOTO_ACCOUNT_ID, lambdaZip, motoAws, motoLambdaRole } from "../moto/moto.js";
+import { MOTO_ACCOUNT_ID, createMotoRule, lambdaZip, motoAws, motoLambdaRole } from "../moto/moto.js";
 import { createTripAlarms, tripAlarmRecord } from "../support/breaker.js";
 import { alarmEvent } from "./fixtures.js";
 
@@ -125,15 +124,11 @@ beforeAll(async () => {
   mappings.paused = backfill.UUID;
 
   await createFunction("notifier", { "watchkeeper:breaker": "on" });
-  const events = aws.client(EventBridgeClient);
-  await events.send(
-    new PutRuleCommand({ Name: "order-placed", EventPattern: JSON.stringify({ source: ["orders"] }) }),
-  );
-  await events.send(
-    new PutTargetsCommand({
-      Rule: "order-placed",
-      Targets: [{ Id: "notify", Arn: `arn:aws:lambda:${REGION}:${MOTO_ACCOUNT_ID}:function:notifier` }],
-    }),
+  await createMotoRule(
+    aws,
+    "order-placed",
+    "orders",
+    `arn:aws:lambda:${REGION}:${MOTO_ACCOUNT_ID}:function:notifier`,
   );
   await createFunction("stranger", {});
   await createFunction("alarmed", { "watchkeeper:breaker": "sync" }, 3);

@@ -620,6 +620,9 @@ describe("the sample account: a simulated anomaly trips a breaker and it resets"
       /^tripped: disable 1 event source mapping of payments-consumer \(SQS payments\)/,
     );
     expect(metricCount(sim, "BreakerTrips", "payments-consumer")).toBe(1);
+    const audited = () => sim.eventsOn("default").map((e) => [e.source, e["detail-type"], e.detail]);
+    const change = { actor: "breaker", target: "payments-consumer", dryRun: false, outcome: "done" };
+    expect(audited()).toEqual([["watchkeeper", "Watchkeeper Action", { ...change, action: "breaker-trip" }]]);
 
     sim.advanceTime(6 * MINUTE);
     await cloudwatch.send(
@@ -630,5 +633,9 @@ describe("the sample account: a simulated anomaly trips a breaker and it resets"
     expect(mapping.state).toBe("Enabled");
     expect(breakerTags(sim, "payments-consumer")).toEqual({ [BREAKER_TAGS.trips]: expect.any(String) });
     expect(metricCount(sim, "BreakerResets", "payments-consumer")).toBe(1);
+    expect(audited()).toEqual([
+      ["watchkeeper", "Watchkeeper Action", { ...change, action: "breaker-trip" }],
+      ["watchkeeper", "Watchkeeper Action", { ...change, action: "breaker-reset" }],
+    ]);
   });
 });

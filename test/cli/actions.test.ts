@@ -164,6 +164,7 @@ describe("watchkeeper breaker", () => {
     );
     expect(dry.code).toBe(0);
     expect(mappingOf(sim, "payments-consumer").state).toBe("Enabled");
+    expect(sim.eventsOn("default")).toEqual([]);
 
     const tripped = await runMain(
       ["breaker", "trip", "payments-consumer", "--reason", "storm", "--yes", "--demo"],
@@ -182,6 +183,11 @@ describe("watchkeeper breaker", () => {
     expect(reset.code).toBe(0);
     expect(mappingOf(sim, "payments-consumer").state).toBe("Enabled");
     expect((await tripAlarmRecord(aws, "payments-consumer"))["watchkeeper:breaker-state"]).toBeUndefined();
+    // The trip and the reset, each one audit event on the default bus; the dry run and the reads none.
+    expect(sim.eventsOn("default").map((e) => e.detail)).toEqual([
+      expect.objectContaining({ action: "breaker-trip", target: "payments-consumer", outcome: "done" }),
+      expect.objectContaining({ action: "breaker-reset", target: "payments-consumer", outcome: "done" }),
+    ]);
   });
 
   it("a refused trip exits 1 with the reason; a missing --reason is a usage error", async () => {

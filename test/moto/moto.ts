@@ -32,6 +32,7 @@
  * eu-south-2, where its tagging GetResources fails). us-east-1 is left to code that falls back to the
  * default region. Claim one here when adding a moto test file.
  */
+import { EventBridgeClient, PutRuleCommand, PutTargetsCommand } from "@aws-sdk/client-eventbridge";
 import { CreateFunctionCommand, LambdaClient, type CreateFunctionCommandInput } from "@aws-sdk/client-lambda";
 import { inject } from "vitest";
 import { Aws, type AwsOptions } from "../../lib/aws/index.js";
@@ -56,6 +57,18 @@ const LAMBDA_TRUST_POLICY = JSON.stringify({
   Version: "2012-10-17",
   Statement: [{ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }],
 });
+
+/** A rule on the default bus that sends events matching `source` to one target (id "target"). */
+export async function createMotoRule(
+  aws: Aws,
+  name: string,
+  source: string,
+  targetArn: string,
+): Promise<void> {
+  const events = aws.client(EventBridgeClient);
+  await events.send(new PutRuleCommand({ Name: name, EventPattern: JSON.stringify({ source: [source] }) }));
+  await events.send(new PutTargetsCommand({ Rule: name, Targets: [{ Id: "target", Arn: targetArn }] }));
+}
 
 /**
  * An IAM role that moto accepts in CreateFunction (moto rejects roles it does not hold).

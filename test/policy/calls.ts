@@ -3,6 +3,7 @@
  * in the deployed system: the real resource and the context AWS adds. An action missing here fails the
  * policy tier: a new call must say what it acts on before it is proven.
  */
+import { AUDIT_EVENT } from "../../lib/actions/audit.js";
 import { BREAKER_TAGS } from "../../lib/breaker/record.js";
 import { METRIC_NAMESPACE } from "../../lib/infra/permissions.js";
 import { TAGS } from "../../lib/policy/tags.js";
@@ -30,6 +31,7 @@ export function owned(deployed: Deployed) {
     tripAlarm: `arn:${p}:cloudwatch:${r}:${a}:alarm:${deployed.prefix}breaker-error-rate-orders-consumer`,
     dashboard: `arn:${p}:cloudwatch::${a}:dashboard/${deployed.prefix}overview`,
     hints: `arn:${p}:sqs:${r}:${a}:${deployed.prefix}resource-created-hints`,
+    defaultBus: `arn:${p}:events:${r}:${a}:event-bus/default`,
   };
 }
 
@@ -103,6 +105,10 @@ export const CALLS: Readonly<Record<string, CallsOf>> = {
   "events:ListEventBuses": any("event buses"),
   "events:ListRules": any("rules"),
   "events:ListTargetsByRule": customer("rule", "a rule's targets"),
+  // An action's (or the breaker's own) audit event, on the default bus a hub's members forward.
+  "events:PutEvents": on((d) => owned(d).defaultBus, "an audit event on the default bus", {
+    "events:source": AUDIT_EVENT.source,
+  }),
   "kinesis:ListStreams": any("streams"),
   "kinesis:DescribeStreamSummary": customer("stream", "a stream"),
   "kinesis:ListStreamConsumers": customer("stream", "a stream's consumers"),

@@ -3,6 +3,7 @@
  * context AWS adds — and the policies that decide it, read from the synthesized template. Intended
  * flows must be allowed; the negative ones (what a scope exists to stop) must be denied.
  */
+import { AUDIT_EVENT } from "../../lib/actions/audit.js";
 import { FUNCTIONS } from "../../lib/infra/functions.js";
 import { bundleCalls } from "../infra/bundle-calls.js";
 import {
@@ -484,6 +485,49 @@ function negatives(deployed: Deployed): Flow[] {
       "lambda:FunctionArn must be a function of this account and region",
     ),
   ];
+  for (const caller of ["runbook-action", "breaker"]) {
+    const put = (name: string, resource: string, source: string, why: string) =>
+      byRole(
+        deployed,
+        caller,
+        `negative: ${name}`,
+        "events:PutEvents",
+        resource,
+        { "events:source": source },
+        "denied",
+        why,
+      );
+    flows.push(
+      put(
+        "an event claiming another source",
+        own.defaultBus,
+        "aws.lambda",
+        "events:source must be Watchkeeper's: audit events cannot pass for anyone else's",
+      ),
+      byRole(
+        deployed,
+        caller,
+        "negative: an event without a source key",
+        "events:PutEvents",
+        own.defaultBus,
+        {},
+        "denied",
+        "Null: events:source must be present, so ForAllValues cannot match an empty set",
+      ),
+      put(
+        "an event on another bus",
+        `arn:${p}:events:${r}:${a}:event-bus/orders`,
+        AUDIT_EVENT.source,
+        "only the default bus, which a hub's members forward",
+      ),
+      put(
+        "an event straight onto another account's bus",
+        `arn:${p}:events:${r}:${OTHER_ACCOUNT}:event-bus/default`,
+        AUDIT_EVENT.source,
+        "only this account's bus: the member's forwarding rule carries it further",
+      ),
+    );
+  }
   for (const caller of ["notifier", "slack-interactions"]) {
     if (!deployed.functions.has(caller)) continue;
     flows.push(
