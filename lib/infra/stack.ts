@@ -30,6 +30,7 @@ import {
   resourceCreatedPattern,
 } from "./events.js";
 import { FUNCTIONS, type FunctionSpec, type Trigger } from "./functions.js";
+import { addObservabilityLink } from "./observability.js";
 import { addOrgReader, type OrgReaderProps } from "./org-reader.js";
 import { alarmTopicPublish } from "./permissions.js";
 import {
@@ -105,6 +106,7 @@ export class WatchkeeperStack extends Stack {
     }
 
     if (props.orgReader) addOrgReader(this, { ...props.orgReader, config });
+    addObservabilityLink(this, config);
 
     new CfnOutput(this, "AlarmTopicArn", {
       description: "SNS topic every Watchkeeper alarm notifies",
