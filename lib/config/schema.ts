@@ -76,7 +76,8 @@ const OAM_SINK_ARN =
 const observabilitySchema = z.strictObject({
   sinks: z
     .record(
-      regionName,
+      // Each key is checked against organization.regions (sinkProblems), which names a bad one best.
+      z.string(),
       z
         .string()
         .regex(
