@@ -8,13 +8,13 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Template } from "aws-cdk-lib/assertions";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { PROJECT_ROOT } from "../../lib/infra/paths.js";
 import { buildApp, resourcesOf } from "../infra/synth.js";
 import { OTHER_ACCOUNT, PLACE } from "./account.js";
 import type { PolicyDocument } from "./deployed.js";
-import { evaluate, type Context } from "./evaluate.js";
-import { flowTable, type Evaluated } from "./flow-table.js";
+import type { Context } from "./evaluate.js";
+import { itDecidesEachFlow } from "./decide-flows.js";
 import type { Flow } from "./flows.js";
 
 const EXAMPLE = JSON.parse(
@@ -133,11 +133,6 @@ function flows(): Flow[] {
 }
 
 const all = flows();
-const evaluated: Evaluated[] = [];
-
-afterAll(() => {
-  if (process.env.WATCHKEEPER_PRINT_FLOWS === "1") console.log(flowTable(evaluated));
-});
 
 describe("the hub's sink policies", () => {
   it("are evaluated in every organization region", () => {
@@ -146,14 +141,5 @@ describe("the hub's sink policies", () => {
     );
   });
 
-  for (const flow of all) {
-    it(`${flow.expected === "allowed" ? "allows" : "denies"} ${flow.name}`, async () => {
-      const decision = await evaluate(flow.request, flow.policies);
-      evaluated.push({ flow, result: decision.result });
-      expect(
-        decision.allowed ? "allowed" : "denied",
-        `${flow.name}: ${flow.request.action} on ${flow.request.resource}`,
-      ).toBe(flow.expected);
-    });
-  }
+  itDecidesEachFlow(all);
 });
