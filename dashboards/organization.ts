@@ -6,7 +6,7 @@
  * the accounts: an account that joins appears once its stack has linked. Pure; the same inputs give the
  * same bodies.
  */
-import type { DashboardSpec } from "./generate.js";
+import { dashboardSpecs, type DashboardSpec } from "./generate.js";
 import { dashboardUrl } from "./layout.js";
 import { resolveLimits, validateDashboardName, type DashboardLimits } from "./limits.js";
 import {
@@ -189,11 +189,5 @@ export function generateOrganizationDashboards(options: OrganizationDashboardOpt
     (names, part) => header(options, names, part),
     limits,
   );
-  return parts.map((part, i) => ({
-    name: part.name,
-    body: part.body,
-    part: i + 1,
-    parts: parts.length,
-    measure: part.measure,
-  }));
+  return dashboardSpecs(parts);
 }
