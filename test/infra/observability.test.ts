@@ -279,7 +279,7 @@ describe("the dashboard <prefix>organization in the hub's region", () => {
       regions,
       hubRegion: "eu-west-1",
       organizationId: ORG.organizationId,
-      // One region's graphs (13 × top 10) and no more per dashboard.
+      // One region's graphs (each the top 10) and no more per dashboard.
       limits: { metricsPerDashboard: ACCOUNT_GRAPHS.length * 10 },
     });
     expect(specs.map((s) => s.name)).toEqual([
