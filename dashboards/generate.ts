@@ -16,7 +16,7 @@ import {
   type Block,
   type SectionContext,
 } from "./sections/index.js";
-import { splitIntoDashboards, type BodyMeasure } from "./split.js";
+import { splitIntoDashboards, type BodyMeasure, type SplitPart } from "./split.js";
 
 export const DEFAULT_DASHBOARD_PREFIX = "watchkeeper-";
 
@@ -115,6 +115,11 @@ export function generateDashboards(inventory: Inventory, options: DashboardOptio
       }),
     limits,
   );
+  return dashboardSpecs(parts);
+}
+
+/** The parts a split made, numbered for writing. */
+export function dashboardSpecs(parts: readonly SplitPart[]): DashboardSpec[] {
   return parts.map((part, i) => ({
     name: part.name,
     body: part.body,

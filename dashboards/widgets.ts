@@ -238,8 +238,16 @@ export interface InsightsQuery {
   readonly limit: number;
 }
 
+/**
+ * The label Metrics Insights adds in a cross-account monitoring account: the account a series comes from.
+ * Written bare, as AWS's docs and examples write it (`GROUP BY AWS.AccountId`), not quoted like a
+ * dimension name with a dot.
+ */
+export const ACCOUNT_LABEL = "AWS.AccountId";
+
 /** Identifiers with anything but letters, digits and underscores are double-quoted (Metrics Insights syntax). */
 export function insightsIdentifier(name: string): string {
+  if (name === ACCOUNT_LABEL) return name;
   return /^[A-Za-z_][A-Za-z0-9_]*$/.test(name) ? name : `"${name.replace(/(["\\])/g, "\\$1")}"`;
 }
 

@@ -63,49 +63,115 @@ function listedOnce(values: readonly string[], ctx: z.RefinementCtx): void {
   });
 }
 
+/** An OAM sink's ARN: `arn:aws:oam:<region>:<account>:sink/<id>`, the id a UUID CloudWatch generates. */
+const OAM_SINK_ARN =
+  /^arn:aws[a-z-]*:oam:([a-z0-9-]+):(\d{12}):sink\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/**
+ * The cross-account dashboard (lib/infra/observability.ts): with it, the hub account gets a CloudWatch
+ * cross-account observability sink in every organization region and the dashboard `<prefix>organization`.
+ * `sinks` (each region's sink ARN, as the hub's stacks output it after the first deploy) makes every
+ * member link its metrics to the sink of its region.
+ */
+const observabilitySchema = z.strictObject({
+  sinks: z
+    .record(
+      // Each key is checked against organization.regions (sinkProblems), which names a bad one best.
+      z.string(),
+      z
+        .string()
+        .regex(
+          OAM_SINK_ARN,
+          "must be an OAM sink ARN such as arn:aws:oam:eu-west-1:222222222222:sink/<id> (the hub stack's SinkArn output)",
+        ),
+    )
+    .default({}),
+});
+
+/** Each sink is the hub account's, in the region it is listed under, and that region is the organization's. */
+function sinkProblems(
+  organization: {
+    readonly regions: readonly string[];
+    readonly hub?: {
+      readonly account: string;
+      readonly observability?: { readonly sinks: Record<string, string> };
+    };
+  },
+  ctx: z.RefinementCtx,
+): void {
+  const hub = organization.hub;
+  for (const [region, arn] of Object.entries(hub?.observability?.sinks ?? {})) {
+    const path = ["hub", "observability", "sinks", region];
+    const [, arnRegion, arnAccount] = OAM_SINK_ARN.exec(arn) ?? [];
+    if (!organization.regions.includes(region)) {
+      ctx.addIssue({
+        code: "custom",
+        path,
+        message: `${region} is not one of organization.regions (${organization.regions.join(", ")}): members link only there`,
+      });
+    } else if (arnRegion !== undefined && arnRegion !== region) {
+      ctx.addIssue({
+        code: "custom",
+        path,
+        message: `${arn} is in ${arnRegion}; a link reaches only a sink of its own region: list it under "${arnRegion}"`,
+      });
+    } else if (arnAccount !== undefined && hub && arnAccount !== hub.account) {
+      ctx.addIssue({
+        code: "custom",
+        path,
+        message: `${arn} is in account ${arnAccount}, not the hub account ${hub.account}: use the SinkArn output of the hub's stack in ${region}`,
+      });
+    }
+  }
+}
+
 /**
  * The organization rollout (lib/infra/organization.ts): a service-managed StackSet in the administrator
  * account deploys the stack to every account of the OUs, and to accounts that join them later.
  */
-const organizationSchema = z.strictObject({
-  /** The management account, or the delegated administrator for StackSets: the org stacks go there. */
-  adminAccount: accountId,
-  /** The administrator account's region that holds the StackSet. */
-  homeRegion: regionName,
-  /** Only principals of this organization may read the function code (`aws:PrincipalOrgID`). */
-  organizationId: z
-    .string()
-    .regex(/^o-[a-z0-9]{10,32}$/, "must be an AWS Organizations id such as o-a1b2c3d4e5"),
-  /** OUs (ou-…) or the root (r-…) whose accounts, now and later, get Watchkeeper. */
-  organizationalUnits: z
-    .array(
-      z
-        .string()
-        .regex(
-          /^(ou-[a-z0-9]{4,32}-[a-z0-9]{8,32}|r-[a-z0-9]{4,32})$/,
-          "must be an organizational unit id (ou-ab12-cd34ef56) or the root id (r-ab12)",
-        ),
-    )
-    .min(1, "name at least one OU (or the root)")
-    .superRefine(listedOnce),
-  /** The regions every account gets a stack in. */
-  regions: z.array(regionName).min(1, "name at least one region").superRefine(listedOnce),
-  /** SELF from the management account; DELEGATED_ADMIN from a registered delegated administrator. */
-  callAs: z.enum(["SELF", "DELEGATED_ADMIN"], {
-    error:
-      "must be SELF (deployed from the management account) or DELEGATED_ADMIN (from a delegated administrator)",
-  }),
-  /**
-   * One account and region to watch the organization from (lib/infra/hub.ts): every member forwards its
-   * alarm state changes and action audit events there, and only the hub posts to Slack.
-   */
-  hub: z
-    .strictObject({
-      account: accountId,
-      region: regionName,
-    })
-    .optional(),
-});
+const organizationSchema = z
+  .strictObject({
+    /** The management account, or the delegated administrator for StackSets: the org stacks go there. */
+    adminAccount: accountId,
+    /** The administrator account's region that holds the StackSet. */
+    homeRegion: regionName,
+    /** Only principals of this organization may read the function code (`aws:PrincipalOrgID`). */
+    organizationId: z
+      .string()
+      .regex(/^o-[a-z0-9]{10,32}$/, "must be an AWS Organizations id such as o-a1b2c3d4e5"),
+    /** OUs (ou-…) or the root (r-…) whose accounts, now and later, get Watchkeeper. */
+    organizationalUnits: z
+      .array(
+        z
+          .string()
+          .regex(
+            /^(ou-[a-z0-9]{4,32}-[a-z0-9]{8,32}|r-[a-z0-9]{4,32})$/,
+            "must be an organizational unit id (ou-ab12-cd34ef56) or the root id (r-ab12)",
+          ),
+      )
+      .min(1, "name at least one OU (or the root)")
+      .superRefine(listedOnce),
+    /** The regions every account gets a stack in. */
+    regions: z.array(regionName).min(1, "name at least one region").superRefine(listedOnce),
+    /** SELF from the management account; DELEGATED_ADMIN from a registered delegated administrator. */
+    callAs: z.enum(["SELF", "DELEGATED_ADMIN"], {
+      error:
+        "must be SELF (deployed from the management account) or DELEGATED_ADMIN (from a delegated administrator)",
+    }),
+    /**
+     * One account and region to watch the organization from (lib/infra/hub.ts): every member forwards its
+     * alarm state changes and action audit events there, and only the hub posts to Slack.
+     */
+    hub: z
+      .strictObject({
+        account: accountId,
+        region: regionName,
+        /** Opt-in: the cross-account dashboard through CloudWatch cross-account observability (docs/organization.md). */
+        observability: observabilitySchema.optional(),
+      })
+      .optional(),
+  })
+  .superRefine(sinkProblems);
 
 /** Slack delivery. Absent: no Slack (alarms still go to the SNS topic). Secrets stay in Secrets Manager. */
 const slackSchema = z
@@ -224,6 +290,14 @@ export interface OrganizationSettings {
 export interface HubSettings {
   readonly account: string;
   readonly region: string;
+  /** Absent: no sinks, no links, no cross-account dashboard. */
+  readonly observability?: ObservabilitySettings;
+}
+
+/** The cross-account dashboard (see observabilitySchema). */
+export interface ObservabilitySettings {
+  /** Region → the hub's OAM sink ARN there; a member links only where its region has one. */
+  readonly sinks: Readonly<Record<string, string>>;
 }
 
 export interface SlackSettings {

@@ -8,6 +8,7 @@ import { ConfigError, parseConfig, type ConfigInput, type WatchkeeperConfig } fr
 import type { ConfigSource } from "../config/load.js";
 import { CONFIG_VERSION, CONFIG_VERSION_VARIABLE, type FunctionConfig } from "../config/stored.js";
 import { FUNCTIONS, LONGEST_FUNCTION_NAME } from "./functions.js";
+import { addObservability, type ObservabilityStack } from "./observability.js";
 import { AssetBucketStack, BUCKET_NAME_LIMIT, OrganizationStack, assetBucketName } from "./organization.js";
 import { HubStack } from "./hub.js";
 import { WatchkeeperStack } from "./stack.js";
@@ -69,6 +70,10 @@ export const ORG_STACK_ID = "Watchkeeper-org";
 export const HUB_STACK_ID = "Watchkeeper-hub";
 export function orgAssetsStackId(region: string): string {
   return `${ORG_STACK_ID}-assets-${region}`;
+}
+/** In the hub account: a region's OAM sink, and in the hub's region the cross-account dashboard. */
+export function orgObservabilityStackId(region: string): string {
+  return `${ORG_STACK_ID}-observability-${region}`;
 }
 
 /**
@@ -307,6 +312,8 @@ export function addStacks(app: App, deployment: Deployment): WatchkeeperStack[] 
 export interface OrganizationStacks {
   readonly assets: readonly AssetBucketStack[];
   readonly stackSet: OrganizationStack;
+  /** With `organization.hub.observability`, in the hub account: each region's sink, and the dashboard. */
+  readonly observability: readonly ObservabilityStack[];
 }
 
 /** Adds the organization's stacks to the app; undefined without `organization`. */
@@ -335,7 +342,11 @@ export function addOrganization(app: App, deployment: Deployment): OrganizationS
     stackSetName: STACK_NAME,
     assetStacks: assets,
   });
-  return { assets, stackSet };
+  const observability = addObservability(app, deployment.config, {
+    id: orgObservabilityStackId,
+    stackName: `${STACK_NAME}-org-observability`,
+  });
+  return { assets, stackSet, observability };
 }
 
 /** Adds the hub's stack to the app; undefined without `organization.hub`. */

@@ -32,6 +32,7 @@ import {
 } from "./events.js";
 import { FUNCTIONS, type FunctionSpec, type Trigger } from "./functions.js";
 import { addHubAccess, addHubForwarding } from "./hub-access.js";
+import { addObservabilityLink } from "./observability.js";
 import { addOrgReader, type OrgReaderProps } from "./org-reader.js";
 import { alarmTopicPublish } from "./permissions.js";
 import {
@@ -114,6 +115,7 @@ export class WatchkeeperStack extends Stack {
       });
     }
     addHubForwarding(this, config, this.alarmTopic);
+    addObservabilityLink(this, config);
 
     new CfnOutput(this, "AlarmTopicArn", {
       description: "SNS topic every Watchkeeper alarm notifies",

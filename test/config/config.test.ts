@@ -222,6 +222,72 @@ describe("parseConfig: organization", () => {
   });
 });
 
+describe("parseConfig: organization.hub.observability", () => {
+  const ORGANIZATION = {
+    adminAccount: "111111111111",
+    homeRegion: "eu-west-1",
+    organizationId: "o-a1b2c3d4e5",
+    organizationalUnits: ["ou-ab12-cd34ef56"],
+    regions: ["eu-west-1", "us-east-1"],
+    callAs: "SELF",
+  };
+  const HUB = { account: "222222222222", region: "eu-west-1" };
+  const sink = (region: string, account = HUB.account) =>
+    `arn:aws:oam:${region}:${account}:sink/1c72e9ec-4d4a-4e1f-9a2b-0123456789ab`;
+  const withSinks = (sinks: Record<string, string>) => ({
+    organization: { ...ORGANIZATION, hub: { ...HUB, observability: { sinks } } },
+  });
+
+  it("is off without it, on with an empty object (the first deploy: sinks, no links), and keeps the sinks", () => {
+    expect(parseConfig({ organization: { ...ORGANIZATION, hub: HUB } }).organization?.hub).toEqual(HUB);
+    expect(
+      parseConfig({ organization: { ...ORGANIZATION, hub: { ...HUB, observability: {} } } }).organization?.hub
+        ?.observability,
+    ).toEqual({ sinks: {} });
+    const sinks = { "eu-west-1": sink("eu-west-1"), "us-east-1": sink("us-east-1") };
+    expect(parseConfig(withSinks(sinks)).organization?.hub?.observability).toEqual({ sinks });
+  });
+
+  it("names a value that is not an OAM sink ARN", () => {
+    for (const arn of [
+      "arn:aws:sns:eu-west-1:222222222222:topic",
+      "arn:aws:oam:eu-west-1:222222222222:link/1c72e9ec-4d4a-4e1f-9a2b-0123456789ab",
+      "arn:aws:oam:eu-west-1:222222222222:sink/my-sink",
+    ]) {
+      expect(problems(withSinks({ "eu-west-1": arn }))).toMatch(
+        /organization\.hub\.observability\.sinks\.eu-west-1: must be an OAM sink ARN such as /,
+      );
+    }
+    expect(problems(withSinks({ Ireland: sink("eu-west-1") }))).toMatch(
+      /organization\.hub\.observability\.sinks\.Ireland: Ireland is not one of organization\.regions/,
+    );
+  });
+
+  it("names a sink of a region the organization is not deployed to", () => {
+    expect(problems(withSinks({ "eu-west-1": sink("eu-west-1"), "us-west-2": sink("us-west-2") }))).toMatch(
+      /organization\.hub\.observability\.sinks\.us-west-2: us-west-2 is not one of organization\.regions \(eu-west-1, us-east-1\)/,
+    );
+  });
+
+  it("names a sink listed under another region, or of another account than the hub", () => {
+    expect(problems(withSinks({ "eu-west-1": sink("us-east-1") }))).toMatch(
+      /sinks\.eu-west-1: arn:aws:oam:us-east-1:\S+ is in us-east-1; a link reaches only a sink of its own region: list it under "us-east-1"/,
+    );
+    expect(problems(withSinks({ "us-east-1": sink("us-east-1", "333333333333") }))).toMatch(
+      /sinks\.us-east-1: \S+ is in account 333333333333, not the hub account 222222222222/,
+    );
+  });
+
+  it("has no observability without a hub: it is a setting of the hub", () => {
+    expect(problems({ organization: { ...ORGANIZATION, observability: {} } })).toMatch(
+      /organization: unknown setting "observability"/,
+    );
+    expect(
+      problems({ organization: { ...ORGANIZATION, hub: { ...HUB, observability: { sink: "x" } } } }),
+    ).toMatch(/organization\.hub\.observability: unknown setting "sink"/);
+  });
+});
+
 describe("loadConfig", () => {
   const dir = mkdtempSync(join(tmpdir(), "watchkeeper-config-"));
 

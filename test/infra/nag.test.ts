@@ -45,9 +45,15 @@ const ORGANIZATION: unknown = JSON.parse(
   readFileSync(join(PROJECT_ROOT, "docs", "examples", "organization.json"), "utf8"),
 );
 
+/** The same with the cross-account dashboard: the hub's sinks and dashboard, every member's link. */
+const OBSERVABILITY: unknown = JSON.parse(
+  readFileSync(join(PROJECT_ROOT, "docs", "examples", "organization-observability.json"), "utf8"),
+);
+
 const CONFIGS: Record<string, unknown> = {
   "all defaults (creates the alarm topic)": {},
   "an organization and a target outside it (docs/examples/organization.json)": ORGANIZATION,
+  "the cross-account dashboard (docs/examples/organization-observability.json)": OBSERVABILITY,
   "an existing topic, listed breaker functions, Slack, two targets": {
     prefix: "ops-",
     alarms: { notificationTopicArn: "arn:aws:sns:eu-west-1:123456789012:oncall" },

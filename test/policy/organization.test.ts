@@ -3,17 +3,11 @@
  * member through `<prefix>org-reader` and nothing else, no one else may assume it, and only the
  * organization reads the code buckets. WATCHKEEPER_PRINT_FLOWS=1 prints the flow table.
  */
-import { afterAll, describe, expect, it } from "vitest";
-import { evaluate } from "./evaluate.js";
-import { flowTable, type Evaluated } from "./flow-table.js";
+import { describe, expect, it } from "vitest";
+import { itDecidesEachFlow } from "./decide-flows.js";
 import { organizationFlows } from "./organization.js";
 
 const flows = organizationFlows();
-const evaluated: Evaluated[] = [];
-
-afterAll(() => {
-  if (process.env.WATCHKEEPER_PRINT_FLOWS === "1") console.log(flowTable(evaluated));
-});
 
 describe("organization flows under IAM, trust and bucket policies", () => {
   it("has flows of every kind", () => {
@@ -33,14 +27,5 @@ describe("organization flows under IAM, trust and bucket policies", () => {
     }
   });
 
-  for (const flow of flows) {
-    it(`${flow.expected === "allowed" ? "allows" : "denies"} ${flow.name}`, async () => {
-      const decision = await evaluate(flow.request, flow.policies);
-      evaluated.push({ flow, result: decision.result });
-      expect(
-        decision.allowed ? "allowed" : "denied",
-        `${flow.name}: ${flow.request.action} on ${flow.request.resource}`,
-      ).toBe(flow.expected);
-    });
-  }
+  itDecidesEachFlow(flows);
 });
