@@ -28,13 +28,17 @@ import type { ActionResult as SlackActionResult } from "../lib/notify/actions.js
 import { parseSlackHandoff } from "../lib/notify/handoff.js";
 import { containerSlackSecrets, type SlackSecrets } from "../lib/notify/secrets.js";
 import type { SlackClientOptions } from "../lib/notify/slack.js";
-import { HUB_ACCESS_ROLE_VARIABLE, MEMBER_RUNBOOK_FUNCTION_VARIABLE } from "../lib/org/hub.js";
+import { MEMBER_RUNBOOK_FUNCTION_VARIABLE } from "../lib/org/hub.js";
 import { hubRunAction, type InvokeMember } from "../lib/org/hub-actions.js";
 import { MemberRoles } from "../lib/org/member-roles.js";
-import { containerAws, deadlineOf, once, type InvocationContext } from "./runtime.js";
-
-/** IAM's role names. */
-const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
+import {
+  containerAws,
+  deadlineOf,
+  hubAccessRoleFromEnvironment,
+  once,
+  requiredVariable,
+  type InvocationContext,
+} from "./runtime.js";
 
 /** Kept back from the invocation's time limit to post the member's answer (or its absence) in Slack. */
 const SAFETY_MS = 10_000;
@@ -88,30 +92,17 @@ export function createHubActionsHandler(deps: HubActionsDependencies) {
   };
 }
 
-function required(env: NodeJS.ProcessEnv, name: string, what: string, pattern: RegExp, example: string) {
-  const value = env[name]?.trim();
-  if (!value) throw new Error(`${name} is not set: name ${what}`);
-  if (!pattern.test(value)) throw new Error(`${name}: "${value}" is not ${what} (e.g. ${example})`);
-  return value;
-}
-
 export function hubActionsConfigFromEnvironment(env: NodeJS.ProcessEnv): HubActionsConfig {
   return {
-    secretId: required(
+    secretId: requiredVariable(
       env,
       "SLACK_SECRET_ID",
       "the Secrets Manager secret holding the Slack credentials",
       /^\S+$/,
       "watchkeeper/slack",
     ),
-    roleName: required(
-      env,
-      HUB_ACCESS_ROLE_VARIABLE,
-      "the role each member account holds for the hub",
-      ROLE_NAME,
-      "watchkeeper-hub-access",
-    ),
-    functionName: required(
+    roleName: hubAccessRoleFromEnvironment(env),
+    functionName: requiredVariable(
       env,
       MEMBER_RUNBOOK_FUNCTION_VARIABLE,
       "the members' runbook-action function",

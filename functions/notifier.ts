@@ -24,18 +24,18 @@
  *   SLACK_INTERACTIVE      optional true|false: action buttons; default true when the secret has a signingSecret
  *   SLACK_API_URL          optional: the Slack Web API base URL (tests, a proxy)
  *   ALARM_PREFIX           optional (default watchkeeper-); RUNBOOK_BASE_URL optional
- *   HUB_ACCESS_ROLE        optional: the hub notifier (lib/infra/hub.ts). Events come from the organization's
- *                          accounts and regions through the hub's bus; each alarm is read fresh in its own
- *                          account through this role (lib/org/hub-notify.ts) and posted only when CloudWatch
- *                          would have notified (actions enabled, actions for the new state), with the
- *                          account's alias; the members' action audit events are posted as one line each
  *   AWS_REGION             set by Lambda
+ *
+ * The hub's notifier (functions/hub-notifier.ts) is this handler given `hub`: events come from the
+ * organization's accounts and regions through the hub's bus, each alarm is read fresh in its own account
+ * (lib/org/hub-notify.ts) and posted only when CloudWatch would have notified (actions enabled, actions
+ * for the new state), with the account's alias; the members' action audit events are posted as one line
+ * each. Injected, so this bundle holds none of it (nor the permissions it would need).
  */
 import { z } from "zod";
 import { Aws } from "../lib/aws/clients.js";
 import { describeAwsError } from "../lib/aws/errors.js";
-import { HUB_ACCESS_ROLE_VARIABLE } from "../lib/org/hub.js";
-import { MemberAccess, wouldNotify, type Verdict } from "../lib/org/hub-notify.js";
+import type { HubReach, Verdict } from "../lib/org/hub-notify.js";
 import { buildAuditMessage, isAuditEvent, parseAuditEvent } from "../lib/notify/audit.js";
 import { createLogger, type Logger } from "../lib/log.js";
 import { notifyAlarm, type NotifyOutcome, type NotifySettings } from "../lib/notify/deliver.js";
@@ -54,8 +54,6 @@ export interface NotifierConfig {
   readonly apiBaseUrl?: string;
   readonly prefix?: string;
   readonly runbookBaseUrl?: string;
-  /** Set in the hub: the role each member account makes for it. */
-  readonly hubAccessRole?: string;
 }
 
 export interface NotifierDependencies {
@@ -66,8 +64,8 @@ export interface NotifierDependencies {
   /** Extra client options (tests: a fake clock so retries do not wait). */
   readonly slackOptions?: Partial<SlackClientOptions>;
   readonly graph?: Parameters<typeof notifyAlarm>[1]["graph"];
-  /** The hub's reach into members; default: `aws()` assuming the config's hub-access role. */
-  readonly members?: (roleName: string) => MemberAccess;
+  /** The hub's reach into the members: set, this is the hub's notifier (see the header). */
+  readonly hub?: () => HubReach;
 }
 
 export interface NotifierResult {
@@ -95,10 +93,6 @@ export function createNotifierHandler(deps: NotifierDependencies) {
     return current.slack;
   };
 
-  let members: MemberAccess | undefined;
-  const membersOf = (roleName: string): MemberAccess =>
-    (members ??= deps.members?.(roleName) ?? new MemberAccess(deps.aws(), roleName));
-
   return async function handle(event: unknown, context?: InvocationContext): Promise<NotifierResult> {
     const log = deps.logger;
     const here = placeOfInvocation(context);
@@ -111,7 +105,7 @@ export function createNotifierHandler(deps: NotifierDependencies) {
     const delivered: NotifyOutcome[] = [];
     const failures: string[] = [];
     let rejected = 0;
-    const hub = config.hubAccessRole !== undefined ? membersOf(config.hubAccessRole) : undefined;
+    const hub = deps.hub?.();
     for (const [index, record] of records.items.entries()) {
       // The hub serves every account of its organization: its bus admits only the organization's.
       const elsewhere = hub ? undefined : notFromHere(record, here);
@@ -157,7 +151,7 @@ export function createNotifierHandler(deps: NotifierDependencies) {
       try {
         const aws = hub ? hub.aws(change.accountId, change.region) : deps.aws();
         if (hub) {
-          const verdict = await wouldNotify(aws, change).catch((error: unknown): Verdict => {
+          const verdict = await hub.wouldNotify(aws, change).catch((error: unknown): Verdict => {
             // Not read: posted anyway. A page nobody can confirm beats a page lost.
             log.warn(
               { alarm: change.alarmName, account: change.accountId },
@@ -314,29 +308,29 @@ export function notifierConfigFromEnvironment(env: NodeJS.ProcessEnv): NotifierC
     ...(apiBaseUrl ? { apiBaseUrl } : {}),
     ...(env.ALARM_PREFIX?.trim() ? { prefix: env.ALARM_PREFIX.trim() } : {}),
     ...(env.RUNBOOK_BASE_URL?.trim() ? { runbookBaseUrl: env.RUNBOOK_BASE_URL.trim() } : {}),
-    ...(env[HUB_ACCESS_ROLE_VARIABLE]?.trim() ? { hubAccessRole: env[HUB_ACCESS_ROLE_VARIABLE].trim() } : {}),
   };
 }
 
-// Made once per container and reused by warm invocations.
-let aws: Aws | undefined;
-let config: NotifierConfig | undefined;
-const logger = createLogger({ function: "notifier" });
-
-function loadConfig(): NotifierConfig {
-  try {
-    return (config ??= notifierConfigFromEnvironment(process.env));
-  } catch (error) {
-    logger.error(`invalid configuration: ${error instanceof Error ? error.message : String(error)}`);
-    throw error;
-  }
+/** The dependencies of a deployed notifier, made once per container and reused by warm invocations. */
+export function containerNotifierDependencies(name: string): NotifierDependencies {
+  let aws: Aws | undefined;
+  let config: NotifierConfig | undefined;
+  const logger = createLogger({ function: name });
+  const loadConfig = (): NotifierConfig => {
+    try {
+      return (config ??= notifierConfigFromEnvironment(process.env));
+    } catch (error) {
+      logger.error(`invalid configuration: ${error instanceof Error ? error.message : String(error)}`);
+      throw error;
+    }
+  };
+  const awsOfContainer = () => (aws ??= new Aws({ region: process.env.AWS_REGION ?? "" }));
+  return {
+    aws: awsOfContainer,
+    logger,
+    config: loadConfig,
+    secrets: containerSlackSecrets(awsOfContainer, () => loadConfig().secretId),
+  };
 }
 
-const awsOfContainer = () => (aws ??= new Aws({ region: process.env.AWS_REGION ?? "" }));
-
-export const handler = createNotifierHandler({
-  aws: awsOfContainer,
-  logger,
-  config: loadConfig,
-  secrets: containerSlackSecrets(awsOfContainer, () => loadConfig().secretId),
-});
+export const handler = createNotifierHandler(containerNotifierDependencies("notifier"));

@@ -6,6 +6,7 @@
 import type { z } from "zod";
 import { Aws } from "../lib/aws/clients.js";
 import { parseConfig, type WatchkeeperConfig } from "../lib/config/schema.js";
+import { HUB_ACCESS_ROLE_VARIABLE } from "../lib/org/hub.js";
 
 export const CONFIG_VARIABLE = "WATCHKEEPER_CONFIG";
 
@@ -98,4 +99,29 @@ export const containerAws = once(() => new Aws({ region: process.env.AWS_REGION 
 /** zod issues as `event.detail.x: message`, for log lines that name what is wrong. */
 export function describeIssues(issues: readonly z.core.$ZodIssue[], at = "event"): string[] {
   return issues.map((issue) => `${[at, ...issue.path.map(String)].join(".")}: ${issue.message}`);
+}
+
+/** A required variable's value, checked against `pattern`; throws naming the variable and an example. */
+export function requiredVariable(
+  env: NodeJS.ProcessEnv,
+  name: string,
+  what: string,
+  pattern: RegExp,
+  example: string,
+): string {
+  const value = env[name]?.trim();
+  if (!value) throw new Error(`${name} is not set: name ${what}`);
+  if (!pattern.test(value)) throw new Error(`${name}: "${value}" is not ${what} (e.g. ${example})`);
+  return value;
+}
+
+/** The hub's functions: the role each member account holds for the hub (`HUB_ACCESS_ROLE`). */
+export function hubAccessRoleFromEnvironment(env: NodeJS.ProcessEnv): string {
+  return requiredVariable(
+    env,
+    HUB_ACCESS_ROLE_VARIABLE,
+    "the role each member account holds for the hub",
+    /^[\w+=,.@-]{1,64}$/,
+    "watchkeeper-hub-access",
+  );
 }

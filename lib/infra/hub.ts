@@ -78,7 +78,7 @@ function memberAccess(scope: Construct, config: WatchkeeperConfig): Permission {
 /** The hub's notifier: functions/notifier.ts in hub mode (HUB_ACCESS_ROLE set). */
 export const HUB_NOTIFIER: FunctionSpec = {
   name: "hub-notifier",
-  entry: "functions/notifier.ts",
+  entry: "functions/hub-notifier.ts",
   description: "Watchkeeper hub: posts the organization's alarm state changes and actions to Slack",
   timeout: Duration.minutes(2),
   memoryMiB: 512,

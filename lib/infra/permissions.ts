@@ -288,8 +288,6 @@ export function notificationRead(): Permission {
           "cloudwatch:GetMetricData",
           "cloudwatch:GetMetricWidgetImage",
           "tag:GetResources",
-          // The notifier's bundle serves the hub too, which names accounts by their alias; harmless here.
-          "iam:ListAccountAliases",
         ],
         resources: ["*"],
       }),

@@ -11,7 +11,14 @@ import type { Aws } from "../aws/clients.js";
 import type { AlarmStateChange } from "../notify/types.js";
 import { MemberRoles } from "./member-roles.js";
 
-export class MemberAccess {
+/** What the hub notifier needs of the members (functions/notifier.ts `hub`). */
+export interface HubReach {
+  aws(account: string, region: string): Aws;
+  alias(account: string, region: string): Promise<string | undefined>;
+  wouldNotify(aws: Aws, change: AlarmStateChange): Promise<Verdict>;
+}
+
+export class MemberAccess implements HubReach {
   private readonly roles: MemberRoles;
   private readonly clients = new Map<string, Aws>();
   private readonly aliases = new Map<string, Promise<string | undefined>>();
@@ -32,6 +39,10 @@ export class MemberAccess {
       this.clients.set(key, aws);
     }
     return aws;
+  }
+
+  wouldNotify(aws: Aws, change: AlarmStateChange): Promise<Verdict> {
+    return wouldNotify(aws, change);
   }
 
   /**

@@ -192,9 +192,8 @@ describe("the members: a link to the sink of their region", () => {
       ...["eu-west-3", "eu-central-1", "eu-north-1", "ap-south-1", "ap-northeast-1", "sa-east-1"],
     ];
     const sinks = Object.fromEntries(regions.map((region, i) => [region, sinkArn(region, i)]));
-    const { member } = built({
-      organization: { ...withHub({ observability: { sinks } }).organization, regions },
-    });
+    const example = withHub({ observability: { sinks } });
+    const { member } = built({ ...example, organization: { ...example.organization, regions } });
     const linked = (member.toJSON() as { Conditions: Record<string, { "Fn::And": unknown[] }> }).Conditions
       .ObservabilityLinked!["Fn::And"][0] as { "Fn::Or": { "Fn::Or"?: unknown[] }[] };
     expect(linked["Fn::Or"].map((or) => or["Fn::Or"]?.length)).toEqual([10, 2]);

@@ -20,6 +20,7 @@ import { HUB_STACK_ID } from "../../lib/infra/deployment.js";
 import { PROJECT_ROOT } from "../../lib/infra/paths.js";
 import { SlackStandIn } from "../../lib/notify/index.js";
 import { hubAccessRoleName, hubFunctionName } from "../../lib/org/hub.js";
+import { MemberAccess } from "../../lib/org/hub-notify.js";
 import { SimOrganization, simulatedOrgAws } from "../../lib/sim/index.js";
 import { buildApp } from "../infra/synth.js";
 import type { Resource } from "../policy/cfn.js";
@@ -74,6 +75,7 @@ beforeAll(async () => {
   standIn = await SlackStandIn.start();
   log = captureLogger();
   const hubAws = simulatedOrgAws(org, { accountId: HUB.account, region: HUB.region });
+  const members = new MemberAccess(hubAws, hubAccessRoleName(PREFIX));
   const notify = createNotifierHandler({
     aws: () => hubAws,
     logger: log.logger,
@@ -82,8 +84,8 @@ beforeAll(async () => {
       routing: {},
       graphs: false,
       prefix: PREFIX,
-      hubAccessRole: hubAccessRoleName(PREFIX),
     }),
+    hub: () => members,
     secrets: async () => ({ webhookUrl: standIn.webhookUrl() }),
   });
   const notifierArn = `arn:aws:lambda:${HUB.region}:${HUB.account}:function:${hubFunctionName(PREFIX, "notifier")}`;

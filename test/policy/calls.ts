@@ -165,6 +165,5 @@ export const CALLS: Readonly<Record<string, CallsOf>> = {
         : queues("queue", "redrive into a source")(d, caller),
   "states:ListStateMachines": any("state machines"),
   "tag:GetResources": any("tags of many resources"),
-  "iam:ListAccountAliases": any("the account's alias"),
   "states:DescribeStateMachine": customer("stateMachine", "a state machine"),
 };
