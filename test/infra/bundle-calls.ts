@@ -24,8 +24,17 @@ const IAM_PREFIX: Readonly<Record<string, string | null>> = {
   cloudwatch: "cloudwatch",
   "resource-groups-tagging-api": "tag",
   "secrets-manager": "secretsmanager",
-  // GetCallerIdentity needs no permission.
-  sts: null,
+  iam: "iam",
+  sts: "sts",
+};
+
+/**
+ * Calls a bundle holds for a mode its own stack never runs: the notifier's hub mode (HUB_ACCESS_ROLE
+ * set), which only the hub's notifier runs, assuming each member's hub-access and reading through it
+ * (test/policy/hub.ts evaluates those, with the roles that make them).
+ */
+const OTHER_MODE: Readonly<Record<string, readonly string[]>> = {
+  notifier: ["sts:AssumeRole", "iam:ListAccountAliases"],
 };
 
 /** Commands whose IAM action is named otherwise, or that the SDK only bundles. */
@@ -36,14 +45,17 @@ export function iamAction(client: string, command: string): string | null {
   // API Gateway's management API is authorized by HTTP method on the resource path.
   if (prefix === "apigateway") return command.startsWith("Get") ? "apigateway:GET" : `apigateway:${command}`;
   if (client === "lambda" && command === "Invoke") return "lambda:InvokeFunction";
+  // GetCallerIdentity needs no permission.
+  if (client === "sts" && command === "GetCallerIdentity") return null;
   // The DynamoDB client carries endpoint discovery, which Watchkeeper never turns on.
   if (client === "dynamodb" && command === "DescribeEndpoints") return null;
   return `${prefix}:${command}`;
 }
 
 /** The IAM actions of every SDK command one function's bundle holds. */
-export function bundleCalls(spec: FunctionSpec): Promise<string[]> {
-  return entryCalls(spec.entry);
+export async function bundleCalls(spec: FunctionSpec): Promise<string[]> {
+  const otherMode = OTHER_MODE[spec.name] ?? [];
+  return (await entryCalls(spec.entry)).filter((action) => !otherMode.includes(action));
 }
 
 /** The IAM actions of every SDK command a module (relative to the repository) can reach. */
