@@ -83,6 +83,22 @@ const flow = (call: Call): Flow => ({
   why: call.why,
 });
 
+/** `who` assumes `role` at `place`: the role's trust decides, with the caller's own IAM. */
+const assumeFlow = (
+  a: Pick<Call, "name" | "who" | "expected" | "why" | "context"> & {
+    readonly role: DeployedRole;
+    readonly place: Place;
+    readonly identity: readonly PolicyDocument[];
+  },
+): Flow =>
+  flow({
+    ...a,
+    action: "sts:AssumeRole",
+    resource: a.role.arn,
+    account: a.place.account,
+    policies: { identity: a.identity, resource: a.role.trust },
+  });
+
 /** EventBridge acting for a rule of `account`. */
 const eventBridge = (account: string, ruleArn: string): Session => ({
   principal: "events.amazonaws.com",
@@ -153,16 +169,7 @@ function forwardingFlows(member: Member, place: Place, busPolicy: PolicyDocument
   const strangerRule = at(CUSTOMER.rule, { account: OTHER_ACCOUNT, region: place.region });
 
   const assume = (name: string, who: Session, expected: Flow["expected"], why: string) =>
-    flow({
-      name: `${label}: ${name}`,
-      who,
-      action: "sts:AssumeRole",
-      resource: role.arn,
-      account: place.account,
-      policies: { identity: [], resource: role.trust },
-      expected,
-      why,
-    });
+    assumeFlow({ name: `${label}: ${name}`, role, place, who, identity: [], expected, why });
   const deadLetter = (name: string, who: Session, expected: Flow["expected"], why: string) =>
     flow({
       name: `${label}: ${name}`,
@@ -338,13 +345,12 @@ function hubAccessFlows(member: Member, functions: readonly HubFunction[]): Flow
     expected: Flow["expected"],
     why: string,
   ) =>
-    flow({
+    assumeFlow({
       name: `${label}: ${name}`,
+      role,
+      place,
       who,
-      action: "sts:AssumeRole",
-      resource: role.arn,
-      account: place.account,
-      policies: { identity, resource: role.trust },
+      identity,
       expected,
       why,
       context: { "aws:ResourceOrgID": ORG_ID },
