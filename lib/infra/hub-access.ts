@@ -34,16 +34,30 @@ export function hubBusArn(prefix: string, hub: HubSettings): string {
   return `arn:${Aws.PARTITION}:events:${hub.region}:${hub.account}:event-bus/${hubBusName(prefix)}`;
 }
 
+/** The role EventBridge forwards with, one per member region (IAM names are per account). */
+export function forwardingRoleName(prefix: string, region: string): string {
+  return `${prefix}to-hub-${region}`;
+}
+
 /** Forwards Watchkeeper's alarm state changes and audit events from the default bus to the hub's. */
 export function addHubForwarding(stack: Stack, config: WatchkeeperConfig, alarmTopic: ITopic): void {
   const hub = config.organization?.hub;
   if (!hub) return;
   const prefix = config.prefix;
   const busArn = hubBusArn(prefix, hub);
+  const rules = { alarms: `${prefix}alarms-to-hub`, actions: `${prefix}actions-to-hub` };
   const role = new Role(stack, "ForwardToHub", {
+    // Named, so the hub's bus admits these roles only (./hub.ts), not any principal of a member.
+    roleName: forwardingRoleName(prefix, stack.region),
     description: `Watchkeeper: EventBridge puts this account's Watchkeeper events on the hub's bus in ${hub.account}`,
     assumedBy: new ServicePrincipal("events.amazonaws.com").withConditions({
       StringEquals: { "aws:SourceAccount": stack.account },
+      // These two rules only: another rule in the account cannot borrow the role to reach the hub.
+      ArnEquals: {
+        "aws:SourceArn": Object.values(rules).map((name) =>
+          stack.formatArn({ service: "events", resource: "rule", resourceName: name }),
+        ),
+      },
     }),
   });
   // The target grants the role events:PutEvents on the hub's bus, and nothing else.
@@ -54,13 +68,13 @@ export function addHubForwarding(stack: Stack, config: WatchkeeperConfig, alarmT
     deadLetterQueue: dlq,
   });
   new Rule(stack, "AlarmsToHub", {
-    ruleName: `${prefix}alarms-to-hub`,
+    ruleName: rules.alarms,
     description: `Watchkeeper: alarm state changes to the hub (${hub.account}, ${hub.region})`,
     eventPattern: watchkeeperAlarmPattern(prefix),
     targets: [target],
   });
   new Rule(stack, "ActionsToHub", {
-    ruleName: `${prefix}actions-to-hub`,
+    ruleName: rules.actions,
     description: `Watchkeeper: action audit events to the hub (${hub.account}, ${hub.region})`,
     eventPattern: auditEventPattern(),
     targets: [target],

@@ -8,7 +8,7 @@
  * The hub's own alarms (its notifier failing, its DLQ filling) go to the topic `<prefix>hub-alarms`,
  * not to Slack only: a broken notifier cannot say it is broken. Subscribe a pager or an email to it.
  */
-import { ArnFormat, CfnOutput, Duration, Stack, type StackProps } from "aws-cdk-lib";
+import { ArnFormat, Aws, CfnOutput, Duration, Stack, type StackProps } from "aws-cdk-lib";
 import { AnyPrincipal, PolicyStatement } from "aws-cdk-lib/aws-iam";
 import { EventBus, Rule } from "aws-cdk-lib/aws-events";
 import { LambdaFunction } from "aws-cdk-lib/aws-events-targets";
@@ -25,6 +25,7 @@ import {
 } from "../org/hub.js";
 import { acknowledge } from "./acknowledge.js";
 import { auditEventPattern, watchkeeperAlarmPattern } from "./events.js";
+import { forwardingRoleName } from "./hub-access.js";
 import { handOffTo, runbookFunctionName, RUNBOOK_FUNCTION_VARIABLE, type FunctionSpec } from "./functions.js";
 import { alarmTopicPublish, slackSecretRead, type Permission } from "./permissions.js";
 import { constructId, ownLogRetention } from "./stack.js";
@@ -183,7 +184,13 @@ export class HubStack extends Stack {
         principals: [new AnyPrincipal()],
         actions: ["events:PutEvents"],
         resources: [this.bus.eventBusArn],
-        conditions: { StringEquals: { "aws:PrincipalOrgID": organizationId } },
+        conditions: {
+          StringEquals: { "aws:PrincipalOrgID": organizationId },
+          // The members' forwarding roles only: any other principal of a member could post audit lines.
+          ArnLike: {
+            "aws:PrincipalArn": `arn:${Aws.PARTITION}:iam::*:role/${forwardingRoleName(prefix, "*")}`,
+          },
+        },
       }),
     );
 

@@ -26,8 +26,7 @@ const IAM_PREFIX: Readonly<Record<string, string | null>> = {
   "secrets-manager": "secretsmanager",
   organizations: "organizations",
   iam: "iam",
-  // GetCallerIdentity needs no permission.
-  sts: null,
+  sts: "sts",
 };
 
 /** Commands whose IAM action is named otherwise, or that the SDK only bundles. */
@@ -38,6 +37,8 @@ export function iamAction(client: string, command: string): string | null {
   // API Gateway's management API is authorized by HTTP method on the resource path.
   if (prefix === "apigateway") return command.startsWith("Get") ? "apigateway:GET" : `apigateway:${command}`;
   if (client === "lambda" && command === "Invoke") return "lambda:InvokeFunction";
+  // GetCallerIdentity needs no permission.
+  if (client === "sts" && command === "GetCallerIdentity") return null;
   // The DynamoDB client carries endpoint discovery, which Watchkeeper never turns on.
   if (client === "dynamodb" && command === "DescribeEndpoints") return null;
   return `${prefix}:${command}`;

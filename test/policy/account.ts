@@ -12,6 +12,11 @@ export const OTHER_ACCOUNT = "210987654321";
 const { partition: p, account: a, region: r } = PLACE;
 const arn = (service: string, tail: string) => `arn:${p}:${service}:${r}:${a}:${tail}`;
 
+/** The same resource in another account or region: a CUSTOMER ARN as it would be at `place`. */
+export function at(arn: string, place: Pick<Place, "account" | "region">): string {
+  return arn.replace(`:${r}:${a}:`, `:${place.region}:${place.account}:`);
+}
+
 export const SLACK_SECRET_NAME = "ops/slack";
 
 /** Other teams' resources. Keys: "plain" (SSE-SQS or AWS managed) and "cmk" (customer managed). */

@@ -35,6 +35,16 @@ function nameOf(resources: Resources, id: string, place: Place): string {
   return String(resolveValue(resource.Properties[property], resources, place));
 }
 
+/** A rule on a bus other than the default one is `rule/<bus>/<name>`. */
+function ruleOnBus(resources: Resources, id: string, place: Place): string {
+  const bus = resources[id]!.Properties?.EventBusName;
+  if (bus === undefined) return "";
+  const name = String(resolveValue(bus, resources, place))
+    .split("event-bus/")
+    .pop()!;
+  return name === "default" ? "" : `${name}/`;
+}
+
 function attribute(resources: Resources, id: string, name: string, place: Place): string {
   const { partition: p, account: a, region: r } = place;
   const resource = resources[id];
@@ -44,7 +54,7 @@ function attribute(resources: Resources, id: string, name: string, place: Place)
     "AWS::SNS::Topic": `arn:${p}:sns:${r}:${a}:${n}`,
     "AWS::SQS::Queue": `arn:${p}:sqs:${r}:${a}:${n}`,
     "AWS::Lambda::Function": `arn:${p}:lambda:${r}:${a}:function:${n}`,
-    "AWS::Events::Rule": `arn:${p}:events:${r}:${a}:rule/${n}`,
+    "AWS::Events::Rule": `arn:${p}:events:${r}:${a}:rule/${ruleOnBus(resources, id, place)}${n}`,
     "AWS::CloudWatch::Alarm": `arn:${p}:cloudwatch:${r}:${a}:alarm:${n}`,
     "AWS::Logs::LogGroup": `arn:${p}:logs:${r}:${a}:log-group:${n}:*`,
     "AWS::IAM::Role": `arn:${p}:iam::${a}:role/${n}`,

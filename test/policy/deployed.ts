@@ -49,7 +49,11 @@ export interface Deployed {
 const strings = (value: unknown): string[] => (value === undefined ? [] : [value].flat().map(String));
 
 /** The statement Lambda's AddPermission writes for an AWS::Lambda::Permission. */
-function permissionStatement(id: string, p: Record<string, unknown>, place: Place): Record<string, unknown> {
+export function permissionStatement(
+  id: string,
+  p: Record<string, unknown>,
+  place: Place,
+): Record<string, unknown> {
   const principal = String(p.Principal);
   const condition: Record<string, Record<string, string>> = {};
   if (p.SourceArn) condition.ArnLike = { "AWS:SourceArn": String(p.SourceArn) };

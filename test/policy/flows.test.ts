@@ -3,11 +3,10 @@
  * synthesized template by a real IAM policy evaluator. An intended flow that is denied fails naming the
  * flow; so does a negative flow that is allowed. WATCHKEEPER_PRINT_FLOWS=1 prints the flow table.
  */
-import { describe, expect, it } from "vitest";
 import { PLACE, SLACK_SECRET_NAME } from "./account.js";
 import { deployed } from "./deployed.js";
-import { itDecidesEachFlow } from "./decide-flows.js";
 import { flowsOf } from "./flows.js";
+import { flowSuite } from "./suite.js";
 
 const CONFIG = {
   breaker: { functions: ["payments-consumer"] },
@@ -20,26 +19,12 @@ const CONFIG = {
   },
 };
 
-const flows = await flowsOf(deployed(CONFIG, PLACE));
-
-describe("deployed flows under IAM and resource policies", () => {
-  it("has flows of every kind", () => {
-    const names = flows.map((f) => f.name);
-    for (const kind of [
-      /^alarm .* → topic$/,
-      /^topic → notifier$/,
-      /^rule .* → hints queue$/,
-      /^Slack → /,
-      /^breaker: /,
-      /^breaker: sqs:SendMessage hint a reconcile run/,
-      /kms:/,
-    ]) {
-      expect(
-        names.some((name) => kind.test(name)),
-        String(kind),
-      ).toBe(true);
-    }
-  });
-
-  itDecidesEachFlow(flows);
-});
+flowSuite("deployed flows under IAM and resource policies", await flowsOf(deployed(CONFIG, PLACE)), [
+  /^alarm .* → topic$/,
+  /^topic → notifier$/,
+  /^rule .* → hints queue$/,
+  /^Slack → /,
+  /^breaker: /,
+  /^breaker: sqs:SendMessage hint a reconcile run/,
+  /kms:/,
+]);

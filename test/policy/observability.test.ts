@@ -8,13 +8,12 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Template } from "aws-cdk-lib/assertions";
-import { describe, expect, it } from "vitest";
 import { PROJECT_ROOT } from "../../lib/infra/paths.js";
 import { buildApp, resourcesOf } from "../infra/synth.js";
 import { OTHER_ACCOUNT, PLACE } from "./account.js";
 import type { PolicyDocument } from "./deployed.js";
 import type { Context } from "./evaluate.js";
-import { itDecidesEachFlow } from "./decide-flows.js";
+import { flowSuite } from "./suite.js";
 import type { Flow } from "./flows.js";
 
 const EXAMPLE = JSON.parse(
@@ -134,12 +133,8 @@ function flows(): Flow[] {
 
 const all = flows();
 
-describe("the hub's sink policies", () => {
-  it("are evaluated in every organization region", () => {
-    expect(new Set(all.map((f) => /\(([a-z0-9-]+)\)/.exec(f.name)?.[1]))).toEqual(
-      new Set(Object.keys(HUB.observability.sinks)),
-    );
-  });
-
-  itDecidesEachFlow(all);
-});
+flowSuite(
+  "the hub's sink policies",
+  all,
+  Object.keys(HUB.observability.sinks).map((region) => new RegExp(`\\(${region}\\)`)),
+);

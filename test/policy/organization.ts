@@ -4,63 +4,26 @@
  * buckets (the organization reads the code, CDK's publishing role writes it). Each is one request with
  * the context AWS adds, and the policies that decide it, read from the synthesized templates.
  */
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
-import { orgAssetsStackId } from "../../lib/infra/deployment.js";
 import { orgReaderRoleName } from "../../lib/org/role.js";
-import { PROJECT_ROOT } from "../../lib/infra/paths.js";
-import { buildApp } from "../infra/synth.js";
 import { CUSTOMER, OTHER_ACCOUNT, PLACE } from "./account.js";
-import { resolveValue, type Place, type Resource } from "./cfn.js";
+import { resolveValue } from "./cfn.js";
 import type { PolicyDocument } from "./deployed.js";
 import type { Context, Policies } from "./evaluate.js";
+import {
+  ADMIN,
+  ORG_ID,
+  OTHER_ORG,
+  PREFIX,
+  REGIONS,
+  STRANGER,
+  TLS,
+  policy,
+  roleIn,
+  session,
+  synthesized,
+  type Template,
+} from "./example.js";
 import type { Flow } from "./flows.js";
-
-export const EXAMPLE = JSON.parse(
-  readFileSync(join(PROJECT_ROOT, "docs", "examples", "organization.json"), "utf8"),
-) as {
-  organization: { adminAccount: string; organizationId: string; regions: string[] };
-};
-const { adminAccount: ADMIN, organizationId: ORG_ID, regions: REGIONS } = EXAMPLE.organization;
-/** An account outside the organization. */
-const STRANGER = "444455556666";
-const OTHER_ORG = "o-z9y8x7w6v5";
-const PREFIX = "watchkeeper-";
-const TLS = { "aws:SecureTransport": "true" } as const;
-
-interface Template {
-  readonly Resources: Record<string, Resource>;
-}
-
-/** The templates of the example, synthesized once. */
-function synthesized(): { member: Template; assets: (region: string) => Template } {
-  const { app, organization } = buildApp(EXAMPLE);
-  const dir = app.synth().directory;
-  const read = (file: string) => JSON.parse(readFileSync(join(dir, file), "utf8")) as Template;
-  return {
-    member: read(organization!.stackSet.member.templateFile),
-    assets: (region) => read(`${orgAssetsStackId(region)}.template.json`),
-  };
-}
-
-const policy = (statements: readonly Record<string, unknown>[]): PolicyDocument => ({
-  Version: "2012-10-17",
-  Statement: statements,
-});
-
-/** A principal's session and the context keys IAM adds for it. */
-function session(account: string, role: string, orgId: string | undefined) {
-  return {
-    // The session is named for the flow table: the role and its account.
-    principal: `arn:aws:sts::${account}:assumed-role/${role}/${role}@${account}`,
-    context: {
-      ...TLS,
-      "aws:PrincipalArn": `arn:aws:iam::${account}:role/${role}`,
-      "aws:PrincipalAccount": account,
-      ...(orgId ? { "aws:PrincipalOrgID": orgId } : {}),
-    } as Context,
-  };
-}
 
 /** What the administrator account's on-call role is allowed by its own IAM to assume. */
 const MAY_ASSUME_READERS = policy([
@@ -130,26 +93,9 @@ function forbidden(region: string): readonly (readonly [string, string, string, 
   ];
 }
 
-/** The org-reader role in the member account PLACE: its ARN, trust policy and identity policies. */
-function orgReader(member: Template, place: Place) {
-  const [, role] = Object.entries(member.Resources).find(
-    ([, r]) => r.Type === "AWS::IAM::Role" && r.Properties.RoleName === orgReaderRoleName(PREFIX),
-  )!;
-  const properties = resolveValue(role.Properties, member.Resources, place) as {
-    AssumeRolePolicyDocument: PolicyDocument;
-    Policies: { PolicyDocument: PolicyDocument }[];
-  };
-  const name = orgReaderRoleName(PREFIX);
-  return {
-    arn: `arn:aws:iam::${place.account}:role/${name}`,
-    sessionArn: `arn:aws:sts::${place.account}:assumed-role/${name}/${name}@${place.account}`,
-    trust: properties.AssumeRolePolicyDocument,
-    identity: properties.Policies.map((p) => p.PolicyDocument),
-  };
-}
-
 function orgReaderFlows(member: Template): Flow[] {
-  const reader = orgReader(member, PLACE);
+  const reader = roleIn(member, PLACE, orgReaderRoleName(PREFIX));
+  const { principal: sessionArn } = session(PLACE.account, reader.name, undefined);
   const actions = [
     ...new Set(
       reader.identity.flatMap((d) => d.Statement.flatMap((s) => [s.Action as string | string[]].flat())),
@@ -165,7 +111,7 @@ function orgReaderFlows(member: Template): Flow[] {
   ): Flow => ({
     name: `org-reader: ${name}`,
     request: {
-      principal: reader.sessionArn,
+      principal: sessionArn,
       action,
       resource,
       resourceAccount: PLACE.account,
@@ -366,7 +312,6 @@ function bucketFlows(assets: Template, region: string): Flow[] {
 }
 
 /** Every organization flow of the example. */
-export function organizationFlows(): Flow[] {
-  const { member, assets } = synthesized();
+export function organizationFlows({ member, assets } = synthesized()): Flow[] {
   return [...orgReaderFlows(member), ...REGIONS.flatMap((region) => bucketFlows(assets(region), region))];
 }
