@@ -12,7 +12,7 @@ import { ORG_STACK_ID, planDeployment } from "../../lib/infra/deployment.js";
 import { hubAccessRoleName } from "../../lib/org/hub.js";
 import { orgReaderRoleName } from "../../lib/org/role.js";
 import { OPERATION_PREFERENCES } from "../../lib/infra/organization.js";
-import { PROJECT_ROOT } from "../../lib/infra/paths.js";
+import { ORGANIZATION_EXAMPLE } from "../support/organization-example.js";
 import { buildApp } from "./synth.js";
 
 type Json = Record<string, unknown>;
@@ -35,18 +35,7 @@ interface AssetManifest {
   >;
 }
 
-const EXAMPLE = JSON.parse(
-  readFileSync(join(PROJECT_ROOT, "docs", "examples", "organization.json"), "utf8"),
-) as {
-  organization: {
-    adminAccount: string;
-    organizationId: string;
-    regions: string[];
-    organizationalUnits: string[];
-  };
-  targets: { account: string }[];
-  slack: Record<string, unknown>;
-};
+const EXAMPLE = ORGANIZATION_EXAMPLE;
 const ORG = EXAMPLE.organization;
 const ADMIN = ORG.adminAccount;
 

@@ -17,21 +17,17 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createNotifierHandler } from "../../functions/notifier.js";
 import { AUDIT_EVENT } from "../../lib/actions/audit.js";
 import { HUB_STACK_ID } from "../../lib/infra/deployment.js";
-import { PROJECT_ROOT } from "../../lib/infra/paths.js";
 import { SlackStandIn } from "../../lib/notify/index.js";
 import { hubAccessRoleName, hubFunctionName } from "../../lib/org/hub.js";
 import { MemberAccess } from "../../lib/org/hub-notify.js";
 import { SimOrganization, simulatedOrgAws } from "../../lib/sim/index.js";
 import { buildApp } from "../infra/synth.js";
+import { ORGANIZATION_EXAMPLE } from "../support/organization-example.js";
 import type { Resource } from "../policy/cfn.js";
 import { captureLogger } from "../notify/fixtures.js";
 import { EventRouter, type BusEvent } from "./events.js";
 
-const EXAMPLE = JSON.parse(
-  readFileSync(join(PROJECT_ROOT, "docs", "examples", "organization.json"), "utf8"),
-) as {
-  organization: { adminAccount: string; regions: string[]; hub: { account: string; region: string } };
-};
+const EXAMPLE = ORGANIZATION_EXAMPLE;
 const REGIONS = EXAMPLE.organization.regions;
 const HUB = EXAMPLE.organization.hub;
 const PREFIX = "watchkeeper-";

@@ -6,22 +6,13 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { HUB_STACK_ID, orgAssetsStackId } from "../../lib/infra/deployment.js";
-import { PROJECT_ROOT } from "../../lib/infra/paths.js";
 import { buildApp } from "../infra/synth.js";
+import { ORGANIZATION_EXAMPLE } from "../support/organization-example.js";
 import { resolveTemplate, type Place, type Resource } from "./cfn.js";
 import type { PolicyDocument } from "./deployed.js";
 import type { Context } from "./evaluate.js";
 
-export const EXAMPLE = JSON.parse(
-  readFileSync(join(PROJECT_ROOT, "docs", "examples", "organization.json"), "utf8"),
-) as {
-  organization: {
-    adminAccount: string;
-    organizationId: string;
-    regions: string[];
-    hub: { account: string; region: string };
-  };
-};
+export const EXAMPLE = ORGANIZATION_EXAMPLE;
 export const {
   adminAccount: ADMIN,
   organizationId: ORG_ID,
