@@ -125,6 +125,8 @@ function report(
   if (json) return printJson(io, chosen ? { ...result, configuration: configurationJson(chosen) } : result);
   if (result.ok) io.out(`${(spec.render ?? ((r: ActionResult) => r.text))(result)}\n`);
   else io.err(`watchkeeper: ${result.text}\n`);
+  // The action stands; the person should know a hub (or an audit rule) did not hear of it.
+  for (const warning of result.auditWarnings ?? []) io.err(`watchkeeper: warning: ${warning}\n`);
 }
 
 /** A whole number from a flag, or a usage error naming the flag. */

@@ -111,9 +111,9 @@ export async function runAction(aws: Aws, action: Action, options: RunActionOpti
   const line = auditLine(result, ctx.actor);
   const level = result.outcome === "failed" ? "error" : result.outcome === "refused" ? "warn" : "info";
   ctx.logger[level](line, result.text);
-  // Best effort, after the line is written: a failed or hung PutEvents is a warning, never the result.
-  if (changedOrTried(result, answer)) await publishAuditEvents(aws, [line], ctx.logger);
-  return result;
+  // Best effort, after the line is written: a failed or hung PutEvents is a warning, never the outcome.
+  const warnings = changedOrTried(result, answer) ? await publishAuditEvents(aws, [line], ctx.logger) : [];
+  return warnings.length > 0 ? { ...result, auditWarnings: warnings } : result;
 }
 
 function dispatch(

@@ -43,6 +43,8 @@ export interface ActionResult {
   readonly details?: unknown;
   /** Some reads failed: what they cover was left alone, and the text says what (CLI exit 3). */
   readonly partial?: true;
+  /** The audit event could not be put on the default bus (a hub then never hears of the action). */
+  readonly auditWarnings?: readonly string[];
 }
 
 /** What one action module answers; `runAction` adds the rest and writes the audit line. */

@@ -190,6 +190,25 @@ describe("watchkeeper breaker", () => {
     ]);
   });
 
+  it("an audit event PutEvents refuses: the trip stands and exits 0, with one warning naming the error", async () => {
+    const sim = sampleAccount();
+    await createTripAlarms(simulatedAws(sim));
+    const aws = simulatedAws(sim, {
+      faults: { rules: [{ service: "eventbridge", api: "PutEvents", fault: "denied" }] },
+    });
+    const tripped = await runMain(
+      ["breaker", "trip", "payments-consumer", "--reason", "storm", "--yes", "--demo"],
+      { sim, aws },
+    );
+    expect(tripped.code).toBe(0);
+    expect(tripped.stdout).toMatch(/^tripped: /);
+    expect(mappingOf(sim, "payments-consumer").state).toBe("Disabled");
+    expect(tripped.stderr).toMatch(
+      /^watchkeeper: warning: the audit event of breaker-trip payments-consumer was not published: .*AccessDenied.*\n$/,
+    );
+    expect(sim.eventsOn("default")).toEqual([]);
+  });
+
   it("a refused trip exits 1 with the reason; a missing --reason is a usage error", async () => {
     const sim = sampleAccount();
     const refused = await runMain(["breaker", "trip", "image-resizer", "--reason", "x", "--yes", "--demo"], {
