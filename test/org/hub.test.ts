@@ -38,6 +38,8 @@ const MEMBERS = [
   { id: "555555555555", name: "sandbox" },
 ];
 const STRANGER = "999988887777";
+/** In the organization, with the member stack, but its hub-access role is gone (deleted by hand). */
+const ROLELESS = "666666666666";
 
 type Template = { Resources: Record<string, Resource> };
 
@@ -50,6 +52,7 @@ beforeAll(async () => {
   org = new SimOrganization({ regions: REGIONS, managementAccountId: EXAMPLE.organization.adminAccount });
   org.addAccount({ id: HUB.account, name: "observability" });
   for (const member of MEMBERS) org.addAccount(member);
+  org.addAccount({ id: ROLELESS, name: "legacy" });
 
   const config = { ...EXAMPLE, organization: { ...EXAMPLE.organization, organizationId: org.id } };
   const { app, organization } = buildApp(config);
@@ -59,7 +62,7 @@ beforeAll(async () => {
   const hub = read(`${HUB_STACK_ID}.template.json`);
 
   router = new EventRouter((account) => (org.members.has(account) ? org.id : undefined));
-  for (const account of [HUB.account, ...MEMBERS.map((m) => m.id), STRANGER])
+  for (const account of [HUB.account, ...MEMBERS.map((m) => m.id), ROLELESS, STRANGER])
     for (const region of REGIONS) router.deploy(member, { partition: "aws", account, region });
   router.deploy(hub, { partition: "aws", ...HUB });
 
@@ -186,6 +189,22 @@ describe("the hub, on an organization of three members in two regions", () => {
     for (const event of await goesOff(member!.id, region, "payments-latency-high"))
       expect(await router.put(event)).toEqual({ invoked: [], refused: [] });
     expect(posted().length).toBe(before);
+  });
+
+  it("posts an alarm it could not read back (the member's role is gone) rather than lose it, and says why", async () => {
+    const region = REGIONS[0]!;
+    const alarm = `${PREFIX}lambda-errors-orders-legacy`;
+    const before = posted().length;
+    addAlarm(ROLELESS, region, alarm);
+    for (const event of await goesOff(ROLELESS, region, alarm))
+      expect((await router.put(event)).invoked).toHaveLength(1);
+    const messages = posted().slice(before);
+    expect(messages).toHaveLength(1);
+    expect(messages[0]).toContain(alarm);
+    expect(messages[0]).toContain(ROLELESS);
+    expect(log.text()).toMatch(
+      new RegExp(`posting unconfirmed: could not read ${alarm} in ${ROLELESS} ${region}: .*AccessDenied`),
+    );
   });
 
   it("refuses an account outside the organization at the hub's bus", async () => {
