@@ -151,8 +151,8 @@ function oneSchedulePeriod(minutes: number): Duration {
   return Duration.minutes(Math.min(minutes, 360));
 }
 
-/** The Slack settings, for the functions that only exist with Slack on. */
-function slackOf(config: WatchkeeperConfig) {
+/** The Slack settings, for the functions that only exist with Slack on (here and in the hub). */
+export function slackOf(config: WatchkeeperConfig) {
   if (!config.slack) throw new Error("Slack is not configured");
   return config.slack;
 }

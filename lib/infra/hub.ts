@@ -12,7 +12,6 @@ import { ArnFormat, Aws, CfnOutput, Duration, Stack, type StackProps } from "aws
 import { AnyPrincipal, PolicyStatement } from "aws-cdk-lib/aws-iam";
 import { EventBus, Rule } from "aws-cdk-lib/aws-events";
 import { LambdaFunction } from "aws-cdk-lib/aws-events-targets";
-import { FunctionUrlAuthType } from "aws-cdk-lib/aws-lambda";
 import { Topic } from "aws-cdk-lib/aws-sns";
 import type { Construct } from "constructs";
 import type { HubSettings, WatchkeeperConfig } from "../config/schema.js";
@@ -26,10 +25,16 @@ import {
 import { acknowledge } from "./acknowledge.js";
 import { auditEventPattern, watchkeeperAlarmPattern } from "./events.js";
 import { forwardingRoleName } from "./hub-access.js";
-import { handOffTo, runbookFunctionName, RUNBOOK_FUNCTION_VARIABLE, type FunctionSpec } from "./functions.js";
+import {
+  handOffTo,
+  runbookFunctionName,
+  slackOf,
+  RUNBOOK_FUNCTION_VARIABLE,
+  type FunctionSpec,
+} from "./functions.js";
 import { alarmTopicPublish, slackSecretRead, type Permission } from "./permissions.js";
-import { constructId, ownLogRetention } from "./stack.js";
-import { WatchkeeperFunction } from "./watchkeeper-function.js";
+import { addFunction, addSlackEndpoint } from "./stack.js";
+import type { WatchkeeperFunction } from "./watchkeeper-function.js";
 
 export interface HubStackProps extends StackProps {
   readonly config: WatchkeeperConfig;
@@ -40,12 +45,6 @@ export function hubOf(config: WatchkeeperConfig): HubSettings & { readonly organ
   const organization = config.organization;
   if (!organization?.hub) throw new Error("the config has no organization.hub");
   return { ...organization.hub, organizationId: organization.organizationId };
-}
-
-/** The Slack settings the hub posts with (lib/infra/deployment.ts requires them with a hub). */
-function hubSlack(config: WatchkeeperConfig) {
-  if (!config.slack) throw new Error("organization.hub needs slack: the hub posts the organization's alarms");
-  return config.slack;
 }
 
 /**
@@ -85,7 +84,7 @@ export const HUB_NOTIFIER: FunctionSpec = {
   memoryMiB: 512,
   asyncRetries: 2,
   environment: (config) => {
-    const slack = hubSlack(config);
+    const slack = slackOf(config);
     return {
       SLACK_SECRET_ID: slack.secretName,
       SLACK_INTERACTIVE: String(slack.interactive),
@@ -97,7 +96,7 @@ export const HUB_NOTIFIER: FunctionSpec = {
   },
   triggers: [],
   permissions: (scope, config) => [
-    slackSecretRead(scope, hubSlack(config).secretName),
+    slackSecretRead(scope, slackOf(config).secretName),
     memberAccess(scope, config),
   ],
 };
@@ -113,7 +112,7 @@ export const HUB_INTERACTIONS: FunctionSpec = {
   asyncRetries: 0,
   auditLog: true,
   environment: (config) => {
-    const slack = hubSlack(config);
+    const slack = slackOf(config);
     return {
       SLACK_SECRET_ID: slack.secretName,
       SLACK_ALLOWED_USERS: slack.allowedUsers.join(","),
@@ -123,7 +122,7 @@ export const HUB_INTERACTIONS: FunctionSpec = {
   },
   triggers: [{ kind: "function-url" }],
   permissions: (scope, config) => [
-    slackSecretRead(scope, hubSlack(config).secretName),
+    slackSecretRead(scope, slackOf(config).secretName),
     handOffTo(scope, hubFunctionName(config.prefix, "actions")),
   ],
 };
@@ -140,13 +139,13 @@ export const HUB_ACTIONS: FunctionSpec = {
   asyncRetries: 0,
   auditLog: true,
   environment: (config) => ({
-    SLACK_SECRET_ID: hubSlack(config).secretName,
+    SLACK_SECRET_ID: slackOf(config).secretName,
     [HUB_ACCESS_ROLE_VARIABLE]: hubAccessRoleName(config.prefix),
     [MEMBER_RUNBOOK_FUNCTION_VARIABLE]: runbookFunctionName(config),
   }),
   triggers: [],
   permissions: (scope, config) => [
-    slackSecretRead(scope, hubSlack(config).secretName),
+    slackSecretRead(scope, slackOf(config).secretName),
     memberAccess(scope, config),
   ],
 };
@@ -194,7 +193,7 @@ export class HubStack extends Stack {
       }),
     );
 
-    this.notifier = this.hubFunction(HUB_NOTIFIER, config, alarmTopic);
+    this.notifier = addFunction(this, HUB_NOTIFIER, config, alarmTopic);
     const notify = new LambdaFunction(this.notifier.function);
     new Rule(this, "AlarmStates", {
       ruleName: `${prefix}hub-alarm-states`,
@@ -212,14 +211,9 @@ export class HubStack extends Stack {
       targets: [notify],
     });
 
-    if (hubSlack(config).interactive) {
-      this.hubFunction(HUB_ACTIONS, config, alarmTopic);
-      const interactions = this.hubFunction(HUB_INTERACTIONS, config, alarmTopic);
-      const url = interactions.function.addFunctionUrl({ authType: FunctionUrlAuthType.NONE });
-      new CfnOutput(this, "HubInteractionsUrl", {
-        description: "hub-interactions: paste into the Slack app's Interactivity Request URL",
-        value: url.url,
-      });
+    if (slackOf(config).interactive) {
+      addFunction(this, HUB_ACTIONS, config, alarmTopic);
+      addSlackEndpoint(this, addFunction(this, HUB_INTERACTIONS, config, alarmTopic), HUB_INTERACTIONS);
     }
 
     new CfnOutput(this, "HubBusArn", {
@@ -230,18 +224,5 @@ export class HubStack extends Stack {
       description: "The hub's own alarms: subscribe a pager or an email",
       value: alarmTopic.topicArn,
     });
-  }
-
-  private hubFunction(spec: FunctionSpec, config: WatchkeeperConfig, alarmTopic: Topic): WatchkeeperFunction {
-    const name = `${config.prefix}${spec.name}`;
-    const fn = new WatchkeeperFunction(this, constructId(spec.name), {
-      spec,
-      prefix: config.prefix,
-      environment: spec.environment?.(config) ?? {},
-      logRetention: ownLogRetention(`/aws/lambda/${name}`, config.retention),
-      alarmTopic,
-    });
-    for (const permission of spec.permissions(fn, config)) fn.grant(permission);
-    return fn;
   }
 }

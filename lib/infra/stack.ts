@@ -85,15 +85,7 @@ export class WatchkeeperStack extends Stack {
 
     for (const spec of FUNCTIONS) {
       if (spec.when && !spec.when(config)) continue;
-      const fn = new WatchkeeperFunction(this, constructId(spec.name), {
-        spec,
-        prefix,
-        environment: { ...configEnvironment, ...spec.environment?.(config) },
-        logRetention: ownLogRetention(`/aws/lambda/${prefix}${spec.name}`, config.retention),
-        alarmTopic: this.alarmTopic,
-        ...(spec.staleAfter ? { maxEventAge: spec.staleAfter(config) } : {}),
-      });
-      for (const permission of spec.permissions(fn, config)) fn.grant(permission);
+      const fn = addFunction(this, spec, config, this.alarmTopic, configEnvironment);
       for (const trigger of spec.triggers) this.connect(trigger, fn, spec);
       this.functions.set(spec.name, fn);
     }
@@ -161,14 +153,9 @@ export class WatchkeeperStack extends Stack {
       case "alarm-topic":
         this.alarmTopic.addSubscription(new LambdaSubscription(fn.function));
         return;
-      case "function-url": {
-        const url = fn.function.addFunctionUrl({ authType: FunctionUrlAuthType.NONE });
-        new CfnOutput(this, `${constructId(spec.name)}Url`, {
-          description: `${spec.name}: paste into the Slack app's Interactivity Request URL`,
-          value: url.url,
-        });
+      case "function-url":
+        addSlackEndpoint(this, fn, spec);
         return;
-      }
       case "log-group-created":
         new Rule(this, "LogGroupCreated", {
           ruleName: `${prefix}created-${LOG_GROUP_CREATED.kind}`,
@@ -244,8 +231,40 @@ export class WatchkeeperStack extends Stack {
   }
 }
 
+/**
+ * One function of a table (./functions.ts, ./hub.ts) in `scope`: its environment (the stack's, then its
+ * own), its log group's retention as the reconcile would set it, its permissions granted.
+ */
+export function addFunction(
+  scope: Construct,
+  spec: FunctionSpec,
+  config: WatchkeeperConfig,
+  alarmTopic: ITopic,
+  environment: Readonly<Record<string, string>> = {},
+): WatchkeeperFunction {
+  const fn = new WatchkeeperFunction(scope, constructId(spec.name), {
+    spec,
+    prefix: config.prefix,
+    environment: { ...environment, ...spec.environment?.(config) },
+    logRetention: ownLogRetention(`/aws/lambda/${config.prefix}${spec.name}`, config.retention),
+    alarmTopic,
+    ...(spec.staleAfter ? { maxEventAge: spec.staleAfter(config) } : {}),
+  });
+  for (const permission of spec.permissions(fn, config)) fn.grant(permission);
+  return fn;
+}
+
+/** The function's public HTTPS endpoint (no IAM auth: it checks Slack's signature), and its URL as an output. */
+export function addSlackEndpoint(scope: Construct, fn: WatchkeeperFunction, spec: FunctionSpec): void {
+  const url = fn.function.addFunctionUrl({ authType: FunctionUrlAuthType.NONE });
+  new CfnOutput(scope, `${constructId(spec.name)}Url`, {
+    description: `${spec.name}: paste into the Slack app's Interactivity Request URL`,
+    value: url.url,
+  });
+}
+
 /** `log-retention` → `LogRetention`. */
-export function constructId(name: string): string {
+function constructId(name: string): string {
   return name.replace(/(^|-)([a-z])/g, (_, __, letter: string) => letter.toUpperCase());
 }
 
