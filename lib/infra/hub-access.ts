@@ -27,6 +27,7 @@ import { acknowledgeWildcards } from "./acknowledge.js";
 import { auditEventPattern, watchkeeperAlarmPattern } from "./events.js";
 import { runbookFunctionName } from "./functions.js";
 import { onlyInRegion } from "./org-reader.js";
+import { anyRegionArn } from "./permissions.js";
 import { deadLetterQueue, depthAlarm } from "./watchkeeper-function.js";
 
 /** The hub's bus, as the members name it (`${AWS::Partition}` left to CloudFormation). */
@@ -93,9 +94,7 @@ export function addHubAccess(stack: Stack, props: HubAccessProps): Role | undefi
   const organization = config.organization;
   if (!organization?.hub) return undefined;
   const prefix = config.prefix;
-  const anyRegion = (service: string, resource: string) =>
-    `arn:${Aws.PARTITION}:${service}:*:${stack.account}:${resource}`;
-  const alarms = anyRegion("cloudwatch", `alarm:${prefix}*`);
+  const alarms = anyRegionArn(stack, "cloudwatch", "alarm", `${prefix}*`);
   const statements = [
     new PolicyStatement({
       sid: "NotifierReads",
@@ -116,7 +115,7 @@ export function addHubAccess(stack: Stack, props: HubAccessProps): Role | undefi
     new PolicyStatement({
       sid: "RunbookActionsOnly",
       actions: ["lambda:InvokeFunction"],
-      resources: [anyRegion("lambda", `function:${runbookFunctionName(config)}`)],
+      resources: [anyRegionArn(stack, "lambda", "function", runbookFunctionName(config))],
     }),
   ];
   const role = new Role(stack, "HubAccess", {

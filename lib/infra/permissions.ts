@@ -34,6 +34,22 @@ function arn(scope: Construct, components: ArnComponents): string {
   return Stack.of(scope).formatArn(components);
 }
 
+/** A resource of this account in any region: for an account's roles, which IAM makes global. */
+export function anyRegionArn(
+  scope: Construct,
+  service: string,
+  resource: string,
+  resourceName?: string,
+): string {
+  return arn(scope, {
+    service,
+    region: "*",
+    resource,
+    ...(resourceName !== undefined ? { resourceName } : {}),
+    arnFormat: service === "events" ? ArnFormat.SLASH_RESOURCE_NAME : ArnFormat.COLON_RESOURCE_NAME,
+  });
+}
+
 function colonArn(scope: Construct, service: string, resource: string, resourceName: string): string {
   return arn(scope, { service, resource, resourceName, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
 }
@@ -99,13 +115,7 @@ export function discoveryRead(): Permission {
  */
 export function statusRead(scope: Construct, config: WatchkeeperConfig): Permission {
   const anyRegion = (service: string, resource: string, resourceName?: string) =>
-    arn(scope, {
-      service,
-      region: "*",
-      resource,
-      ...(resourceName !== undefined ? { resourceName } : {}),
-      arnFormat: service === "events" ? ArnFormat.SLASH_RESOURCE_NAME : ArnFormat.COLON_RESOURCE_NAME,
-    });
+    anyRegionArn(scope, service, resource, resourceName);
   return {
     statements: [
       new PolicyStatement({
